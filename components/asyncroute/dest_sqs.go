@@ -1,0 +1,91 @@
+package asyncroute
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sqs"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+func init() {
+	registerKind(&kindSpec{
+		kind:       KindSQS,
+		label:      "SQS queue",
+		onSuccess:  true,
+		deadLetter: true,
+		keyed:      true,
+		checkARN: func(a arnParts) error {
+			if a.resource == "" || strings.ContainsAny(a.resource, "/:") {
+				return fmt.Errorf("%q is not an SQS queue ARN; expected arn:<partition>:sqs:<region>:<account>:<queue-name>", a.String())
+			}
+			if strings.HasSuffix(a.resource, ".fifo") {
+				return fifoError(describe("SQS queue", a.resource))
+			}
+			return nil
+		},
+		grants: func(arn pulumi.StringOutput) []grant {
+			return []grant{grantOn([]string{"sqs:SendMessage"}, arn)}
+		},
+	})
+}
+
+func fifoError(what string) error {
+	return fmt.Errorf("%s is FIFO; allowed: a standard SQS queue or SNS topic (Lambda rejects FIFO destinations and dead-letter targets)", what)
+}
+
+// SQSQueue routes records to a standard SQS queue created in this program.
+// The execution role gets sqs:SendMessage on the queue. When the queue is
+// encrypted with a customer-managed KMS key the role also gets
+// kms:GenerateDataKey* and kms:Decrypt on that key: the key ARN is derived
+// from the queue's KmsMasterKeyId (a key id or key ARN); set Key when the
+// queue names the key through a custom alias. AWS-managed encryption
+// (alias/aws/sqs, SQS-managed SSE) needs no grant.
+type SQSQueue struct {
+	// Queue is the destination queue. It must not be a FIFO queue.
+	Queue *sqs.Queue
+	// Key is the customer-managed key that encrypts the queue, when the queue
+	// refers to it by a custom alias. Optional otherwise.
+	Key *kms.Key
+}
+
+func (d SQSQueue) resolve(env *resolveEnv) (*target, error) {
+	if d.Queue == nil {
+		return nil, fmt.Errorf("SQSQueue.Queue is nil; allowed: an *sqs.Queue")
+	}
+	name, err := await(env.ctx, d.Queue.Name)
+	if err != nil {
+		return nil, err
+	}
+	fifo, err := await(env.ctx, d.Queue.FifoQueue)
+	if err != nil {
+		return nil, err
+	}
+	what := describe("SQS queue", name.str)
+	if fifo.b || strings.HasSuffix(name.str, ".fifo") {
+		return nil, fifoError(what)
+	}
+	t := &target{spec: kinds[KindSQS], arn: fixedARN(d.Queue.Arn), describe: what, res: d.Queue}
+	if err := knownARN(env, d.Queue.Arn, t); err != nil {
+		return nil, err
+	}
+	g, err := customerKeyGrant(env, what, d.Key, d.Queue.KmsMasterKeyId, d.Queue.Arn, "alias/aws/sqs")
+	if err != nil {
+		return nil, err
+	}
+	t.extra = g
+	return t, nil
+}
+
+// knownARN records a resource's ARN in t when it is known at preview.
+func knownARN(env *resolveEnv, arn pulumi.StringOutput, t *target) error {
+	a, err := await(env.ctx, arn)
+	if err != nil {
+		return err
+	}
+	if a.known {
+		t.known = a.str
+	}
+	return nil
+}

@@ -1,0 +1,119 @@
+package asyncroute
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// Kind names a destination service. Its value is the service field of the
+// target's ARN.
+type Kind string
+
+// The destination kinds Lambda accepts.
+const (
+	KindSQS         Kind = "sqs"    // standard SQS queue
+	KindSNS         Kind = "sns"    // standard SNS topic
+	KindLambda      Kind = "lambda" // Lambda function
+	KindEventBridge Kind = "events" // EventBridge event bus
+	KindS3          Kind = "s3"     // S3 bucket, on failure only
+)
+
+// Destination is where Lambda sends an invocation record (on success, on
+// failure) or the original event (dead-letter target). Use one of the types
+// of this package: [SQSQueue], [SNSTopic], [LambdaFunction], [EventBus],
+// [DefaultEventBus], [S3Bucket] or [ARN].
+type Destination interface {
+	// resolve checks the destination at preview time and describes it.
+	resolve(env *resolveEnv) (*target, error)
+}
+
+// kindSpec is everything the package knows about one destination kind. Each
+// kind's file declares one and registers it; nothing else looks at kinds.
+type kindSpec struct {
+	kind  Kind
+	label string // "SQS queue"
+	// onSuccess and deadLetter say where besides on-failure the kind may go.
+	onSuccess, deadLetter bool
+	// keyed says the target may be encrypted with a customer-managed KMS key
+	// that the sender must be allowed to use.
+	keyed bool
+	// checkARN reports what is wrong with a known ARN of this kind (FIFO, not
+	// the right resource type), or nil.
+	checkARN func(a arnParts) error
+	// grants lists what the execution role needs to deliver to arn.
+	grants func(arn pulumi.StringOutput) []grant
+}
+
+var kinds = map[Kind]*kindSpec{}
+
+func registerKind(k *kindSpec) { kinds[k.kind] = k }
+
+// kindList renders the kinds allowed by keep, for error messages.
+func kindList(keep func(*kindSpec) bool) string {
+	var labels []string
+	for _, k := range []Kind{KindSQS, KindSNS, KindLambda, KindEventBridge, KindS3} {
+		if spec, ok := kinds[k]; ok && keep(spec) {
+			labels = append(labels, spec.label)
+		}
+	}
+	return strings.Join(labels, ", ")
+}
+
+// grant is a set of IAM actions on resources that resolve at deploy time; a
+// grant whose resources resolve to an empty list grants nothing.
+type grant struct {
+	actions   []string
+	resources pulumi.StringArrayOutput
+}
+
+func grantOn(actions []string, arns ...pulumi.StringOutput) grant {
+	arr := make(pulumi.StringArray, len(arns))
+	for i, a := range arns {
+		arr[i] = a
+	}
+	return grant{actions: actions, resources: arr.ToStringArrayOutput()}
+}
+
+// target is a resolved destination.
+type target struct {
+	spec *kindSpec
+	// arn builds the target's ARN once the component exists.
+	arn func(b *buildEnv) pulumi.StringOutput
+	// known is the ARN when it is known at preview time.
+	known string
+	// describe names the target in messages, e.g. `SQS queue "jobs"`.
+	describe string
+	// fnName is a Lambda target's function name when known, for the
+	// self-destination check.
+	fnName string
+	// res is the destination resource when one was given.
+	res pulumi.Resource
+	// extra holds grants beyond the kind's own (customer KMS keys).
+	extra []grant
+}
+
+func fixedARN(o pulumi.StringOutput) func(*buildEnv) pulumi.StringOutput {
+	return func(*buildEnv) pulumi.StringOutput { return o }
+}
+
+// resolveEnv is what a destination sees while it is checked.
+type resolveEnv struct {
+	ctx   *pulumi.Context
+	field string
+}
+
+// buildEnv is what a target sees once the component is registered.
+type buildEnv struct {
+	ctx        *pulumi.Context
+	parent     pulumi.Resource
+	defaultBus func() pulumi.StringOutput
+}
+
+func describe(label, name string) string {
+	if name == "" {
+		return label
+	}
+	return fmt.Sprintf("%s %q", label, name)
+}

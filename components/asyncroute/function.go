@@ -1,0 +1,250 @@
+package asyncroute
+
+import (
+	"fmt"
+	"regexp"
+	"time"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// FunctionType is the type token of [Function].
+const FunctionType = "asyncroute:lambda:Function"
+
+// FunctionArgs configures [NewFunction]. Destinations and the dead-letter
+// target are chosen with plain Go values because they decide which grants
+// and resources exist; the function itself takes every upstream Lambda
+// setting through Function.
+type FunctionArgs struct {
+	// Function holds the lambda.Function's arguments. Leave Role and
+	// DeadLetterConfig empty: the component fills them (see Role and
+	// DeadLetter).
+	Function lambda.FunctionArgs
+
+	// OnSuccess receives an invocation record for each successful
+	// asynchronous invocation. Not an S3 bucket.
+	OnSuccess Destination
+	// OnFailure receives an invocation record when retries are exhausted
+	// or the event is too old.
+	OnFailure Destination
+	// DeadLetter receives the original event of a failed invocation: an
+	// SQS queue or SNS topic. It may be set together with OnFailure.
+	DeadLetter Destination
+
+	// MaxRetries is how often Lambda retries a failed invocation: 0, 1 or
+	// 2. Nil leaves Lambda's default (2); 0 is a value (no retry).
+	MaxRetries *int
+	// MaxEventAge is how long Lambda keeps an event it has not processed:
+	// 60s to 6h in whole seconds. Nil leaves Lambda's default (6h).
+	MaxEventAge *time.Duration
+
+	// Alias, when set, publishes the function, creates this alias on the
+	// published version and puts the invoke config on the alias instead of
+	// $LATEST.
+	Alias string
+
+	// Role is an execution role you bring. Nil: the component creates one
+	// (trusting lambda.amazonaws.com, with AWSLambdaBasicExecutionRole).
+	Role *ExistingRole
+	// RoleOptions shape the role the component creates.
+	RoleOptions *RoleOptions
+	// SkipGrants attaches no grant policy: you take care of the role's
+	// permissions. The choice shows as the GrantsSkipped output.
+	SkipGrants bool
+
+	// Tags are added to every child that takes tags (the role and the
+	// function); the function's own Tags win on conflicts.
+	Tags pulumi.StringMapInput
+}
+
+// Function is a Lambda function with asynchronous-invocation routing: its
+// role, one grant policy, the function and its invoke config.
+type Function struct {
+	pulumi.ResourceState
+
+	// Role is the created execution role; nil when one was brought.
+	Role *iam.Role
+	// Policy is the inline policy holding every grant; nil when nothing is
+	// granted (SkipGrants, or no destination and no dead-letter target).
+	Policy *iam.RolePolicy
+	// Function is the Lambda function.
+	Function *lambda.Function
+	// Alias is the alias the config is on; nil without FunctionArgs.Alias.
+	Alias *lambda.Alias
+	// InvokeConfig is the function's asynchronous invoke config.
+	InvokeConfig *lambda.FunctionEventInvokeConfig
+
+	FunctionArn   pulumi.StringOutput    // the function's unqualified ARN
+	FunctionName  pulumi.StringOutput    // the function's name
+	RoleArn       pulumi.StringOutput    // the execution role's ARN
+	Qualifier     pulumi.StringOutput    // $LATEST or the alias name
+	OnSuccessArn  pulumi.StringPtrOutput // the on-success target; nil when none
+	OnFailureArn  pulumi.StringPtrOutput // the on-failure target; nil when none
+	DeadLetterArn pulumi.StringPtrOutput // the dead-letter target; nil when none
+	GrantsSkipped pulumi.BoolOutput      // true when SkipGrants was set
+}
+
+// AsDestination makes this function the target of another function's
+// routing.
+func (f *Function) AsDestination() Destination {
+	return LambdaFunction{Function: f.Function}
+}
+
+var aliasName = regexp.MustCompile(`^[a-zA-Z0-9_-]{1,128}$`)
+var allDigits = regexp.MustCompile(`^[0-9]+$`)
+
+// NewFunction creates a Lambda function with its destinations, dead-letter
+// target, retry settings and the grants they need. Bad input returns an
+// error before anything is registered.
+func NewFunction(ctx *pulumi.Context, name string, args *FunctionArgs, opts ...pulumi.ResourceOption) (*Function, error) {
+	errs := &errorList{component: fmt.Sprintf("Function %q", name)}
+	if args == nil {
+		errs.add("args", "is nil; allowed: &asyncroute.FunctionArgs{...}")
+		return nil, errs.err()
+	}
+	r := routing{onSuccess: args.OnSuccess, onFailure: args.OnFailure, deadLetter: args.DeadLetter, maxRetries: args.MaxRetries, maxEventAge: args.MaxEventAge,
+		fields: "OnSuccess, OnFailure, DeadLetter, MaxRetries, MaxEventAge"}
+
+	if !isNil(args.Function.Role) {
+		errs.add("Function.Role", "is set by the component; allowed: leave it empty and set Role to bring your own role")
+	}
+	if !isNil(args.Function.DeadLetterConfig) {
+		errs.add("Function.DeadLetterConfig", "is set by the component; allowed: leave it empty and set DeadLetter")
+	}
+	fnName, err := await(ctx, args.Function.Name)
+	if err != nil {
+		return nil, err
+	}
+	qualifier := latest
+	if args.Alias != "" {
+		if !aliasName.MatchString(args.Alias) || allDigits.MatchString(args.Alias) {
+			errs.add("Alias", "%q is not an alias name; allowed: 1 to 128 letters, digits, - or _, not all digits (leave empty for $LATEST)", args.Alias)
+		}
+		publish, err := await(ctx, args.Function.Publish)
+		if err != nil {
+			return nil, err
+		}
+		if publish.known && publish.set && !publish.b {
+			errs.add("Function.Publish", "is false but Alias needs a published version; allowed: true or unset")
+		}
+		qualifier = args.Alias
+	}
+	if args.Role != nil {
+		checkExistingRole(errs, args.Role, args.RoleOptions, args.SkipGrants, true)
+	}
+	me := self{name: fnName.str}
+	res := checkRouting(ctx, errs, r, me)
+	configs := configsOf(ctx)
+	if prev, ok := configs.check(functionKeys(nil, fnName.str), qualifier); !ok {
+		errs.add("Function.Name", "function %q already has an async invoke config for qualifier %q from %s; allowed: one config per function and qualifier", fnName.str, qualifier, prev)
+	}
+	if err := errs.err(); err != nil {
+		return nil, err
+	}
+
+	c := &Function{}
+	if err := ctx.RegisterComponentResourceV2(FunctionType, name, componentInputs(r, qualifier, args.SkipGrants, res), c, opts...); err != nil {
+		return nil, err
+	}
+	configs.claim(functionKeys(nil, fnName.str), qualifier, errs.component)
+
+	var role roleRef
+	if args.Role != nil {
+		role = existingRoleRef(args.Role)
+	} else {
+		created, err := newExecutionRole(ctx, name, args.RoleOptions, args.Tags, c)
+		if err != nil {
+			return nil, err
+		}
+		c.Role = created
+		role = roleRef{created: created, name: created.Name, arn: created.Arn}
+	}
+
+	b := newBuildEnv(ctx, c)
+	nameOut := pulumi.String(fnName.str).ToStringOutput()
+	built := buildRouting(b, errs.component, res, nameOut)
+	if !args.SkipGrants {
+		if c.Policy, err = grantPolicyResource(ctx, name, role.name, built.grants, c); err != nil {
+			return nil, err
+		}
+	}
+
+	fnArgs := args.Function
+	fnArgs.Role = role.arn
+	fnArgs.Tags = mergeTags(args.Tags, args.Function.Tags)
+	fnOpts := []pulumi.ResourceOption{pulumi.Parent(c)}
+	if built.has[2] {
+		fnArgs.DeadLetterConfig = &lambda.FunctionDeadLetterConfigArgs{TargetArn: built.deadLetter}
+		if c.Policy != nil {
+			fnOpts = append(fnOpts, pulumi.DependsOn([]pulumi.Resource{c.Policy}))
+		}
+	}
+	if args.Alias != "" {
+		fnArgs.Publish = pulumi.Bool(true)
+	}
+	if c.Function, err = lambda.NewFunction(ctx, name, &fnArgs, fnOpts...); err != nil {
+		return nil, err
+	}
+	configs.claim(functionKeys(c.Function, ""), qualifier, errs.component)
+
+	qualifierIn := pulumi.String(latest).ToStringOutput()
+	var extra []pulumi.Resource
+	if args.Alias != "" {
+		c.Alias, err = lambda.NewAlias(ctx, name+"-"+args.Alias, &lambda.AliasArgs{
+			Name:            pulumi.String(args.Alias),
+			FunctionName:    c.Function.Name,
+			FunctionVersion: c.Function.Version,
+		}, pulumi.Parent(c))
+		if err != nil {
+			return nil, err
+		}
+		qualifierIn = c.Alias.Name
+		extra = append(extra, c.Alias)
+	}
+	if c.InvokeConfig, err = invokeConfig(ctx, name, c.Function.Name, qualifierIn, r, built, c.Policy, c, extra...); err != nil {
+		return nil, err
+	}
+
+	c.FunctionArn = c.Function.Arn
+	c.FunctionName = c.Function.Name
+	c.RoleArn = role.arn
+	c.Qualifier = qualifierIn
+	c.OnSuccessArn = optionalARN(built.success, built.has[0])
+	c.OnFailureArn = optionalARN(built.failure, built.has[1])
+	c.DeadLetterArn = optionalARN(built.deadLetter, built.has[2])
+	c.GrantsSkipped = pulumi.Bool(args.SkipGrants).ToBoolOutput()
+	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
+		"functionArn":   c.FunctionArn,
+		"functionName":  c.FunctionName,
+		"roleArn":       c.RoleArn,
+		"qualifier":     c.Qualifier,
+		"onSuccessArn":  c.OnSuccessArn,
+		"onFailureArn":  c.OnFailureArn,
+		"deadLetterArn": c.DeadLetterArn,
+		"grantsSkipped": c.GrantsSkipped,
+	}); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// mergeTags adds the component's tags to a child's own; the child's win.
+func mergeTags(component, own pulumi.StringMapInput) pulumi.StringMapInput {
+	if isNil(component) {
+		return own
+	}
+	if isNil(own) {
+		return component
+	}
+	return pulumi.All(component, own).ApplyT(func(v []any) map[string]string {
+		out := map[string]string{}
+		for _, m := range v {
+			for k, val := range m.(map[string]string) {
+				out[k] = val
+			}
+		}
+		return out
+	}).(pulumi.StringMapOutput)
+}

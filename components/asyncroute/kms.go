@@ -1,0 +1,100 @@
+package asyncroute
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// kmsActions is what a sender needs on the customer-managed key of an
+// encrypted queue or topic.
+var kmsActions = []string{"kms:Decrypt", "kms:GenerateDataKey*"}
+
+// customerKeyGrant decides whether the role needs a KMS grant for a target
+// encrypted with keyID (a queue's or topic's KmsMasterKeyId). An explicit key
+// wins. A key id or key ARN known at preview is granted; an AWS-managed alias
+// or no key needs nothing; a custom alias cannot be resolved without an
+// account lookup, so it is an error asking for the key. A value unknown at
+// preview is decided the same way at deploy time.
+func customerKeyGrant(env *resolveEnv, what string, explicit *kms.Key, keyID pulumi.StringPtrOutput, targetArn pulumi.StringOutput, awsManaged string) ([]grant, error) {
+	if explicit != nil {
+		return []grant{grantOn(kmsActions, explicit.Arn)}, nil
+	}
+	id, err := await(env.ctx, keyID)
+	if err != nil {
+		return nil, err
+	}
+	if id.known {
+		if !id.set || id.str == "" {
+			return nil, nil
+		}
+		if err := checkKeyID(what, id.str, awsManaged); err != nil {
+			return nil, err
+		}
+	}
+	resources := pulumi.All(keyID, targetArn).ApplyT(func(v []any) ([]string, error) {
+		var key string
+		if p, ok := v[0].(*string); ok && p != nil {
+			key = *p
+		}
+		if key == "" {
+			return []string{}, nil
+		}
+		if err := checkKeyID(what, key, awsManaged); err != nil {
+			return nil, err
+		}
+		if isAWSManagedAlias(key) {
+			return []string{}, nil
+		}
+		arn, err := keyARN(key, v[1].(string))
+		if err != nil {
+			return nil, err
+		}
+		return []string{arn}, nil
+	}).(pulumi.StringArrayOutput)
+	return []grant{{actions: kmsActions, resources: resources}}, nil
+}
+
+func isAWSManagedAlias(key string) bool {
+	if strings.HasPrefix(key, "alias/aws/") {
+		return true
+	}
+	if a, err := parseARN(key); err == nil && a.service == "kms" && strings.HasPrefix(a.resource, "alias/aws/") {
+		return true
+	}
+	return false
+}
+
+// checkKeyID rejects key references that cannot be turned into a key ARN.
+func checkKeyID(what, key, awsManaged string) error {
+	if isAWSManagedAlias(key) {
+		return nil
+	}
+	alias := strings.HasPrefix(key, "alias/")
+	if a, err := parseARN(key); err == nil && a.service == "kms" && strings.HasPrefix(a.resource, "alias/") {
+		alias = true
+	}
+	if alias {
+		return fmt.Errorf("%s is encrypted with the custom KMS alias %q, which cannot be resolved to a key at preview; set Key to the kms.Key behind it (AWS-managed %s needs no key)", what, key, awsManaged)
+	}
+	return nil
+}
+
+// keyARN turns a key id or key ARN into the key ARN, taking partition,
+// region and account from the encrypted target's ARN.
+func keyARN(key, targetArn string) (string, error) {
+	if strings.HasPrefix(key, "arn:") {
+		a, err := parseARN(key)
+		if err != nil || a.service != "kms" || !strings.HasPrefix(a.resource, "key/") {
+			return "", fmt.Errorf("%q is not a KMS key ARN; expected arn:<partition>:kms:<region>:<account>:key/<key-id>", key)
+		}
+		return key, nil
+	}
+	t, err := parseARN(targetArn)
+	if err != nil {
+		return "", err
+	}
+	return regionalARN(t, "kms", "key/"+key), nil
+}
