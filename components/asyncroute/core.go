@@ -166,7 +166,7 @@ func buildRouting(b *buildEnv, component string, r resolvedRouting, selfName pul
 
 func optionalARN(o pulumi.StringOutput, has bool) pulumi.StringPtrOutput {
 	if !has {
-		return pulumi.StringPtrFromPtr(nil).ToStringPtrOutput()
+		return pulumi.String("").ToStringOutput().ApplyT(func(string) *string { return nil }).(pulumi.StringPtrOutput)
 	}
 	return o.ToStringPtrOutput()
 }

@@ -1,0 +1,123 @@
+package plan
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/asyncroute/asyncroute/components/asyncroutetest"
+)
+
+// policyInputs are the inputs that hold IAM policy documents, per type.
+var policyInputs = map[string][]string{
+	"aws:iam/role:Role":               {"assumeRolePolicy"},
+	"aws:iam/rolePolicy:RolePolicy":   {"policy"},
+	"aws:iam/policy:Policy":           {"policy"},
+	"aws:sqs/queuePolicy:QueuePolicy": {"policy"},
+	"aws:sns/topicPolicy:TopicPolicy": {"policy"},
+}
+
+func label(r *asyncroutetest.Resource) string { return r.Type + " " + r.Name }
+
+// WriteText prints the plan for people.
+func WriteText(w io.Writer, st *asyncroutetest.Stack, p Project) {
+	fmt.Fprintf(w, "Offline plan of project %q, stack %q\n", p.Name, p.Stack)
+	fmt.Fprintf(w, "(mock AWS account %s in %s: no cloud, no credentials, no Pulumi CLI)\n\n", asyncroutetest.Account, asyncroutetest.Region)
+
+	fmt.Fprintf(w, "Resources (%d):\n", len(st.Resources))
+	for _, r := range st.Resources {
+		fmt.Fprintf(w, "\n  %s  %s\n", r.Type, r.Name)
+		parent := "(stack)"
+		if pr := st.ByURN(r.Parent); pr != nil {
+			parent = label(pr)
+		}
+		fmt.Fprintf(w, "    parent: %s\n", parent)
+		skip := map[string]bool{}
+		for _, k := range policyInputs[r.Type] {
+			skip[k] = true
+		}
+		for _, line := range flatten("", r.Inputs, skip) {
+			fmt.Fprintf(w, "    %s\n", line)
+		}
+	}
+
+	fmt.Fprintf(w, "\nPolicy documents:\n")
+	any := false
+	for _, r := range st.Resources {
+		for _, k := range policyInputs[r.Type] {
+			v, ok := r.Inputs[k]
+			if !ok {
+				continue
+			}
+			any = true
+			fmt.Fprintf(w, "\n  %s  %s  (%s)\n", r.Type, r.Name, k)
+			doc, err := asyncroutetest.DecodePolicy(v)
+			if err != nil {
+				fmt.Fprintf(w, "    %v\n", err)
+				continue
+			}
+			for _, s := range doc.Statement {
+				what := "Action"
+				acts := s.Action
+				if len(s.NotAction) > 0 {
+					what, acts = "NotAction", s.NotAction
+				}
+				fmt.Fprintf(w, "    %s %s %s\n", s.Effect, what, strings.Join(acts, ", "))
+				if s.Principal != nil {
+					fmt.Fprintf(w, "      principal: %v\n", s.Principal)
+				}
+				for _, res := range s.Resource {
+					fmt.Fprintf(w, "      on %s\n", res)
+				}
+			}
+		}
+	}
+	if !any {
+		fmt.Fprintf(w, "  (none)\n")
+	}
+
+	fmt.Fprintf(w, "\nCreation order (each after its parent and dependencies):\n")
+	for i, r := range CreationOrder(st) {
+		deps := st.Dependencies(r)
+		after := ""
+		if len(deps) > 0 {
+			after = "  after " + strings.Join(deps, ", ")
+		}
+		fmt.Fprintf(w, "  %2d. %s%s\n", i+1, label(r), after)
+	}
+}
+
+// flatten renders inputs as sorted "a.b: value" lines.
+func flatten(prefix string, m map[string]any, skip map[string]bool) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		if !skip[k] {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	var out []string
+	for _, k := range keys {
+		name := k
+		if prefix != "" {
+			name = prefix + "." + k
+		}
+		switch v := m[k].(type) {
+		case map[string]any:
+			if len(v) == 0 {
+				out = append(out, name+": {}")
+			}
+			out = append(out, flatten(name, v, nil)...)
+		case []any:
+			parts := make([]string, len(v))
+			for i, e := range v {
+				parts[i] = fmt.Sprint(e)
+			}
+			out = append(out, fmt.Sprintf("%s: [%s]", name, strings.Join(parts, ", ")))
+		default:
+			out = append(out, fmt.Sprintf("%s: %v", name, v))
+		}
+	}
+	return out
+}
