@@ -1,0 +1,31 @@
+package main
+
+import (
+	"testing"
+
+	"github.com/asyncroute/asyncroute/components/asyncroutetest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestEventBridgeArchive(t *testing.T) {
+	st, err := asyncroutetest.Run(program)
+	require.NoError(t, err)
+	bus := st.Find("aws:cloudwatch/eventBus:EventBus", "payments").Outputs["arn"].(string)
+	bucket := st.Find("aws:s3/bucketV2:BucketV2", "payment-failures").Outputs["arn"].(string)
+	assert.Equal(t, "arn:aws:events:us-east-1:123456789012:event-bus/payments", bus)
+
+	cfg := st.Find("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", "payment-scorer-async-config")
+	assert.Equal(t, map[string]any{
+		"onSuccess": map[string]any{"destination": bus},
+		"onFailure": map[string]any{"destination": bucket},
+	}, cfg.Inputs["destinationConfig"])
+
+	doc, err := asyncroutetest.DecodePolicy(st.Find("aws:iam/rolePolicy:RolePolicy", "payment-scorer-async-grants").Inputs["policy"])
+	require.NoError(t, err)
+	assert.Equal(t, []asyncroutetest.PolicyStatement{
+		{Effect: "Allow", Action: asyncroutetest.StringList{"events:PutEvents"}, Resource: asyncroutetest.StringList{bus}},
+		{Effect: "Allow", Action: asyncroutetest.StringList{"s3:ListBucket"}, Resource: asyncroutetest.StringList{bucket}},
+		{Effect: "Allow", Action: asyncroutetest.StringList{"s3:PutObject"}, Resource: asyncroutetest.StringList{bucket + "/*"}},
+	}, doc.Statement)
+}

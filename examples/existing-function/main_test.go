@@ -1,0 +1,46 @@
+package main
+
+import (
+	"testing"
+
+	"github.com/asyncroute/asyncroute/components/asyncroutetest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestExistingFunction(t *testing.T) {
+	st, err := asyncroutetest.Run(program, asyncroutetest.Project("asyncroute-existing-function"))
+	require.NoError(t, err)
+	key := st.Find("aws:kms/key:Key", "failures-key").Outputs["arn"].(string)
+	failures := st.Find("aws:sqs/queue:Queue", "billing-failures").Outputs["arn"].(string)
+	dlq := st.Find("aws:sqs/queue:Queue", "exporter-dlq").Outputs["arn"].(string)
+
+	legacy := st.Find("aws:iam/rolePolicy:RolePolicy", "legacy-billing-async-grants")
+	assert.Equal(t, "legacy-billing-role", legacy.Inputs["role"])
+	doc, err := asyncroutetest.DecodePolicy(legacy.Inputs["policy"])
+	require.NoError(t, err)
+	assert.Equal(t, []asyncroutetest.PolicyStatement{
+		{Effect: "Allow", Action: asyncroutetest.StringList{"kms:Decrypt", "kms:GenerateDataKey*"}, Resource: asyncroutetest.StringList{key}},
+		{Effect: "Allow", Action: asyncroutetest.StringList{"sqs:SendMessage"}, Resource: asyncroutetest.StringList{failures}},
+	}, doc.Statement)
+	cfg := st.Find("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", "legacy-billing-async-config")
+	assert.Equal(t, "legacy-billing", cfg.Inputs["functionName"])
+	assert.Equal(t, 7200.0, cfg.Inputs["maximumEventAgeInSeconds"])
+
+	// The exporter uses the platform role; no role is created for it, and
+	// its DLQ's key (given by key id) is granted by key ARN.
+	assert.Nil(t, st.Find("aws:iam/role:Role", "invoice-exporter-role"))
+	platform := st.Find("aws:iam/role:Role", "platform-exporter-role")
+	fn := st.Find("aws:lambda/function:Function", "invoice-exporter")
+	assert.Equal(t, platform.Outputs["arn"], fn.Inputs["role"])
+	assert.Equal(t, map[string]any{"targetArn": dlq}, fn.Inputs["deadLetterConfig"])
+	grants := st.Find("aws:iam/rolePolicy:RolePolicy", "invoice-exporter-async-grants")
+	assert.Equal(t, platform.Outputs["name"], grants.Inputs["role"])
+	doc, err = asyncroutetest.DecodePolicy(grants.Inputs["policy"])
+	require.NoError(t, err)
+	assert.Equal(t, []asyncroutetest.PolicyStatement{
+		{Effect: "Allow", Action: asyncroutetest.StringList{"kms:Decrypt", "kms:GenerateDataKey*"}, Resource: asyncroutetest.StringList{key}},
+		{Effect: "Allow", Action: asyncroutetest.StringList{"sqs:SendMessage"}, Resource: asyncroutetest.StringList{dlq}},
+	}, doc.Statement)
+	assert.True(t, st.DependsOn(fn, grants), "a function with a DLQ is created after its grants")
+}

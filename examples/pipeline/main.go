@@ -1,0 +1,59 @@
+// Example: a two-step Lambda pipeline. "ingest" hands each successful result
+// to "enrich" (a Lambda destination), which puts its own result on a queue.
+// Failures of either step land on one shared failure queue.
+package main
+
+import (
+	"github.com/asyncroute/asyncroute/components/asyncroute"
+	"github.com/asyncroute/asyncroute/components/plan"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sqs"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+func main() { plan.RunOrPlan(program) }
+
+func python(handler string) lambda.FunctionArgs {
+	return lambda.FunctionArgs{
+		Runtime: pulumi.String("python3.12"),
+		Handler: pulumi.String(handler),
+		Code:    pulumi.NewFileArchive("./handler"),
+	}
+}
+
+func program(ctx *pulumi.Context) error {
+	failures, err := sqs.NewQueue(ctx, "pipeline-failures", &sqs.QueueArgs{
+		MessageRetentionSeconds: pulumi.Int(14 * 24 * 3600),
+	})
+	if err != nil {
+		return err
+	}
+	enriched, err := sqs.NewQueue(ctx, "pipeline-enriched", &sqs.QueueArgs{})
+	if err != nil {
+		return err
+	}
+
+	enrich, err := asyncroute.NewFunction(ctx, "enrich", &asyncroute.FunctionArgs{
+		Function:   python("app.enrich"),
+		OnSuccess:  asyncroute.SQSQueue{Queue: enriched},
+		OnFailure:  asyncroute.SQSQueue{Queue: failures},
+		MaxRetries: pulumi.IntRef(2),
+	})
+	if err != nil {
+		return err
+	}
+	ingest, err := asyncroute.NewFunction(ctx, "ingest", &asyncroute.FunctionArgs{
+		Function:   python("app.ingest"),
+		OnSuccess:  enrich.AsDestination(),
+		OnFailure:  asyncroute.SQSQueue{Queue: failures},
+		MaxRetries: pulumi.IntRef(0),
+	})
+	if err != nil {
+		return err
+	}
+
+	ctx.Export("ingestFunction", ingest.FunctionName)
+	ctx.Export("enrichedQueueUrl", enriched.Url)
+	ctx.Export("failureQueueUrl", failures.Url)
+	return nil
+}
