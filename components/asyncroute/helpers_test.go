@@ -1,0 +1,291 @@
+package asyncroute_test
+
+import (
+	"errors"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/asyncroute/asyncroute/components/asyncroute"
+	"github.com/asyncroute/asyncroute/components/asyncroutetest"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sqs"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
+	"github.com/stretchr/testify/require"
+)
+
+// Type tokens of everything the tests look up.
+const (
+	functionComponentType = asyncroute.FunctionType
+	asyncInvokeType       = asyncroute.AsyncInvokeType
+	roleType              = "aws:iam/role:Role"
+	rolePolicyType        = "aws:iam/rolePolicy:RolePolicy"
+	lambdaType            = "aws:lambda/function:Function"
+	aliasType             = "aws:lambda/alias:Alias"
+	configType            = "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig"
+	queueType             = "aws:sqs/queue:Queue"
+	topicType             = "aws:sns/topic:Topic"
+	busType               = "aws:cloudwatch/eventBus:EventBus"
+	bucketV2Type          = "aws:s3/bucketV2:BucketV2"
+	bucketType            = "aws:s3/bucket:Bucket"
+	keyType               = "aws:kms/key:Key"
+)
+
+// Actions the grant policy may hold.
+var (
+	sqsSend     = []string{"sqs:SendMessage"}
+	snsPublish  = []string{"sns:Publish"}
+	lambdaCall  = []string{"lambda:InvokeFunction"}
+	putEvents   = []string{"events:PutEvents"}
+	s3Put       = []string{"s3:PutObject"}
+	s3List      = []string{"s3:ListBucket"}
+	kmsUse      = []string{"kms:Decrypt", "kms:GenerateDataKey*"}
+	defaultBus  = "arn:aws:events:us-east-1:123456789012:event-bus/default"
+	allServices = "events, lambda, s3, sns, sqs"
+)
+
+// arnOf is the ARN the mock gives a resource of service in the test account.
+func arnOf(service, resource string) string {
+	return "arn:aws:" + service + ":us-east-1:123456789012:" + resource
+}
+
+func fnARN(name string) string { return arnOf("lambda", "function:"+name) }
+
+// dep renders a dependency as Stack.Dependencies does.
+func dep(typ, name string) string { return typ + "/" + name }
+
+func deps(ds ...string) []string {
+	if len(ds) == 0 {
+		return nil
+	}
+	out := append([]string(nil), ds...)
+	sort.Strings(out)
+	return out
+}
+
+func secs(n float64) *time.Duration {
+	d := time.Duration(n * float64(time.Second))
+	return &d
+}
+
+// lambdaArgs are a function's upstream arguments with a fixed name, so
+// that ARNs are exact.
+func lambdaArgs(name string) lambda.FunctionArgs {
+	return lambda.FunctionArgs{
+		Name:    pulumi.String(name),
+		Runtime: pulumi.String("python3.12"),
+		Handler: pulumi.String("index.handler"),
+		Code:    pulumi.NewFileArchive("./app"),
+	}
+}
+
+// wantFunctionInputs is what the lambda.Function child receives for
+// lambdaArgs(name) plus the component's additions.
+func wantFunctionInputs(name string, extra map[string]any) map[string]any {
+	m := map[string]any{
+		"name":    name,
+		"runtime": "python3.12",
+		"handler": "index.handler",
+		"code":    "archive:./app",
+	}
+	for k, v := range extra {
+		m[k] = v
+	}
+	return m
+}
+
+// must panics on a registration error, which mocks never produce; it keeps
+// test programs short.
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
+func newQueue(ctx *pulumi.Context, name string, args *sqs.QueueArgs) *sqs.Queue {
+	if args == nil {
+		args = &sqs.QueueArgs{}
+	}
+	if args.Name == nil {
+		args.Name = pulumi.String(name)
+	}
+	return must(sqs.NewQueue(ctx, name, args))
+}
+
+func newTopic(ctx *pulumi.Context, name string, args *sns.TopicArgs) *sns.Topic {
+	if args == nil {
+		args = &sns.TopicArgs{}
+	}
+	if args.Name == nil {
+		args.Name = pulumi.String(name)
+	}
+	return must(sns.NewTopic(ctx, name, args))
+}
+
+func newBus(ctx *pulumi.Context, name string) *cloudwatch.EventBus {
+	return must(cloudwatch.NewEventBus(ctx, name, &cloudwatch.EventBusArgs{Name: pulumi.String(name)}))
+}
+
+func newBucketV2(ctx *pulumi.Context, name string) *s3.BucketV2 {
+	return must(s3.NewBucketV2(ctx, name, &s3.BucketV2Args{Bucket: pulumi.String(name)}))
+}
+
+func newLegacyBucket(ctx *pulumi.Context, name string) *s3.Bucket {
+	return must(s3.NewBucket(ctx, name, &s3.BucketArgs{Bucket: pulumi.String(name)}))
+}
+
+func newKey(ctx *pulumi.Context, name string) *kms.Key {
+	return must(kms.NewKey(ctx, name, &kms.KeyArgs{}))
+}
+
+func newRole(ctx *pulumi.Context, name string) *iam.Role {
+	return must(iam.NewRole(ctx, name, &iam.RoleArgs{
+		Name:             pulumi.String(name),
+		AssumeRolePolicy: pulumi.String(`{"Version":"2012-10-17","Statement":[]}`),
+	}))
+}
+
+// newPlainFunction is a lambda.Function made outside the components.
+func newPlainFunction(ctx *pulumi.Context, name string, role pulumi.StringInput) *lambda.Function {
+	args := lambdaArgs(name)
+	args.Role = role
+	return must(lambda.NewFunction(ctx, name, &args))
+}
+
+// stackURN is the parent of every top-level resource.
+const stackURN = "urn:pulumi:test::asyncroute::pulumi:pulumi:Stack::asyncroute-test"
+
+const externalRoleArn = "arn:aws:iam::123456789012:role/external"
+
+// run runs program under the recording mocks and requires it to succeed.
+func run(t *testing.T, program pulumi.RunFunc, opts ...asyncroutetest.Option) *asyncroutetest.Stack {
+	t.Helper()
+	st, err := asyncroutetest.Run(program, opts...)
+	require.NoError(t, err)
+	return st
+}
+
+// runCapture runs build, which returns the error of the component call it
+// makes, and returns that error; the program itself succeeds.
+func runCapture(t *testing.T, build func(ctx *pulumi.Context) error, opts ...asyncroutetest.Option) (*asyncroutetest.Stack, error) {
+	t.Helper()
+	var got error
+	st, err := asyncroutetest.Run(func(ctx *pulumi.Context) error {
+		got = build(ctx)
+		return nil
+	}, opts...)
+	require.NoError(t, err)
+	return st, got
+}
+
+func find(t *testing.T, st *asyncroutetest.Stack, typ, name string) *asyncroutetest.Resource {
+	t.Helper()
+	r := st.Find(typ, name)
+	require.NotNil(t, r, "no %s named %q; have %v", typ, name, names(st))
+	return r
+}
+
+func names(st *asyncroutetest.Stack) []string {
+	var out []string
+	for _, r := range st.Resources {
+		out = append(out, r.Type+"/"+r.Name)
+	}
+	return out
+}
+
+// statements decodes the grant policy of the component named component.
+func statements(t *testing.T, st *asyncroutetest.Stack, component string) []asyncroutetest.PolicyStatement {
+	t.Helper()
+	p := find(t, st, rolePolicyType, component+"-async-grants")
+	doc, err := asyncroutetest.DecodePolicy(p.Inputs["policy"])
+	require.NoError(t, err)
+	require.Equal(t, "2012-10-17", doc.Version)
+	return doc.Statement
+}
+
+func allow(actions []string, resources ...string) asyncroutetest.PolicyStatement {
+	return asyncroutetest.PolicyStatement{
+		Effect:   "Allow",
+		Action:   asyncroutetest.StringList(actions),
+		Resource: asyncroutetest.StringList(resources),
+	}
+}
+
+func stmts(s ...asyncroutetest.PolicyStatement) []asyncroutetest.PolicyStatement { return s }
+
+// destinations renders the invoke config's destinationConfig input; ""
+// leaves a side out.
+func destinations(onSuccess, onFailure string) map[string]any {
+	m := map[string]any{}
+	if onSuccess != "" {
+		m["onSuccess"] = map[string]any{"destination": onSuccess}
+	}
+	if onFailure != "" {
+		m["onFailure"] = map[string]any{"destination": onFailure}
+	}
+	return m
+}
+
+// config returns the invoke config of the component named component.
+func config(t *testing.T, st *asyncroutetest.Stack, component string) *asyncroutetest.Resource {
+	t.Helper()
+	return find(t, st, configType, component+"-async-config")
+}
+
+// childNames lists "type/name" of r's children, sorted.
+func childNames(st *asyncroutetest.Stack, r *asyncroutetest.Resource) []string {
+	var out []string
+	for _, c := range st.Children(r) {
+		out = append(out, c.Type+"/"+c.Name)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// requireNothingFromComponent asserts that a failed component call added
+// nothing: the stack holds exactly the user resources registered before
+// it, none of the component's types and none named after it.
+func requireNothingFromComponent(t *testing.T, st *asyncroutetest.Stack, component string, userResources int) {
+	t.Helper()
+	require.Len(t, st.Resources, userResources, "registered: %v", names(st))
+	for _, r := range st.Resources {
+		require.False(t, r.Name == component || strings.HasPrefix(r.Name, component+"-"),
+			"%s/%s was registered for the failed component", r.Type, r.Name)
+		if r.Type == functionComponentType || r.Type == asyncInvokeType {
+			continue // an earlier, valid component of the same program
+		}
+		require.False(t, strings.HasPrefix(r.Type, "asyncroute:"), "unexpected %s/%s", r.Type, r.Name)
+	}
+}
+
+// inputErrors unwraps a (joined) error into its InputErrors.
+func inputErrors(t *testing.T, err error) []*asyncroute.InputError {
+	t.Helper()
+	var list []error
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		list = j.Unwrap()
+	} else {
+		list = []error{err}
+	}
+	out := make([]*asyncroute.InputError, len(list))
+	for i, e := range list {
+		var ie *asyncroute.InputError
+		require.True(t, errors.As(e, &ie), "%v (%T) is not an InputError", e, e)
+		out[i] = ie
+	}
+	return out
+}
+
+// awaitValue reads an output inside a program.
+func awaitValue(ctx *pulumi.Context, o pulumi.Output) (any, bool, error) {
+	r, err := internals.UnsafeAwaitOutput(ctx.Context(), o)
+	return r.Value, r.Known, err
+}
