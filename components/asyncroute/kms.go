@@ -79,6 +79,11 @@ func checkKeyID(what, key, awsManaged string) error {
 	if alias {
 		return fmt.Errorf("%s is encrypted with the custom KMS alias %q, which cannot be resolved to a key at preview; set Key to the kms.Key behind it (AWS-managed %s needs no key)", what, key, awsManaged)
 	}
+	if strings.HasPrefix(key, "arn:") {
+		if _, err := keyARN(key, ""); err != nil {
+			return fmt.Errorf("%s is encrypted with %q, which is not a KMS key id, key ARN or alias; expected <key-id>, arn:<partition>:kms:<region>:<account>:key/<key-id> or alias/<name>", what, key)
+		}
+	}
 	return nil
 }
 
