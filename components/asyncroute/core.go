@@ -154,7 +154,7 @@ func buildRouting(b *buildEnv, component string, r resolvedRouting, selfName pul
 				return s, nil
 			}).(pulumi.StringOutput)
 		}
-		out.grants = append(out.grants, t.spec.grants(arn)...)
+		out.grants = append(out.grants, kindGrant(t.spec, arn))
 		out.grants = append(out.grants, t.extra...)
 		return arn, true
 	}

@@ -82,7 +82,7 @@ func (d ARN) resolve(env *resolveEnv) (*target, error) {
 				return nil, fmt.Errorf("ARN.KmsKeyArn %q is not a KMS key ARN; expected arn:<partition>:kms:<region>:<account>:key/<key-id>", k.str)
 			}
 		}
-		t.extra = []grant{grantOn(kmsActions, d.KmsKeyArn.ToStringOutput())}
+		t.extra = []grant{keyGrant(d.KmsKeyArn.ToStringOutput())}
 	}
 	return t, nil
 }

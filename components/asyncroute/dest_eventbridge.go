@@ -20,9 +20,7 @@ func init() {
 			}
 			return nil
 		},
-		grants: func(arn pulumi.StringOutput) []grant {
-			return []grant{grantOn([]string{"events:PutEvents"}, arn)}
-		},
+		permissions: func(arn string) []Permission { return actionsOn(arn, "events:PutEvents") },
 	})
 }
 

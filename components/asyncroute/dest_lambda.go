@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
 func init() {
@@ -19,14 +18,12 @@ func init() {
 			}
 			return nil
 		},
-		grants: func(arn pulumi.StringOutput) []grant {
-			// Grant on the unqualified ARN and ARN:* so that a version or
-			// alias of the target can be invoked too.
-			arns := arn.ApplyT(func(s string) []string {
-				base := unqualifiedFunctionARN(s)
-				return []string{base, base + ":*"}
-			}).(pulumi.StringArrayOutput)
-			return []grant{{actions: []string{"lambda:InvokeFunction"}, resources: arns}}
+		permissions: func(arn string) []Permission { return actionsOn(arn, "lambda:InvokeFunction") },
+		grants: func(arn string) []Permission {
+			// The unqualified ARN and ARN:*, so that a version or alias of
+			// the target can be invoked too.
+			base := unqualifiedFunctionARN(arn)
+			return append(actionsOn(base, "lambda:InvokeFunction"), actionsOn(base+":*", "lambda:InvokeFunction")...)
 		},
 	})
 }

@@ -18,12 +18,8 @@ func init() {
 			}
 			return nil
 		},
-		grants: func(arn pulumi.StringOutput) []grant {
-			objects := arn.ApplyT(func(s string) string { return s + "/*" }).(pulumi.StringOutput)
-			return []grant{
-				grantOn([]string{"s3:PutObject"}, objects),
-				grantOn([]string{"s3:ListBucket"}, arn),
-			}
+		permissions: func(arn string) []Permission {
+			return append(actionsOn(arn+"/*", "s3:PutObject"), actionsOn(arn, "s3:ListBucket")...)
 		},
 	})
 }

@@ -6,7 +6,6 @@ import (
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
 func init() {
@@ -25,9 +24,7 @@ func init() {
 			}
 			return nil
 		},
-		grants: func(arn pulumi.StringOutput) []grant {
-			return []grant{grantOn([]string{"sns:Publish"}, arn)}
-		},
+		permissions: func(arn string) []Permission { return actionsOn(arn, "sns:Publish") },
 	})
 }
 

@@ -25,9 +25,7 @@ func init() {
 			}
 			return nil
 		},
-		grants: func(arn pulumi.StringOutput) []grant {
-			return []grant{grantOn([]string{"sqs:SendMessage"}, arn)}
-		},
+		permissions: func(arn string) []Permission { return actionsOn(arn, "sqs:SendMessage") },
 	})
 }
 

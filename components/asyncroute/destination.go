@@ -42,8 +42,12 @@ type kindSpec struct {
 	// checkARN reports what is wrong with a known ARN of this kind (FIFO, not
 	// the right resource type), or nil.
 	checkARN func(a arnParts) error
-	// grants lists what the execution role needs to deliver to arn.
-	grants func(arn pulumi.StringOutput) []grant
+	// permissions lists what Lambda checks that the execution role may do
+	// to deliver to arn.
+	permissions func(arn string) []Permission
+	// grants, when set, is what the component grants for arn instead of
+	// exactly permissions (a superset).
+	grants func(arn string) []Permission
 }
 
 var kinds = map[Kind]*kindSpec{}
@@ -61,19 +65,57 @@ func kindList(keep func(*kindSpec) bool) string {
 	return strings.Join(labels, ", ")
 }
 
-// grant is a set of IAM actions on resources that resolve at deploy time; a
-// grant whose resources resolve to an empty list grants nothing.
-type grant struct {
-	actions   []string
-	resources pulumi.StringArrayOutput
+// Permission is one IAM action on one resource that an execution role needs.
+type Permission struct {
+	Action   string
+	Resource string
 }
 
-func grantOn(actions []string, arns ...pulumi.StringOutput) grant {
-	arr := make(pulumi.StringArray, len(arns))
-	for i, a := range arns {
-		arr[i] = a
+// grant is a list of permissions that resolves at deploy time (an output of
+// []Permission); an empty list grants nothing.
+type grant = pulumi.AnyOutput
+
+// kindGrant is the grant a kind's target needs once its ARN is known.
+func kindGrant(k *kindSpec, arn pulumi.StringOutput) grant {
+	perms := k.permissions
+	if k.grants != nil {
+		perms = k.grants
 	}
-	return grant{actions: actions, resources: arr.ToStringArrayOutput()}
+	return arn.ApplyT(func(s string) []Permission { return perms(s) }).(pulumi.AnyOutput)
+}
+
+// actionsOn grants the same actions on one resource.
+func actionsOn(resource string, actions ...string) []Permission {
+	out := make([]Permission, len(actions))
+	for i, a := range actions {
+		out[i] = Permission{Action: a, Resource: resource}
+	}
+	return out
+}
+
+// RequiredPermissions lists the permissions an execution role needs to
+// deliver invocation records to the destination with this ARN (not counting
+// a customer-managed KMS key; see [KMSPermissions]). The ARN must be one
+// Lambda accepts as a destination.
+func RequiredPermissions(arn string) ([]Permission, error) {
+	a, err := parseARN(arn)
+	if err != nil {
+		return nil, err
+	}
+	k, err := kindOfARN(a)
+	if err != nil {
+		return nil, err
+	}
+	if err := k.checkARN(a); err != nil {
+		return nil, err
+	}
+	return k.permissions(arn), nil
+}
+
+// KMSPermissions lists what a sender needs on the customer-managed key that
+// encrypts an SQS queue or SNS topic.
+func KMSPermissions(keyArn string) []Permission {
+	return actionsOn(keyArn, kmsActions...)
 }
 
 // target is a resolved destination.

@@ -20,7 +20,7 @@ var kmsActions = []string{"kms:Decrypt", "kms:GenerateDataKey*"}
 // preview is decided the same way at deploy time.
 func customerKeyGrant(env *resolveEnv, what string, explicit *kms.Key, keyID pulumi.StringPtrOutput, targetArn pulumi.StringOutput, awsManaged string) ([]grant, error) {
 	if explicit != nil {
-		return []grant{grantOn(kmsActions, explicit.Arn)}, nil
+		return []grant{keyGrant(explicit.Arn)}, nil
 	}
 	id, err := await(env.ctx, keyID)
 	if err != nil {
@@ -34,27 +34,29 @@ func customerKeyGrant(env *resolveEnv, what string, explicit *kms.Key, keyID pul
 			return nil, err
 		}
 	}
-	resources := pulumi.All(keyID, targetArn).ApplyT(func(v []any) ([]string, error) {
+	perms := pulumi.All(keyID, targetArn).ApplyT(func(v []any) ([]Permission, error) {
 		var key string
 		if p, ok := v[0].(*string); ok && p != nil {
 			key = *p
 		}
-		if key == "" {
-			return []string{}, nil
+		if key == "" || isAWSManagedAlias(key) {
+			return nil, nil
 		}
 		if err := checkKeyID(what, key, awsManaged); err != nil {
 			return nil, err
-		}
-		if isAWSManagedAlias(key) {
-			return []string{}, nil
 		}
 		arn, err := keyARN(key, v[1].(string))
 		if err != nil {
 			return nil, err
 		}
-		return []string{arn}, nil
-	}).(pulumi.StringArrayOutput)
-	return []grant{{actions: kmsActions, resources: resources}}, nil
+		return KMSPermissions(arn), nil
+	}).(pulumi.AnyOutput)
+	return []grant{perms}, nil
+}
+
+// keyGrant grants the KMS actions on a key ARN known at deploy time.
+func keyGrant(keyArn pulumi.StringOutput) grant {
+	return keyArn.ApplyT(func(s string) []Permission { return KMSPermissions(s) }).(pulumi.AnyOutput)
 }
 
 func isAWSManagedAlias(key string) bool {

@@ -52,18 +52,17 @@ func lambdaTrustPolicy() string {
 func grantPolicy(grants []grant) pulumi.StringOutput {
 	all := make([]any, len(grants))
 	for i, g := range grants {
-		all[i] = g.resources
+		all[i] = g
 	}
 	return pulumi.All(all...).ApplyT(func(resolved []any) string {
 		actions := map[string]map[string]bool{}
-		for i, r := range resolved {
-			for _, res := range r.([]string) {
-				if actions[res] == nil {
-					actions[res] = map[string]bool{}
+		for _, r := range resolved {
+			perms, _ := r.([]Permission)
+			for _, p := range perms {
+				if actions[p.Resource] == nil {
+					actions[p.Resource] = map[string]bool{}
 				}
-				for _, a := range grants[i].actions {
-					actions[res][a] = true
-				}
+				actions[p.Resource][p.Action] = true
 			}
 		}
 		return marshalPolicy(mergeStatements(actions))

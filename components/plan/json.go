@@ -1,0 +1,115 @@
+package plan
+
+import (
+	"encoding/json"
+	"io"
+	"sort"
+
+	"github.com/asyncroute/asyncroute/components/asyncroutetest"
+)
+
+// JSONPlan is the machine-readable plan (`plan --json`). Every list is
+// sorted, and the mock's ids and names are derived from URNs, so the same
+// program gives the same bytes.
+type JSONPlan struct {
+	Project       string         `json:"project"`
+	Stack         string         `json:"stack"`
+	Account       string         `json:"account"`
+	Region        string         `json:"region"`
+	Resources     []JSONResource `json:"resources"`
+	Policies      []JSONPolicy   `json:"policies"`
+	CreationOrder []string       `json:"creationOrder"`
+	Routes        []Route        `json:"routes"`
+}
+
+// JSONResource is one resource of a [JSONPlan].
+type JSONResource struct {
+	URN          string         `json:"urn"`
+	Type         string         `json:"type"`
+	Name         string         `json:"name"`
+	Parent       string         `json:"parent,omitempty"`
+	Component    bool           `json:"component,omitempty"`
+	ID           string         `json:"id,omitempty"`
+	Inputs       map[string]any `json:"inputs"`
+	Outputs      map[string]any `json:"outputs,omitempty"`
+	Dependencies []string       `json:"dependencies"`
+}
+
+// JSONPolicy is a policy document found in a resource's inputs, decoded.
+type JSONPolicy struct {
+	URN      string                `json:"urn"`
+	Type     string                `json:"type"`
+	Name     string                `json:"name"`
+	Input    string                `json:"input"`
+	Document *asyncroutetest.Policy `json:"document,omitempty"`
+	Error    string                `json:"error,omitempty"`
+}
+
+// BuildJSON converts a recorded stack into a [JSONPlan].
+func BuildJSON(st *asyncroutetest.Stack, p Project) JSONPlan {
+	out := JSONPlan{Project: p.Name, Stack: p.Stack, Account: asyncroutetest.Account, Region: asyncroutetest.Region,
+		Resources: []JSONResource{}, Policies: []JSONPolicy{}, CreationOrder: []string{}}
+	for _, r := range st.Resources {
+		deps := append([]string{}, r.Dependencies...)
+		sort.Strings(deps)
+		jr := JSONResource{URN: r.URN, Type: r.Type, Name: r.Name, Parent: r.Parent, Component: !r.Custom, ID: r.ID,
+			Inputs: jsonSafe(r.Inputs).(map[string]any), Dependencies: deps}
+		if r.Custom {
+			jr.Outputs = jsonSafe(r.Outputs).(map[string]any)
+		}
+		out.Resources = append(out.Resources, jr)
+		for _, k := range policyInputs[r.Type] {
+			v, ok := r.Inputs[k]
+			if !ok {
+				continue
+			}
+			jp := JSONPolicy{URN: r.URN, Type: r.Type, Name: r.Name, Input: k}
+			if doc, err := asyncroutetest.DecodePolicy(v); err != nil {
+				jp.Error = err.Error()
+			} else {
+				jp.Document = &doc
+			}
+			out.Policies = append(out.Policies, jp)
+		}
+	}
+	sort.Slice(out.Resources, func(i, j int) bool { return out.Resources[i].URN < out.Resources[j].URN })
+	sort.Slice(out.Policies, func(i, j int) bool {
+		if out.Policies[i].URN != out.Policies[j].URN {
+			return out.Policies[i].URN < out.Policies[j].URN
+		}
+		return out.Policies[i].Input < out.Policies[j].Input
+	})
+	for _, r := range CreationOrder(st) {
+		out.CreationOrder = append(out.CreationOrder, r.URN)
+	}
+	out.Routes = Routes(st)
+	return out
+}
+
+// jsonSafe replaces values JSON cannot show as they are (unknowns).
+func jsonSafe(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		m := make(map[string]any, len(v))
+		for k, e := range v {
+			m[k] = jsonSafe(e)
+		}
+		return m
+	case []any:
+		a := make([]any, len(v))
+		for i, e := range v {
+			a[i] = jsonSafe(e)
+		}
+		return a
+	case asyncroutetest.Unknown:
+		return v.String()
+	}
+	return v
+}
+
+// WriteJSON prints the plan as indented JSON.
+func WriteJSON(w io.Writer, st *asyncroutetest.Stack, p Project) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(BuildJSON(st, p))
+}

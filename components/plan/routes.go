@@ -1,0 +1,217 @@
+package plan
+
+import (
+	"fmt"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/asyncroute/asyncroute/components/asyncroute"
+	"github.com/asyncroute/asyncroute/components/asyncroutetest"
+)
+
+// Route is one edge of a stack's asynchronous routing: an invoker reaching
+// a function, or a function reaching a destination.
+type Route struct {
+	From string `json:"from"` // URN, or the ARN of something outside the stack
+	To   string `json:"to"`
+	// Condition is "invokes" (asynchronous invoker), "on success",
+	// "on failure" or "dead letter".
+	Condition string `json:"condition"`
+	// Via names the resource that creates the edge (invoke config,
+	// subscription, event target).
+	Via string `json:"via,omitempty"`
+	// Needs lists the permissions the function's role needs for the edge;
+	// Granted says, for each, whether the role's policies in the stack allow
+	// it. Empty for invoker edges.
+	Needs   []asyncroute.Permission `json:"needs,omitempty"`
+	Granted []bool                  `json:"granted,omitempty"`
+}
+
+type index struct {
+	st    *asyncroutetest.Stack
+	byARN map[string]*asyncroutetest.Resource
+	fns   map[string]*asyncroutetest.Resource // by name and by ARN
+}
+
+func newIndex(st *asyncroutetest.Stack) *index {
+	ix := &index{st: st, byARN: map[string]*asyncroutetest.Resource{}, fns: map[string]*asyncroutetest.Resource{}}
+	for _, r := range st.Resources {
+		if a, ok := r.Outputs["arn"].(string); ok && r.Custom {
+			ix.byARN[a] = r
+		}
+		if r.Type == "aws:lambda/function:Function" {
+			for _, k := range []string{"name", "arn"} {
+				if v, ok := r.Outputs[k].(string); ok {
+					ix.fns[v] = r
+				}
+			}
+		}
+	}
+	return ix
+}
+
+// node returns the URN of the resource with this ARN, or the ARN itself.
+func (ix *index) node(arn string) string {
+	if r := ix.byARN[arn]; r != nil {
+		return r.URN
+	}
+	return arn
+}
+
+// function finds a function by name, ARN or qualified ARN.
+func (ix *index) function(ref string) *asyncroutetest.Resource {
+	if r := ix.fns[ref]; r != nil {
+		return r
+	}
+	if strings.HasPrefix(ref, "arn:") {
+		f := strings.Split(ref, ":")
+		if len(f) >= 7 {
+			return ix.fns[f[6]]
+		}
+	}
+	return nil
+}
+
+// statements returns the Allow and Deny statements of the function's role
+// that are in the stack: its inline role policies and the role's own
+// inline policies.
+func (ix *index) statements(fn *asyncroutetest.Resource) []asyncroutetest.PolicyStatement {
+	roleArn, _ := fn.Inputs["role"].(string)
+	role := ix.byARN[roleArn]
+	if role == nil {
+		return nil
+	}
+	roleName, _ := role.Outputs["name"].(string)
+	var out []asyncroutetest.PolicyStatement
+	add := func(doc any) {
+		if p, err := asyncroutetest.DecodePolicy(doc); err == nil {
+			out = append(out, p.Statement...)
+		}
+	}
+	for _, rp := range ix.st.OfType("aws:iam/rolePolicy:RolePolicy") {
+		if rp.Inputs["role"] == roleName || rp.Inputs["role"] == role.ID {
+			add(rp.Inputs["policy"])
+		}
+	}
+	if inline, ok := role.Inputs["inlinePolicies"].([]any); ok {
+		for _, ip := range inline {
+			if m, ok := ip.(map[string]any); ok {
+				add(m["policy"])
+			}
+		}
+	}
+	return out
+}
+
+// allowed evaluates one permission against statements: an explicit Deny
+// wins, then any Allow. Wildcards * and ? are honoured.
+func allowed(stmts []asyncroutetest.PolicyStatement, p asyncroute.Permission) bool {
+	match := func(patterns []string, v string, fold bool) bool {
+		for _, pat := range patterns {
+			if fold {
+				pat, v = strings.ToLower(pat), strings.ToLower(v)
+			}
+			if ok, _ := path.Match(strings.ReplaceAll(pat, "/", "\x00"), strings.ReplaceAll(v, "/", "\x00")); ok {
+				return true
+			}
+		}
+		return false
+	}
+	allow := false
+	for _, s := range stmts {
+		if !match(s.Action, p.Action, true) || !match(s.Resource, p.Resource, false) {
+			continue
+		}
+		if s.Effect == "Deny" {
+			return false
+		}
+		if s.Effect == "Allow" {
+			allow = true
+		}
+	}
+	return allow
+}
+
+// Routes derives the asynchronous routing of a recorded stack, sorted.
+func Routes(st *asyncroutetest.Stack) []Route {
+	ix := newIndex(st)
+	routes := []Route{}
+	destination := func(fn *asyncroutetest.Resource, target, condition, via string) {
+		r := Route{From: fn.URN, To: ix.node(target), Condition: condition, Via: via}
+		if needs, err := asyncroute.RequiredPermissions(target); err == nil {
+			stmts := ix.statements(fn)
+			r.Needs = needs
+			for _, n := range needs {
+				r.Granted = append(r.Granted, allowed(stmts, n))
+			}
+		}
+		routes = append(routes, r)
+	}
+	for _, cfg := range st.OfType("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig") {
+		ref, _ := cfg.Inputs["functionName"].(string)
+		fn := ix.function(ref)
+		if fn == nil {
+			continue
+		}
+		dc, _ := cfg.Inputs["destinationConfig"].(map[string]any)
+		for _, c := range []struct{ key, label string }{{"onSuccess", "on success"}, {"onFailure", "on failure"}} {
+			if m, ok := dc[c.key].(map[string]any); ok {
+				if arn, ok := m["destination"].(string); ok {
+					destination(fn, arn, c.label, cfg.URN)
+				}
+			}
+		}
+	}
+	for _, fn := range st.OfType("aws:lambda/function:Function") {
+		if m, ok := fn.Inputs["deadLetterConfig"].(map[string]any); ok {
+			if arn, ok := m["targetArn"].(string); ok {
+				destination(fn, arn, "dead letter", fn.URN)
+			}
+		}
+	}
+	invoker := func(from string, fnRef string, via string) {
+		if fn := ix.function(fnRef); fn != nil {
+			routes = append(routes, Route{From: from, To: fn.URN, Condition: "invokes", Via: via})
+		}
+	}
+	for _, sub := range st.OfType("aws:sns/topicSubscription:TopicSubscription") {
+		if sub.Inputs["protocol"] == "lambda" {
+			topic, _ := sub.Inputs["topic"].(string)
+			endpoint, _ := sub.Inputs["endpoint"].(string)
+			invoker(ix.node(topic), endpoint, sub.URN)
+		}
+	}
+	for _, t := range st.OfType("aws:cloudwatch/eventTarget:EventTarget") {
+		arn, _ := t.Inputs["arn"].(string)
+		rule, _ := t.Inputs["rule"].(string)
+		from := rule
+		for _, r := range st.OfType("aws:cloudwatch/eventRule:EventRule") {
+			if r.Outputs["name"] == rule {
+				from = r.URN
+			}
+		}
+		invoker(from, arn, t.URN)
+	}
+	for _, n := range st.OfType("aws:s3/bucketNotification:BucketNotification") {
+		bucket, _ := n.Inputs["bucket"].(string)
+		from := bucket
+		for _, b := range append(st.OfType("aws:s3/bucketV2:BucketV2"), st.OfType("aws:s3/bucket:Bucket")...) {
+			if b.Outputs["bucket"] == bucket {
+				from = b.URN
+			}
+		}
+		fns, _ := n.Inputs["lambdaFunctions"].([]any)
+		for _, f := range fns {
+			if m, ok := f.(map[string]any); ok {
+				arn, _ := m["lambdaFunctionArn"].(string)
+				invoker(from, arn, n.URN)
+			}
+		}
+	}
+	sort.SliceStable(routes, func(i, j int) bool {
+		a, b := routes[i], routes[j]
+		return fmt.Sprint(a.From, a.Condition, a.To) < fmt.Sprint(b.From, b.Condition, b.To)
+	})
+	return routes
+}
