@@ -62,7 +62,7 @@ func checkExistingRole(errs *errorList, r *ExistingRole, opts *RoleOptions, skip
 	if needArn && isNil(r.Arn) {
 		errs.add("Role.Arn", "is required to create the function with a brought role; allowed: the role's ARN, or Role.Role")
 	}
-	if isNil(r.Name) && !skipGrants {
+	if isNil(r.Name) && !isNil(r.Arn) && !skipGrants {
 		errs.add("Role", "a role known only by its ARN cannot be granted to; allowed: Role.Role (the iam.Role) or Role.Name, or SkipGrants: true to attach no grants")
 	}
 	if isNil(r.Name) && isNil(r.Arn) {

@@ -1,0 +1,164 @@
+package asyncroute_test
+
+import (
+	"testing"
+
+	"github.com/asyncroute/asyncroute/components/asyncroute"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestBringYourOwnRoleResource(t *testing.T) {
+	var comp *asyncroute.Function
+	var outs functionOutputs
+	st := run(t, func(ctx *pulumi.Context) error {
+		r := newRole(ctx, "my-role")
+		c, err := asyncroute.NewFunction(ctx, "orders", &asyncroute.FunctionArgs{
+			Function:  lambdaArgs("orders"),
+			OnFailure: asyncroute.SQSQueue{Queue: newQueue(ctx, "failed", nil)},
+			Role:      &asyncroute.ExistingRole{Role: r},
+		})
+		if err != nil {
+			return err
+		}
+		comp = c
+		outs, err = readFunctionOutputs(ctx, c)
+		return err
+	})
+	c := find(t, st, functionComponentType, "orders")
+	userRole := find(t, st, roleType, "my-role")
+	policy := find(t, st, rolePolicyType, "orders-async-grants")
+	fn := find(t, st, lambdaType, "orders")
+	myRoleArn := "arn:aws:iam::123456789012:role/my-role"
+
+	// No role is created; the grants go to the brought role by name.
+	assert.Nil(t, comp.Role)
+	assert.Len(t, st.OfType(roleType), 1)
+	assert.Equal(t, stackURN, userRole.Parent)
+	assert.Equal(t, "my-role", policy.Inputs["role"])
+	assert.Equal(t, stmts(allow(sqsSend, arnOf("sqs", "failed"))), statements(t, st, "orders"))
+	assert.Equal(t, deps(dep(roleType, "my-role"), dep(queueType, "failed")), st.Dependencies(policy))
+
+	assert.Equal(t, wantFunctionInputs("orders", map[string]any{"role": myRoleArn}), fn.Inputs)
+	assert.Equal(t, deps(dep(roleType, "my-role")), st.Dependencies(fn))
+	assert.Equal(t, myRoleArn, outs.roleArn)
+	assert.Equal(t, deps(dep(rolePolicyType, "orders-async-grants"), dep(lambdaType, "orders"), dep(configType, "orders-async-config")), childNames(st, c))
+	assert.Equal(t, deps(dep(rolePolicyType, "orders-async-grants"), dep(lambdaType, "orders"), dep(queueType, "failed")), st.Dependencies(config(t, st, "orders")))
+}
+
+func TestBringYourOwnRoleByNameAndArn(t *testing.T) {
+	st := run(t, func(ctx *pulumi.Context) error {
+		_, err := asyncroute.NewFunction(ctx, "orders", &asyncroute.FunctionArgs{
+			Function:   lambdaArgs("orders"),
+			OnFailure:  asyncroute.SQSQueue{Queue: newQueue(ctx, "failed", nil)},
+			DeadLetter: asyncroute.SNSTopic{Topic: newTopic(ctx, "dead", nil)},
+			Role:       &asyncroute.ExistingRole{Name: pulumi.String("external"), Arn: pulumi.String(externalRoleArn)},
+		})
+		return err
+	})
+	policy := find(t, st, rolePolicyType, "orders-async-grants")
+	fn := find(t, st, lambdaType, "orders")
+	assert.Empty(t, st.OfType(roleType))
+	assert.Equal(t, "external", policy.Inputs["role"])
+	assert.Equal(t, stmts(allow(snsPublish, arnOf("sns", "dead")), allow(sqsSend, arnOf("sqs", "failed"))), statements(t, st, "orders"))
+	assert.Equal(t, deps(dep(queueType, "failed"), dep(topicType, "dead")), st.Dependencies(policy))
+	assert.Equal(t, wantFunctionInputs("orders", map[string]any{
+		"role": externalRoleArn, "deadLetterConfig": map[string]any{"targetArn": arnOf("sns", "dead")},
+	}), fn.Inputs)
+	// The DLQ makes the function wait for the grant.
+	assert.Equal(t, deps(dep(rolePolicyType, "orders-async-grants"), dep(topicType, "dead")), st.Dependencies(fn))
+}
+
+func TestSkipGrantsWithCreatedRole(t *testing.T) {
+	var comp *asyncroute.Function
+	var skipped any
+	st := run(t, func(ctx *pulumi.Context) error {
+		c, err := asyncroute.NewFunction(ctx, "orders", &asyncroute.FunctionArgs{
+			Function:   lambdaArgs("orders"),
+			OnFailure:  asyncroute.SQSQueue{Queue: newQueue(ctx, "failed", nil)},
+			DeadLetter: asyncroute.SQSQueue{Queue: newQueue(ctx, "dead", nil)},
+			SkipGrants: true,
+		})
+		if err != nil {
+			return err
+		}
+		comp = c
+		skipped, _, err = awaitValue(ctx, c.GrantsSkipped)
+		return err
+	})
+	c := find(t, st, functionComponentType, "orders")
+	assert.Equal(t, true, skipped)
+	assert.Nil(t, comp.Policy)
+	assert.NotNil(t, comp.Role)
+	assert.Empty(t, st.OfType(rolePolicyType))
+	assert.Equal(t, true, c.Inputs["skipGrants"])
+	assert.Equal(t, deps(dep(roleType, "orders-role"), dep(lambdaType, "orders"), dep(configType, "orders-async-config")), childNames(st, c))
+	// Nothing to wait for but the function and the targets.
+	assert.Equal(t, deps(dep(lambdaType, "orders"), dep(queueType, "failed")), st.Dependencies(config(t, st, "orders")))
+	assert.Equal(t, deps(dep(roleType, "orders-role"), dep(queueType, "dead")), st.Dependencies(find(t, st, lambdaType, "orders")))
+	assert.Equal(t, map[string]any{"functionName": "orders", "qualifier": "$LATEST", "destinationConfig": destinations("", arnOf("sqs", "failed"))},
+		config(t, st, "orders").Inputs)
+}
+
+func TestSkipGrantsWithRoleKnownByArnOnly(t *testing.T) {
+	var skipped any
+	st := run(t, func(ctx *pulumi.Context) error {
+		c, err := asyncroute.NewFunction(ctx, "orders", &asyncroute.FunctionArgs{
+			Function:   lambdaArgs("orders"),
+			OnSuccess:  asyncroute.DefaultEventBus{},
+			Role:       &asyncroute.ExistingRole{Arn: pulumi.String(externalRoleArn)},
+			SkipGrants: true,
+		})
+		if err != nil {
+			return err
+		}
+		skipped, _, err = awaitValue(ctx, c.GrantsSkipped)
+		return err
+	})
+	assert.Equal(t, true, skipped)
+	assert.Empty(t, st.OfType(rolePolicyType))
+	assert.Empty(t, st.OfType(roleType))
+	assert.Equal(t, wantFunctionInputs("orders", map[string]any{"role": externalRoleArn}), find(t, st, lambdaType, "orders").Inputs)
+	assert.Equal(t, deps(dep(lambdaType, "orders")), st.Dependencies(config(t, st, "orders")))
+}
+
+func TestBadRoles(t *testing.T) {
+	const prefix = `asyncroute: Function "orders": `
+	for _, tc := range []struct {
+		name  string
+		role  func(ctx *pulumi.Context) *asyncroute.ExistingRole
+		opts  *asyncroute.RoleOptions
+		want  string
+		users int
+	}{
+		{"ArnOnly", func(*pulumi.Context) *asyncroute.ExistingRole {
+			return &asyncroute.ExistingRole{Arn: pulumi.String(externalRoleArn)}
+		}, nil, prefix + "Role: a role known only by its ARN cannot be granted to; allowed: Role.Role (the iam.Role) or Role.Name, or SkipGrants: true to attach no grants", 0},
+		{"NameOnly", func(*pulumi.Context) *asyncroute.ExistingRole {
+			return &asyncroute.ExistingRole{Name: pulumi.String("external")}
+		}, nil, prefix + "Role.Arn: is required to create the function with a brought role; allowed: the role's ARN, or Role.Role", 0},
+		{"Empty", func(*pulumi.Context) *asyncroute.ExistingRole { return &asyncroute.ExistingRole{} }, nil,
+			prefix + "Role.Arn: is required to create the function with a brought role; allowed: the role's ARN, or Role.Role\n" +
+				prefix + "Role: is empty; allowed: Role.Role, or Role.Name and Role.Arn", 0},
+		{"RoleAndName", func(ctx *pulumi.Context) *asyncroute.ExistingRole {
+			return &asyncroute.ExistingRole{Role: newRole(ctx, "my-role"), Name: pulumi.String("my-role")}
+		}, nil, prefix + "Role: both Role.Role and Role.Name/Role.Arn are set; allowed: the iam.Role, or its Name and Arn", 1},
+		{"RoleOptionsWithRole", func(ctx *pulumi.Context) *asyncroute.ExistingRole {
+			return &asyncroute.ExistingRole{Role: newRole(ctx, "my-role")}
+		}, &asyncroute.RoleOptions{Path: pulumi.String("/service/")},
+			prefix + "RoleOptions: shape a role the component creates and cannot apply to Role; allowed: set RoleOptions or Role, not both", 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			st, err := runCapture(t, func(ctx *pulumi.Context) error {
+				_, err := asyncroute.NewFunction(ctx, "orders", &asyncroute.FunctionArgs{
+					Function: lambdaArgs("orders"), OnSuccess: asyncroute.DefaultEventBus{}, Role: tc.role(ctx), RoleOptions: tc.opts,
+				})
+				return err
+			})
+			require.Error(t, err)
+			assert.Equal(t, tc.want, err.Error())
+			requireNothingFromComponent(t, st, "orders", tc.users)
+		})
+	}
+}
