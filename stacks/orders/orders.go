@@ -1,17 +1,17 @@
-// The root stack: an order processor whose asynchronous invocations are
-// routed by asyncroute. Successful orders land on an SQS queue; orders that
-// still fail after one retry, or wait longer than an hour, are published to
-// an SNS topic (optionally mailed to alertEmail).
+// Package orders is the root stack's program: an order processor whose
+// asynchronous invocations are routed by asyncroute. Successful orders land
+// on an SQS queue; orders that still fail after one retry, or wait longer
+// than an hour, are published to an SNS topic (optionally mailed to
+// alertEmail).
 //
-//	go run . plan   # offline plan, no cloud
-//	pulumi up       # deploy
-package main
+// The repository root's main.go runs it (`pulumi up`, `go run . plan`); the
+// engine tests in tests/engine run it through the Automation API.
+package orders
 
 import (
 	"time"
 
 	"github.com/asyncroute/asyncroute/components/asyncroute"
-	"github.com/asyncroute/asyncroute/components/plan"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sqs"
@@ -19,9 +19,21 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 )
 
-func main() { plan.RunOrPlan(program) }
+// DefaultHandlerDir is the handler's folder relative to the project folder
+// (the repository root), where `pulumi up` and `go run . plan` run.
+const DefaultHandlerDir = "./handler"
 
-func program(ctx *pulumi.Context) error {
+// Program is the root stack, reading the handler from [DefaultHandlerDir].
+func Program(ctx *pulumi.Context) error { return NewProgram(DefaultHandlerDir)(ctx) }
+
+// NewProgram returns the root stack's program with the handler code read
+// from handlerDir (tests that do not run in the project folder pass an
+// absolute path).
+func NewProgram(handlerDir string) pulumi.RunFunc {
+	return func(ctx *pulumi.Context) error { return program(ctx, handlerDir) }
+}
+
+func program(ctx *pulumi.Context, handlerDir string) error {
 	cfg := config.New(ctx, "")
 
 	processed, err := sqs.NewQueue(ctx, "orders-processed", &sqs.QueueArgs{
@@ -52,7 +64,7 @@ func program(ctx *pulumi.Context) error {
 		Function: lambda.FunctionArgs{
 			Runtime:     pulumi.String("python3.12"),
 			Handler:     pulumi.String("handler.handler"),
-			Code:        pulumi.NewFileArchive("./handler"),
+			Code:        pulumi.NewFileArchive(handlerDir),
 			Timeout:     pulumi.Int(10),
 			MemorySize:  pulumi.Int(128),
 			Description: pulumi.String("Processes orders invoked asynchronously"),

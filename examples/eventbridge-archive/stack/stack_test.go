@@ -1,4 +1,4 @@
-package main
+package stack
 
 import (
 	"testing"
@@ -9,7 +9,7 @@ import (
 )
 
 func TestEventBridgeArchive(t *testing.T) {
-	st, err := asyncroutetest.Run(program)
+	st, err := asyncroutetest.Run(Program)
 	require.NoError(t, err)
 	bus := st.Find("aws:cloudwatch/eventBus:EventBus", "payments").Outputs["arn"].(string)
 	bucket := st.Find("aws:s3/bucketV2:BucketV2", "payment-failures").Outputs["arn"].(string)

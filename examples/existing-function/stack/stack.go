@@ -1,4 +1,5 @@
-// Example: asynchronous routing for functions whose roles are not ours.
+// Package stack is the program of the existing-function example:
+// asynchronous routing for functions whose roles are not ours.
 //
 //   - A function deployed outside this stack (by name, with its role's
 //     name) gets an on-failure queue encrypted with a customer-managed KMS
@@ -6,13 +7,12 @@
 //     sqs:SendMessage plus kms:GenerateDataKey*/kms:Decrypt to its role.
 //   - A new function runs with a role the platform team provides and sends
 //     failed events to a KMS-encrypted dead-letter queue.
-package main
+package stack
 
 import (
 	"time"
 
 	"github.com/asyncroute/asyncroute/components/asyncroute"
-	"github.com/asyncroute/asyncroute/components/plan"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
@@ -21,9 +21,22 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 )
 
-func main() { plan.RunOrPlan(program) }
+// DefaultHandlerDir is the handler's folder relative to the example's
+// project folder, where `pulumi up` and `go run . plan` run.
+const DefaultHandlerDir = "./handler"
 
-func program(ctx *pulumi.Context) error {
+// Program is the example's stack, reading the handler from
+// [DefaultHandlerDir].
+func Program(ctx *pulumi.Context) error { return NewProgram(DefaultHandlerDir)(ctx) }
+
+// NewProgram returns the example's program with the handler code read from
+// handlerDir (tests that do not run in the project folder pass an absolute
+// path).
+func NewProgram(handlerDir string) pulumi.RunFunc {
+	return func(ctx *pulumi.Context) error { return program(ctx, handlerDir) }
+}
+
+func program(ctx *pulumi.Context, handlerDir string) error {
 	cfg := config.New(ctx, "")
 	fnName := cfg.Get("existingFunctionName")
 	if fnName == "" {
@@ -80,7 +93,7 @@ func program(ctx *pulumi.Context) error {
 		Function: lambda.FunctionArgs{
 			Runtime: pulumi.String("python3.12"),
 			Handler: pulumi.String("app.handler"),
-			Code:    pulumi.NewFileArchive("./handler"),
+			Code:    pulumi.NewFileArchive(handlerDir),
 		},
 		Role:       &asyncroute.ExistingRole{Role: platformRole},
 		DeadLetter: asyncroute.SQSQueue{Queue: dlq},

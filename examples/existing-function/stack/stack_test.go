@@ -1,4 +1,4 @@
-package main
+package stack
 
 import (
 	"testing"
@@ -9,7 +9,7 @@ import (
 )
 
 func TestExistingFunction(t *testing.T) {
-	st, err := asyncroutetest.Run(program, asyncroutetest.Project("asyncroute-existing-function"))
+	st, err := asyncroutetest.Run(Program, asyncroutetest.Project("asyncroute-existing-function"))
 	require.NoError(t, err)
 	key := st.Find("aws:kms/key:Key", "failures-key").Outputs["arn"].(string)
 	failures := st.Find("aws:sqs/queue:Queue", "billing-failures").Outputs["arn"].(string)

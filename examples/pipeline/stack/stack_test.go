@@ -1,4 +1,4 @@
-package main
+package stack
 
 import (
 	"testing"
@@ -9,7 +9,7 @@ import (
 )
 
 func TestPipeline(t *testing.T) {
-	st, err := asyncroutetest.Run(program)
+	st, err := asyncroutetest.Run(Program)
 	require.NoError(t, err)
 
 	enrichFn := st.Find("aws:lambda/function:Function", "enrich")

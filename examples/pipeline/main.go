@@ -1,0 +1,12 @@
+// The pipeline example's entry point; the program is in package stack.
+//
+//	go run . plan   # offline plan, no cloud
+//	pulumi up       # deploy
+package main
+
+import (
+	"github.com/asyncroute/asyncroute/components/plan"
+	"github.com/asyncroute/asyncroute/examples/pipeline/stack"
+)
+
+func main() { plan.RunOrPlan(stack.Program) }
