@@ -1,0 +1,164 @@
+package asyncpolicy
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Level is how a finding is enforced.
+type Level string
+
+// Enforcement levels, named as Pulumi names them.
+const (
+	Mandatory Level = "mandatory" // blocks the deployment / fails the check
+	Advisory  Level = "advisory"  // reported only
+	Disabled  Level = "disabled"  // not checked
+)
+
+// ParseLevel accepts "mandatory", "advisory" or "disabled" in any case.
+func ParseLevel(s string) (Level, error) {
+	switch l := Level(strings.ToLower(strings.TrimSpace(s))); l {
+	case Mandatory, Advisory, Disabled:
+		return l, nil
+	}
+	return "", fmt.Errorf("enforcement level %q is not one of mandatory, advisory, disabled", s)
+}
+
+// Rule describes one check.
+type Rule struct {
+	ID          string // "ASYNC001"
+	Name        string // "destination-permission"
+	Description string // one line
+	Default     Level
+}
+
+// Rule ids.
+const (
+	RuleDestinationPermission = "ASYNC001"
+	RuleDestinationValidity   = "ASYNC002"
+	RuleFailurePath           = "ASYNC003"
+	RuleNeverFires            = "ASYNC004"
+	RuleBroadGrant            = "ASYNC005"
+)
+
+var rules = []Rule{
+	{RuleDestinationPermission, "destination-permission", "The function's execution role must allow delivery to every on-success/on-failure destination and dead-letter target, including KMS for targets encrypted with a customer key in the stack.", Mandatory},
+	{RuleDestinationValidity, "destination-validity", "Destinations must be valid for Lambda: S3 on failure only, no FIFO queue or topic as destination or dead-letter target, no self-destination, retries 0-2, maximum event age 60-21600 seconds.", Mandatory},
+	{RuleFailurePath, "failure-path-required", "A function invoked asynchronously must have an on-failure destination or a dead-letter target.", Advisory},
+	{RuleNeverFires, "destinations-never-fire", "Destinations of a function that is invoked only synchronously never receive a record.", Advisory},
+	{RuleBroadGrant, "broad-destination-grant", "The execution role should not allow destination actions on every resource (\"*\").", Advisory},
+}
+
+// Rules returns the rules in id order.
+func Rules() []Rule { return append([]Rule(nil), rules...) }
+
+// RuleByID returns the rule with this id.
+func RuleByID(id string) (Rule, bool) {
+	for _, r := range rules {
+		if strings.EqualFold(r.ID, id) {
+			return r, true
+		}
+	}
+	return Rule{}, false
+}
+
+// Config changes how Check enforces rules.
+type Config struct {
+	// Levels overrides the default level per rule id, e.g.
+	// {"ASYNC003": Mandatory} or {"ASYNC005": Disabled}.
+	Levels map[string]Level
+}
+
+// Level returns the level of rule id under this config.
+func (c Config) Level(id string) Level {
+	for k, l := range c.Levels {
+		if strings.EqualFold(k, id) && l != "" {
+			return l
+		}
+	}
+	r, _ := RuleByID(id)
+	return r.Default
+}
+
+// Finding is one violation.
+type Finding struct {
+	RuleID  string `json:"ruleId"`
+	Level   Level  `json:"level"`
+	URN     string `json:"urn"`
+	Type    string `json:"type"`
+	Name    string `json:"name"`
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+func (f Finding) String() string {
+	return fmt.Sprintf("%s [%s] %s", f.RuleID, f.Level, f.Message)
+}
+
+// Check runs every enabled rule on g and returns the findings sorted by
+// rule id, URN, field and message.
+func Check(g Graph, cfg Config) []Finding {
+	// Work on a copy: the index fills in missing names and types.
+	g = Graph{Resources: append([]Resource(nil), g.Resources...)}
+	ix := newIndex(g)
+	m := buildModel(ix)
+	var out []Finding
+	checks := map[string]func(*model, emitFunc){
+		RuleDestinationPermission: checkPermissions,
+		RuleDestinationValidity:   checkValidity,
+		RuleFailurePath:           checkFailurePath,
+		RuleNeverFires:            checkNeverFires,
+		RuleBroadGrant:            checkBroadGrants,
+	}
+	for _, r := range rules {
+		if cfg.Level(r.ID) == Disabled {
+			continue
+		}
+		id := r.ID
+		checks[id](m, func(res *Resource, field, msg string) {
+			out = append(out, Finding{RuleID: id, URN: res.URN, Type: res.Type, Name: res.Name, Field: field, Message: msg})
+		})
+	}
+	seen := map[Finding]bool{}
+	final := out[:0]
+	for _, f := range out {
+		f.Level = cfg.Level(f.RuleID)
+		if !seen[f] {
+			seen[f] = true
+			final = append(final, f)
+		}
+	}
+	sort.Slice(final, func(i, j int) bool {
+		a, b := final[i], final[j]
+		switch {
+		case a.RuleID != b.RuleID:
+			return a.RuleID < b.RuleID
+		case a.URN != b.URN:
+			return a.URN < b.URN
+		case a.Field != b.Field:
+			return a.Field < b.Field
+		}
+		return a.Message < b.Message
+	})
+	return final
+}
+
+// emitFunc records a finding of the running rule on r.
+type emitFunc func(r *Resource, field, msg string)
+
+// HasMandatory reports whether any finding is mandatory.
+func HasMandatory(fs []Finding) bool {
+	for _, f := range fs {
+		if f.Level == Mandatory {
+			return true
+		}
+	}
+	return false
+}
+
+// message renders a finding's text: the resource, the field, the problem
+// and the fix.
+func message(r *Resource, field, problem, fix string) string {
+	return fmt.Sprintf("%s, field %s: %s. Fix: %s.", r.label(), field, problem, fix)
+}

@@ -1,0 +1,90 @@
+package asyncpolicy_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/asyncroute/asyncroute/components/asyncpolicy"
+	"github.com/asyncroute/asyncroute/components/asyncroute"
+	"github.com/asyncroute/asyncroute/components/asyncroutetest"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sqs"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// constructStack routes with the component: an SQS queue on success, an
+// SNS topic on failure, a dead-letter queue and a KMS-encrypted queue.
+func constructStack(ctx *pulumi.Context) error {
+	key, err := kms.NewKey(ctx, "records-key", &kms.KeyArgs{})
+	if err != nil {
+		return err
+	}
+	encrypted, err := sqs.NewQueue(ctx, "records", &sqs.QueueArgs{KmsMasterKeyId: key.Arn})
+	if err != nil {
+		return err
+	}
+	failures, err := sns.NewTopic(ctx, "failures", &sns.TopicArgs{})
+	if err != nil {
+		return err
+	}
+	dlq, err := sqs.NewQueue(ctx, "dlq", &sqs.QueueArgs{})
+	if err != nil {
+		return err
+	}
+	fnArgs := func() lambda.FunctionArgs {
+		return lambda.FunctionArgs{Runtime: pulumi.String("python3.12"), Handler: pulumi.String("index.handler"),
+			Code: pulumi.NewAssetArchive(map[string]interface{}{"index.py": pulumi.NewStringAsset("def handler(e, c): pass")})}
+	}
+	age := time.Hour
+	_, err = asyncroute.NewFunction(ctx, "orders", &asyncroute.FunctionArgs{
+		Function:    fnArgs(),
+		OnSuccess:   asyncroute.SQSQueue{Queue: encrypted},
+		OnFailure:   asyncroute.SNSTopic{Topic: failures},
+		DeadLetter:  asyncroute.SQSQueue{Queue: dlq},
+		MaxRetries:  pulumi.IntRef(1),
+		MaxEventAge: &age,
+	})
+	return err
+}
+
+func TestConstructStackHasNoFindings(t *testing.T) {
+	for _, preview := range []bool{false, true} {
+		var opts []asyncroutetest.Option
+		if preview {
+			opts = append(opts, asyncroutetest.Preview())
+		}
+		st, err := asyncroutetest.Run(constructStack, opts...)
+		require.NoError(t, err)
+		require.NotNil(t, st.Find("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", "orders-async-config"))
+		fs := asyncpolicy.Check(asyncpolicy.FromStack(st), asyncpolicy.Config{})
+		assert.Empty(t, fs, "preview=%v:\n%s", preview, dump(fs))
+	}
+}
+
+// The same stack with the grant policy skipped is caught: the checker
+// really looked at the component's resources.
+func TestConstructStackWithoutGrantsIsCaught(t *testing.T) {
+	st, err := asyncroutetest.Run(func(ctx *pulumi.Context) error {
+		q, err := sqs.NewQueue(ctx, "records", &sqs.QueueArgs{})
+		if err != nil {
+			return err
+		}
+		_, err = asyncroute.NewFunction(ctx, "orders", &asyncroute.FunctionArgs{
+			Function: lambda.FunctionArgs{Runtime: pulumi.String("python3.12"), Handler: pulumi.String("index.handler"),
+				Code: pulumi.NewAssetArchive(map[string]interface{}{"index.py": pulumi.NewStringAsset("x")})},
+			OnFailure:  asyncroute.SQSQueue{Queue: q},
+			SkipGrants: true,
+		})
+		return err
+	})
+	require.NoError(t, err)
+	fs := asyncpolicy.Check(asyncpolicy.FromStack(st), asyncpolicy.Config{})
+	require.Len(t, fs, 1, dump(fs))
+	assert.Equal(t, asyncpolicy.RuleDestinationPermission, fs[0].RuleID)
+	assert.Equal(t, "orders-async-config", fs[0].Name)
+	assert.Equal(t, "destinationConfig.onFailure.destination", fs[0].Field)
+}

@@ -1,0 +1,63 @@
+// Package asyncpolicy checks a Pulumi stack for AWS Lambda asynchronous-
+// invocation routing mistakes: missing grants for destinations, targets
+// Lambda rejects, failure paths that do not exist, destinations that never
+// fire and over-broad grants.
+//
+// The rules look at one graph model ([Graph]: resources with type, URN,
+// name, parent, inputs, outputs and dependencies) and know nothing about
+// where it came from. Each door converts into it:
+//
+//   - [FromStack] takes what asyncroutetest.Run recorded, for mock-based
+//     stack tests;
+//   - cmd/asyncroute-check reads `pulumi stack export` and
+//     `pulumi preview --json` files;
+//   - policypack/ is a Go policy pack (policyx) for
+//     `pulumi preview --policy-pack`.
+//
+// All of them call [Check], so they report the same findings for the same
+// resources.
+//
+// # Rules
+//
+//	ASYNC001 destination-permission   mandatory  the execution role allows delivery to every destination and DLQ (and KMS for customer keys)
+//	ASYNC002 destination-validity     mandatory  S3 only on failure, no FIFO target or DLQ, no self-destination, retries 0-2, max age 60-21600
+//	ASYNC003 failure-path-required    advisory   an asynchronously invoked function has an on-failure destination or a DLQ
+//	ASYNC004 destinations-never-fire  advisory   a function with destinations is invoked only synchronously
+//	ASYNC005 broad-destination-grant  advisory   the execution role allows destination actions on "*"
+//
+// Levels can be changed per rule with [Config].
+//
+// # How resources are related
+//
+// Everything is matched by value, the way AWS matches it: a function's
+// `role` input is the role's ARN, an invoke config's `functionName` is a
+// function name or ARN, a destination is an ARN, a RolePolicy's `role` is a
+// role name. When such a value is unknown (a preview of resources not
+// created yet), the resource's property dependencies are used instead: the
+// single resource of the expected type that the input depends on.
+//
+// # Unknown values
+//
+// A value that is unknown at preview is never reported as a violation. The
+// check that needs it is skipped for that value: a destination ARN that is
+// unknown cannot be checked against the role's policy; a policy document
+// that is unknown (it embeds ARNs of new resources) makes every permission
+// that the known documents do not already allow or deny undecided; a role,
+// target or key outside the stack cannot be looked at, so its grants are not
+// judged. Run the checker on the stack export after deploying, or on the
+// preview of an update, to check everything.
+//
+// # IAM evaluation
+//
+// The evaluator reads the role's inline policies (`inlinePolicies` and
+// aws:iam/rolePolicy:RolePolicy), the customer policies attached to it
+// (aws:iam/rolePolicyAttachment:RolePolicyAttachment,
+// aws:iam/policyAttachment:PolicyAttachment or `managedPolicyArns`, matched
+// to aws:iam/policy:Policy resources of the stack by ARN) and the AWS
+// managed policies it knows by name ([ManagedPolicy]). It honours `*` and
+// `?` in actions (case-insensitively) and resources, NotAction and
+// NotResource, and an explicit Deny over any Allow. Statements with a
+// Condition are taken to apply (an Allow is granted, a Deny is ignored),
+// so that a condition never causes a false violation. Permissions
+// boundaries, SCPs and resource-based policies are not evaluated.
+package asyncpolicy

@@ -1,0 +1,248 @@
+package asyncpolicy
+
+import (
+	"strings"
+)
+
+// Type tokens of the resources the rules read.
+const (
+	tFunction             = "aws:lambda/function:Function"
+	tAlias                = "aws:lambda/alias:Alias"
+	tInvokeConfig         = "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig"
+	tPermission           = "aws:lambda/permission:Permission"
+	tFunctionURL          = "aws:lambda/functionUrl:FunctionUrl"
+	tRole                 = "aws:iam/role:Role"
+	tRolePolicy           = "aws:iam/rolePolicy:RolePolicy"
+	tRolePolicyAttachment = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
+	tPolicyAttachment     = "aws:iam/policyAttachment:PolicyAttachment"
+	tPolicy               = "aws:iam/policy:Policy"
+	tQueue                = "aws:sqs/queue:Queue"
+	tTopic                = "aws:sns/topic:Topic"
+	tTopicSubscription    = "aws:sns/topicSubscription:TopicSubscription"
+	tBus                  = "aws:cloudwatch/eventBus:EventBus"
+	tEventTarget          = "aws:cloudwatch/eventTarget:EventTarget"
+	tBucket               = "aws:s3/bucket:Bucket"
+	tBucketV2             = "aws:s3/bucketV2:BucketV2"
+	tBucketNotification   = "aws:s3/bucketNotification:BucketNotification"
+	tKey                  = "aws:kms/key:Key"
+	tKeyAlias             = "aws:kms/alias:Alias"
+	tAPIGatewayIntegr     = "aws:apigateway/integration:Integration"
+	tAPIGatewayV2Integr   = "aws:apigatewayv2/integration:Integration"
+	tLBAttachment         = "aws:lb/targetGroupAttachment:TargetGroupAttachment"
+	tALBAttachment        = "aws:alb/targetGroupAttachment:TargetGroupAttachment"
+)
+
+// kind is a destination service, named like the service field of its ARN.
+type kind string
+
+const (
+	kindSQS    kind = "sqs"
+	kindSNS    kind = "sns"
+	kindLambda kind = "lambda"
+	kindEvents kind = "events"
+	kindS3     kind = "s3"
+)
+
+var kindLabels = map[kind]string{
+	kindSQS: "SQS queue", kindSNS: "SNS topic", kindLambda: "Lambda function",
+	kindEvents: "EventBridge event bus", kindS3: "S3 bucket",
+}
+
+func kindOfType(t string) kind {
+	switch t {
+	case tQueue:
+		return kindSQS
+	case tTopic:
+		return kindSNS
+	case tFunction:
+		return kindLambda
+	case tBus:
+		return kindEvents
+	case tBucket, tBucketV2:
+		return kindS3
+	}
+	return ""
+}
+
+var destinationTypes = []string{tQueue, tTopic, tFunction, tBus, tBucket, tBucketV2}
+
+// index finds resources by URN, type and ARN.
+type index struct {
+	all    []*Resource
+	byURN  map[string]*Resource
+	byType map[string][]*Resource
+	byARN  map[string]*Resource
+}
+
+func newIndex(g Graph) *index {
+	ix := &index{byURN: map[string]*Resource{}, byType: map[string][]*Resource{}, byARN: map[string]*Resource{}}
+	for i := range g.Resources {
+		r := &g.Resources[i]
+		if r.Name == "" {
+			r.Name = nameFromURN(r.URN)
+		}
+		if r.Type == "" {
+			r.Type = typeFromURN(r.URN)
+		}
+		ix.all = append(ix.all, r)
+		ix.byURN[r.URN] = r
+		ix.byType[r.Type] = append(ix.byType[r.Type], r)
+		if a, ok := r.get("arn").str(); ok {
+			if _, dup := ix.byARN[a]; !dup {
+				ix.byARN[a] = r
+			}
+		}
+	}
+	return ix
+}
+
+func (ix *index) ofType(types ...string) []*Resource {
+	var out []*Resource
+	for _, t := range types {
+		out = append(out, ix.byType[t]...)
+	}
+	return out
+}
+
+// depsOfType returns the resources of the given types that input key of r
+// depends on.
+func (ix *index) depsOfType(r *Resource, key string, types ...string) []*Resource {
+	var out []*Resource
+	seen := map[string]bool{}
+	for _, u := range r.propDeps(key) {
+		d := ix.byURN[u]
+		if d == nil || seen[u] {
+			continue
+		}
+		for _, t := range types {
+			if d.Type == t {
+				out = append(out, d)
+				seen[u] = true
+				break
+			}
+		}
+	}
+	return out
+}
+
+// ref is what an input that names another resource points at.
+type ref struct {
+	present bool      // the input is set (known or not)
+	value   string    // the input's value when known
+	res     *Resource // the resource it points at, when found in the stack
+	unknown bool      // the value is unknown and no single dependency explains it
+}
+
+// resolve follows input path of r. A known value is matched with match; an
+// unknown one is explained by the single property dependency of one of the
+// given types.
+func (ix *index) resolve(r *Resource, path []string, match func(string) *Resource, types ...string) ref {
+	v := r.get(path...)
+	switch v.st {
+	case absent:
+		return ref{}
+	case known:
+		s, ok := v.str()
+		if !ok {
+			return ref{present: true, unknown: true}
+		}
+		return ref{present: true, value: s, res: match(s)}
+	}
+	c := ix.depsOfType(r, path[0], types...)
+	switch {
+	case len(c) == 1:
+		return ref{present: true, res: c[0]}
+	case len(c) == 0 && len(r.propDeps(path[0])) > 0:
+		// The value comes from resources of other types: it does not
+		// point at one of ours.
+		return ref{present: true}
+	}
+	return ref{present: true, unknown: true}
+}
+
+// name of a resource: its `name` property, or the URN's name.
+func physicalName(r *Resource) string {
+	if n, ok := r.get("name").str(); ok {
+		return n
+	}
+	return ""
+}
+
+func knownARN(r *Resource) string {
+	s, _ := r.get("arn").str()
+	return s
+}
+
+// function finds the Lambda function a name, ARN (qualified or not, alias
+// ARNs included), partial ARN or API Gateway invoke ARN refers to.
+func (ix *index) function(refStr string) *Resource {
+	s := functionARNInURI(refStr)
+	name := s
+	var unq string
+	if a, ok := parseARN(s); ok {
+		n, _, isFn := a.lambdaFunction()
+		if !isFn {
+			return nil
+		}
+		name, unq = n, a.unqualified().String()
+	} else if i := strings.Index(s, "function:"); i >= 0 {
+		name = strings.SplitN(s[i+len("function:"):], ":", 2)[0]
+	} else if i := strings.Index(s, ":"); i >= 0 {
+		name = s[:i] // name:qualifier
+	}
+	for _, f := range ix.byType[tFunction] {
+		if unq != "" && knownARN(f) == unq {
+			return f
+		}
+	}
+	for _, f := range ix.byType[tFunction] {
+		fa := knownARN(f)
+		if physicalName(f) == name && (unq == "" || fa == "" || sameAccountRegion(fa, unq)) {
+			return f
+		}
+	}
+	return nil
+}
+
+func sameAccountRegion(a, b string) bool {
+	x, ok1 := parseARN(a)
+	y, ok2 := parseARN(b)
+	return ok1 && ok2 && x.account == y.account && x.region == y.region && x.partition == y.partition
+}
+
+// target finds the destination resource with this ARN.
+func (ix *index) target(s string) *Resource {
+	a, ok := parseARN(s)
+	if !ok {
+		return nil
+	}
+	if a.service == "lambda" {
+		return ix.function(s)
+	}
+	if r := ix.byARN[s]; r != nil && kindOfType(r.Type) != "" {
+		return r
+	}
+	return nil
+}
+
+// roleFor finds the role a role ARN refers to.
+func (ix *index) roleFor(s string) *Resource {
+	if r := ix.byARN[s]; r != nil && r.Type == tRole {
+		return r
+	}
+	a, ok := parseARN(s)
+	if !ok || a.service != "iam" || !strings.HasPrefix(a.resource, "role/") {
+		return nil
+	}
+	for _, r := range ix.byType[tRole] {
+		if knownARN(r) == "" && physicalName(r) == a.lastSegment() {
+			return r
+		}
+	}
+	return nil
+}
+
+// functionsRef resolves an input that names a function (name or ARN).
+func (ix *index) functionRef(r *Resource, path ...string) ref {
+	return ix.resolve(r, path, ix.function, tFunction)
+}

@@ -1,0 +1,252 @@
+package asyncpolicy
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+)
+
+// policySource is one policy document attached to a role.
+type policySource struct {
+	res   *Resource       // the resource to change to change the grant
+	field string          // its input holding the document or reference
+	label string          // names the document in messages
+	doc   *PolicyDocument // nil when the document is not known
+}
+
+// roleSources collects every policy document attached to role.
+func (m *model) roleSources(role *Resource) []policySource {
+	ix := m.ix
+	var out []policySource
+	unknownSrc := func(r *Resource, field, label string) {
+		out = append(out, policySource{res: r, field: field, label: label})
+	}
+
+	// Inline policies on the role itself.
+	inline := role.get("inlinePolicies")
+	if inline.unknown() {
+		unknownSrc(role, "inlinePolicies", "inline policies of "+role.label())
+	} else if list, ok := inline.list(); ok {
+		for i, e := range list {
+			field := fmt.Sprintf("inlinePolicies[%d].policy", i)
+			if isUnknown(e) {
+				unknownSrc(role, field, "inline policy of "+role.label())
+				continue
+			}
+			em, _ := e.(map[string]any)
+			pv := lookup(em, []string{"policy"})
+			if pv.st == absent {
+				if len(em) > 0 {
+					// Named but without a document: the document was
+					// unknown and left out.
+					unknownSrc(role, field, "inline policy of "+role.label())
+				}
+				continue
+			}
+			name, _ := lookup(em, []string{"name"}).str()
+			out = append(out, docSource(role, field, fmt.Sprintf("inline policy %q of %s", name, role.label()), pv))
+		}
+	}
+
+	// aws:iam/rolePolicy:RolePolicy resources.
+	for _, rp := range ix.byType[tRolePolicy] {
+		switch attachedTo(ix, rp, "role", role) {
+		case yes:
+			out = append(out, docSource(rp, "policy", rp.label(), rp.get("policy")))
+		case maybe:
+			unknownSrc(rp, "policy", rp.label())
+		}
+	}
+
+	// Managed policies: attachments and the role's managedPolicyArns.
+	for _, a := range ix.byType[tRolePolicyAttachment] {
+		switch attachedTo(ix, a, "role", role) {
+		case yes:
+			out = append(out, m.attachedPolicy(a, "policyArn", a.get("policyArn")))
+		case maybe:
+			unknownSrc(a, "policyArn", a.label())
+		}
+	}
+	for _, a := range ix.byType[tPolicyAttachment] {
+		switch listAttachedTo(ix, a, "roles", role) {
+		case yes:
+			out = append(out, m.attachedPolicy(a, "policyArn", a.get("policyArn")))
+		case maybe:
+			unknownSrc(a, "policyArn", a.label())
+		}
+	}
+	arns := role.get("managedPolicyArns")
+	if arns.unknown() {
+		unknownSrc(role, "managedPolicyArns", "managed policies of "+role.label())
+	} else if list, ok := arns.list(); ok {
+		for _, e := range list {
+			v := val{v: e, st: known}
+			if isUnknown(e) {
+				v = val{st: unknown}
+			}
+			out = append(out, m.attachedPolicy(role, "managedPolicyArns", v))
+		}
+	}
+	return out
+}
+
+// docSource parses a policy document value.
+func docSource(r *Resource, field, label string, v val) policySource {
+	src := policySource{res: r, field: field, label: label}
+	var text string
+	switch x := v.v.(type) {
+	case string:
+		text = x
+	case map[string]any:
+		b, err := json.Marshal(x)
+		if err != nil {
+			return src
+		}
+		text = string(b)
+	}
+	if !v.known() || text == "" {
+		return src
+	}
+	doc, err := ParsePolicy(text)
+	if err != nil {
+		return src // an invalid document fails at deploy; it is not judged here
+	}
+	src.doc = &doc
+	return src
+}
+
+// attachedPolicy resolves a policy ARN attached by owner.field.
+func (m *model) attachedPolicy(owner *Resource, field string, v val) policySource {
+	by := " (attached by " + owner.label() + ")"
+	if s, ok := v.str(); ok {
+		if p := m.policyNamed(s); p != nil {
+			return docSource(p, "policy", p.label()+by, p.get("policy"))
+		}
+		if doc, ok := ManagedPolicy(s); ok {
+			name := s[strings.LastIndex(s, "/")+1:]
+			return policySource{res: owner, field: field, label: "AWS managed policy " + name + by, doc: &doc}
+		}
+		return policySource{res: owner, field: field, label: "policy " + s + by}
+	}
+	if ps := m.ix.depsOfType(owner, strings.SplitN(field, ".", 2)[0], tPolicy); len(ps) == 1 && field != "managedPolicyArns" {
+		return docSource(ps[0], "policy", ps[0].label()+by, ps[0].get("policy"))
+	}
+	return policySource{res: owner, field: field, label: "a policy" + by}
+}
+
+// policyNamed finds the customer managed policy with this ARN.
+func (m *model) policyNamed(s string) *Resource {
+	if r := m.ix.byARN[s]; r != nil && r.Type == tPolicy {
+		return r
+	}
+	a, ok := parseARN(s)
+	if !ok || a.service != "iam" || isAWSManagedPolicyARN(s) {
+		return nil
+	}
+	for _, p := range m.ix.byType[tPolicy] {
+		if knownARN(p) == "" && physicalName(p) == a.lastSegment() {
+			return p
+		}
+	}
+	return nil
+}
+
+type tri int
+
+const (
+	no tri = iota
+	yes
+	maybe
+)
+
+// attachedTo tells whether r.key (a role name or ARN) names role.
+func attachedTo(ix *index, r *Resource, key string, role *Resource) tri {
+	v := r.get(key)
+	switch v.st {
+	case absent:
+		return no
+	case known:
+		s, _ := v.str()
+		if namesRole(s, role) {
+			return yes
+		}
+		return no
+	}
+	return depTri(r, key, role)
+}
+
+// listAttachedTo is attachedTo for a list of role names.
+func listAttachedTo(ix *index, r *Resource, key string, role *Resource) tri {
+	v := r.get(key)
+	switch v.st {
+	case absent:
+		return no
+	case known:
+		list, _ := v.list()
+		anyUnknown := false
+		for _, e := range list {
+			if s, ok := e.(string); ok && namesRole(s, role) {
+				return yes
+			}
+			if isUnknown(e) {
+				anyUnknown = true
+			}
+		}
+		if !anyUnknown {
+			return no
+		}
+	}
+	return depTri(r, key, role)
+}
+
+func depTri(r *Resource, key string, role *Resource) tri {
+	deps := r.propDeps(key)
+	for _, u := range deps {
+		if u == role.URN {
+			return yes
+		}
+	}
+	if len(deps) > 0 {
+		return no
+	}
+	return maybe
+}
+
+func namesRole(s string, role *Resource) bool {
+	name, roleARN := physicalName(role), knownARN(role)
+	switch {
+	case s == "":
+		return false
+	case name != "" && s == name:
+		return true
+	case roleARN != "" && s == roleARN:
+		return true
+	}
+	if a, ok := parseARN(s); ok && roleARN == "" && a.service == "iam" {
+		return name != "" && a.lastSegment() == name
+	}
+	return false
+}
+
+// decide evaluates action on resource against a role's sources.
+func decide(srcs []policySource, action, resource string) (Decision, *policySource) {
+	var docs []PolicyDocument
+	var from []int
+	undecided := false
+	for i, s := range srcs {
+		if s.doc == nil {
+			undecided = true
+			continue
+		}
+		docs = append(docs, *s.doc)
+		from = append(from, i)
+	}
+	d, at := evaluate(docs, action, resource)
+	switch {
+	case d == Denied || d == Allowed:
+		return d, &srcs[from[at]]
+	case undecided:
+		return Undecided, nil
+	}
+	return NotAllowed, nil
+}

@@ -1,0 +1,231 @@
+package asyncpolicy
+
+import "strings"
+
+// Slots of a destination.
+const (
+	slotSuccess    = "onSuccess"
+	slotFailure    = "onFailure"
+	slotDeadLetter = "deadLetter"
+	slotEither     = "" // an invoke config's destination whose slot is unknown
+)
+
+var slotLabels = map[string]string{
+	slotSuccess: "on-success destination", slotFailure: "on-failure destination",
+	slotDeadLetter: "dead-letter target", slotEither: "destination",
+}
+
+// dest is one place a function sends records to.
+type dest struct {
+	owner *Resource // the invoke config, or the function for a DLQ
+	fn    *fnModel  // the function configured; nil when not in the stack
+	slot  string
+	field string // input path on owner
+	value string // the configured string, when known
+	arn   string // the target's ARN, when known
+	kind  kind   // "" when unknown
+	res   *Resource
+}
+
+// describe names the target in messages.
+func (d dest) describe() string {
+	label := kindLabels[d.kind]
+	if label == "" {
+		label = "target"
+	}
+	switch {
+	case d.res != nil && d.arn != "":
+		return label + ` "` + d.res.Name + `" (` + d.arn + `)`
+	case d.res != nil:
+		return label + ` "` + d.res.Name + `"`
+	case d.arn != "":
+		return label + " " + d.arn
+	}
+	return label + " " + d.value
+}
+
+// configModel is an aws:lambda FunctionEventInvokeConfig.
+type configModel struct {
+	res        *Resource
+	fn         *fnModel
+	fnUnknown  bool // functionName unknown and not explained
+	dests      []dest
+	hasFailure bool // an on-failure destination is set (or may be)
+	hasAny     bool // any destination is set (or may be)
+}
+
+// fnModel is a Lambda function with everything routing-related.
+type fnModel struct {
+	res     *Resource
+	name    string
+	arn     string // unqualified, when known
+	configs []*configModel
+	dlq     *dest // nil without a dead-letter target
+	dlqSet  bool  // deadLetterConfig.targetArn is set (known or not)
+	role    ref   // the execution role
+}
+
+// model is the routing view of a stack.
+type model struct {
+	ix        *index
+	functions []*fnModel
+	byRes     map[*Resource]*fnModel
+	configs   []*configModel
+}
+
+func buildModel(ix *index) *model {
+	m := &model{ix: ix, byRes: map[*Resource]*fnModel{}}
+	for _, r := range ix.byType[tFunction] {
+		f := &fnModel{res: r, name: physicalName(r), arn: knownARN(r)}
+		if a, ok := parseARN(f.arn); ok {
+			f.arn = a.unqualified().String()
+		}
+		f.role = ix.resolve(r, []string{"role"}, ix.roleFor, tRole)
+		m.functions = append(m.functions, f)
+		m.byRes[r] = f
+	}
+	for _, f := range m.functions {
+		f.dlqSet = f.res.get("deadLetterConfig", "targetArn").st != absent
+		if f.dlqSet {
+			ds := m.resolveDest(f.res, f, []string{"deadLetterConfig", "targetArn"}, "deadLetterConfig", slotDeadLetter)
+			f.dlq = &ds
+		}
+	}
+	for _, r := range ix.byType[tInvokeConfig] {
+		c := &configModel{res: r}
+		fr := ix.functionRef(r, "functionName")
+		if fr.res != nil {
+			c.fn = m.byRes[fr.res]
+			c.fn.configs = append(c.fn.configs, c)
+		} else {
+			c.fnUnknown = fr.unknown
+		}
+		m.configDests(c)
+		m.configs = append(m.configs, c)
+	}
+	return m
+}
+
+// configDests resolves an invoke config's on-success and on-failure targets.
+func (m *model) configDests(c *configModel) {
+	r := c.res
+	whole := r.get("destinationConfig")
+	if whole.unknown() {
+		// Which slots are set is unknown: only the targets it depends on
+		// are known, without their slot.
+		c.hasAny, c.hasFailure = true, true
+		for _, t := range m.ix.depsOfType(r, "destinationConfig", destinationTypes...) {
+			c.dests = append(c.dests, m.destFor(r, c.fn, "destinationConfig", slotEither, "", t))
+		}
+		return
+	}
+	succ := r.get("destinationConfig", "onSuccess", "destination")
+	fail := r.get("destinationConfig", "onFailure", "destination")
+	c.hasAny = succ.st != absent || fail.st != absent
+	c.hasFailure = fail.st != absent
+	var taken []*Resource
+	var unknownSlots []string
+	for _, s := range []struct {
+		v    val
+		slot string
+	}{{succ, slotSuccess}, {fail, slotFailure}} {
+		switch s.v.st {
+		case known:
+			d := m.resolveDest(r, c.fn, []string{"destinationConfig", s.slot, "destination"}, "destinationConfig", s.slot)
+			if d.res != nil {
+				taken = append(taken, d.res)
+			}
+			c.dests = append(c.dests, d)
+		case unknown:
+			unknownSlots = append(unknownSlots, s.slot)
+		}
+	}
+	if len(unknownSlots) == 0 {
+		return
+	}
+	var cands []*Resource
+	for _, t := range m.ix.depsOfType(r, "destinationConfig", destinationTypes...) {
+		if !containsRes(taken, t) {
+			cands = append(cands, t)
+		}
+	}
+	switch {
+	case len(cands) == 1:
+		for _, slot := range unknownSlots {
+			c.dests = append(c.dests, m.destFor(r, c.fn, "destinationConfig."+slot+".destination", slot, "", cands[0]))
+		}
+	case len(unknownSlots) == 1:
+		c.dests = append(c.dests, dest{owner: r, fn: c.fn, slot: unknownSlots[0], field: "destinationConfig." + unknownSlots[0] + ".destination"})
+	default:
+		for _, t := range cands {
+			c.dests = append(c.dests, m.destFor(r, c.fn, "destinationConfig", slotEither, "", t))
+		}
+	}
+}
+
+func containsRes(list []*Resource, r *Resource) bool {
+	for _, x := range list {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+// resolveDest reads a destination input; depKey is the top-level input its
+// property dependencies are recorded under.
+func (m *model) resolveDest(owner *Resource, fn *fnModel, path []string, depKey, slot string) dest {
+	field := strings.Join(path, ".")
+	v := owner.get(path...)
+	if s, ok := v.str(); ok {
+		d := m.destFor(owner, fn, field, slot, s, m.ix.target(s))
+		return d
+	}
+	if v.known() {
+		return dest{owner: owner, fn: fn, slot: slot, field: field}
+	}
+	if c := m.ix.depsOfType(owner, depKey, destinationTypes...); len(c) == 1 {
+		return m.destFor(owner, fn, field, slot, "", c[0])
+	}
+	return dest{owner: owner, fn: fn, slot: slot, field: field}
+}
+
+func (m *model) destFor(owner *Resource, fn *fnModel, field, slot, value string, res *Resource) dest {
+	d := dest{owner: owner, fn: fn, slot: slot, field: field, value: value, res: res}
+	if a, ok := parseARN(value); ok {
+		d.arn = value
+		d.kind = kind(a.service)
+	}
+	if res != nil {
+		if d.arn == "" {
+			d.arn = knownARN(res)
+		}
+		d.kind = kindOfType(res.Type)
+	}
+	return d
+}
+
+// destinations returns every destination and DLQ of f.
+func (f *fnModel) destinations() []dest {
+	var out []dest
+	for _, c := range f.configs {
+		out = append(out, c.dests...)
+	}
+	if f.dlq != nil {
+		out = append(out, *f.dlq)
+	}
+	return out
+}
+
+// routes reports whether f has a destination or DLQ (or may have one).
+func (f *fnModel) routes() bool {
+	if f.dlqSet {
+		return true
+	}
+	for _, c := range f.configs {
+		if c.hasAny {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,197 @@
+package asyncpolicy
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// invokers records who invokes which function in the stack.
+type invokers struct {
+	async map[*fnModel][]*Resource // S3 notifications, SNS subscriptions, EventBridge targets
+	// other async-capable invokers: functions used as destinations,
+	// permissions for principals that are not synchronous callers.
+	otherAsync map[*fnModel][]*Resource
+	sync       map[*fnModel][]*Resource
+	// unresolved is set when an asynchronous invoker points at a function
+	// that cannot be told (unknown and not explained by dependencies).
+	unresolved bool
+}
+
+// syncPrincipals are services that invoke synchronously.
+var syncPrincipals = map[string]bool{
+	"apigateway.amazonaws.com":           true,
+	"elasticloadbalancing.amazonaws.com": true,
+}
+
+func (m *model) invokers() *invokers {
+	ix := m.ix
+	inv := &invokers{async: map[*fnModel][]*Resource{}, otherAsync: map[*fnModel][]*Resource{}, sync: map[*fnModel][]*Resource{}}
+	add := func(to map[*fnModel][]*Resource, r *Resource, rf ref, countUnresolved bool) {
+		switch {
+		case rf.res != nil:
+			if f := m.byRes[rf.res]; f != nil {
+				to[f] = append(to[f], r)
+			}
+		case rf.unknown && countUnresolved:
+			inv.unresolved = true
+		}
+	}
+
+	for _, n := range ix.byType[tBucketNotification] {
+		lf := n.get("lambdaFunctions")
+		if lf.unknown() {
+			fns := ix.depsOfType(n, "lambdaFunctions", tFunction)
+			for _, fr := range fns {
+				add(inv.async, n, ref{res: fr}, true)
+			}
+			if len(fns) == 0 {
+				inv.unresolved = true
+			}
+			continue
+		}
+		list, _ := lf.list()
+		for _, e := range list {
+			em, _ := e.(map[string]any)
+			v := lookup(em, []string{"lambdaFunctionArn"})
+			if isUnknown(e) {
+				v = val{st: unknown}
+			}
+			switch v.st {
+			case known:
+				s, _ := v.str()
+				add(inv.async, n, ref{res: ix.function(s)}, true)
+			case unknown:
+				fns := ix.depsOfType(n, "lambdaFunctions", tFunction)
+				if len(fns) == 1 {
+					add(inv.async, n, ref{res: fns[0]}, true)
+				} else {
+					inv.unresolved = true
+				}
+			}
+		}
+	}
+	for _, s := range ix.byType[tTopicSubscription] {
+		p := s.get("protocol")
+		if ps, ok := p.str(); ok && !strings.EqualFold(ps, "lambda") {
+			continue
+		}
+		add(inv.async, s, ix.functionRef(s, "endpoint"), p.known())
+	}
+	for _, t := range ix.byType[tEventTarget] {
+		rf := ix.functionRef(t, "arn")
+		if rf.value != "" && rf.res == nil {
+			continue // another kind of target
+		}
+		add(inv.async, t, rf, true)
+	}
+	for _, c := range m.configs {
+		for _, d := range c.dests {
+			if d.kind == kindLambda && d.res != nil {
+				add(inv.otherAsync, c.res, ref{res: d.res}, false)
+			}
+		}
+	}
+	for _, p := range ix.byType[tPermission] {
+		if a, ok := p.get("action").str(); ok && strings.EqualFold(a, "lambda:InvokeFunctionUrl") {
+			continue
+		}
+		if pr, ok := p.get("principal").str(); ok && syncPrincipals[pr] {
+			continue
+		}
+		add(inv.otherAsync, p, ix.functionRef(p, "functionName"), true)
+	}
+
+	for _, i := range ix.byType[tAPIGatewayIntegr] {
+		// A REST integration that sets X-Amz-Invocation-Type invokes
+		// asynchronously (when it is 'Event').
+		if params, ok := i.get("requestParameters").v.(map[string]any); ok {
+			if _, async := params["integration.request.header.X-Amz-Invocation-Type"]; async {
+				add(inv.otherAsync, i, ix.functionRef(i, "uri"), true)
+				continue
+			}
+		}
+		add(inv.sync, i, ix.functionRef(i, "uri"), false)
+	}
+	for _, i := range ix.byType[tAPIGatewayV2Integr] {
+		add(inv.sync, i, ix.functionRef(i, "integrationUri"), false)
+	}
+	for _, u := range ix.byType[tFunctionURL] {
+		add(inv.sync, u, ix.functionRef(u, "functionName"), false)
+	}
+	for _, a := range ix.ofType(tLBAttachment, tALBAttachment) {
+		add(inv.sync, a, ix.functionRef(a, "targetId"), false)
+	}
+	return inv
+}
+
+func labels(rs []*Resource) string {
+	seen := map[string]bool{}
+	var out []string
+	for _, r := range rs {
+		if l := r.label(); !seen[l] {
+			seen[l] = true
+			out = append(out, l)
+		}
+	}
+	sort.Strings(out)
+	return strings.Join(out, ", ")
+}
+
+// checkFailurePath is ASYNC003.
+func checkFailurePath(m *model, emit emitFunc) {
+	inv := m.invokers()
+	for _, f := range m.functions {
+		by := inv.async[f]
+		if len(by) == 0 && len(f.configs) == 0 {
+			continue
+		}
+		if f.dlqSet {
+			continue
+		}
+		how := "has an asynchronous invoke config"
+		if len(by) > 0 {
+			how = "is invoked asynchronously by " + labels(by)
+		}
+		problem := fmt.Sprintf("function %q %s but has no on-failure destination and no dead-letter target, so an event that fails every retry or grows too old is dropped", f.name, how)
+		fix := "set destinationConfig.onFailure.destination (" + anyTarget + ") on its aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig, or deadLetterConfig.targetArn (an SQS queue or SNS topic) on the function"
+		for _, c := range f.configs {
+			if c.hasFailure {
+				continue // this qualifier has a failure path
+			}
+			field := "destinationConfig.onFailure.destination"
+			emit(c.res, field, message(c.res, field, problem, fix))
+		}
+		if len(f.configs) == 0 {
+			field := "deadLetterConfig.targetArn"
+			emit(f.res, field, message(f.res, field, problem, fix))
+		}
+	}
+}
+
+// checkNeverFires is ASYNC004.
+func checkNeverFires(m *model, emit emitFunc) {
+	inv := m.invokers()
+	if inv.unresolved {
+		return // an asynchronous invoker might point at any function
+	}
+	for _, f := range m.functions {
+		syncBy := inv.sync[f]
+		if !f.routes() || len(syncBy) == 0 || len(inv.async[f]) > 0 || len(inv.otherAsync[f]) > 0 {
+			continue
+		}
+		problem := fmt.Sprintf("function %q is invoked only synchronously (by %s), and destinations and dead-letter targets receive records of asynchronous invocations only, so %%s never receives one", f.name, labels(syncBy))
+		fix := "invoke the function asynchronously (InvocationType Event, or an S3, SNS or EventBridge trigger), or handle failures in the synchronous caller and remove the %s"
+		for _, c := range f.configs {
+			if !c.hasAny {
+				continue
+			}
+			field := "destinationConfig"
+			emit(c.res, field, message(c.res, field, fmt.Sprintf(problem, "its destinationConfig"), fmt.Sprintf(fix, "destinations")))
+		}
+		if f.dlqSet {
+			field := "deadLetterConfig.targetArn"
+			emit(f.res, field, message(f.res, field, fmt.Sprintf(problem, "its dead-letter target"), fmt.Sprintf(fix, "dead-letter target")))
+		}
+	}
+}

@@ -1,0 +1,205 @@
+package asyncpolicy
+
+import (
+	"fmt"
+	"strings"
+)
+
+// need is one permission the execution role must have.
+type need struct {
+	action, resource string
+}
+
+// kmsActions are what a sender needs on a customer key (the role is
+// checked for kms:GenerateDataKey, which kms:GenerateDataKey* covers).
+var kmsActions = []string{"kms:GenerateDataKey", "kms:Decrypt"}
+
+// required lists what the role needs to deliver to d; nil when d's ARN or
+// kind is unknown.
+func (m *model) required(d dest) []need {
+	if d.arn == "" {
+		return nil
+	}
+	var out []need
+	switch d.kind {
+	case kindSQS:
+		out = append(out, need{"sqs:SendMessage", d.arn})
+	case kindSNS:
+		out = append(out, need{"sns:Publish", d.arn})
+	case kindLambda:
+		if d.slot == slotDeadLetter {
+			return nil
+		}
+		out = append(out, need{"lambda:InvokeFunction", d.arn})
+	case kindEvents:
+		if d.slot == slotDeadLetter {
+			return nil
+		}
+		out = append(out, need{"events:PutEvents", d.arn})
+	case kindS3:
+		if d.slot == slotDeadLetter {
+			return nil
+		}
+		out = append(out, need{"s3:PutObject", d.arn + "/*"}, need{"s3:ListBucket", d.arn})
+	default:
+		return nil
+	}
+	if (d.kind == kindSQS || d.kind == kindSNS) && d.res != nil {
+		if key, _ := m.customerKey(d.res); key != "" {
+			for _, a := range kmsActions {
+				out = append(out, need{a, key})
+			}
+		}
+	}
+	return out
+}
+
+// customerKey returns the ARN of the customer-managed KMS key of the stack
+// that encrypts a queue or topic, or "" when there is none, it is
+// AWS-managed, it is outside the stack or its ARN is unknown.
+func (m *model) customerKey(t *Resource) (string, *Resource) {
+	v := t.get("kmsMasterKeyId")
+	var key *Resource
+	switch v.st {
+	case absent:
+		return "", nil
+	case known:
+		s, _ := v.str()
+		if isAWSManagedKey(s) {
+			return "", nil
+		}
+		key = m.keyFor(s)
+	default:
+		if c := m.ix.depsOfType(t, "kmsMasterKeyId", tKey, tKeyAlias); len(c) == 1 {
+			key = c[0]
+			if key.Type == tKeyAlias {
+				key = m.aliasKey(key)
+			}
+		}
+	}
+	if key == nil {
+		return "", nil
+	}
+	return knownARN(key), key
+}
+
+func isAWSManagedKey(s string) bool {
+	if strings.HasPrefix(s, "alias/aws/") {
+		return true
+	}
+	a, ok := parseARN(s)
+	return ok && a.service == "kms" && strings.HasPrefix(a.resource, "alias/aws/")
+}
+
+// keyFor finds the kms Key a key id, key ARN, alias name or alias ARN
+// refers to.
+func (m *model) keyFor(s string) *Resource {
+	id := s
+	if a, ok := parseARN(s); ok {
+		if a.service != "kms" {
+			return nil
+		}
+		if strings.HasPrefix(a.resource, "alias/") {
+			return m.aliasKey(m.aliasNamed(a.resource, s))
+		}
+		id = strings.TrimPrefix(a.resource, "key/")
+	} else if strings.HasPrefix(s, "alias/") {
+		return m.aliasKey(m.aliasNamed(s, ""))
+	}
+	for _, k := range m.ix.byType[tKey] {
+		if knownARN(k) == s {
+			return k
+		}
+		if kid, ok := k.get("keyId").str(); ok && kid == id {
+			return k
+		}
+	}
+	return nil
+}
+
+func (m *model) aliasNamed(name, arnStr string) *Resource {
+	for _, al := range m.ix.byType[tKeyAlias] {
+		if physicalName(al) == name || (arnStr != "" && knownARN(al) == arnStr) {
+			return al
+		}
+	}
+	return nil
+}
+
+// aliasKey returns the key a kms Alias points at.
+func (m *model) aliasKey(al *Resource) *Resource {
+	if al == nil {
+		return nil
+	}
+	v := al.get("targetKeyId")
+	if s, ok := v.str(); ok {
+		if strings.HasPrefix(s, "alias/") {
+			return nil
+		}
+		return m.keyFor(s)
+	}
+	if c := m.ix.depsOfType(al, "targetKeyId", tKey); len(c) == 1 {
+		return c[0]
+	}
+	return nil
+}
+
+// checkPermissions is ASYNC001.
+func checkPermissions(m *model, emit emitFunc) {
+	for _, f := range m.functions {
+		role := f.role.res
+		if role == nil {
+			continue // the role is outside the stack or unknown
+		}
+		srcs := m.roleSources(role)
+		for _, d := range f.destinations() {
+			needs := m.required(d)
+			if len(needs) == 0 {
+				continue
+			}
+			var missing []need
+			var denied []string
+			var denyFix []string
+			for _, n := range needs {
+				dec, src := decide(srcs, n.action, n.resource)
+				switch dec {
+				case NotAllowed:
+					missing = append(missing, n)
+				case Denied:
+					denied = append(denied, fmt.Sprintf("denies %s on %s (explicit Deny in %s)", n.action, n.resource, src.label))
+					denyFix = append(denyFix, fmt.Sprintf("remove the Deny of %s on %s from %s", n.action, n.resource, src.label))
+				}
+			}
+			if len(missing) == 0 && len(denied) == 0 {
+				continue
+			}
+			var parts, fixes []string
+			if len(missing) > 0 {
+				parts = append(parts, "does not allow "+groupNeeds(missing))
+				fixes = append(fixes, fmt.Sprintf("allow %s in a policy of %s (for example an aws:iam/rolePolicy:RolePolicy) and make %s depend on it", groupNeeds(missing), role.label(), d.owner.label()))
+			}
+			parts = append(parts, denied...)
+			fixes = append(fixes, denyFix...)
+			problem := fmt.Sprintf("the %s is %s, but execution role %s of function %q %s, so Lambda rejects the configuration",
+				slotLabels[d.slot], d.describe(), role.label(), f.name, strings.Join(parts, "; "))
+			emit(d.owner, d.field, message(d.owner, d.field, problem, strings.Join(fixes, "; ")))
+		}
+	}
+}
+
+// groupNeeds renders needs as "a, b on X and c on Y", keeping their order.
+func groupNeeds(ns []need) string {
+	var order []string
+	byRes := map[string][]string{}
+	for _, n := range ns {
+		if _, ok := byRes[n.resource]; !ok {
+			order = append(order, n.resource)
+		}
+		byRes[n.resource] = append(byRes[n.resource], n.action)
+	}
+	parts := make([]string, len(order))
+	for i, r := range order {
+		parts[i] = strings.Join(byRes[r], ", ") + " on " + r
+	}
+	return strings.Join(parts, " and ")
+}
