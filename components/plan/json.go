@@ -37,12 +37,12 @@ type JSONResource struct {
 
 // JSONPolicy is a policy document found in a resource's inputs, decoded.
 type JSONPolicy struct {
-	URN      string                `json:"urn"`
-	Type     string                `json:"type"`
-	Name     string                `json:"name"`
-	Input    string                `json:"input"`
+	URN      string                 `json:"urn"`
+	Type     string                 `json:"type"`
+	Name     string                 `json:"name"`
+	Input    string                 `json:"input"`
 	Document *asyncroutetest.Policy `json:"document,omitempty"`
-	Error    string                `json:"error,omitempty"`
+	Error    string                 `json:"error,omitempty"`
 }
 
 // BuildJSON converts a recorded stack into a [JSONPlan].
@@ -52,7 +52,11 @@ func BuildJSON(st *asyncroutetest.Stack, p Project) JSONPlan {
 	for _, r := range st.Resources {
 		deps := append([]string{}, r.Dependencies...)
 		sort.Strings(deps)
-		jr := JSONResource{URN: r.URN, Type: r.Type, Name: r.Name, Parent: r.Parent, Component: !r.Custom, ID: r.ID,
+		parent := r.Parent
+		if st.ByURN(parent) == nil {
+			parent = "" // the stack itself
+		}
+		jr := JSONResource{URN: r.URN, Type: r.Type, Name: r.Name, Parent: parent, Component: !r.Custom, ID: r.ID,
 			Inputs: jsonSafe(r.Inputs).(map[string]any), Dependencies: deps}
 		if r.Custom {
 			jr.Outputs = jsonSafe(r.Outputs).(map[string]any)

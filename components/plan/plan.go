@@ -39,10 +39,13 @@ type Options struct {
 	// Preview leaves values that AWS assigns unknown, as `pulumi preview`
 	// of a new stack does.
 	Preview bool
+	// JSON prints the plan as JSON; Diagram prints the routing as Mermaid.
+	JSON, Diagram bool
 }
 
 // RunOrPlan runs program with pulumi.Run, or plans it when the first
-// command-line argument is "plan" (flags after it: -stack NAME, -preview).
+// command-line argument is "plan" (flags after it: -stack NAME, -dir DIR,
+// -preview, -json, -diagram).
 func RunOrPlan(program pulumi.RunFunc) {
 	if len(os.Args) > 1 && os.Args[1] == "plan" {
 		os.Exit(Main(os.Args[2:], os.Stdout, os.Stderr, program))
@@ -60,7 +63,13 @@ func Main(args []string, stdout, stderr io.Writer, program pulumi.RunFunc) int {
 	fs.StringVar(&o.Stack, "stack", "dev", "stack whose Pulumi.<stack>.yaml config is read")
 	fs.StringVar(&o.Dir, "dir", ".", "folder holding Pulumi.yaml")
 	fs.BoolVar(&o.Preview, "preview", false, "leave AWS-assigned values unknown, as a first preview does")
+	fs.BoolVar(&o.JSON, "json", false, "print the plan as JSON")
+	fs.BoolVar(&o.Diagram, "diagram", false, "print the asynchronous routing as a Mermaid flowchart")
 	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if o.JSON && o.Diagram {
+		fmt.Fprintln(stderr, "plan: -json and -diagram are exclusive")
 		return 2
 	}
 	err := Plan(stdout, program, o)
@@ -100,13 +109,20 @@ func Record(program pulumi.RunFunc, o Options) (*asyncroutetest.Stack, Project, 
 	return st, p, nil
 }
 
-// Plan writes the text plan of program to w.
+// Plan writes the plan of program to w, as text, JSON or a diagram.
 func Plan(w io.Writer, program pulumi.RunFunc, o Options) error {
 	st, p, err := Record(program, o)
 	if err != nil {
 		return err
 	}
-	WriteText(w, st, p)
+	switch {
+	case o.JSON:
+		return WriteJSON(w, st, p)
+	case o.Diagram:
+		WriteDiagram(w, st)
+	default:
+		WriteText(w, st, p)
+	}
 	return nil
 }
 
@@ -177,7 +193,8 @@ func LoadProject(o Options) (Project, error) {
 }
 
 // CreationOrder sorts resources so that each comes after its parent and
-// its dependencies, ties kept in registration order.
+// its dependencies; resources at the same depth are sorted by URN, so the
+// order does not depend on goroutine scheduling.
 func CreationOrder(st *asyncroutetest.Stack) []*asyncroutetest.Resource {
 	level := map[string]int{}
 	var depth func(r *asyncroutetest.Resource, seen map[string]bool) int
@@ -209,7 +226,7 @@ func CreationOrder(st *asyncroutetest.Stack) []*asyncroutetest.Resource {
 		if level[out[i].URN] != level[out[j].URN] {
 			return level[out[i].URN] < level[out[j].URN]
 		}
-		return out[i].Seq < out[j].Seq
+		return out[i].URN < out[j].URN
 	})
 	return out
 }

@@ -209,9 +209,10 @@ func Routes(st *asyncroutetest.Stack) []Route {
 			}
 		}
 	}
+	rank := map[string]int{"invokes": 0, "on success": 1, "on failure": 2, "dead letter": 3}
 	sort.SliceStable(routes, func(i, j int) bool {
 		a, b := routes[i], routes[j]
-		return fmt.Sprint(a.From, a.Condition, a.To) < fmt.Sprint(b.From, b.Condition, b.To)
+		return fmt.Sprint(a.From, rank[a.Condition], a.To) < fmt.Sprint(b.From, rank[b.Condition], b.To)
 	})
 	return routes
 }

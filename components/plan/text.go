@@ -25,8 +25,9 @@ func WriteText(w io.Writer, st *asyncroutetest.Stack, p Project) {
 	fmt.Fprintf(w, "Offline plan of project %q, stack %q\n", p.Name, p.Stack)
 	fmt.Fprintf(w, "(mock AWS account %s in %s: no cloud, no credentials, no Pulumi CLI)\n\n", asyncroutetest.Account, asyncroutetest.Region)
 
-	fmt.Fprintf(w, "Resources (%d):\n", len(st.Resources))
-	for _, r := range st.Resources {
+	order := CreationOrder(st)
+	fmt.Fprintf(w, "Resources (%d, in creation order):\n", len(order))
+	for _, r := range order {
 		fmt.Fprintf(w, "\n  %s  %s\n", r.Type, r.Name)
 		parent := "(stack)"
 		if pr := st.ByURN(r.Parent); pr != nil {
@@ -44,7 +45,7 @@ func WriteText(w io.Writer, st *asyncroutetest.Stack, p Project) {
 
 	fmt.Fprintf(w, "\nPolicy documents:\n")
 	any := false
-	for _, r := range st.Resources {
+	for _, r := range order {
 		for _, k := range policyInputs[r.Type] {
 			v, ok := r.Inputs[k]
 			if !ok {
@@ -78,7 +79,7 @@ func WriteText(w io.Writer, st *asyncroutetest.Stack, p Project) {
 	}
 
 	fmt.Fprintf(w, "\nCreation order (each after its parent and dependencies):\n")
-	for i, r := range CreationOrder(st) {
+	for i, r := range order {
 		deps := st.Dependencies(r)
 		after := ""
 		if len(deps) > 0 {

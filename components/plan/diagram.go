@@ -1,0 +1,108 @@
+package plan
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/asyncroute/asyncroute/components/asyncroutetest"
+)
+
+// nodeKinds gives each routed resource type its label and Mermaid shape.
+var nodeKinds = map[string]struct{ label, open, close string }{
+	"aws:lambda/function:Function":       {"Lambda function", `["`, `"]`},
+	"aws:sqs/queue:Queue":                {"SQS queue", `[("`, `")]`},
+	"aws:sns/topic:Topic":                {"SNS topic", `(["`, `"])`},
+	"aws:cloudwatch/eventBus:EventBus":   {"EventBridge bus", `{{"`, `"}}`},
+	"aws:cloudwatch/eventRule:EventRule": {"EventBridge rule", `{{"`, `"}}`},
+	"aws:s3/bucketV2:BucketV2":           {"S3 bucket", `[("`, `")]`},
+	"aws:s3/bucket:Bucket":               {"S3 bucket", `[("`, `")]`},
+	"aws:kms/key:Key":                    {"KMS key", `["`, `"]`},
+	"aws:lambda/alias:Alias":             {"Lambda alias", `["`, `"]`},
+}
+
+// WriteDiagram prints the stack's asynchronous routing as a Mermaid
+// flowchart: invokers → function → on-success / on-failure / dead-letter
+// targets, each edge labelled with its condition and the grants it relies
+// on (✓ granted by the role's policies in the stack, ✗ missing).
+func WriteDiagram(w io.Writer, st *asyncroutetest.Stack) {
+	routes := Routes(st)
+	ids := map[string]string{}
+	var keys []string
+	for _, r := range routes {
+		for _, k := range []string{r.From, r.To} {
+			if _, ok := ids[k]; !ok {
+				ids[k] = ""
+				keys = append(keys, k)
+			}
+		}
+	}
+	sort.Strings(keys)
+	fmt.Fprintln(w, "flowchart LR")
+	if len(keys) == 0 {
+		fmt.Fprintln(w, `  empty["no asynchronous routing in this stack"]`)
+		return
+	}
+	for i, k := range keys {
+		ids[k] = fmt.Sprintf("n%d", i+1)
+		fmt.Fprintf(w, "  %s%s\n", ids[k], nodeLabel(st, k))
+	}
+	for _, r := range routes {
+		label := r.Condition
+		for i, p := range r.Needs {
+			mark := "✓"
+			if !r.Granted[i] {
+				mark = "✗ missing"
+			}
+			label += fmt.Sprintf("<br/>%s %s", p.Action, mark)
+		}
+		arrow := "-->"
+		if r.Condition == "dead letter" {
+			arrow = "-.->"
+		}
+		fmt.Fprintf(w, "  %s %s|%q| %s\n", ids[r.From], arrow, label, ids[r.To])
+	}
+}
+
+func nodeLabel(st *asyncroutetest.Stack, key string) string {
+	r := st.ByURN(key)
+	if r == nil {
+		return fmt.Sprintf(`>"%s"]`, mermaidText("outside the stack<br/>"+key))
+	}
+	k, ok := nodeKinds[r.Type]
+	if !ok {
+		k = nodeKinds["aws:kms/key:Key"]
+		k.label = r.Type
+	}
+	text := k.label + "<br/>" + r.Name
+	if r.Type == "aws:lambda/function:Function" {
+		text += functionSettings(st, r)
+	}
+	return k.open + mermaidText(text) + k.close
+}
+
+// functionSettings summarises the retry settings of a function's configs.
+func functionSettings(st *asyncroutetest.Stack, fn *asyncroutetest.Resource) string {
+	var parts []string
+	for _, cfg := range st.OfType("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig") {
+		ref := cfg.Inputs["functionName"]
+		if ref != fn.Outputs["name"] && ref != fn.Outputs["arn"] {
+			continue
+		}
+		s := fmt.Sprintf("%v", cfg.Inputs["qualifier"])
+		if v, ok := cfg.Inputs["maximumRetryAttempts"]; ok {
+			s += fmt.Sprintf(" · retries %v", v)
+		}
+		if v, ok := cfg.Inputs["maximumEventAgeInSeconds"]; ok {
+			s += fmt.Sprintf(" · max age %vs", v)
+		}
+		parts = append(parts, s)
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "<br/>" + strings.Join(parts, "<br/>")
+}
+
+func mermaidText(s string) string { return strings.ReplaceAll(s, `"`, "#quot;") }

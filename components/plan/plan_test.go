@@ -1,0 +1,183 @@
+package plan_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/asyncroute/asyncroute/components/asyncroute"
+	"github.com/asyncroute/asyncroute/components/plan"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sqs"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// routed is a stack with every kind of edge: three invokers, success,
+// failure, a dead-letter queue, a target outside the stack, and a function
+// whose grants were skipped.
+func routed(ctx *pulumi.Context) error {
+	ok, err := sqs.NewQueue(ctx, "done", &sqs.QueueArgs{})
+	if err != nil {
+		return err
+	}
+	dlq, err := sqs.NewQueue(ctx, "dlq", &sqs.QueueArgs{})
+	if err != nil {
+		return err
+	}
+	uploads, err := s3.NewBucketV2(ctx, "uploads", &s3.BucketV2Args{})
+	if err != nil {
+		return err
+	}
+	alerts, err := sns.NewTopic(ctx, "alerts", &sns.TopicArgs{})
+	if err != nil {
+		return err
+	}
+	fn, err := asyncroute.NewFunction(ctx, "worker", &asyncroute.FunctionArgs{
+		Function:   lambda.FunctionArgs{Runtime: pulumi.String("python3.12"), Handler: pulumi.String("app.handler"), Code: pulumi.NewFileArchive("./handler")},
+		OnSuccess:  asyncroute.SQSQueue{Queue: ok},
+		OnFailure:  asyncroute.ARN{Arn: pulumi.String("arn:aws:sns:us-east-1:210987654321:central-failures")},
+		DeadLetter: asyncroute.SQSQueue{Queue: dlq},
+		MaxRetries: pulumi.IntRef(1),
+	})
+	if err != nil {
+		return err
+	}
+	if _, err := sns.NewTopicSubscription(ctx, "alerts-to-worker", &sns.TopicSubscriptionArgs{
+		Topic: alerts.Arn, Protocol: pulumi.String("lambda"), Endpoint: fn.FunctionArn,
+	}); err != nil {
+		return err
+	}
+	rule, err := cloudwatch.NewEventRule(ctx, "nightly", &cloudwatch.EventRuleArgs{ScheduleExpression: pulumi.String("cron(0 2 * * ? *)")})
+	if err != nil {
+		return err
+	}
+	if _, err := cloudwatch.NewEventTarget(ctx, "nightly-worker", &cloudwatch.EventTargetArgs{Rule: rule.Name, Arn: fn.FunctionArn}); err != nil {
+		return err
+	}
+	if _, err := s3.NewBucketNotification(ctx, "uploads-notify", &s3.BucketNotificationArgs{
+		Bucket: uploads.Bucket,
+		LambdaFunctions: s3.BucketNotificationLambdaFunctionArray{&s3.BucketNotificationLambdaFunctionArgs{
+			LambdaFunctionArn: fn.FunctionArn, Events: pulumi.StringArray{pulumi.String("s3:ObjectCreated:*")},
+		}},
+	}); err != nil {
+		return err
+	}
+	_, err = asyncroute.NewFunction(ctx, "ungranted", &asyncroute.FunctionArgs{
+		Function:   lambda.FunctionArgs{Runtime: pulumi.String("python3.12"), Handler: pulumi.String("app.handler"), Code: pulumi.NewFileArchive("./handler")},
+		OnFailure:  asyncroute.SQSQueue{Queue: dlq},
+		SkipGrants: true,
+	})
+	return err
+}
+
+func render(t *testing.T, o plan.Options) string {
+	t.Helper()
+	var buf bytes.Buffer
+	o.Project = "plantest"
+	o.Dir = t.TempDir()
+	require.NoError(t, plan.Plan(&buf, routed, o))
+	return buf.String()
+}
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "run go test ./components/plan -update to create it")
+	assert.Equal(t, string(want), got)
+}
+
+func TestDiagramGolden(t *testing.T) {
+	got := render(t, plan.Options{Diagram: true})
+	golden(t, "routed.mmd", got)
+	// Spot checks that hold whatever the golden file says.
+	assert.Contains(t, got, `-.->|"dead letter<br/>sqs:SendMessage ✓"|`)
+	assert.Contains(t, got, `sqs:SendMessage ✗ missing`, "the ungranted function's edge shows the missing grant")
+	assert.Contains(t, got, `outside the stack<br/>arn:aws:sns:us-east-1:210987654321:central-failures`)
+	assert.Equal(t, 3, strings.Count(got, `|"invokes"|`), "SNS subscription, EventBridge target and S3 notification")
+}
+
+func TestJSONGolden(t *testing.T) {
+	got := render(t, plan.Options{JSON: true})
+	golden(t, "routed.json", got)
+	var p plan.JSONPlan
+	require.NoError(t, json.Unmarshal([]byte(got), &p))
+	assert.Equal(t, "plantest", p.Project)
+	assert.Equal(t, 17, len(p.Resources))
+	assert.Equal(t, len(p.Resources), len(p.CreationOrder))
+	for i := 1; i < len(p.Resources); i++ {
+		assert.Less(t, p.Resources[i-1].URN, p.Resources[i].URN, "resources are sorted by URN")
+	}
+}
+
+func TestDeterministic(t *testing.T) {
+	for _, o := range []plan.Options{{JSON: true}, {Diagram: true}, {}} {
+		assert.Equal(t, render(t, o), render(t, o))
+	}
+}
+
+func TestCreationOrderRespectsDependencies(t *testing.T) {
+	var p plan.JSONPlan
+	require.NoError(t, json.Unmarshal([]byte(render(t, plan.Options{JSON: true})), &p))
+	pos := map[string]int{}
+	for i, u := range p.CreationOrder {
+		pos[u] = i
+	}
+	for _, r := range p.Resources {
+		for _, d := range r.Dependencies {
+			assert.Less(t, pos[d], pos[r.URN], "%s after %s", r.URN, d)
+		}
+		if r.Parent != "" {
+			assert.Less(t, pos[r.Parent], pos[r.URN])
+		}
+	}
+}
+
+func TestProgramErrorExitCode(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), []byte("name: broken\nruntime: go\n"), 0o644))
+	var out, errOut bytes.Buffer
+	code := plan.Main([]string{"-dir", dir}, &out, &errOut, func(ctx *pulumi.Context) error {
+		_, err := asyncroute.NewFunction(ctx, "bad", &asyncroute.FunctionArgs{MaxRetries: pulumi.IntRef(5)})
+		return err
+	})
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut.String(), `asyncroute: Function "bad": MaxRetries: 5 is out of range; allowed: 0, 1 or 2`)
+	assert.Empty(t, out.String())
+}
+
+func TestConfigFromStackFile(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), []byte("name: cfgtest\nruntime: go\n"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.prod.yaml"), []byte("config:\n  cfgtest:queueName: jobs-prod\n  aws:region: eu-west-1\n"), 0o644))
+	p, err := plan.LoadProject(plan.Options{Dir: dir, Stack: "prod"})
+	require.NoError(t, err)
+	assert.Equal(t, plan.Project{Name: "cfgtest", Stack: "prod", Config: map[string]string{"cfgtest:queueName": "jobs-prod", "aws:region": "eu-west-1"}}, p)
+
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.sec.yaml"), []byte("config:\n  cfgtest:token:\n    secure: AAAB\n"), 0o644))
+	_, err = plan.LoadProject(plan.Options{Dir: dir, Stack: "sec"})
+	assert.EqualError(t, err, "Pulumi.sec.yaml: cfgtest:token is a secret; the offline plan cannot decrypt it")
+}
+
+func TestBadFlags(t *testing.T) {
+	var out, errOut bytes.Buffer
+	assert.Equal(t, 2, plan.Main([]string{"-json", "-diagram"}, &out, &errOut, routed))
+	assert.Equal(t, "plan: -json and -diagram are exclusive\n", errOut.String())
+	errOut.Reset()
+	assert.Equal(t, 2, plan.Main([]string{"-dir", t.TempDir()}, &out, &errOut, routed))
+	assert.Contains(t, errOut.String(), "plan: reading the project:")
+}
