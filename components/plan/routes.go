@@ -59,6 +59,26 @@ func (ix *index) node(arn string) string {
 	return arn
 }
 
+// customerKey returns the ARN of the customer-managed KMS key in the stack
+// that encrypts the queue or topic with this ARN, or "".
+func (ix *index) customerKey(target string) string {
+	r := ix.byARN[target]
+	if r == nil {
+		return ""
+	}
+	ref, _ := r.Inputs["kmsMasterKeyId"].(string)
+	if ref == "" {
+		return ""
+	}
+	for _, k := range ix.st.OfType("aws:kms/key:Key") {
+		if ref == k.Outputs["arn"] || ref == k.Outputs["keyId"] {
+			arn, _ := k.Outputs["arn"].(string)
+			return arn
+		}
+	}
+	return ""
+}
+
 // function finds a function by name, ARN or qualified ARN.
 func (ix *index) function(ref string) *asyncroutetest.Resource {
 	if r := ix.fns[ref]; r != nil {
@@ -137,9 +157,18 @@ func allowed(stmts []asyncroutetest.PolicyStatement, p asyncroute.Permission) bo
 func Routes(st *asyncroutetest.Stack) []Route {
 	ix := newIndex(st)
 	routes := []Route{}
-	destination := func(fn *asyncroutetest.Resource, target, condition, via string) {
+	// destination adds a function's edge; fn is nil for a function outside
+	// the stack (named by ref), whose role's policies cannot be checked.
+	destination := func(fn *asyncroutetest.Resource, ref, target, condition, via string) {
+		if fn == nil {
+			routes = append(routes, Route{From: ref, To: ix.node(target), Condition: condition, Via: via})
+			return
+		}
 		r := Route{From: fn.URN, To: ix.node(target), Condition: condition, Via: via}
 		if needs, err := asyncroute.RequiredPermissions(target); err == nil {
+			if key := ix.customerKey(target); key != "" {
+				needs = append(needs, asyncroute.KMSPermissions(key)...)
+			}
 			stmts := ix.statements(fn)
 			r.Needs = needs
 			for _, n := range needs {
@@ -151,14 +180,11 @@ func Routes(st *asyncroutetest.Stack) []Route {
 	for _, cfg := range st.OfType("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig") {
 		ref, _ := cfg.Inputs["functionName"].(string)
 		fn := ix.function(ref)
-		if fn == nil {
-			continue
-		}
 		dc, _ := cfg.Inputs["destinationConfig"].(map[string]any)
 		for _, c := range []struct{ key, label string }{{"onSuccess", "on success"}, {"onFailure", "on failure"}} {
 			if m, ok := dc[c.key].(map[string]any); ok {
 				if arn, ok := m["destination"].(string); ok {
-					destination(fn, arn, c.label, cfg.URN)
+					destination(fn, ref, arn, c.label, cfg.URN)
 				}
 			}
 		}
@@ -166,7 +192,7 @@ func Routes(st *asyncroutetest.Stack) []Route {
 	for _, fn := range st.OfType("aws:lambda/function:Function") {
 		if m, ok := fn.Inputs["deadLetterConfig"].(map[string]any); ok {
 			if arn, ok := m["targetArn"].(string); ok {
-				destination(fn, arn, "dead letter", fn.URN)
+				destination(fn, fn.URN, arn, "dead letter", fn.URN)
 			}
 		}
 	}
