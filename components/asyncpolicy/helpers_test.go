@@ -51,9 +51,14 @@ func (s stack) role(name string, managed ...string) *iam.Role {
 }
 
 func (s stack) fn(name string, role *iam.Role, dlq pulumi.StringInput) *lambda.Function {
+	return s.fnRole(name, role.Arn, dlq)
+}
+
+// fnRole creates a function whose role is given by ARN.
+func (s stack) fnRole(name string, roleArn, dlq pulumi.StringInput) *lambda.Function {
 	args := &lambda.FunctionArgs{
 		Name:    pulumi.String(name),
-		Role:    role.Arn,
+		Role:    roleArn,
 		Runtime: pulumi.String("python3.12"),
 		Handler: pulumi.String("index.handler"),
 		Code:    pulumi.NewAssetArchive(map[string]interface{}{"index.py": pulumi.NewStringAsset("def handler(e, c): pass")}),

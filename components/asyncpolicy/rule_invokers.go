@@ -61,7 +61,9 @@ func (m *model) invokers() *invokers {
 			case known:
 				s, _ := v.str()
 				add(inv.async, n, ref{res: ix.function(s)}, true)
-			case unknown:
+			default:
+				// Unknown, or left out by an SDK that drops unknowns: every
+				// entry names a function.
 				fns := ix.depsOfType(n, "lambdaFunctions", tFunction)
 				if len(fns) == 1 {
 					add(inv.async, n, ref{res: fns[0]}, true)
@@ -99,7 +101,7 @@ func (m *model) invokers() *invokers {
 		if pr, ok := p.get("principal").str(); ok && syncPrincipals[pr] {
 			continue
 		}
-		add(inv.otherAsync, p, ix.functionRef(p, "functionName"), true)
+		add(inv.otherAsync, p, ix.functionRef(p, "function"), true)
 	}
 
 	for _, i := range ix.byType[tAPIGatewayIntegr] {

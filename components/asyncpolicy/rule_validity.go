@@ -70,7 +70,7 @@ func checkDest(d dest, emit emitFunc) {
 			"point deadLetterConfig.targetArn at a standard SQS queue or SNS topic, and send records to other targets with destinationConfig.onFailure")
 		return
 	case d.slot == slotSuccess && d.kind == kindS3:
-		bad(fmt.Sprintf("the on-success destination %s is an S3 bucket, and Lambda accepts S3 buckets on failure only", d.describe()),
+		bad(fmt.Sprintf("the on-success destination is %s, and Lambda accepts S3 buckets on failure only", d.describe()),
 			"move the bucket to destinationConfig.onFailure.destination, or send success records to an SQS queue, SNS topic, Lambda function or EventBridge event bus")
 		return
 	}

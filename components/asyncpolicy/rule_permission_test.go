@@ -1,0 +1,232 @@
+package asyncpolicy_test
+
+import (
+	"testing"
+
+	"github.com/asyncroute/asyncroute/components/asyncpolicy"
+	"github.com/asyncroute/asyncroute/components/asyncroutetest"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sqs"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const cfgLabel = `aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig "orders-config"`
+
+// onFailureQueue: function "orders" sends failures to queue "failures";
+// grant adds whatever the test needs to the role.
+func onFailureQueue(grant func(s stack, r *iam.Role, q *sqs.Queue)) func(s stack) {
+	return func(s stack) {
+		r := s.role("orders-role")
+		q := s.queue("failures", nil)
+		f := s.fn("orders", r, nil)
+		s.config("orders-config", f, nil, q.Arn)
+		if grant != nil {
+			grant(s, r, q)
+		}
+	}
+}
+
+func TestPermissionMissing(t *testing.T) {
+	fs := findings(t, onFailureQueue(nil))
+	require.Len(t, fs, 1, dump(fs))
+	assert.Equal(t, asyncpolicy.Finding{
+		RuleID: "ASYNC001", Level: asyncpolicy.Mandatory,
+		URN:   "urn:pulumi:test::asyncroute::aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig::orders-config",
+		Type:  "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
+		Name:  "orders-config",
+		Field: "destinationConfig.onFailure.destination",
+		Message: cfgLabel + `, field destinationConfig.onFailure.destination: the on-failure destination is SQS queue "failures" (` + arnPrefix + `failures), ` +
+			`but execution role aws:iam/role:Role "orders-role" of function "orders" does not allow sqs:SendMessage on ` + arnPrefix + `failures, ` +
+			`so Lambda rejects the configuration. Fix: allow sqs:SendMessage on ` + arnPrefix + `failures in a policy of aws:iam/role:Role "orders-role" ` +
+			`(for example an aws:iam/rolePolicy:RolePolicy) and make ` + cfgLabel + ` depend on it.`,
+	}, fs[0])
+}
+
+func TestPermissionGrantedByRolePolicy(t *testing.T) {
+	fs := findings(t, onFailureQueue(func(s stack, r *iam.Role, q *sqs.Queue) {
+		s.grant("orders-grants", r, doc(stmt("Allow", "sqs:SendMessage", q.Arn)))
+	}))
+	assert.Empty(t, fs, dump(fs))
+}
+
+func TestPermissionGrantedInlineWithWildcards(t *testing.T) {
+	fs := findings(t, func(s stack) {
+		q := s.queue("failures", nil)
+		r := must(iam.NewRole(s.ctx, "orders-role", &iam.RoleArgs{
+			Name:             pulumi.String("orders-role"),
+			AssumeRolePolicy: pulumi.String(trustPolicy),
+			InlinePolicies: iam.RoleInlinePolicyArray{&iam.RoleInlinePolicyArgs{
+				Name:   pulumi.String("send"),
+				Policy: doc(stmt("Allow", "SQS:Send*", pulumi.String("arn:aws:sqs:*:"+acct+":fail?res"))),
+			}},
+		}))
+		f := s.fn("orders", r, nil)
+		s.config("orders-config", f, nil, q.Arn)
+	})
+	assert.Empty(t, fs, dump(fs))
+}
+
+func TestPermissionGrantedByAttachedCustomerPolicy(t *testing.T) {
+	fs := findings(t, onFailureQueue(func(s stack, r *iam.Role, q *sqs.Queue) {
+		p := must(iam.NewPolicy(s.ctx, "send-failures", &iam.PolicyArgs{Name: pulumi.String("send-failures"), Policy: doc(stmt("Allow", "sqs:SendMessage", q.Arn))}))
+		must(iam.NewRolePolicyAttachment(s.ctx, "attach", &iam.RolePolicyAttachmentArgs{Role: r.Name, PolicyArn: p.Arn}))
+	}))
+	assert.Empty(t, fs, dump(fs))
+}
+
+func TestPermissionAttachedPolicyOfOtherActionDoesNotGrant(t *testing.T) {
+	fs := findings(t, onFailureQueue(func(s stack, r *iam.Role, q *sqs.Queue) {
+		p := must(iam.NewPolicy(s.ctx, "read-failures", &iam.PolicyArgs{Name: pulumi.String("read-failures"), Policy: doc(stmt("Allow", "sqs:ReceiveMessage", q.Arn))}))
+		must(iam.NewRolePolicyAttachment(s.ctx, "attach", &iam.RolePolicyAttachmentArgs{Role: r.Name, PolicyArn: p.Arn}))
+	}))
+	assert.Len(t, of(fs, "ASYNC001"), 1, dump(fs))
+}
+
+func TestPermissionGrantedByManagedPolicy(t *testing.T) {
+	fs := findings(t, func(s stack) {
+		r := s.role("orders-role", "arn:aws:iam::aws:policy/AmazonSQSFullAccess")
+		q := s.queue("failures", nil)
+		f := s.fn("orders", r, nil)
+		s.config("orders-config", f, nil, q.Arn)
+	})
+	assert.Empty(t, of(fs, "ASYNC001"), dump(fs))
+	assert.Len(t, of(fs, "ASYNC005"), 1, "the managed policy is over-broad:\n%s", dump(fs))
+}
+
+func TestPermissionUnknownManagedPolicyIsNotJudged(t *testing.T) {
+	fs := findings(t, func(s stack) {
+		r := s.role("orders-role", "arn:aws:iam::aws:policy/SomeTeamPolicy", "arn:aws:iam::"+acct+":policy/outside-the-stack")
+		q := s.queue("failures", nil)
+		f := s.fn("orders", r, nil)
+		s.config("orders-config", f, nil, q.Arn)
+	})
+	assert.Empty(t, fs, dump(fs))
+}
+
+func TestPermissionExplicitDeny(t *testing.T) {
+	fs := findings(t, onFailureQueue(func(s stack, r *iam.Role, q *sqs.Queue) {
+		s.grant("orders-grants", r, doc(stmt("Allow", "sqs:*", pulumi.String("*"))))
+		s.grant("guardrail", r, doc(stmt("Deny", "sqs:SendMessage", q.Arn)))
+	}))
+	got := of(fs, "ASYNC001")
+	require.Len(t, got, 1, dump(fs))
+	assert.Equal(t, cfgLabel+`, field destinationConfig.onFailure.destination: the on-failure destination is SQS queue "failures" (`+arnPrefix+`failures), `+
+		`but execution role aws:iam/role:Role "orders-role" of function "orders" denies sqs:SendMessage on `+arnPrefix+`failures `+
+		`(explicit Deny in aws:iam/rolePolicy:RolePolicy "guardrail"), so Lambda rejects the configuration. `+
+		`Fix: remove the Deny of sqs:SendMessage on `+arnPrefix+`failures from aws:iam/rolePolicy:RolePolicy "guardrail".`, got[0].Message)
+}
+
+func TestPermissionCustomerKey(t *testing.T) {
+	program := func(grantKMS bool) func(s stack) {
+		return func(s stack) {
+			r := s.role("orders-role")
+			key := must(kms.NewKey(s.ctx, "records-key", &kms.KeyArgs{}))
+			q := s.queue("failures", &sqs.QueueArgs{KmsMasterKeyId: key.KeyId})
+			f := s.fn("orders", r, nil)
+			s.config("orders-config", f, nil, q.Arn)
+			stmts := []pulumi.StringOutput{stmt("Allow", "sqs:SendMessage", q.Arn)}
+			if grantKMS {
+				stmts = append(stmts, stmt("Allow", "kms:GenerateDataKey*", key.Arn), stmt("Allow", "kms:Decrypt", key.Arn))
+			}
+			s.grant("orders-grants", r, doc(stmts...))
+		}
+	}
+	fs := findings(t, program(false))
+	require.Len(t, fs, 1, dump(fs))
+	assert.Contains(t, fs[0].Message, `does not allow kms:GenerateDataKey, kms:Decrypt on arn:aws:kms:us-east-1:`+acct+`:key/`)
+	assert.Empty(t, findings(t, program(true)))
+}
+
+func TestPermissionAWSManagedKeyNeedsNoGrant(t *testing.T) {
+	fs := findings(t, func(s stack) {
+		r := s.role("orders-role")
+		q := s.queue("failures", &sqs.QueueArgs{KmsMasterKeyId: pulumi.String("alias/aws/sqs")})
+		f := s.fn("orders", r, nil)
+		s.config("orders-config", f, nil, q.Arn)
+		s.grant("orders-grants", r, doc(stmt("Allow", "sqs:SendMessage", q.Arn)))
+	})
+	assert.Empty(t, fs, dump(fs))
+}
+
+func TestPermissionDeadLetterTopic(t *testing.T) {
+	fs := findings(t, func(s stack) {
+		r := s.role("orders-role")
+		tp := s.topic("dead", nil)
+		s.fn("orders", r, tp.Arn)
+	})
+	got := of(fs, "ASYNC001")
+	require.Len(t, got, 1, dump(fs))
+	assert.Equal(t, "deadLetterConfig.targetArn", got[0].Field)
+	assert.Equal(t, `aws:lambda/function:Function "orders", field deadLetterConfig.targetArn: the dead-letter target is SNS topic "dead" (`+snsPrefix+`dead), `+
+		`but execution role aws:iam/role:Role "orders-role" of function "orders" does not allow sns:Publish on `+snsPrefix+`dead, so Lambda rejects the configuration. `+
+		`Fix: allow sns:Publish on `+snsPrefix+`dead in a policy of aws:iam/role:Role "orders-role" (for example an aws:iam/rolePolicy:RolePolicy) `+
+		`and make aws:lambda/function:Function "orders" depend on it.`, got[0].Message)
+}
+
+func TestPermissionS3NeedsBothActions(t *testing.T) {
+	fs := findings(t, func(s stack) {
+		r := s.role("orders-role")
+		b := must(s3.NewBucketV2(s.ctx, "archive", &s3.BucketV2Args{Bucket: pulumi.String("archive")}))
+		f := s.fn("orders", r, nil)
+		s.config("orders-config", f, nil, b.Arn)
+		s.grant("orders-grants", r, doc(stmt("Allow", "s3:PutObject", pulumi.Sprintf("%s/*", b.Arn))))
+	})
+	got := of(fs, "ASYNC001")
+	require.Len(t, got, 1, dump(fs))
+	assert.Contains(t, got[0].Message, "does not allow s3:ListBucket on arn:aws:s3:::archive,")
+}
+
+func TestPermissionLambdaAndEventBridgeTargets(t *testing.T) {
+	program := func(grant bool) func(s stack) {
+		return func(s stack) {
+			r := s.role("orders-role")
+			next := s.fn("next", s.role("next-role"), nil)
+			f := s.fn("orders", r, nil)
+			s.config("orders-config", f, next.Arn, pulumi.String("arn:aws:events:us-east-1:"+acct+":event-bus/default"))
+			if grant {
+				s.grant("orders-grants", r, doc(
+					stmt("Allow", "lambda:InvokeFunction", next.Arn, pulumi.Sprintf("%s:*", next.Arn)),
+					stmt("Allow", "events:PutEvents", pulumi.String("arn:aws:events:us-east-1:"+acct+":event-bus/default"))))
+			}
+		}
+	}
+	fs := of(findings(t, program(false)), "ASYNC001")
+	require.Len(t, fs, 2, dump(fs))
+	assert.Contains(t, fs[0].Message+fs[1].Message, "does not allow lambda:InvokeFunction on "+fnPrefix+"next,")
+	assert.Contains(t, fs[0].Message+fs[1].Message, "does not allow events:PutEvents on arn:aws:events:us-east-1:"+acct+":event-bus/default,")
+	assert.Empty(t, of(findings(t, program(true)), "ASYNC001"))
+}
+
+// At preview the queue's ARN and the grant are unknown: nothing is
+// reported, the check runs once they are known.
+func TestPermissionUnknownAtPreviewIsSkipped(t *testing.T) {
+	fs := findings(t, onFailureQueue(nil), asyncroutetest.Preview())
+	assert.Empty(t, of(fs, "ASYNC001"), dump(fs))
+}
+
+// A known target ARN with a grant whose document is unknown at preview is
+// undecided, not a violation.
+func TestPermissionUnknownPolicyDocumentIsUndecided(t *testing.T) {
+	fs := findings(t, func(s stack) {
+		r := s.role("orders-role")
+		q := s.queue("other", nil)
+		f := s.fn("orders", r, nil)
+		s.config("orders-config", f, nil, pulumi.String(arnPrefix+"external"))
+		s.grant("orders-grants", r, doc(stmt("Allow", "sqs:SendMessage", q.Arn, pulumi.String(arnPrefix+"external"))))
+	}, asyncroutetest.Preview())
+	assert.Empty(t, of(fs, "ASYNC001"), dump(fs))
+}
+
+// A role outside the stack cannot be read: nothing is reported.
+func TestPermissionRoleOutsideStackIsSkipped(t *testing.T) {
+	fs := findings(t, func(s stack) {
+		q := s.queue("failures", nil)
+		f := s.fnRole("orders", pulumi.String(roleARN+"shared-role"), nil)
+		s.config("orders-config", f, nil, q.Arn)
+	})
+	assert.Empty(t, of(fs, "ASYNC001"), dump(fs))
+}
