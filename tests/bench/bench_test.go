@@ -1,0 +1,30 @@
+package bench
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/asyncroute/asyncroute/components/asyncroutetest"
+)
+
+// BenchmarkPlan plans n functions through the construct and raw. Compare
+// the two with scripts/bench.sh, which prints the ratios of one run.
+func BenchmarkPlan(b *testing.B) {
+	for _, n := range []int{100, 1000, 3000} {
+		for _, mode := range []string{"construct", "raw"} {
+			b.Run(fmt.Sprintf("%s/n=%d", mode, n), func(b *testing.B) {
+				program := Construct(n)
+				if mode == "raw" {
+					program = Raw(n)
+				}
+				b.ReportAllocs()
+				for i := 0; i < b.N; i++ {
+					if _, err := asyncroutetest.Run(program); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/function")
+			})
+		}
+	}
+}
