@@ -56,7 +56,7 @@ func (d ARN) resolve(env *resolveEnv) (*target, error) {
 			return nil, err
 		}
 		if named != nil && named != inferred {
-			return nil, fmt.Errorf("%q is the ARN of a %s (kind %q) but ARN.Kind is %q; allowed: Kind %q or empty", v.str, inferred.label, inferred.kind, d.Kind, inferred.kind)
+			return nil, fmt.Errorf("%q is the ARN of %s (kind %q) but ARN.Kind is %q; allowed: Kind %q or empty", v.str, withArticle(inferred.label), inferred.kind, d.Kind, inferred.kind)
 		}
 		t.spec, t.known = inferred, v.str
 		t.describe = fmt.Sprintf("%s %s", inferred.label, v.str)
@@ -71,7 +71,7 @@ func (d ARN) resolve(env *resolveEnv) (*target, error) {
 	}
 	if !isNil(d.KmsKeyArn) {
 		if !t.spec.keyed {
-			return nil, fmt.Errorf("ARN.KmsKeyArn applies to an SQS queue or SNS topic only, not to a %s", t.spec.label)
+			return nil, fmt.Errorf("ARN.KmsKeyArn applies to an SQS queue or SNS topic only, not to %s", withArticle(t.spec.label))
 		}
 		k, err := await(env.ctx, d.KmsKeyArn)
 		if err != nil {

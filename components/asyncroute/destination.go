@@ -153,6 +153,15 @@ type buildEnv struct {
 	defaultBus func() pulumi.StringOutput
 }
 
+// withArticle puts "a" or "an" before a kind's label, as it is read aloud
+// ("an SQS queue", "a Lambda function").
+func withArticle(label string) string {
+	if label != "" && strings.ContainsRune("AEIOSaeio", rune(label[0])) {
+		return "an " + label
+	}
+	return "a " + label
+}
+
 func describe(label, name string) string {
 	if name == "" {
 		return label
