@@ -27,15 +27,19 @@ func resourceKindCases() []kindCase {
 	next := fnARN("next")
 	return []kindCase{
 		{
-			name:    "SQSQueue",
-			build:   func(ctx *pulumi.Context) asyncroute.Destination { return asyncroute.SQSQueue{Queue: newQueue(ctx, "jobs", nil)} },
+			name: "SQSQueue",
+			build: func(ctx *pulumi.Context) asyncroute.Destination {
+				return asyncroute.SQSQueue{Queue: newQueue(ctx, "jobs", nil)}
+			},
 			arn:     arnOf("sqs", "jobs"),
 			grants:  stmts(allow(sqsSend, arnOf("sqs", "jobs"))),
 			resDeps: []string{dep(queueType, "jobs")},
 		},
 		{
-			name:    "SNSTopic",
-			build:   func(ctx *pulumi.Context) asyncroute.Destination { return asyncroute.SNSTopic{Topic: newTopic(ctx, "alerts", nil)} },
+			name: "SNSTopic",
+			build: func(ctx *pulumi.Context) asyncroute.Destination {
+				return asyncroute.SNSTopic{Topic: newTopic(ctx, "alerts", nil)}
+			},
 			arn:     arnOf("sns", "alerts"),
 			grants:  stmts(allow(snsPublish, arnOf("sns", "alerts"))),
 			resDeps: []string{dep(topicType, "alerts")},
@@ -60,8 +64,10 @@ func resourceKindCases() []kindCase {
 			resDeps: []string{dep(lambdaType, "next")},
 		},
 		{
-			name:    "EventBus",
-			build:   func(ctx *pulumi.Context) asyncroute.Destination { return asyncroute.EventBus{Bus: newBus(ctx, "orders-bus")} },
+			name: "EventBus",
+			build: func(ctx *pulumi.Context) asyncroute.Destination {
+				return asyncroute.EventBus{Bus: newBus(ctx, "orders-bus")}
+			},
 			arn:     arnOf("events", "event-bus/orders-bus"),
 			grants:  stmts(allow(putEvents, arnOf("events", "event-bus/orders-bus"))),
 			resDeps: []string{dep(busType, "orders-bus")},
@@ -75,10 +81,12 @@ func resourceKindCases() []kindCase {
 		{
 			name:        "S3Bucket",
 			failureOnly: true,
-			build:       func(ctx *pulumi.Context) asyncroute.Destination { return asyncroute.S3Bucket{Bucket: newBucketV2(ctx, "failures")} },
-			arn:         "arn:aws:s3:::failures",
-			grants:      stmts(allow(s3List, "arn:aws:s3:::failures"), allow(s3Put, "arn:aws:s3:::failures/*")),
-			resDeps:     []string{dep(bucketV2Type, "failures")},
+			build: func(ctx *pulumi.Context) asyncroute.Destination {
+				return asyncroute.S3Bucket{Bucket: newBucketV2(ctx, "failures")}
+			},
+			arn:     "arn:aws:s3:::failures",
+			grants:  stmts(allow(s3List, "arn:aws:s3:::failures"), allow(s3Put, "arn:aws:s3:::failures/*")),
+			resDeps: []string{dep(bucketV2Type, "failures")},
 		},
 		{
 			name:        "S3LegacyBucket",
