@@ -35,15 +35,16 @@ func (m *model) roleSources(role *Resource) []policySource {
 			}
 			em, _ := e.(map[string]any)
 			pv := lookup(em, []string{"policy"})
+			name, named := lookup(em, []string{"name"}).str()
 			if pv.st == absent {
-				if len(em) > 0 {
+				if named {
 					// Named but without a document: the document was
-					// unknown and left out.
+					// unknown and left out. (The provider writes an entry
+					// with empty name and policy when there is none.)
 					unknownSrc(role, field, "inline policy of "+role.label())
 				}
 				continue
 			}
-			name, _ := lookup(em, []string{"name"}).str()
 			out = append(out, docSource(role, field, fmt.Sprintf("inline policy %q of %s", name, role.label()), pv))
 		}
 	}
