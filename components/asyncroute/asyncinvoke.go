@@ -73,6 +73,7 @@ func NewAsyncInvoke(ctx *pulumi.Context, name string, args *AsyncInvokeArgs, opt
 
 	var fnIn pulumi.StringInput
 	var fnName string
+	var depFns []pulumi.Resource
 	switch {
 	case args.Function != nil && !isNil(args.FunctionName):
 		errs.add("Function", "both Function and FunctionName are set; allowed: one of them")
@@ -88,6 +89,13 @@ func NewAsyncInvoke(ctx *pulumi.Context, name string, args *AsyncInvokeArgs, opt
 		n, err := await(ctx, args.FunctionName)
 		if err != nil {
 			return nil, err
+		}
+		// A name output of a function in this program (an auto-named
+		// NewFunction's FunctionName, say) identifies that function.
+		for _, d := range n.deps {
+			if f, ok := d.(*lambda.Function); ok {
+				depFns = append(depFns, f)
+			}
 		}
 		fnName, err = functionNameOf(n.str)
 		if err != nil {
@@ -125,6 +133,9 @@ func NewAsyncInvoke(ctx *pulumi.Context, name string, args *AsyncInvokeArgs, opt
 		resPtr = args.Function
 	}
 	keys := functionKeys(resPtr, fnName)
+	for _, f := range depFns {
+		keys = append(keys, functionKeys(f, "")...)
+	}
 	if qualifier != "" {
 		if prev, ok := configs.check(keys, qualifier); !ok {
 			errs.add("Qualifier", "function %q already has an async invoke config for qualifier %q from %s; allowed: one config per function and qualifier", fnName, qualifier, prev)

@@ -251,6 +251,14 @@ func TestDuplicateConfigs(t *testing.T) {
 			return err
 		}, `asyncroute: AsyncInvoke "more": Qualifier: function "orders" already has an async invoke config for qualifier "live" from Function "orders"; allowed: one config per function and qualifier`,
 			"more", 5},
+		{"FunctionThenAsyncInvokeByNameOutput", func(ctx *pulumi.Context) error {
+			args := lambdaArgs("x")
+			args.Name = nil
+			c := must(asyncroute.NewFunction(ctx, "orders", &asyncroute.FunctionArgs{Function: args, MaxRetries: pulumi.IntRef(1)}))
+			_, err := asyncroute.NewAsyncInvoke(ctx, "more", &asyncroute.AsyncInvokeArgs{FunctionName: c.FunctionName, SkipGrants: true, MaxRetries: pulumi.IntRef(0)})
+			return err
+		}, `asyncroute: AsyncInvoke "more": Qualifier: function "orders-e33c137" already has an async invoke config for qualifier "$LATEST" from Function "orders"; allowed: one config per function and qualifier`,
+			"more", 4},
 		{"TwoAsyncInvokesSameName", func(ctx *pulumi.Context) error {
 			must(asyncroute.NewAsyncInvoke(ctx, "first", &asyncroute.AsyncInvokeArgs{FunctionName: pulumi.String("existing"), SkipGrants: true, MaxRetries: pulumi.IntRef(1)}))
 			_, err := asyncroute.NewAsyncInvoke(ctx, "second", &asyncroute.AsyncInvokeArgs{FunctionName: pulumi.String("existing"), SkipGrants: true, MaxRetries: pulumi.IntRef(0)})

@@ -14,6 +14,8 @@ type awaited struct {
 	known bool   // the value is known now (always true for literals)
 	str   string // the value for string inputs
 	b     bool   // the value for bool inputs
+	// deps are the resources the value comes from (for outputs).
+	deps []pulumi.Resource
 }
 
 func isNil(in any) bool {
@@ -41,9 +43,9 @@ func await(ctx *pulumi.Context, in pulumi.Input) (awaited, error) {
 		return awaited{}, err
 	}
 	if !res.Known {
-		return awaited{set: true}, nil
+		return awaited{set: true, deps: res.Dependencies}, nil
 	}
-	a := awaited{set: true, known: true}
+	a := awaited{set: true, known: true, deps: res.Dependencies}
 	switch v := res.Value.(type) {
 	case nil:
 		a.set = false

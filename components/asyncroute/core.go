@@ -76,7 +76,7 @@ func checkTarget(ctx *pulumi.Context, errs *errorList, field string, d Destinati
 	if isNil(d) {
 		return nil
 	}
-	t, err := d.resolve(&resolveEnv{ctx: ctx, field: field})
+	t, err := d.resolve(&resolveEnv{ctx: ctx, component: errs.component, field: field})
 	if err != nil {
 		errs.addErr(field, err)
 		return nil

@@ -142,8 +142,14 @@ func fixedARN(o pulumi.StringOutput) func(*buildEnv) pulumi.StringOutput {
 
 // resolveEnv is what a destination sees while it is checked.
 type resolveEnv struct {
-	ctx   *pulumi.Context
-	field string
+	ctx       *pulumi.Context
+	component string
+	field     string
+}
+
+// inputError wraps a deploy-time problem the way preview-time ones read.
+func (env *resolveEnv) inputError(err error) error {
+	return &InputError{Component: env.component, Field: env.field, Problem: err.Error()}
 }
 
 // buildEnv is what a target sees once the component is registered.

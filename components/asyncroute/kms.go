@@ -43,11 +43,11 @@ func customerKeyGrant(env *resolveEnv, what string, explicit *kms.Key, keyID pul
 			return nil, nil
 		}
 		if err := checkKeyID(what, key, awsManaged); err != nil {
-			return nil, err
+			return nil, env.inputError(err)
 		}
 		arn, err := keyARN(key, v[1].(string))
 		if err != nil {
-			return nil, err
+			return nil, env.inputError(err)
 		}
 		return KMSPermissions(arn), nil
 	}).(pulumi.AnyOutput)
