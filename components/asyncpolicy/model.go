@@ -222,6 +222,23 @@ func (ix *index) target(s string) *Resource {
 	if r := ix.byARN[s]; r != nil && kindOfType(r.Type) != "" {
 		return r
 	}
+	// A resource of the stack whose ARN is not known yet (a preview),
+	// recognised by its name.
+	nameKey := "name"
+	if a.service == "s3" {
+		nameKey = "bucket"
+	}
+	name := a.lastSegment()
+	for _, t := range destinationTypes {
+		for _, r := range ix.byType[t] {
+			if string(kindOfType(t)) != a.service || knownARN(r) != "" {
+				continue
+			}
+			if n, ok := r.get(nameKey).str(); ok && n == name {
+				return r
+			}
+		}
+	}
 	return nil
 }
 

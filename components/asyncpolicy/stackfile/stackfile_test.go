@@ -1,0 +1,78 @@
+package stackfile_test
+
+import (
+	"testing"
+
+	"github.com/asyncroute/asyncroute/components/asyncpolicy"
+	"github.com/asyncroute/asyncroute/components/asyncpolicy/stackfile"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestValuesOfAnExport(t *testing.T) {
+	g, f, err := stackfile.Decode([]byte(`{"version": 3, "deployment": {"resources": [
+	  {"urn": "urn:pulumi:dev::shop::aws:lambda/function:Function::orders", "type": "aws:lambda/function:Function",
+	   "inputs": {"name": "orders"},
+	   "outputs": {
+	     "plain": {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", "plaintext": "{\"a\":[1,\"x\"]}"},
+	     "hidden": {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", "ciphertext": "v1:abc"},
+	     "ref": {"4dabf18193072939515e22adb298388d": "5cf8f73096256a8f31e491e813e4eb8e", "urn": "urn:pulumi:dev::shop::aws:iam/role:Role::r", "id": "r-123"},
+	     "component": {"4dabf18193072939515e22adb298388d": "5cf8f73096256a8f31e491e813e4eb8e", "urn": "urn:pulumi:dev::shop::my:index:C::c"},
+	     "out": {"4dabf18193072939515e22adb298388d": "d0e6a833031e9bbcd3f4e8bde6ca49a4", "value": "known"},
+	     "outUnknown": {"4dabf18193072939515e22adb298388d": "d0e6a833031e9bbcd3f4e8bde6ca49a4"},
+	     "unknowns": ["04da6b54-80e4-46f7-96ec-b56ff0331ba9", "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7", "[secret]"],
+	     "n": 3
+	   }},
+	  {"urn": "urn:pulumi:dev::shop::aws:sqs/queue:Queue::old", "type": "aws:sqs/queue:Queue", "delete": true}
+	]}}`))
+	require.NoError(t, err)
+	assert.Equal(t, stackfile.StackExport, f)
+	require.Len(t, g.Resources, 1, "resources pending deletion are left out")
+	r := g.Resources[0]
+	assert.Equal(t, "orders", r.Name)
+	out := r.Outputs
+	assert.Equal(t, map[string]any{"a": []any{1.0, "x"}}, out["plain"])
+	assert.Equal(t, asyncpolicy.Unknown{}, out["hidden"])
+	assert.Equal(t, "r-123", out["ref"])
+	assert.Equal(t, "urn:pulumi:dev::shop::my:index:C::c", out["component"])
+	assert.Equal(t, "known", out["out"])
+	assert.Equal(t, asyncpolicy.Unknown{}, out["outUnknown"])
+	assert.Equal(t, []any{asyncpolicy.Unknown{}, asyncpolicy.Unknown{}, asyncpolicy.Unknown{}}, out["unknowns"])
+	assert.Equal(t, 3.0, out["n"])
+}
+
+func TestCheckpointFile(t *testing.T) {
+	g, f, err := stackfile.Decode([]byte(`{"version": 3, "checkpoint": {"stack": "organization/shop/dev", "latest": {"resources": [
+	  {"urn": "urn:pulumi:dev::shop::pulumi:pulumi:Stack::shop-dev", "type": "pulumi:pulumi:Stack"}]}}}`))
+	require.NoError(t, err)
+	assert.Equal(t, stackfile.StackExport, f)
+	assert.Len(t, g.Resources, 1)
+
+	g, _, err = stackfile.Decode([]byte(`{"version": 3, "checkpoint": {"stack": "organization/shop/dev"}}`))
+	require.NoError(t, err)
+	assert.Empty(t, g.Resources, "a stack that was never deployed")
+}
+
+func TestPreviewSteps(t *testing.T) {
+	const urn = "urn:pulumi:dev::shop::aws:sqs/queue:Queue::q"
+	g, f, err := stackfile.Decode([]byte(`{"steps": [
+	  {"op": "create-replacement", "urn": "` + urn + `", "newState": {"urn": "` + urn + `", "type": "aws:sqs/queue:Queue", "inputs": {"fifoQueue": true}}},
+	  {"op": "replace", "urn": "` + urn + `", "oldState": {"urn": "` + urn + `", "type": "aws:sqs/queue:Queue"}, "newState": {"urn": "` + urn + `", "type": "aws:sqs/queue:Queue", "inputs": {"fifoQueue": true}}},
+	  {"op": "delete-replaced", "urn": "` + urn + `", "oldState": {"urn": "` + urn + `", "type": "aws:sqs/queue:Queue"}},
+	  {"op": "delete", "urn": "urn:pulumi:dev::shop::aws:sqs/queue:Queue::gone", "oldState": {"urn": "urn:pulumi:dev::shop::aws:sqs/queue:Queue::gone", "type": "aws:sqs/queue:Queue"}},
+	  {"op": "same", "urn": "urn:pulumi:dev::shop::aws:sqs/queue:Queue::kept", "oldState": {"urn": "urn:pulumi:dev::shop::aws:sqs/queue:Queue::kept", "type": "aws:sqs/queue:Queue"}}
+	]}`))
+	require.NoError(t, err)
+	assert.Equal(t, stackfile.Preview, f)
+	require.Len(t, g.Resources, 2)
+	assert.Equal(t, urn, g.Resources[0].URN)
+	assert.Equal(t, true, g.Resources[0].Inputs["fifoQueue"], "the replacement's new state is kept")
+	assert.Equal(t, "kept", g.Resources[1].Name, "a step with only an old state still describes the resource")
+
+	_, _, err = stackfile.Decode([]byte(`{"steps": [{"op": "create", "urn": "urn:a::b", "newState": {"urn": "urn:c::d", "type": "t"}}]}`))
+	assert.ErrorContains(t, err, `steps[0]: step urn "urn:a::b" and newState urn "urn:c::d" differ`)
+	_, _, err = stackfile.Decode([]byte(`{"steps": {"op": "create"}}`))
+	assert.ErrorContains(t, err, "steps: expected a list of steps")
+	_, _, err = stackfile.Decode([]byte(`{"steps": [{"op": "create", "newState": {"urn": "urn:a::b"}}]}`))
+	assert.ErrorContains(t, err, `steps[0].newState (urn:a::b): the resource has no "type"`)
+}
