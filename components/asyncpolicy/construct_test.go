@@ -1,6 +1,8 @@
 package asyncpolicy_test
 
 import (
+	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -87,4 +89,37 @@ func TestConstructStackWithoutGrantsIsCaught(t *testing.T) {
 	assert.Equal(t, asyncpolicy.RuleDestinationPermission, fs[0].RuleID)
 	assert.Equal(t, "orders-async-config", fs[0].Name)
 	assert.Equal(t, "destinationConfig.onFailure.destination", fs[0].Field)
+}
+
+// The component's KMS grant is what satisfies the check for the encrypted
+// queue: without those statements the key is reported.
+func TestConstructStackNeedsItsKMSGrant(t *testing.T) {
+	st, err := asyncroutetest.Run(constructStack)
+	require.NoError(t, err)
+	g := asyncpolicy.FromStack(st)
+	stripped := 0
+	for i, r := range g.Resources {
+		if r.Type != "aws:iam/rolePolicy:RolePolicy" {
+			continue
+		}
+		var doc map[string]any
+		require.NoError(t, json.Unmarshal([]byte(r.Outputs["policy"].(string)), &doc))
+		var kept []any
+		for _, s := range doc["Statement"].([]any) {
+			b, _ := json.Marshal(s)
+			if strings.Contains(string(b), "kms:") {
+				stripped++
+				continue
+			}
+			kept = append(kept, s)
+		}
+		doc["Statement"] = kept
+		b, _ := json.Marshal(doc)
+		g.Resources[i].Inputs["policy"], g.Resources[i].Outputs["policy"] = string(b), string(b)
+	}
+	require.Equal(t, 1, stripped)
+	fs := asyncpolicy.Check(g, asyncpolicy.Config{})
+	require.Len(t, fs, 1, dump(fs))
+	assert.Equal(t, "destinationConfig.onSuccess.destination", fs[0].Field)
+	assert.Contains(t, fs[0].Message, "does not allow kms:GenerateDataKey, kms:Decrypt on arn:aws:kms:us-east-1:123456789012:key/")
 }
