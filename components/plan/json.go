@@ -5,6 +5,7 @@ import (
 	"io"
 	"sort"
 
+	"github.com/asyncroute/asyncroute/components/asyncpolicy"
 	"github.com/asyncroute/asyncroute/components/asyncroutetest"
 )
 
@@ -20,6 +21,9 @@ type JSONPlan struct {
 	Policies      []JSONPolicy   `json:"policies"`
 	CreationOrder []string       `json:"creationOrder"`
 	Routes        []Route        `json:"routes"`
+	// Findings are the async-routing policy rules' findings for the stack
+	// (package asyncpolicy), sorted.
+	Findings []asyncpolicy.Finding `json:"findings"`
 }
 
 // JSONResource is one resource of a [JSONPlan].
@@ -87,6 +91,7 @@ func BuildJSON(st *asyncroutetest.Stack, p Project) JSONPlan {
 		out.CreationOrder = append(out.CreationOrder, r.URN)
 	}
 	out.Routes = Routes(st)
+	out.Findings = Findings(st)
 	return out
 }
 

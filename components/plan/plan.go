@@ -23,6 +23,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/asyncroute/asyncroute/components/asyncpolicy"
 	"github.com/asyncroute/asyncroute/components/asyncroutetest"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"gopkg.in/yaml.v3"
@@ -190,6 +191,16 @@ func LoadProject(o Options) (Project, error) {
 		}
 	}
 	return p, nil
+}
+
+// Findings runs the async-routing policy rules on the recorded stack, at
+// their default enforcement levels.
+func Findings(st *asyncroutetest.Stack) []asyncpolicy.Finding {
+	f := asyncpolicy.Check(asyncpolicy.FromStack(st), asyncpolicy.Config{})
+	if f == nil {
+		f = []asyncpolicy.Finding{}
+	}
+	return f
 }
 
 // CreationOrder sorts resources so that each comes after its parent and

@@ -181,3 +181,12 @@ func TestBadFlags(t *testing.T) {
 	assert.Equal(t, 2, plan.Main([]string{"-dir", t.TempDir()}, &out, &errOut, routed))
 	assert.Contains(t, errOut.String(), "plan: reading the project:")
 }
+
+func TestFindingsInPlan(t *testing.T) {
+	var p plan.JSONPlan
+	require.NoError(t, json.Unmarshal([]byte(render(t, plan.Options{JSON: true})), &p))
+	require.Len(t, p.Findings, 1, "only the function whose grants were skipped is flagged")
+	assert.Equal(t, "ASYNC001", p.Findings[0].RuleID)
+	assert.Equal(t, "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", p.Findings[0].Type)
+	assert.Contains(t, render(t, plan.Options{}), "Policy findings (asyncpolicy rules):\n  ASYNC001 [mandatory]")
+}

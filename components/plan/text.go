@@ -78,6 +78,15 @@ func WriteText(w io.Writer, st *asyncroutetest.Stack, p Project) {
 		fmt.Fprintf(w, "  (none)\n")
 	}
 
+	findings := Findings(st)
+	fmt.Fprintf(w, "\nPolicy findings (asyncpolicy rules):\n")
+	if len(findings) == 0 {
+		fmt.Fprintf(w, "  none\n")
+	}
+	for _, f := range findings {
+		fmt.Fprintf(w, "  %s\n", f)
+	}
+
 	fmt.Fprintf(w, "\nCreation order (each after its parent and dependencies):\n")
 	for i, r := range order {
 		deps := st.Dependencies(r)
