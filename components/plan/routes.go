@@ -2,10 +2,10 @@ package plan
 
 import (
 	"fmt"
-	"path"
 	"sort"
 	"strings"
 
+	"github.com/asyncroute/asyncroute/components/asyncpolicy"
 	"github.com/asyncroute/asyncroute/components/asyncroute"
 	"github.com/asyncroute/asyncroute/components/asyncroutetest"
 )
@@ -93,20 +93,21 @@ func (ix *index) function(ref string) *asyncroutetest.Resource {
 	return nil
 }
 
-// statements returns the Allow and Deny statements of the function's role
-// that are in the stack: its inline role policies and the role's own
-// inline policies.
-func (ix *index) statements(fn *asyncroutetest.Resource) []asyncroutetest.PolicyStatement {
+// policies returns the policy documents of the function's role that are in
+// the stack: its inline role policies and the role's own inline policies.
+func (ix *index) policies(fn *asyncroutetest.Resource) []asyncpolicy.PolicyDocument {
 	roleArn, _ := fn.Inputs["role"].(string)
 	role := ix.byARN[roleArn]
 	if role == nil {
 		return nil
 	}
 	roleName, _ := role.Outputs["name"].(string)
-	var out []asyncroutetest.PolicyStatement
+	var out []asyncpolicy.PolicyDocument
 	add := func(doc any) {
-		if p, err := asyncroutetest.DecodePolicy(doc); err == nil {
-			out = append(out, p.Statement...)
+		if s, ok := doc.(string); ok {
+			if p, err := asyncpolicy.ParsePolicy(s); err == nil {
+				out = append(out, p)
+			}
 		}
 	}
 	for _, rp := range ix.st.OfType("aws:iam/rolePolicy:RolePolicy") {
@@ -122,35 +123,6 @@ func (ix *index) statements(fn *asyncroutetest.Resource) []asyncroutetest.Policy
 		}
 	}
 	return out
-}
-
-// allowed evaluates one permission against statements: an explicit Deny
-// wins, then any Allow. Wildcards * and ? are honoured.
-func allowed(stmts []asyncroutetest.PolicyStatement, p asyncroute.Permission) bool {
-	match := func(patterns []string, v string, fold bool) bool {
-		for _, pat := range patterns {
-			if fold {
-				pat, v = strings.ToLower(pat), strings.ToLower(v)
-			}
-			if ok, _ := path.Match(strings.ReplaceAll(pat, "/", "\x00"), strings.ReplaceAll(v, "/", "\x00")); ok {
-				return true
-			}
-		}
-		return false
-	}
-	allow := false
-	for _, s := range stmts {
-		if !match(s.Action, p.Action, true) || !match(s.Resource, p.Resource, false) {
-			continue
-		}
-		if s.Effect == "Deny" {
-			return false
-		}
-		if s.Effect == "Allow" {
-			allow = true
-		}
-	}
-	return allow
 }
 
 // Routes derives the asynchronous routing of a recorded stack, sorted.
@@ -169,10 +141,10 @@ func Routes(st *asyncroutetest.Stack) []Route {
 			if key := ix.customerKey(target); key != "" {
 				needs = append(needs, asyncroute.KMSPermissions(key)...)
 			}
-			stmts := ix.statements(fn)
+			docs := ix.policies(fn)
 			r.Needs = needs
 			for _, n := range needs {
-				r.Granted = append(r.Granted, allowed(stmts, n))
+				r.Granted = append(r.Granted, asyncpolicy.Evaluate(docs, n.Action, n.Resource) == asyncpolicy.Allowed)
 			}
 		}
 		routes = append(routes, r)
