@@ -50,6 +50,9 @@ type AsyncInvoke struct {
 	Policy *iam.RolePolicy
 	// InvokeConfig is the function's asynchronous invoke config.
 	InvokeConfig *lambda.FunctionEventInvokeConfig
+	// OnSuccessCreated and OnFailureCreated hold what the component
+	// created for that field (see [CreatedTarget]); nil when nothing.
+	OnSuccessCreated, OnFailureCreated *CreatedTarget
 
 	FunctionName  pulumi.StringOutput    // the function's name or ARN as given
 	Qualifier     pulumi.StringOutput    // $LATEST or the qualifier given
@@ -153,9 +156,11 @@ func NewAsyncInvoke(ctx *pulumi.Context, name string, args *AsyncInvokeArgs, opt
 		configs.claim(keys, qualifier, errs.component)
 	}
 
-	b := newBuildEnv(ctx, c)
-	built := buildRouting(b, errs.component, res, pulumi.String(fnName).ToStringOutput())
-	var err error
+	b := newBuildEnv(ctx, c, name, nil)
+	built, err := buildRouting(b, errs.component, res, pulumi.String(fnName).ToStringOutput())
+	if err != nil {
+		return nil, err
+	}
 	if !args.SkipGrants {
 		role := existingRoleRef(args.Role)
 		if c.Policy, err = grantPolicyResource(ctx, name, role.name, built.grants, c); err != nil {
@@ -166,10 +171,17 @@ func NewAsyncInvoke(ctx *pulumi.Context, name string, args *AsyncInvokeArgs, opt
 	if !isNil(args.Qualifier) {
 		qualifierIn = args.Qualifier.ToStringOutput()
 	}
-	if c.InvokeConfig, err = invokeConfig(ctx, name, fnIn, qualifierIn, r, built, c.Policy, c); err != nil {
+	var after []pulumi.Resource
+	if len(built.pending) > 0 {
+		if after, err = built.createAfter(b, qualifiedSource(b, args.Function, fnIn, qualifierIn)); err != nil {
+			return nil, err
+		}
+	}
+	if c.InvokeConfig, err = invokeConfig(ctx, name, fnIn, qualifierIn, r, built, c.Policy, c, after...); err != nil {
 		return nil, err
 	}
 
+	c.OnSuccessCreated, c.OnFailureCreated = built.created(0), built.created(1)
 	c.FunctionName = fnIn.ToStringOutput()
 	c.Qualifier = qualifierIn
 	c.OnSuccessArn = optionalARN(built.success, built.has[0])
@@ -205,4 +217,22 @@ func functionNameOf(s string) (string, error) {
 		return name, nil
 	}
 	return s, nil
+}
+
+// qualifiedSource is the configured function's ARN qualified as the config
+// is, as Lambda names it in the records it sends: from the resource, from
+// an ARN given as FunctionName, or built from a name and the provider's
+// partition, region and account.
+func qualifiedSource(b *buildEnv, fn *lambda.Function, fnIn pulumi.StringInput, qualifier pulumi.StringOutput) pulumi.StringOutput {
+	if fn != nil {
+		return pulumi.Sprintf("%s:%s", fn.Arn, qualifier)
+	}
+	id := b.identity()
+	return pulumi.All(fnIn, qualifier, id.partition, id.region, id.account).ApplyT(func(v []any) string {
+		ref, q := v[0].(string), v[1].(string)
+		if len(ref) > 4 && ref[:4] == "arn:" {
+			return unqualifiedFunctionARN(ref) + ":" + q
+		}
+		return fmt.Sprintf("arn:%s:lambda:%s:%s:function:%s:%s", v[2], v[3], v[4], ref, q)
+	}).(pulumi.StringOutput)
 }

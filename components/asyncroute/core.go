@@ -73,19 +73,25 @@ func checkRouting(ctx *pulumi.Context, errs *errorList, r routing, me self) reso
 }
 
 func checkTarget(ctx *pulumi.Context, errs *errorList, field string, d Destination, me self) *target {
+	return checkTargetFor(ctx, errs, field, d, me, nil)
+}
+
+// checkTargetFor resolves and checks one destination; src is the event
+// source when the destination is an event source mapping's.
+func checkTargetFor(ctx *pulumi.Context, errs *errorList, field string, d Destination, me self, src *mappingSource) *target {
 	if isNil(d) {
 		return nil
 	}
-	t, err := d.resolve(&resolveEnv{ctx: ctx, component: errs.component, field: field})
+	t, err := d.resolve(&resolveEnv{ctx: ctx, component: errs.component, field: field, source: src})
 	if err != nil {
 		errs.addErr(field, err)
 		return nil
 	}
-	if err := checkUse(field, t); err != nil {
+	if err := checkUse(field, t, src); err != nil {
 		errs.addErr(field, err)
 		return nil
 	}
-	if t.known != "" {
+	if t.known != "" && !t.spec.uri {
 		if err := checkKnownARN(t.spec, t.known, me.name); err != nil {
 			errs.addErr(field, err)
 			return nil
@@ -98,9 +104,17 @@ func checkTarget(ctx *pulumi.Context, errs *errorList, field string, d Destinati
 	return t
 }
 
-// checkUse rejects a kind in a place Lambda does not accept it.
-func checkUse(field string, t *target) error {
+// checkUse rejects a kind in a place Lambda does not accept it. src is the
+// event source of a mapping, nil for an invoke config.
+func checkUse(field string, t *target, src *mappingSource) error {
 	switch {
+	case src != nil && !t.spec.mapping:
+		return fmt.Errorf("%s cannot receive an event source mapping's failure records; allowed: %s", t.describe, src.allowedDestinations())
+	case src != nil && t.spec.kafkaOnly && src.spec.kind != SourceKafka:
+		return fmt.Errorf("%s can receive failure records of a Kafka source only, and this mapping reads %s; allowed: %s", t.describe, withArticle(src.spec.label), src.allowedDestinations())
+	case src == nil && t.spec.kafkaOnly:
+		return fmt.Errorf("%s can be the on-failure destination of a Kafka event source mapping only; allowed: %s", t.describe,
+			kindList(func(s *kindSpec) bool { return field != "OnSuccess" || s.onSuccess }))
 	case field == "OnSuccess" && !t.spec.onSuccess:
 		return fmt.Errorf("%s can receive failure records only; allowed on success: %s", t.describe,
 			kindList(func(s *kindSpec) bool { return s.onSuccess }))
@@ -135,16 +149,29 @@ type builtRouting struct {
 	success, failure, deadLetter pulumi.StringOutput
 	has                          [3]bool
 	grants                       []grant
+	// uses are the routes' uses (success, failure, dead letter); pending
+	// are those with children to create once the function exists.
+	uses    [3]*routeUse
+	pending []pendingAfter
 }
 
-func buildRouting(b *buildEnv, component string, r resolvedRouting, selfName pulumi.StringOutput) builtRouting {
+type pendingAfter struct {
+	t *target
+	u *routeUse
+}
+
+func buildRouting(b *buildEnv, component string, r resolvedRouting, selfName pulumi.StringOutput) (builtRouting, error) {
 	var out builtRouting
-	build := func(field string, t *target) (pulumi.StringOutput, bool) {
+	build := func(i int, field string, t *target) (pulumi.StringOutput, bool, error) {
 		if t == nil {
-			return pulumi.StringOutput{}, false
+			return pulumi.StringOutput{}, false, nil
 		}
-		arn := t.arn(b)
-		if t.known == "" {
+		u := &routeUse{field: field, prefix: b.name + "-" + fieldPrefix(field), created: &CreatedTarget{}}
+		arn, err := t.arn(b, u)
+		if err != nil {
+			return pulumi.StringOutput{}, false, err
+		}
+		if t.known == "" && !t.spec.uri {
 			spec := t.spec
 			arn = pulumi.All(arn, selfName).ApplyT(func(v []any) (string, error) {
 				s, name := v[0].(string), v[1].(string)
@@ -156,12 +183,50 @@ func buildRouting(b *buildEnv, component string, r resolvedRouting, selfName pul
 		}
 		out.grants = append(out.grants, kindGrant(t.spec, arn))
 		out.grants = append(out.grants, t.extra...)
-		return arn, true
+		if t.grantsAt != nil {
+			out.grants = append(out.grants, t.grantsAt(b, arn)...)
+		}
+		out.uses[i] = u
+		if t.after != nil {
+			out.pending = append(out.pending, pendingAfter{t: t, u: u})
+		}
+		return arn, true, nil
 	}
-	out.success, out.has[0] = build("OnSuccess", r.success)
-	out.failure, out.has[1] = build("OnFailure", r.failure)
-	out.deadLetter, out.has[2] = build("DeadLetter", r.deadLetter)
-	return out
+	var err error
+	if out.success, out.has[0], err = build(0, "OnSuccess", r.success); err != nil {
+		return out, err
+	}
+	if out.failure, out.has[1], err = build(1, "OnFailure", r.failure); err != nil {
+		return out, err
+	}
+	if out.deadLetter, out.has[2], err = build(2, "DeadLetter", r.deadLetter); err != nil {
+		return out, err
+	}
+	return out, nil
+}
+
+// createAfter creates the children routes need once the function exists;
+// source is its ARN qualified as the invoke config is. The config waits
+// for what it returns.
+func (r *builtRouting) createAfter(b *buildEnv, source pulumi.StringOutput) ([]pulumi.Resource, error) {
+	var deps []pulumi.Resource
+	for _, p := range r.pending {
+		ds, err := p.t.after(b, p.u, source)
+		if err != nil {
+			return nil, err
+		}
+		deps = append(deps, ds...)
+	}
+	return deps, nil
+}
+
+// created returns what the component created for route i (0 success,
+// 1 failure, 2 dead letter), or nil.
+func (r *builtRouting) created(i int) *CreatedTarget {
+	if u := r.uses[i]; u != nil && !u.created.empty() {
+		return u.created
+	}
+	return nil
 }
 
 func optionalARN(o pulumi.StringOutput, has bool) pulumi.StringPtrOutput {
@@ -186,14 +251,18 @@ func (r builtRouting) destinationConfig() lambda.FunctionEventInvokeConfigDestin
 	return cfg
 }
 
-func newBuildEnv(ctx *pulumi.Context, parent pulumi.Resource) *buildEnv {
-	b := &buildEnv{ctx: ctx, parent: parent}
-	b.defaultBus = sync.OnceValue(func() pulumi.StringOutput {
+func newBuildEnv(ctx *pulumi.Context, parent pulumi.Resource, name string, tags pulumi.StringMapInput) *buildEnv {
+	b := &buildEnv{ctx: ctx, parent: parent, name: name, tags: tags}
+	b.identity = sync.OnceValue(func() identity {
 		opt := pulumi.Parent(parent)
 		id := aws.GetCallerIdentityOutput(ctx, aws.GetCallerIdentityOutputArgs{}, opt)
 		region := aws.GetRegionOutput(ctx, aws.GetRegionOutputArgs{}, opt)
 		part := aws.GetPartitionOutput(ctx, aws.GetPartitionOutputArgs{}, opt)
-		return pulumi.Sprintf("arn:%s:events:%s:%s:event-bus/default", part.Partition(), region.Name(), id.AccountId())
+		return identity{partition: part.Partition(), region: region.Name(), account: id.AccountId()}
+	})
+	b.defaultBus = sync.OnceValue(func() pulumi.StringOutput {
+		i := b.identity()
+		return pulumi.Sprintf("arn:%s:events:%s:%s:event-bus/default", i.partition, i.region, i.account)
 	})
 	return b
 }
@@ -201,10 +270,15 @@ func newBuildEnv(ctx *pulumi.Context, parent pulumi.Resource) *buildEnv {
 // grantPolicyResource creates the one inline policy holding every grant, or
 // nothing when there is nothing to grant.
 func grantPolicyResource(ctx *pulumi.Context, name string, role pulumi.StringInput, grants []grant, parent pulumi.Resource) (*iam.RolePolicy, error) {
+	return namedGrantPolicy(ctx, name+"-async-grants", role, grants, parent)
+}
+
+// namedGrantPolicy is grantPolicyResource with the policy's own name.
+func namedGrantPolicy(ctx *pulumi.Context, policyName string, role pulumi.StringInput, grants []grant, parent pulumi.Resource) (*iam.RolePolicy, error) {
 	if len(grants) == 0 {
 		return nil, nil
 	}
-	return iam.NewRolePolicy(ctx, name+"-async-grants", &iam.RolePolicyArgs{
+	return iam.NewRolePolicy(ctx, policyName, &iam.RolePolicyArgs{
 		Role:   role,
 		Policy: grantPolicy(grants),
 	}, pulumi.Parent(parent))

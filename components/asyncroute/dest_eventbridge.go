@@ -53,10 +53,14 @@ func (d EventBus) resolve(env *resolveEnv) (*target, error) {
 // events:PutEvents on that bus's ARN.
 type DefaultEventBus struct{}
 
+func defaultBusARN(b *buildEnv, _ *routeUse) (pulumi.StringOutput, error) {
+	return b.defaultBus(), nil
+}
+
 func (DefaultEventBus) resolve(*resolveEnv) (*target, error) {
 	return &target{
 		spec:     kinds[KindEventBridge],
-		arn:      func(b *buildEnv) pulumi.StringOutput { return b.defaultBus() },
+		arn:      defaultBusARN,
 		describe: `EventBridge event bus "default"`,
 	}, nil
 }

@@ -10,8 +10,9 @@ import (
 
 func init() {
 	registerKind(&kindSpec{
-		kind:  KindS3,
-		label: "S3 bucket",
+		kind:    KindS3,
+		label:   "S3 bucket",
+		mapping: true,
 		checkARN: func(a arnParts) error {
 			if a.region != "" || a.account != "" || a.resource == "" || strings.Contains(a.resource, "/") {
 				return fmt.Errorf("%q is not an S3 bucket ARN; expected arn:<partition>:s3:::<bucket-name>", a.String())

@@ -15,6 +15,7 @@ func init() {
 		onSuccess:  true,
 		deadLetter: true,
 		keyed:      true,
+		mapping:    true,
 		checkARN: func(a arnParts) error {
 			if a.resource == "" || strings.ContainsAny(a.resource, "/:") {
 				return fmt.Errorf("%q is not an SNS topic ARN; expected arn:<partition>:sns:<region>:<account>:<topic-name>", a.String())

@@ -16,6 +16,7 @@ func init() {
 		onSuccess:  true,
 		deadLetter: true,
 		keyed:      true,
+		mapping:    true,
 		checkARN: func(a arnParts) error {
 			if a.resource == "" || strings.ContainsAny(a.resource, "/:") {
 				return fmt.Errorf("%q is not an SQS queue ARN; expected arn:<partition>:sqs:<region>:<account>:<queue-name>", a.String())

@@ -36,6 +36,13 @@ type kindSpec struct {
 	label string // "SQS queue"
 	// onSuccess and deadLetter say where besides on-failure the kind may go.
 	onSuccess, deadLetter bool
+	// mapping says the kind may be an event source mapping's on-failure
+	// destination; kafkaOnly that it may be nothing else, and only for a
+	// Kafka source.
+	mapping, kafkaOnly bool
+	// uri says the destination is written as a URI (kafka://topic), not an
+	// ARN, so no ARN checks apply.
+	uri bool
 	// keyed says the target may be encrypted with a customer-managed KMS key
 	// that the sender must be allowed to use.
 	keyed bool
@@ -121,8 +128,18 @@ func KMSPermissions(keyArn string) []Permission {
 // target is a resolved destination.
 type target struct {
 	spec *kindSpec
-	// arn builds the target's ARN once the component exists.
-	arn func(b *buildEnv) pulumi.StringOutput
+	// arn builds the target's ARN once the component exists. It may create
+	// the target (an auto-created queue), parented to the component and
+	// recorded in u.created; it runs before the grant policy.
+	arn func(b *buildEnv, u *routeUse) (pulumi.StringOutput, error)
+	// after, when set, creates what the route needs once the configured
+	// function exists (a response-only route's EventBridge rule, target and
+	// permission). source is the function's ARN qualified exactly as the
+	// invoke config is. The invoke config waits for what it returns.
+	after func(b *buildEnv, u *routeUse, source pulumi.StringOutput) ([]pulumi.Resource, error)
+	// grantsAt, when set, adds grants that need the build environment (a
+	// Kafka topic's grant comes from the mapping's cluster ARN).
+	grantsAt func(b *buildEnv, arn pulumi.StringOutput) []grant
 	// known is the ARN when it is known at preview time.
 	known string
 	// describe names the target in messages, e.g. `SQS queue "jobs"`.
@@ -136,8 +153,37 @@ type target struct {
 	extra []grant
 }
 
-func fixedARN(o pulumi.StringOutput) func(*buildEnv) pulumi.StringOutput {
-	return func(*buildEnv) pulumi.StringOutput { return o }
+func fixedARN(o pulumi.StringOutput) func(*buildEnv, *routeUse) (pulumi.StringOutput, error) {
+	return func(*buildEnv, *routeUse) (pulumi.StringOutput, error) { return o, nil }
+}
+
+// routeUse is one use of a target by a component: the routing field, the
+// prefix of the children it creates, and where they are recorded.
+type routeUse struct {
+	field   string // "OnSuccess", "OnFailure" or "DeadLetter"
+	prefix  string // component name + "-on-success" and so on
+	created *CreatedTarget
+}
+
+// childName names a child of the component made for this use.
+func (u *routeUse) childName(suffix string) string {
+	if suffix == "" {
+		return u.prefix
+	}
+	return u.prefix + "-" + suffix
+}
+
+// fieldPrefix is the child-name part of a routing field.
+func fieldPrefix(field string) string {
+	switch field {
+	case "OnSuccess":
+		return "on-success"
+	case "OnFailure":
+		return "on-failure"
+	case "DeadLetter":
+		return "dead-letter"
+	}
+	return strings.ToLower(field)
 }
 
 // resolveEnv is what a destination sees while it is checked.
@@ -145,6 +191,8 @@ type resolveEnv struct {
 	ctx       *pulumi.Context
 	component string
 	field     string
+	// source is the event source of a mapping; nil for invoke configs.
+	source *mappingSource
 }
 
 // inputError wraps a deploy-time problem the way preview-time ones read.
@@ -154,9 +202,31 @@ func (env *resolveEnv) inputError(err error) error {
 
 // buildEnv is what a target sees once the component is registered.
 type buildEnv struct {
-	ctx        *pulumi.Context
-	parent     pulumi.Resource
+	ctx    *pulumi.Context
+	parent pulumi.Resource
+	// name is the component's name, the prefix of its children's names.
+	name string
+	// tags go on every child that takes tags.
+	tags pulumi.StringMapInput
+	// identity is the provider's partition, region and account.
+	identity   func() identity
 	defaultBus func() pulumi.StringOutput
+	// source is the event source of a mapping; nil for invoke configs.
+	source *mappingSource
+}
+
+// identity is where the component's resources are created.
+type identity struct {
+	partition, region, account pulumi.StringOutput
+}
+
+// childOpts are the options of a child created for a route.
+func (b *buildEnv) childOpts(deps ...pulumi.Resource) []pulumi.ResourceOption {
+	opts := []pulumi.ResourceOption{pulumi.Parent(b.parent)}
+	if len(deps) > 0 {
+		opts = append(opts, pulumi.DependsOn(deps))
+	}
+	return opts
 }
 
 // withArticle puts "a" or "an" before a kind's label, as it is read aloud

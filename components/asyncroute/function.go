@@ -24,10 +24,12 @@ type FunctionArgs struct {
 	Function lambda.FunctionArgs
 
 	// OnSuccess receives an invocation record for each successful
-	// asynchronous invocation. Not an S3 bucket.
+	// asynchronous invocation. Not an S3 bucket. NewQueue{} or NewTopic{}
+	// creates the target; ResponseOnly{...} passes only the response to the
+	// next function.
 	OnSuccess Destination
 	// OnFailure receives an invocation record when retries are exhausted
-	// or the event is too old.
+	// or the event is too old. NewQueue{} creates a 14-day failure queue.
 	OnFailure Destination
 	// DeadLetter receives the original event of a failed invocation: an
 	// SQS queue or SNS topic. It may be set together with OnFailure.
@@ -54,8 +56,9 @@ type FunctionArgs struct {
 	// permissions. The choice shows as the GrantsSkipped output.
 	SkipGrants bool
 
-	// Tags are added to every child that takes tags (the role and the
-	// function); the function's own Tags win on conflicts.
+	// Tags are added to every child that takes tags (the role, the function,
+	// created queues, topics and rules); the function's own Tags win on
+	// conflicts.
 	Tags pulumi.StringMapInput
 }
 
@@ -75,6 +78,14 @@ type Function struct {
 	Alias *lambda.Alias
 	// InvokeConfig is the function's asynchronous invoke config.
 	InvokeConfig *lambda.FunctionEventInvokeConfig
+	// OnSuccessCreated, OnFailureCreated and DeadLetterCreated hold what
+	// the component created for that field: the queue of a NewQueue, the
+	// topic of a NewTopic, the rule, target and permission of a
+	// ResponseOnly. Nil when it created nothing for the field.
+	OnSuccessCreated, OnFailureCreated, DeadLetterCreated *CreatedTarget
+
+	// brought is the role given in FunctionArgs.Role.
+	brought *ExistingRole
 
 	FunctionArn   pulumi.StringOutput    // the function's unqualified ARN
 	FunctionName  pulumi.StringOutput    // the function's name
@@ -90,6 +101,16 @@ type Function struct {
 // routing.
 func (f *Function) AsDestination() Destination {
 	return LambdaFunction{Function: f.Function}
+}
+
+// ExecutionRole is the function's role as other components take it (the
+// Role of [EventSourceMappingArgs] or [AsyncInvokeArgs]): the role the
+// component created, or the one it was given.
+func (f *Function) ExecutionRole() *ExistingRole {
+	if f.brought != nil {
+		return f.brought
+	}
+	return &ExistingRole{Role: f.Role}
 }
 
 var aliasName = regexp.MustCompile(`^[a-zA-Z0-9_-]{1,128}$`)
@@ -144,7 +165,7 @@ func NewFunction(ctx *pulumi.Context, name string, args *FunctionArgs, opts ...p
 		return nil, err
 	}
 
-	c := &Function{}
+	c := &Function{brought: args.Role}
 	if err := ctx.RegisterComponentResourceV2(FunctionType, name, componentInputs(r, qualifier, args.SkipGrants, res), c, opts...); err != nil {
 		return nil, err
 	}
@@ -162,9 +183,12 @@ func NewFunction(ctx *pulumi.Context, name string, args *FunctionArgs, opts ...p
 		role = roleRef{created: created, name: created.Name, arn: created.Arn}
 	}
 
-	b := newBuildEnv(ctx, c)
+	b := newBuildEnv(ctx, c, name, args.Tags)
 	nameOut := pulumi.String(fnName.str).ToStringOutput()
-	built := buildRouting(b, errs.component, res, nameOut)
+	built, err := buildRouting(b, errs.component, res, nameOut)
+	if err != nil {
+		return nil, err
+	}
 	if !args.SkipGrants {
 		if c.Policy, err = grantPolicyResource(ctx, name, role.name, built.grants, c); err != nil {
 			return nil, err
@@ -190,6 +214,7 @@ func NewFunction(ctx *pulumi.Context, name string, args *FunctionArgs, opts ...p
 	configs.claim(functionKeys(c.Function, ""), qualifier, errs.component)
 
 	qualifierIn := pulumi.String(latest).ToStringOutput()
+	source := pulumi.Sprintf("%s:%s", c.Function.Arn, latest)
 	var extra []pulumi.Resource
 	if args.Alias != "" {
 		c.Alias, err = lambda.NewAlias(ctx, name+"-"+args.Alias, &lambda.AliasArgs{
@@ -201,12 +226,19 @@ func NewFunction(ctx *pulumi.Context, name string, args *FunctionArgs, opts ...p
 			return nil, err
 		}
 		qualifierIn = c.Alias.Name
+		source = c.Alias.Arn
 		extra = append(extra, c.Alias)
 	}
+	after, err := built.createAfter(b, source)
+	if err != nil {
+		return nil, err
+	}
+	extra = append(extra, after...)
 	if c.InvokeConfig, err = invokeConfig(ctx, name, c.Function.Name, qualifierIn, r, built, c.Policy, c, extra...); err != nil {
 		return nil, err
 	}
 
+	c.OnSuccessCreated, c.OnFailureCreated, c.DeadLetterCreated = built.created(0), built.created(1), built.created(2)
 	c.FunctionArn = c.Function.Arn
 	c.FunctionName = c.Function.Name
 	c.RoleArn = role.arn

@@ -152,7 +152,7 @@ func (m *Mocks) urn(parent, typ, name string) string {
 // resource; they are unknown at preview.
 func computedAtDeploy(key string) bool {
 	switch key {
-	case "arn", "url", "keyId", "invokeArn", "qualifiedArn", "qualifiedInvokeArn", "version", "uniqueId", "bucketDomainName":
+	case "arn", "url", "keyId", "invokeArn", "qualifiedArn", "qualifiedInvokeArn", "version", "uniqueId", "bucketDomainName", "uuid", "functionArn":
 		return true
 	}
 	return false
@@ -244,6 +244,17 @@ func simulate(r *Resource) (string, map[string]any) {
 	case "aws:cloudwatch/eventBus:EventBus":
 		name := physicalName(r, "name")
 		return name, map[string]any{"name": name, "arn": arn("events", Region, "event-bus/"+name)}
+	case "aws:lambda/permission:Permission":
+		sid := physicalName(r, "statementId")
+		return sid, map[string]any{"statementId": sid}
+	case "aws:lambda/eventSourceMapping:EventSourceMapping":
+		h := suffix(r.URN) + suffix(r.URN+"u") + suffix(r.URN+"i") + suffix(r.URN+"d") + suffix(r.URN+"!")
+		uuid := fmt.Sprintf("%s-%s-%s-%s-%s", h[0:8], h[8:12], h[12:16], h[16:20], h[20:32])
+		fn := str(in, "functionName")
+		if !strings.HasPrefix(fn, "arn:") {
+			fn = arn("lambda", Region, "function:"+fn)
+		}
+		return uuid, map[string]any{"uuid": uuid, "functionArn": fn, "arn": arn("lambda", Region, "event-source-mapping:"+uuid), "state": "Enabled"}
 	case "aws:cloudwatch/eventRule:EventRule":
 		name := physicalName(r, "name")
 		return name, map[string]any{"name": name, "arn": arn("events", Region, "rule/"+name)}

@@ -1,0 +1,212 @@
+package asyncroute_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/asyncroute/asyncroute/components/asyncroute"
+	"github.com/asyncroute/asyncroute/components/asyncroutetest"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const fourteenDays = 14 * 24 * 3600.0
+
+func TestNewQueueOnFailureDefaults(t *testing.T) {
+	var comp *asyncroute.Function
+	var onFailure any
+	st := run(t, func(ctx *pulumi.Context) error {
+		c, err := asyncroute.NewFunction(ctx, "orders", &asyncroute.FunctionArgs{
+			Function:  lambdaArgs("orders"),
+			OnFailure: asyncroute.NewQueue{},
+		})
+		if err != nil {
+			return err
+		}
+		comp = c
+		onFailure, _, err = awaitValue(ctx, c.OnFailureArn)
+		return err
+	})
+	c := find(t, st, functionComponentType, "orders")
+	q := find(t, st, queueType, "orders-on-failure")
+	qArn := q.Outputs["arn"].(string)
+	policy := find(t, st, rolePolicyType, "orders-async-grants")
+	cfg := config(t, st, "orders")
+
+	// A standard queue, encrypted, keeping failures for 14 days.
+	assert.Equal(t, map[string]any{"messageRetentionSeconds": fourteenDays, "sqsManagedSseEnabled": true}, q.Inputs)
+	assert.Equal(t, c.URN, q.Parent)
+	assert.Equal(t, arnOf("sqs", q.Outputs["name"].(string)), qArn)
+
+	// Granted and routed like any queue; the grant waits for the queue.
+	assert.Equal(t, stmts(allow(sqsSend, qArn)), statements(t, st, "orders"))
+	assert.Equal(t, destinations("", qArn), cfg.Inputs["destinationConfig"])
+	assert.Equal(t, deps(dep(roleType, "orders-role"), dep(queueType, "orders-on-failure")), st.Dependencies(policy))
+	assert.Equal(t, deps(dep(rolePolicyType, "orders-async-grants"), dep(lambdaType, "orders"), dep(queueType, "orders-on-failure")), st.Dependencies(cfg))
+	assert.Equal(t, deps(
+		dep(roleType, "orders-role"), dep(queueType, "orders-on-failure"), dep(rolePolicyType, "orders-async-grants"),
+		dep(lambdaType, "orders"), dep(configType, "orders-async-config"),
+	), childNames(st, c))
+
+	// Exposed on the component.
+	require.NotNil(t, comp.OnFailureCreated)
+	require.NotNil(t, comp.OnFailureCreated.Queue)
+	assert.Nil(t, comp.OnFailureCreated.Topic)
+	assert.Nil(t, comp.OnFailureCreated.Rule)
+	assert.Nil(t, comp.OnSuccessCreated)
+	assert.Equal(t, strPtr(qArn), onFailure)
+	assert.Equal(t, map[string]any{"qualifier": "$LATEST", "skipGrants": false, "onFailureKind": "sqs"}, c.Inputs)
+}
+
+func TestNewQueueOptions(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		field string
+		queue func(ctx *pulumi.Context) asyncroute.NewQueue
+		want  map[string]any
+		key   bool
+	}{
+		// A success queue keeps SQS's default retention.
+		{"OnSuccessDefaults", "OnSuccess", func(*pulumi.Context) asyncroute.NewQueue { return asyncroute.NewQueue{} },
+			map[string]any{"sqsManagedSseEnabled": true}, false},
+		{"OnSuccessRetention", "OnSuccess", func(*pulumi.Context) asyncroute.NewQueue { return asyncroute.NewQueue{RetentionPeriod: time.Hour} },
+			map[string]any{"messageRetentionSeconds": 3600.0, "sqsManagedSseEnabled": true}, false},
+		{"OnFailureMinimum", "OnFailure", func(*pulumi.Context) asyncroute.NewQueue { return asyncroute.NewQueue{RetentionPeriod: time.Minute} },
+			map[string]any{"messageRetentionSeconds": 60.0, "sqsManagedSseEnabled": true}, false},
+		{"OnFailureMaximum", "OnFailure", func(*pulumi.Context) asyncroute.NewQueue {
+			return asyncroute.NewQueue{RetentionPeriod: 14 * 24 * time.Hour}
+		}, map[string]any{"messageRetentionSeconds": fourteenDays, "sqsManagedSseEnabled": true}, false},
+		{"OnFailureKey", "OnFailure", func(ctx *pulumi.Context) asyncroute.NewQueue {
+			return asyncroute.NewQueue{RetentionPeriod: 48 * time.Hour, KmsKey: newKey(ctx, "key")}
+		}, map[string]any{"messageRetentionSeconds": 172800.0}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			st := run(t, func(ctx *pulumi.Context) error {
+				args := &asyncroute.FunctionArgs{Function: lambdaArgs("orders")}
+				if tc.field == "OnSuccess" {
+					args.OnSuccess = tc.queue(ctx)
+				} else {
+					args.OnFailure = tc.queue(ctx)
+				}
+				_, err := asyncroute.NewFunction(ctx, "orders", args)
+				return err
+			})
+			name := "orders-on-success"
+			if tc.field == "OnFailure" {
+				name = "orders-on-failure"
+			}
+			q := find(t, st, queueType, name)
+			qArn := q.Outputs["arn"].(string)
+			want := map[string]any{}
+			for k, v := range tc.want {
+				want[k] = v
+			}
+			grants := stmts(allow(sqsSend, qArn))
+			policyDeps := []string{dep(roleType, "orders-role"), dep(queueType, name)}
+			if tc.key {
+				key := find(t, st, keyType, "key").Outputs["arn"].(string)
+				want["kmsMasterKeyId"] = key
+				grants = stmts(allow(kmsUse, key), allow(sqsSend, qArn))
+				policyDeps = append(policyDeps, dep(keyType, "key"))
+				assert.Equal(t, deps(dep(keyType, "key")), st.Dependencies(q))
+			}
+			assert.Equal(t, want, q.Inputs)
+			assert.Equal(t, grants, statements(t, st, "orders"))
+			assert.Equal(t, deps(policyDeps...), st.Dependencies(find(t, st, rolePolicyType, "orders-async-grants")))
+		})
+	}
+}
+
+// A created dead-letter queue is a failure queue; the function waits for
+// the grant on it.
+func TestNewQueueAsDeadLetter(t *testing.T) {
+	var comp *asyncroute.Function
+	st := run(t, func(ctx *pulumi.Context) error {
+		c, err := asyncroute.NewFunction(ctx, "orders", &asyncroute.FunctionArgs{
+			Function:   lambdaArgs("orders"),
+			OnFailure:  asyncroute.NewTopic{},
+			DeadLetter: asyncroute.NewQueue{},
+		})
+		comp = c
+		return err
+	})
+	q := find(t, st, queueType, "orders-dead-letter")
+	topic := find(t, st, topicType, "orders-on-failure")
+	qArn, topicArn := q.Outputs["arn"].(string), topic.Outputs["arn"].(string)
+	fn := find(t, st, lambdaType, "orders")
+	assert.Equal(t, map[string]any{"messageRetentionSeconds": fourteenDays, "sqsManagedSseEnabled": true}, q.Inputs)
+	assert.Equal(t, map[string]any{"kmsMasterKeyId": "alias/aws/sns"}, topic.Inputs)
+	assert.Equal(t, map[string]any{"targetArn": qArn}, fn.Inputs["deadLetterConfig"])
+	assert.Equal(t, stmts(allow(snsPublish, topicArn), allow(sqsSend, qArn)), statements(t, st, "orders"))
+	assert.Equal(t, deps(dep(roleType, "orders-role"), dep(rolePolicyType, "orders-async-grants"), dep(queueType, "orders-dead-letter")), st.Dependencies(fn))
+	require.NotNil(t, comp.DeadLetterCreated)
+	assert.NotNil(t, comp.DeadLetterCreated.Queue)
+	require.NotNil(t, comp.OnFailureCreated)
+	assert.NotNil(t, comp.OnFailureCreated.Topic)
+	assert.Nil(t, comp.OnSuccessCreated)
+}
+
+func TestNewTopicWithKey(t *testing.T) {
+	st := run(t, func(ctx *pulumi.Context) error {
+		_, err := asyncroute.NewFunction(ctx, "orders", &asyncroute.FunctionArgs{
+			Function:  lambdaArgs("orders"),
+			OnSuccess: asyncroute.NewTopic{KmsKey: newKey(ctx, "key")},
+		})
+		return err
+	})
+	topic := find(t, st, topicType, "orders-on-success")
+	key := find(t, st, keyType, "key").Outputs["arn"].(string)
+	assert.Equal(t, map[string]any{"kmsMasterKeyId": key}, topic.Inputs)
+	assert.Equal(t, stmts(allow(kmsUse, key), allow(snsPublish, topic.Outputs["arn"].(string))), statements(t, st, "orders"))
+	assert.Equal(t, destinations(topic.Outputs["arn"].(string), ""), config(t, st, "orders").Inputs["destinationConfig"])
+}
+
+func TestCreatedTargetsGetTheComponentTags(t *testing.T) {
+	st := run(t, func(ctx *pulumi.Context) error {
+		_, err := asyncroute.NewFunction(ctx, "orders", &asyncroute.FunctionArgs{
+			Function:  lambdaArgs("orders"),
+			Tags:      pulumi.StringMap{"team": pulumi.String("payments")},
+			OnSuccess: asyncroute.NewTopic{},
+			OnFailure: asyncroute.NewQueue{},
+		})
+		return err
+	})
+	assert.Equal(t, map[string]any{"team": "payments"}, find(t, st, queueType, "orders-on-failure").Inputs["tags"])
+	assert.Equal(t, map[string]any{"team": "payments"}, find(t, st, topicType, "orders-on-success").Inputs["tags"])
+}
+
+func TestNewQueueOnAsyncInvoke(t *testing.T) {
+	var comp *asyncroute.AsyncInvoke
+	st := run(t, func(ctx *pulumi.Context) error {
+		c, err := asyncroute.NewAsyncInvoke(ctx, "routing", &asyncroute.AsyncInvokeArgs{
+			FunctionName: pulumi.String("existing"),
+			Role:         &asyncroute.ExistingRole{Name: pulumi.String("existing-role")},
+			OnFailure:    asyncroute.NewQueue{},
+		})
+		comp = c
+		return err
+	})
+	q := find(t, st, queueType, "routing-on-failure")
+	assert.Equal(t, find(t, st, asyncInvokeType, "routing").URN, q.Parent)
+	assert.Equal(t, stmts(allow(sqsSend, q.Outputs["arn"].(string))), statements(t, st, "routing"))
+	require.NotNil(t, comp.OnFailureCreated)
+	assert.NotNil(t, comp.OnFailureCreated.Queue)
+}
+
+// At preview the created queue's ARN is unknown: no partial grant, and the
+// ordering is exact.
+func TestPreviewNewQueue(t *testing.T) {
+	st := run(t, func(ctx *pulumi.Context) error {
+		_, err := asyncroute.NewFunction(ctx, "orders", &asyncroute.FunctionArgs{Function: lambdaArgs("orders"), OnFailure: asyncroute.NewQueue{}})
+		return err
+	}, asyncroutetest.Preview())
+	policy := find(t, st, rolePolicyType, "orders-async-grants")
+	_, err := asyncroutetest.DecodePolicy(policy.Inputs["policy"])
+	require.Error(t, err)
+	assert.Equal(t, map[string]any{"functionName": "orders", "qualifier": "$LATEST", "destinationConfig": map[string]any{"onFailure": map[string]any{}}},
+		config(t, st, "orders").Inputs)
+	assert.Equal(t, deps(dep(roleType, "orders-role"), dep(queueType, "orders-on-failure")), st.Dependencies(policy))
+	assert.Equal(t, deps(dep(rolePolicyType, "orders-async-grants"), dep(lambdaType, "orders"), dep(queueType, "orders-on-failure")),
+		st.Dependencies(config(t, st, "orders")))
+}

@@ -1,0 +1,44 @@
+package asyncroute
+
+import (
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// awsManagedSNSKey is the key a topic the component creates is encrypted
+// with when no customer-managed key is given.
+const awsManagedSNSKey = "alias/aws/sns"
+
+// NewTopic asks the component to create the target: a standard SNS topic
+// named after the component and the field (<component>-on-failure, say),
+// tagged with the component's tags and returned in the component's
+// CreatedTarget for that field. Use it wherever an [SNSTopic] may go.
+//
+// Encryption is on: the AWS-managed key alias/aws/sns (no grant needed), or
+// KmsKey, for which the role gets kms:GenerateDataKey* and kms:Decrypt.
+// Subscribe to the topic to receive the records.
+type NewTopic struct {
+	// KmsKey, when set, encrypts the topic with this customer-managed key.
+	KmsKey *kms.Key
+}
+
+func (d NewTopic) resolve(*resolveEnv) (*target, error) {
+	t := &target{spec: kinds[KindSNS], describe: "SNS topic created by the component"}
+	t.arn = func(b *buildEnv, u *routeUse) (pulumi.StringOutput, error) {
+		args := &sns.TopicArgs{Tags: b.tags, KmsMasterKeyId: pulumi.String(awsManagedSNSKey)}
+		if d.KmsKey != nil {
+			args.KmsMasterKeyId = d.KmsKey.Arn
+		}
+		topic, err := sns.NewTopic(b.ctx, u.childName(""), args, b.childOpts()...)
+		if err != nil {
+			return pulumi.StringOutput{}, err
+		}
+		u.created.Topic = topic
+		return topic.Arn, nil
+	}
+	if d.KmsKey != nil {
+		t.extra = []grant{keyGrant(d.KmsKey.Arn)}
+	}
+	return t, nil
+}

@@ -1,0 +1,225 @@
+package asyncroute_test
+
+import (
+	"testing"
+
+	"github.com/asyncroute/asyncroute/components/asyncroute"
+	"github.com/asyncroute/asyncroute/components/asyncroutetest"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const (
+	ruleType        = "aws:cloudwatch/eventRule:EventRule"
+	eventTargetType = "aws:cloudwatch/eventTarget:EventTarget"
+	permissionType  = "aws:lambda/permission:Permission"
+	successResult   = "Lambda Function Invocation Result - Success"
+	failureResult   = "Lambda Function Invocation Result - Failure"
+)
+
+// pattern is the event pattern a response-only rule must have.
+func pattern(detailType, source string) string {
+	return `{"source":["lambda"],"detail-type":["` + detailType + `"],"resources":["` + source + `"]}`
+}
+
+// responseRoute asserts the rule, target and permission one response-only
+// route made, named prefix-response..., and returns them.
+func responseRoute(t *testing.T, st *asyncroutetest.Stack, prefix, side, detailType, source, next string) (rule, target, perm *asyncroutetest.Resource) {
+	t.Helper()
+	rule = find(t, st, ruleType, prefix+"-response")
+	target = find(t, st, eventTargetType, prefix+"-response-target")
+	perm = find(t, st, permissionType, prefix+"-response-permission")
+	assert.Equal(t, map[string]any{
+		"description":  "asyncroute: response payload on " + side + " to the next function",
+		"eventPattern": pattern(detailType, source),
+	}, rule.Inputs)
+	assert.Equal(t, map[string]any{
+		"rule":      rule.Outputs["name"],
+		"arn":       fnARN(next),
+		"inputPath": "$.detail.responsePayload",
+	}, target.Inputs)
+	assert.Equal(t, map[string]any{
+		"action":    "lambda:InvokeFunction",
+		"function":  next,
+		"principal": "events.amazonaws.com",
+		"sourceArn": arnOf("events", "rule/"+rule.Outputs["name"].(string)),
+	}, perm.Inputs)
+	assert.Equal(t, deps(dep(ruleType, prefix+"-response"), dep(lambdaType, next)), st.Dependencies(target))
+	assert.Equal(t, deps(dep(ruleType, prefix+"-response"), dep(lambdaType, next)), st.Dependencies(perm))
+	return rule, target, perm
+}
+
+func TestResponseOnlyOnSuccessOfLatest(t *testing.T) {
+	var comp *asyncroute.Function
+	st := run(t, func(ctx *pulumi.Context) error {
+		next := newPlainFunction(ctx, "next", pulumi.String(externalRoleArn))
+		c, err := asyncroute.NewFunction(ctx, "orders", &asyncroute.FunctionArgs{
+			Function:  lambdaArgs("orders"),
+			OnSuccess: asyncroute.ResponseOnly{Function: next},
+		})
+		comp = c
+		return err
+	})
+	c := find(t, st, functionComponentType, "orders")
+	cfg := config(t, st, "orders")
+	rule, _, _ := responseRoute(t, st, "orders-on-success", "success", successResult, fnARN("orders")+":$LATEST", "next")
+
+	// The config points at the default bus, which the role may put to.
+	assert.Equal(t, map[string]any{
+		"functionName":      "orders",
+		"qualifier":         "$LATEST",
+		"destinationConfig": destinations(defaultBus, ""),
+	}, cfg.Inputs)
+	assert.Equal(t, stmts(allow(putEvents, defaultBus)), statements(t, st, "orders"))
+
+	// The rule needs the function's ARN; the config waits for the grant and
+	// for the whole route, so no result is dropped on the first deployment.
+	assert.Equal(t, deps(dep(lambdaType, "orders")), st.Dependencies(rule))
+	assert.Equal(t, deps(
+		dep(rolePolicyType, "orders-async-grants"), dep(lambdaType, "orders"),
+		dep(ruleType, "orders-on-success-response"), dep(eventTargetType, "orders-on-success-response-target"),
+		dep(permissionType, "orders-on-success-response-permission"),
+	), st.Dependencies(cfg))
+	assert.Equal(t, deps(dep(roleType, "orders-role")), st.Dependencies(find(t, st, rolePolicyType, "orders-async-grants")))
+
+	assert.Equal(t, deps(
+		dep(roleType, "orders-role"), dep(rolePolicyType, "orders-async-grants"), dep(lambdaType, "orders"),
+		dep(ruleType, "orders-on-success-response"), dep(eventTargetType, "orders-on-success-response-target"),
+		dep(permissionType, "orders-on-success-response-permission"), dep(configType, "orders-async-config"),
+	), childNames(st, c))
+	assert.Equal(t, map[string]any{"qualifier": "$LATEST", "skipGrants": false, "onSuccessKind": "events"}, c.Inputs)
+
+	require.NotNil(t, comp.OnSuccessCreated)
+	assert.NotNil(t, comp.OnSuccessCreated.Rule)
+	assert.NotNil(t, comp.OnSuccessCreated.RuleTarget)
+	assert.NotNil(t, comp.OnSuccessCreated.Permission)
+	assert.Nil(t, comp.OnSuccessCreated.Queue)
+	assert.Nil(t, comp.OnFailureCreated)
+	assert.Nil(t, comp.DeadLetterCreated)
+}
+
+// On an alias the rule matches the alias-qualified ARN, which is what
+// Lambda puts in the event; success and failure get a rule each and share
+// one grant.
+func TestResponseOnlyOnAliasBothSides(t *testing.T) {
+	st := run(t, func(ctx *pulumi.Context) error {
+		next := newPlainFunction(ctx, "next", pulumi.String(externalRoleArn))
+		errs := newPlainFunction(ctx, "errors", pulumi.String(externalRoleArn))
+		_, err := asyncroute.NewFunction(ctx, "orders", &asyncroute.FunctionArgs{
+			Function:  lambdaArgs("orders"),
+			Alias:     "live",
+			OnSuccess: asyncroute.ResponseOnly{Function: next},
+			OnFailure: asyncroute.ResponseOnly{Function: errs},
+		})
+		return err
+	})
+	live := fnARN("orders") + ":live"
+	okRule, _, _ := responseRoute(t, st, "orders-on-success", "success", successResult, live, "next")
+	failRule, _, _ := responseRoute(t, st, "orders-on-failure", "failure", failureResult, live, "errors")
+	assert.Equal(t, deps(dep(aliasType, "orders-live")), st.Dependencies(okRule))
+	assert.Equal(t, deps(dep(aliasType, "orders-live")), st.Dependencies(failRule))
+
+	cfg := config(t, st, "orders")
+	assert.Equal(t, destinations(defaultBus, defaultBus), cfg.Inputs["destinationConfig"])
+	assert.Equal(t, "live", cfg.Inputs["qualifier"])
+	assert.Equal(t, stmts(allow(putEvents, defaultBus)), statements(t, st, "orders"))
+	assert.Equal(t, deps(
+		dep(rolePolicyType, "orders-async-grants"), dep(lambdaType, "orders"), dep(aliasType, "orders-live"),
+		dep(ruleType, "orders-on-success-response"), dep(eventTargetType, "orders-on-success-response-target"),
+		dep(permissionType, "orders-on-success-response-permission"),
+		dep(ruleType, "orders-on-failure-response"), dep(eventTargetType, "orders-on-failure-response-target"),
+		dep(permissionType, "orders-on-failure-response-permission"),
+	), st.Dependencies(cfg))
+}
+
+// A response-only route next to an ordinary destination: the grants merge.
+func TestResponseOnlyWithQueueOnFailure(t *testing.T) {
+	st := run(t, func(ctx *pulumi.Context) error {
+		_, err := asyncroute.NewFunction(ctx, "orders", &asyncroute.FunctionArgs{
+			Function:  lambdaArgs("orders"),
+			OnSuccess: asyncroute.ResponseOnly{Function: newPlainFunction(ctx, "next", pulumi.String(externalRoleArn))},
+			OnFailure: asyncroute.SQSQueue{Queue: newQueue(ctx, "failed", nil)},
+		})
+		return err
+	})
+	assert.Equal(t, stmts(allow(putEvents, defaultBus), allow(sqsSend, arnOf("sqs", "failed"))), statements(t, st, "orders"))
+	assert.Equal(t, destinations(defaultBus, arnOf("sqs", "failed")), config(t, st, "orders").Inputs["destinationConfig"])
+	assert.Nil(t, st.Find(ruleType, "orders-on-failure-response"))
+}
+
+// AsyncInvoke qualifies the source ARN the same way, whether the function
+// is a resource, an ARN or a bare name.
+func TestResponseOnlyOnAsyncInvoke(t *testing.T) {
+	role := &asyncroute.ExistingRole{Name: pulumi.String("existing-role")}
+	for _, tc := range []struct {
+		name   string
+		args   func(ctx *pulumi.Context) *asyncroute.AsyncInvokeArgs
+		source string
+		users  []string
+	}{
+		{"ByResource", func(ctx *pulumi.Context) *asyncroute.AsyncInvokeArgs {
+			return &asyncroute.AsyncInvokeArgs{Function: newPlainFunction(ctx, "existing", pulumi.String(externalRoleArn)), Role: role}
+		}, fnARN("existing") + ":$LATEST", []string{dep(lambdaType, "existing")}},
+		{"ByNameWithQualifier", func(*pulumi.Context) *asyncroute.AsyncInvokeArgs {
+			return &asyncroute.AsyncInvokeArgs{FunctionName: pulumi.String("existing"), Qualifier: pulumi.String("prod"), Role: role}
+		}, fnARN("existing") + ":prod", nil},
+		{"ByQualifiedARN", func(*pulumi.Context) *asyncroute.AsyncInvokeArgs {
+			return &asyncroute.AsyncInvokeArgs{FunctionName: pulumi.String("arn:aws:lambda:eu-west-1:210987654321:function:existing"), Qualifier: pulumi.String("7"), Role: role}
+		}, "arn:aws:lambda:eu-west-1:210987654321:function:existing:7", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var comp *asyncroute.AsyncInvoke
+			st := run(t, func(ctx *pulumi.Context) error {
+				args := tc.args(ctx)
+				args.OnFailure = asyncroute.ResponseOnly{Function: newPlainFunction(ctx, "next", pulumi.String(externalRoleArn))}
+				c, err := asyncroute.NewAsyncInvoke(ctx, "routing", args)
+				comp = c
+				return err
+			})
+			rule, _, _ := responseRoute(t, st, "routing-on-failure", "failure", failureResult, tc.source, "next")
+			assert.Equal(t, deps(tc.users...), st.Dependencies(rule))
+			assert.Equal(t, stmts(allow(putEvents, defaultBus)), statements(t, st, "routing"))
+			cfg := config(t, st, "routing")
+			assert.Equal(t, deps(append([]string{
+				dep(rolePolicyType, "routing-async-grants"), dep(ruleType, "routing-on-failure-response"),
+				dep(eventTargetType, "routing-on-failure-response-target"), dep(permissionType, "routing-on-failure-response-permission"),
+			}, tc.users...)...), st.Dependencies(cfg))
+			require.NotNil(t, comp.OnFailureCreated)
+			assert.NotNil(t, comp.OnFailureCreated.Rule)
+			assert.Nil(t, comp.OnSuccessCreated)
+		})
+	}
+}
+
+// At preview the rule's pattern and the permission's source ARN are
+// unknown, and the ordering is already exact.
+func TestPreviewResponseOnly(t *testing.T) {
+	st := run(t, func(ctx *pulumi.Context) error {
+		_, err := asyncroute.NewFunction(ctx, "orders", &asyncroute.FunctionArgs{
+			Function:  lambdaArgs("orders"),
+			OnSuccess: asyncroute.ResponseOnly{Function: newPlainFunction(ctx, "next", pulumi.String(externalRoleArn))},
+		})
+		return err
+	}, asyncroutetest.Preview())
+	rule := find(t, st, ruleType, "orders-on-success-response")
+	perm := find(t, st, permissionType, "orders-on-success-response-permission")
+	assert.Equal(t, map[string]any{"description": "asyncroute: response payload on success to the next function"}, rule.Inputs)
+	assert.Equal(t, map[string]any{"action": "lambda:InvokeFunction", "function": "next", "principal": "events.amazonaws.com"}, perm.Inputs)
+	// The default bus ARN comes from invokes, so the grant is complete.
+	assert.Equal(t, stmts(allow(putEvents, defaultBus)), statements(t, st, "orders"))
+	assert.Equal(t, deps(dep(lambdaType, "orders")), st.Dependencies(rule))
+	assert.True(t, st.DependsOn(config(t, st, "orders"), perm))
+}
+
+func TestResponseOnlyTags(t *testing.T) {
+	st := run(t, func(ctx *pulumi.Context) error {
+		_, err := asyncroute.NewFunction(ctx, "orders", &asyncroute.FunctionArgs{
+			Function:  lambdaArgs("orders"),
+			Tags:      pulumi.StringMap{"team": pulumi.String("payments")},
+			OnSuccess: asyncroute.ResponseOnly{Function: newPlainFunction(ctx, "next", pulumi.String(externalRoleArn))},
+		})
+		return err
+	})
+	assert.Equal(t, map[string]any{"team": "payments"}, find(t, st, ruleType, "orders-on-success-response").Inputs["tags"])
+}
