@@ -181,7 +181,9 @@ func buildRouting(b *buildEnv, component string, r resolvedRouting, selfName pul
 				return s, nil
 			}).(pulumi.StringOutput)
 		}
-		out.grants = append(out.grants, kindGrant(t.spec, arn))
+		if !t.spec.uri { // a URI destination is granted by grantsAt, if at all
+			out.grants = append(out.grants, kindGrant(t.spec, arn))
+		}
 		out.grants = append(out.grants, t.extra...)
 		if t.grantsAt != nil {
 			out.grants = append(out.grants, t.grantsAt(b, arn)...)
