@@ -45,26 +45,8 @@ func (d SNSTopic) resolve(env *resolveEnv) (*target, error) {
 	if d.Topic == nil {
 		return nil, fmt.Errorf("SNSTopic.Topic is nil; allowed: an *sns.Topic")
 	}
-	name, err := await(env.ctx, d.Topic.Name)
-	if err != nil {
-		return nil, err
-	}
-	fifo, err := await(env.ctx, d.Topic.FifoTopic)
-	if err != nil {
-		return nil, err
-	}
-	what := describe("SNS topic", name.str)
-	if fifo.b || strings.HasSuffix(name.str, ".fifo") {
-		return nil, fifoError(what)
-	}
-	t := &target{spec: kinds[KindSNS], arn: fixedARN(d.Topic.Arn), describe: what, res: d.Topic}
-	if err := knownARN(env, d.Topic.Arn, t); err != nil {
-		return nil, err
-	}
-	g, err := customerKeyGrant(env, what, d.Key, d.Topic.KmsMasterKeyId, d.Topic.Arn, "alias/aws/sns")
-	if err != nil {
-		return nil, err
-	}
-	t.extra = g
-	return t, nil
+	return resolveMessaging(env, messaging{
+		spec: kinds[KindSNS], res: d.Topic, name: d.Topic.Name, fifo: d.Topic.FifoTopic, arn: d.Topic.Arn,
+		keyID: d.Topic.KmsMasterKeyId, key: d.Key, awsManaged: "alias/aws/sns",
+	})
 }

@@ -53,27 +53,46 @@ func (d SQSQueue) resolve(env *resolveEnv) (*target, error) {
 	if d.Queue == nil {
 		return nil, fmt.Errorf("SQSQueue.Queue is nil; allowed: an *sqs.Queue")
 	}
-	name, err := await(env.ctx, d.Queue.Name)
+	return resolveMessaging(env, messaging{
+		spec: kinds[KindSQS], res: d.Queue, name: d.Queue.Name, fifo: d.Queue.FifoQueue, arn: d.Queue.Arn,
+		keyID: d.Queue.KmsMasterKeyId, key: d.Key, awsManaged: "alias/aws/sqs",
+	})
+}
+
+// messaging is what a queue or topic destination shares: a name, a FIFO
+// flag, an ARN and an optional customer-managed key.
+type messaging struct {
+	spec       *kindSpec
+	res        pulumi.Resource
+	name, arn  pulumi.StringOutput
+	fifo       pulumi.BoolPtrOutput
+	keyID      pulumi.StringPtrOutput
+	key        *kms.Key
+	awsManaged string
+}
+
+// resolveMessaging rejects a FIFO queue or topic (by flag or name) and
+// adds the KMS grant of a customer-managed key.
+func resolveMessaging(env *resolveEnv, m messaging) (*target, error) {
+	name, err := await(env.ctx, m.name)
 	if err != nil {
 		return nil, err
 	}
-	fifo, err := await(env.ctx, d.Queue.FifoQueue)
+	fifo, err := await(env.ctx, m.fifo)
 	if err != nil {
 		return nil, err
 	}
-	what := describe("SQS queue", name.str)
+	what := describe(m.spec.label, name.str)
 	if fifo.b || strings.HasSuffix(name.str, ".fifo") {
 		return nil, fifoError(what)
 	}
-	t := &target{spec: kinds[KindSQS], arn: fixedARN(d.Queue.Arn), describe: what, res: d.Queue}
-	if err := knownARN(env, d.Queue.Arn, t); err != nil {
+	t := &target{spec: m.spec, arn: fixedARN(m.arn), describe: what, res: m.res}
+	if err := knownARN(env, m.arn, t); err != nil {
 		return nil, err
 	}
-	g, err := customerKeyGrant(env, what, d.Key, d.Queue.KmsMasterKeyId, d.Queue.Arn, "alias/aws/sqs")
-	if err != nil {
+	if t.extra, err = customerKeyGrant(env, what, m.key, m.keyID, m.arn, m.awsManaged); err != nil {
 		return nil, err
 	}
-	t.extra = g
 	return t, nil
 }
 
