@@ -41,6 +41,9 @@ const (
 // [CreatedTarget]) and exist before the invoke config does, so no result is
 // dropped on the first deployment.
 //
+// SkipGrants leaves out the role's events:PutEvents only: the permission on
+// the next function is part of the route and is always created.
+//
 // ResponseOnly is a type of its own rather than a flag on LambdaFunction
 // because everything about the route differs: its kind (an event bus), its
 // grant, the resources it creates and what the next function receives.
