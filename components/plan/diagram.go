@@ -11,15 +11,16 @@ import (
 
 // nodeKinds gives each routed resource type its label and Mermaid shape.
 var nodeKinds = map[string]struct{ label, open, close string }{
-	"aws:lambda/function:Function":       {"Lambda function", `["`, `"]`},
-	"aws:sqs/queue:Queue":                {"SQS queue", `[("`, `")]`},
-	"aws:sns/topic:Topic":                {"SNS topic", `(["`, `"])`},
-	"aws:cloudwatch/eventBus:EventBus":   {"EventBridge bus", `{{"`, `"}}`},
-	"aws:cloudwatch/eventRule:EventRule": {"EventBridge rule", `{{"`, `"}}`},
-	"aws:s3/bucketV2:BucketV2":           {"S3 bucket", `[("`, `")]`},
-	"aws:s3/bucket:Bucket":               {"S3 bucket", `[("`, `")]`},
-	"aws:kms/key:Key":                    {"KMS key", `["`, `"]`},
-	"aws:lambda/alias:Alias":             {"Lambda alias", `["`, `"]`},
+	"aws:lambda/function:Function":                     {"Lambda function", `["`, `"]`},
+	"aws:sqs/queue:Queue":                              {"SQS queue", `[("`, `")]`},
+	"aws:sns/topic:Topic":                              {"SNS topic", `(["`, `"])`},
+	"aws:cloudwatch/eventBus:EventBus":                 {"EventBridge bus", `{{"`, `"}}`},
+	"aws:cloudwatch/eventRule:EventRule":               {"EventBridge rule", `{{"`, `"}}`},
+	"aws:s3/bucketV2:BucketV2":                         {"S3 bucket", `[("`, `")]`},
+	"aws:s3/bucket:Bucket":                             {"S3 bucket", `[("`, `")]`},
+	"aws:kms/key:Key":                                  {"KMS key", `["`, `"]`},
+	"aws:lambda/alias:Alias":                           {"Lambda alias", `["`, `"]`},
+	"aws:lambda/eventSourceMapping:EventSourceMapping": {"Event source mapping", `[/"`, `"/]`},
 }
 
 // WriteDiagram prints the stack's asynchronous routing as a Mermaid
@@ -58,7 +59,7 @@ func WriteDiagram(w io.Writer, st *asyncroutetest.Stack) {
 			label += fmt.Sprintf("<br/>%s %s", p.Action, mark)
 		}
 		arrow := "-->"
-		if r.Condition == "dead letter" {
+		if r.Condition == "dead letter" || r.Condition == "mapping on failure" {
 			arrow = "-.->"
 		}
 		fmt.Fprintf(w, "  %s %s|%q| %s\n", ids[r.From], arrow, label, ids[r.To])

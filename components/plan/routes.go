@@ -207,7 +207,49 @@ func Routes(st *asyncroutetest.Stack) []Route {
 			}
 		}
 	}
-	rank := map[string]int{"invokes": 0, "on success": 1, "on failure": 2, "dead letter": 3}
+	// Rules on a bus: the bus routes matching events to the rule.
+	for _, rule := range st.OfType("aws:cloudwatch/eventRule:EventRule") {
+		if _, scheduled := rule.Inputs["scheduleExpression"]; scheduled {
+			continue
+		}
+		bus, _ := rule.Inputs["eventBusName"].(string)
+		from := ""
+		for _, b := range st.OfType("aws:cloudwatch/eventBus:EventBus") {
+			if bus != "" && (b.Outputs["name"] == bus || b.Outputs["arn"] == bus) {
+				from = b.URN
+			}
+		}
+		if from == "" && (bus == "" || bus == "default") {
+			// The default bus is outside the stack; use the ARN a route
+			// already reaches, if any.
+			for _, r := range routes {
+				if strings.HasSuffix(r.To, ":event-bus/default") {
+					from = r.To
+				}
+			}
+		}
+		if from != "" {
+			routes = append(routes, Route{From: from, To: rule.URN, Condition: "matches", Via: rule.URN})
+		}
+	}
+	// Event source mappings poll a source and invoke the function
+	// synchronously; their own on-failure target receives discarded batches.
+	for _, m := range st.OfType("aws:lambda/eventSourceMapping:EventSourceMapping") {
+		ref, _ := m.Inputs["functionName"].(string)
+		if src, ok := m.Inputs["eventSourceArn"].(string); ok {
+			routes = append(routes, Route{From: ix.node(src), To: m.URN, Condition: "polled by", Via: m.URN})
+		}
+		if fn := ix.function(ref); fn != nil {
+			routes = append(routes, Route{From: m.URN, To: fn.URN, Condition: "invokes", Via: m.URN})
+			dc, _ := m.Inputs["destinationConfig"].(map[string]any)
+			if of, ok := dc["onFailure"].(map[string]any); ok {
+				if arn, ok := of["destinationArn"].(string); ok {
+					destination(fn, ref, arn, "mapping on failure", m.URN)
+				}
+			}
+		}
+	}
+	rank := map[string]int{"polled by": 0, "matches": 0, "invokes": 0, "on success": 1, "on failure": 2, "dead letter": 3, "mapping on failure": 4}
 	sort.SliceStable(routes, func(i, j int) bool {
 		a, b := routes[i], routes[j]
 		return fmt.Sprint(a.From, rank[a.Condition], a.To) < fmt.Sprint(b.From, rank[b.Condition], b.To)

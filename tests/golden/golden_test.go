@@ -14,6 +14,7 @@ import (
 	eventbridge "github.com/asyncroute/asyncroute/examples/eventbridge-archive/stack"
 	existing "github.com/asyncroute/asyncroute/examples/existing-function/stack"
 	pipeline "github.com/asyncroute/asyncroute/examples/pipeline/stack"
+	responsechain "github.com/asyncroute/asyncroute/examples/response-chain/stack"
 	"github.com/asyncroute/asyncroute/stacks/orders"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
@@ -31,6 +32,7 @@ var stacks = []struct {
 	{"pipeline", "../../examples/pipeline", pipeline.Program},
 	{"eventbridge-archive", "../../examples/eventbridge-archive", eventbridge.Program},
 	{"existing-function", "../../examples/existing-function", existing.Program},
+	{"response-chain", "../../examples/response-chain", responsechain.Program},
 }
 
 func TestGolden(t *testing.T) {
