@@ -1,0 +1,230 @@
+//go:build engine
+
+package engine
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/asyncroute/asyncroute/components/asyncroute"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sqs"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func handlerCode() pulumi.Archive {
+	return pulumi.NewFileArchive(filepath.Join(repoRoot, "handler"))
+}
+
+func pythonFunction() lambda.FunctionArgs {
+	return lambda.FunctionArgs{
+		Runtime: pulumi.String("python3.12"),
+		Handler: pulumi.String("handler.handler"),
+		Code:    handlerCode(),
+	}
+}
+
+// switchProgram routes a function's failures to a queue or, with useTopic,
+// to a topic (the queue then leaves the program). A second function sends
+// failed events to a dead-letter queue, so its creation must wait for its
+// grant policy. (The two are separate so that the dead-letter dependency of
+// one cannot order the invoke config of the other.)
+func switchProgram(useTopic bool) pulumi.RunFunc {
+	return func(ctx *pulumi.Context) error {
+		var onFailure asyncroute.Destination
+		if useTopic {
+			topic, err := sns.NewTopic(ctx, "switch-failures-topic", &sns.TopicArgs{})
+			if err != nil {
+				return err
+			}
+			onFailure = asyncroute.SNSTopic{Topic: topic}
+		} else {
+			queue, err := sqs.NewQueue(ctx, "switch-failures-queue", &sqs.QueueArgs{})
+			if err != nil {
+				return err
+			}
+			onFailure = asyncroute.SQSQueue{Queue: queue}
+		}
+		if _, err := asyncroute.NewFunction(ctx, "switcher", &asyncroute.FunctionArgs{
+			Function:   pythonFunction(),
+			OnFailure:  onFailure,
+			MaxRetries: pulumi.IntRef(1),
+		}); err != nil {
+			return err
+		}
+
+		dlq, err := sqs.NewQueue(ctx, "switch-dlq", &sqs.QueueArgs{})
+		if err != nil {
+			return err
+		}
+		_, err = asyncroute.NewFunction(ctx, "dlq-user", &asyncroute.FunctionArgs{
+			Function:   pythonFunction(),
+			DeadLetter: asyncroute.SQSQueue{Queue: dlq},
+			MaxRetries: pulumi.IntRef(0),
+		})
+		return err
+	}
+}
+
+// TestOrder checks the order of the provider's writes: on create a grant
+// policy precedes the invoke config, and a function with a dead-letter
+// queue; when the failure destination switches from a queue to a topic, the
+// policy update precedes the config update, which precedes the old queue's
+// delete; on destroy the config goes before the policy.
+func TestOrder(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, "asyncroute-order", switchProgram(false))
+
+	_, err := w.up()
+	require.NoError(t, err)
+	created := w.ops(0)
+	policy, ok := find(created, "create", tRolePolicy, "switcher-async-grants")
+	require.True(t, ok, "grant policy created")
+	config, ok := find(created, "create", tInvokeConfig, "switcher-async-config")
+	require.True(t, ok, "invoke config created")
+	before(t, policy, config, "create: grant policy before invoke config")
+	dlqPolicy, ok := find(created, "create", tRolePolicy, "dlq-user-async-grants")
+	require.True(t, ok, "grant policy of the function with a dead-letter queue created")
+	fn, ok := find(created, "create", tFunction, "dlq-user")
+	require.True(t, ok, "function with a dead-letter queue created")
+	require.NotEmpty(t, deadLetterTarget(fn))
+	before(t, dlqPolicy, fn, "create: grant policy before the function with a dead-letter queue")
+
+	// Switch the failure destination from the queue to a topic.
+	n := w.logLen()
+	w.setProgram(switchProgram(true))
+	res, err := w.up()
+	require.NoError(t, err)
+	require.NotNil(t, res.Summary.ResourceChanges)
+	changes := *res.Summary.ResourceChanges
+	assert.Zero(t, changes["replace"], "nothing is replaced: %v", changes)
+	assert.Equal(t, 1, changes["create"], "the topic: %v", changes)
+	assert.Equal(t, 1, changes["delete"], "the old queue: %v", changes)
+
+	switched := w.ops(n)
+	for _, op := range switched {
+		assert.Empty(t, op.Error, "%s %s", op.Op, op.URN)
+	}
+	topic, ok := find(switched, "create", tTopic, "switch-failures-topic")
+	require.True(t, ok, "topic created")
+	policyUpdate, ok := find(switched, "update", tRolePolicy, "switcher-async-grants")
+	require.True(t, ok, "grant policy updated in place")
+	configUpdate, ok := find(switched, "update", tInvokeConfig, "switcher-async-config")
+	require.True(t, ok, "invoke config updated in place")
+	queueDelete, ok := find(switched, "delete", tQueue, "switch-failures-queue")
+	require.True(t, ok, "old queue deleted")
+	_, replaced := find(switched, "create", tInvokeConfig, "switcher-async-config")
+	assert.False(t, replaced, "the invoke config is updated, not replaced")
+
+	before(t, topic, policyUpdate, "switch: topic before the policy granting on it")
+	before(t, policyUpdate, configUpdate, "switch: policy update before invoke config update")
+	before(t, configUpdate, queueDelete, "switch: invoke config update before the old queue's delete")
+	assert.Contains(t, policyUpdate.Inputs["policy"], "sns:Publish")
+	assert.NotContains(t, policyUpdate.Inputs["policy"], "switch-failures-queue")
+	onFailure := configUpdate.Inputs["destinationConfig"].(map[string]any)["onFailure"].(map[string]any)["destination"].(string)
+	assert.True(t, strings.HasPrefix(onFailure, "arn:aws:sns:us-east-1:123456789012:switch-failures-topic-"), onFailure)
+
+	n = w.logLen()
+	w.destroy()
+	deleted := w.ops(n)
+	configDelete, ok := find(deleted, "delete", tInvokeConfig, "switcher-async-config")
+	require.True(t, ok)
+	policyDelete, ok := find(deleted, "delete", tRolePolicy, "switcher-async-grants")
+	require.True(t, ok)
+	before(t, configDelete, policyDelete, "destroy: invoke config before grant policy")
+	assert.Empty(t, w.providerState().Live())
+}
+
+// renameProgram makes one routed function named name; with oldName it
+// carries an alias to the old name.
+func renameProgram(name, oldName string) pulumi.RunFunc {
+	return func(ctx *pulumi.Context) error {
+		queue, err := sqs.NewQueue(ctx, "rename-results", &sqs.QueueArgs{})
+		if err != nil {
+			return err
+		}
+		topic, err := sns.NewTopic(ctx, "rename-failures", &sns.TopicArgs{})
+		if err != nil {
+			return err
+		}
+		var opts []pulumi.ResourceOption
+		if oldName != "" {
+			opts = append(opts, pulumi.Aliases([]pulumi.Alias{{Name: pulumi.String(oldName)}}))
+		}
+		_, err = asyncroute.NewFunction(ctx, name, &asyncroute.FunctionArgs{
+			Function:  pythonFunction(),
+			OnSuccess: asyncroute.SQSQueue{Queue: queue},
+			OnFailure: asyncroute.SNSTopic{Topic: topic},
+			Alias:     "live",
+		}, opts...)
+		return err
+	}
+}
+
+// TestRenameWithAlias renames a component, keeping its old name as an
+// alias: the engine must replace, create and delete nothing.
+func TestRenameWithAlias(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, "asyncroute-rename", renameProgram("billing", ""))
+	_, err := w.up()
+	require.NoError(t, err)
+	n := w.logLen()
+
+	w.setProgram(renameProgram("invoicing", "billing"))
+	pre, err := w.preview()
+	require.NoError(t, err)
+	for op := range pre.ChangeSummary {
+		assert.Contains(t, []apitype.OpType{apitype.OpSame}, op, "preview of the rename: %s", summaryOf(pre.ChangeSummary))
+	}
+	res, err := w.up()
+	require.NoError(t, err)
+	require.NotNil(t, res.Summary.ResourceChanges)
+	for op, count := range *res.Summary.ResourceChanges {
+		assert.Equal(t, "same", op, "up of the rename: %d %s", count, op)
+	}
+	assert.Empty(t, w.ops(n), "the provider saw no create, update or delete")
+
+	_, d := w.export()
+	var renamed int
+	for _, r := range d.Resources {
+		assert.NotContains(t, r.URN, "::billing", "old name left in the state")
+		if strings.Contains(r.URN, "::invoicing") {
+			renamed++
+		}
+	}
+	assert.Equal(t, 6, renamed, "the component and its 5 children carry the new name")
+
+	_, err = w.preview(optpreview.ExpectNoChanges())
+	require.NoError(t, err, "no changes after the rename")
+	w.destroy()
+}
+
+// TestProviderRejectsMissingGrant is the negative control of the test
+// double: a config whose destination the role may not write to (grants
+// skipped) fails like Lambda fails.
+func TestProviderRejectsMissingGrant(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, "asyncroute-nogrant", func(ctx *pulumi.Context) error {
+		queue, err := sqs.NewQueue(ctx, "ungranted", &sqs.QueueArgs{})
+		if err != nil {
+			return err
+		}
+		_, err = asyncroute.NewFunction(ctx, "nogrant", &asyncroute.FunctionArgs{
+			Function:   pythonFunction(),
+			OnFailure:  asyncroute.SQSQueue{Queue: queue},
+			SkipGrants: true,
+		})
+		return err
+	})
+	err := w.upErr()
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "InvalidParameterValueException: The function's execution role does not have permissions to call SendMessage on arn:aws:sqs:us-east-1:123456789012:ungranted-")
+	w.destroy()
+	assert.Empty(t, w.providerState().Live())
+}

@@ -1,0 +1,190 @@
+//go:build engine
+
+package engine
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/asyncroute/asyncroute/components/asyncroutetest"
+	"github.com/asyncroute/asyncroute/components/plan"
+	eventbridgearchive "github.com/asyncroute/asyncroute/examples/eventbridge-archive/stack"
+	existingfunction "github.com/asyncroute/asyncroute/examples/existing-function/stack"
+	pipeline "github.com/asyncroute/asyncroute/examples/pipeline/stack"
+	responsechain "github.com/asyncroute/asyncroute/examples/response-chain/stack"
+	"github.com/asyncroute/asyncroute/stacks/orders"
+	"github.com/asyncroute/asyncroute/tests/fakeaws"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// stackCase is a stack of the repository: its project folder and program.
+type stackCase struct {
+	name string
+	dir  string // project folder, relative to the repository root
+	// program makes the program with the handler read from handlerDir.
+	program func(handlerDir string) pulumi.RunFunc
+	// seed are resources that exist outside the stack.
+	seed []fakeaws.Record
+}
+
+func stackCases() []stackCase {
+	return []stackCase{
+		{name: "root", dir: ".", program: orders.NewProgram},
+		{name: "pipeline", dir: "examples/pipeline", program: pipeline.NewProgram},
+		{name: "eventbridge-archive", dir: "examples/eventbridge-archive", program: eventbridgearchive.NewProgram},
+		{name: "existing-function", dir: "examples/existing-function", program: existingfunction.NewProgram,
+			// The example attaches routing to a function and role deployed
+			// outside the stack, with the names its config defaults to.
+			seed: fakeaws.ExistingFunction(region, "legacy-billing", "legacy-billing-role")},
+		{name: "response-chain", dir: "examples/response-chain", program: responsechain.NewProgram},
+	}
+}
+
+// TestEveryExampleIsCovered fails when an example folder has no case in
+// stackCases.
+func TestEveryExampleIsCovered(t *testing.T) {
+	dirs, err := filepath.Glob(filepath.Join(repoRoot, "examples", "*", "Pulumi.yaml"))
+	require.NoError(t, err)
+	covered := map[string]bool{}
+	for _, c := range stackCases() {
+		covered[c.dir] = true
+	}
+	for _, d := range dirs {
+		rel, err := filepath.Rel(repoRoot, filepath.Dir(d))
+		require.NoError(t, err)
+		assert.True(t, covered[rel], "%s has no engine test case in stackCases", rel)
+	}
+}
+
+// TestStacks runs the root stack and every example through the engine:
+// preview, up, a preview that must report no changes, destroy. It checks the
+// order the provider saw: every grant policy is in place before the invoke
+// config (and a function with a dead-letter target) that needs it is
+// written, and on destroy every invoke config is deleted before its policy.
+func TestStacks(t *testing.T) {
+	for _, c := range stackCases() {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			dir := filepath.Join(repoRoot, c.dir)
+			proj, err := plan.LoadProject(plan.Options{Dir: dir})
+			require.NoError(t, err)
+			program := c.program(filepath.Join(dir, "handler"))
+
+			// What the program registers, per the mocks: the engine must
+			// create the same number of resources (plus the stack).
+			mocked, err := asyncroutetest.Run(program, asyncroutetest.Project(proj.Name))
+			require.NoError(t, err)
+			want := len(mocked.Resources) + 1
+
+			w := newWorld(t, proj.Name, program)
+			if len(c.seed) > 0 {
+				require.NoError(t, fakeaws.Seed(w.state, c.seed...))
+			}
+
+			pre, err := w.preview()
+			require.NoError(t, err)
+			assert.Equal(t, map[apitype.OpType]int{apitype.OpCreate: want}, pre.ChangeSummary, "first preview")
+			assert.Empty(t, w.ops(0), "a preview writes nothing")
+
+			up, err := w.up()
+			require.NoError(t, err)
+			require.NotNil(t, up.Summary.ResourceChanges)
+			assert.Equal(t, map[string]int{"create": want}, *up.Summary.ResourceChanges, "up")
+			created := w.ops(0)
+			for _, op := range created {
+				assert.Equal(t, "create", op.Op, "%s %s", op.Op, op.URN)
+				assert.Empty(t, op.Error, "%s %s", op.Op, op.URN)
+			}
+			custom := 0
+			for _, r := range mocked.Resources {
+				if r.Custom {
+					custom++
+				}
+			}
+			assert.Len(t, created, custom, "one provider create per custom resource")
+			assert.Len(t, w.providerState().Live(), custom)
+			checkCreateOrder(t, created)
+
+			again, err := w.preview(optpreview.ExpectNoChanges(), optpreview.Diff())
+			require.NoError(t, err, "second preview must report no changes")
+			assert.Equal(t, map[apitype.OpType]int{apitype.OpSame: want}, again.ChangeSummary, "second preview")
+
+			n := w.logLen()
+			down := w.destroy()
+			require.NotNil(t, down.Summary.ResourceChanges)
+			assert.Equal(t, map[string]int{"delete": want}, *down.Summary.ResourceChanges, "destroy")
+			checkDeleteOrder(t, w.ops(n))
+			assert.Empty(t, w.providerState().Live(), "destroy leaves nothing behind in the provider")
+			_, d := w.export()
+			assert.Empty(t, d.Resources, "destroy leaves nothing in the stack's state")
+		})
+	}
+}
+
+// checkCreateOrder asserts that each component's grant policy was stored
+// before its invoke config, before its function when that has a
+// dead-letter target, and before its event source mapping.
+func checkCreateOrder(t *testing.T, ops []fakeaws.Op) {
+	t.Helper()
+	checked := 0
+	for _, op := range ops {
+		var component string
+		switch {
+		case op.Op == "create" && op.Type == tInvokeConfig:
+			component = trimSuffix(op.Name(), "-async-config")
+		case op.Op == "create" && op.Type == tFunction && deadLetterTarget(op) != "":
+			component = op.Name()
+		case op.Op == "create" && op.Type == tMapping:
+			if policy, ok := find(ops, "create", tRolePolicy, op.Name()+"-mapping-grants"); ok {
+				before(t, policy, op, "grant policy before event source mapping")
+				checked++
+			}
+			continue
+		default:
+			continue
+		}
+		policy, ok := find(ops, "create", tRolePolicy, component+"-async-grants")
+		if !ok {
+			continue
+		}
+		before(t, policy, op, "grant policy before "+op.Type)
+		checked++
+	}
+	require.NotZero(t, checked, "no grant policy / invoke config pair found in the provider log")
+}
+
+// checkDeleteOrder asserts that each invoke config was deleted before its
+// component's grant policy.
+func checkDeleteOrder(t *testing.T, ops []fakeaws.Op) {
+	t.Helper()
+	checked := 0
+	for _, op := range ops {
+		if op.Op != "delete" || op.Type != tInvokeConfig {
+			continue
+		}
+		policy, ok := find(ops, "delete", tRolePolicy, trimSuffix(op.Name(), "-async-config")+"-async-grants")
+		if !ok {
+			continue
+		}
+		before(t, op, policy, "invoke config deleted before its grant policy")
+		checked++
+	}
+	require.NotZero(t, checked, "no invoke config / grant policy deletes found in the provider log")
+}
+
+func deadLetterTarget(op fakeaws.Op) string {
+	dlc, _ := op.Inputs["deadLetterConfig"].(map[string]any)
+	s, _ := dlc["targetArn"].(string)
+	return s
+}
+
+func trimSuffix(s, suffix string) string {
+	if len(s) >= len(suffix) && s[len(s)-len(suffix):] == suffix {
+		return s[:len(s)-len(suffix)]
+	}
+	return s
+}

@@ -1,0 +1,66 @@
+package fakeaws
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"strings"
+	"time"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
+	"google.golang.org/grpc"
+)
+
+// Serve runs the provider as a Pulumi plugin: it listens on a free port,
+// prints the port on stdout (the plugin protocol) and serves until the
+// engine goes away or sends SIGINT. args are the command-line arguments
+// after the program name: engine flags, then the engine's address.
+func Serve(args []string) error {
+	prov, err := NewProvider()
+	if err != nil {
+		return err
+	}
+	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer cancel()
+	if addr := engineAddress(args); addr != "" {
+		// Stop when the engine stops answering.
+		if err := rpcutil.Healthcheck(ctx, addr, 5*time.Minute, cancel); err != nil {
+			return fmt.Errorf("fakeaws: health check of the engine at %s: %w", addr, err)
+		}
+	}
+	stop := make(chan bool)
+	go func() {
+		<-ctx.Done()
+		close(stop)
+	}()
+	handle, err := rpcutil.ServeWithOptions(rpcutil.ServeOptions{
+		Cancel: stop,
+		Init: func(srv *grpc.Server) error {
+			pulumirpc.RegisterResourceProviderServer(srv, prov)
+			return nil
+		},
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Printf("%d\n", handle.Port)
+	return <-handle.Done
+}
+
+// engineAddress picks the engine's address out of the plugin's arguments
+// (flags such as -v=9, --logtostderr or --tracing URL come first).
+func engineAddress(args []string) string {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--tracing" || a == "-tracing" || a == "--root" || a == "-root":
+			i++
+		case strings.HasPrefix(a, "-"):
+		default:
+			return a
+		}
+	}
+	return ""
+}
