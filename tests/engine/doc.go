@@ -2,7 +2,9 @@
 // run through the real Pulumi CLI (v3.274.1, built from the Go module proxy
 // by scripts/build-pulumi-cli.sh) and the Automation API with inline
 // programs, against the test-double AWS provider of package
-// tests/fakeaws. The tests are behind the build tag "engine", so that
+// tests/fakeaws. They also feed `pulumi stack export` to
+// cmd/asyncroute-check and run the compiled policy pack (./policypack)
+// inside the engine (`--policy-pack <executable>`). The tests are behind the build tag "engine", so that
 // `go test ./...` does not need the CLI:
 //
 //	scripts/build-pulumi-cli.sh                 # ~7 min the first time
