@@ -61,7 +61,8 @@ func TestEveryExampleIsCovered(t *testing.T) {
 }
 
 // TestStacks runs the root stack and every example through the engine:
-// preview, up, a preview that must report no changes, destroy. It checks the
+// preview (under the policy pack), up, the checker on the stack export, a
+// preview that must report no changes, destroy. It checks the
 // order the provider saw: every grant policy is in place before the invoke
 // config (and a function with a dead-letter target) that needs it is
 // written, and on destroy every invoke config is deleted before its policy.
@@ -85,8 +86,11 @@ func TestStacks(t *testing.T) {
 				require.NoError(t, fakeaws.Seed(w.state, c.seed...))
 			}
 
-			pre, err := w.preview()
+			// The first preview runs under the compiled policy pack: every
+			// stack built with the components passes all five rules.
+			pre, err := w.preview(optpreview.PolicyPacks(policyPack.build(t)))
 			require.NoError(t, err)
+			assert.NotContains(t, pre.StdOut, "async0", "no policy violation reported")
 			assert.Equal(t, map[apitype.OpType]int{apitype.OpCreate: want}, pre.ChangeSummary, "first preview")
 			assert.Empty(t, w.ops(0), "a preview writes nothing")
 
@@ -108,6 +112,11 @@ func TestStacks(t *testing.T) {
 			assert.Len(t, created, custom, "one provider create per custom resource")
 			assert.Len(t, w.providerState().Live(), custom)
 			checkCreateOrder(t, created)
+
+			// The deployed stack's export through the checker command.
+			findings, code := w.check(t)
+			assert.Empty(t, findings, "asyncroute-check on the stack export")
+			assert.Equal(t, 0, code)
 
 			again, err := w.preview(optpreview.ExpectNoChanges(), optpreview.Diff())
 			require.NoError(t, err, "second preview must report no changes")
