@@ -19,8 +19,10 @@
 //
 // # Rules
 //
-//	ASYNC001 destination-permission   mandatory  the execution role allows delivery to every destination and DLQ (and KMS for customer keys)
-//	ASYNC002 destination-validity     mandatory  S3 only on failure, no FIFO target or DLQ, no self-destination, retries 0-2, max age 60-21600
+//	ASYNC001 destination-permission   mandatory  the execution role allows delivery to every destination, DLQ and mapping on-failure destination (and KMS for customer keys)
+//	ASYNC002 destination-validity     mandatory  S3 only on failure, no FIFO target or DLQ, no self-destination, retries 0-2, max age 60-21600;
+//	                                             mappings: no on-failure destination for an SQS source, no FIFO on-failure
+//	                                             destination, retries -1..10000, record age -1 or 60-604800
 //	ASYNC003 failure-path-required    advisory   an asynchronously invoked function has an on-failure destination or a DLQ
 //	ASYNC004 destinations-never-fire  advisory   a function with destinations is invoked only synchronously
 //	ASYNC005 broad-destination-grant  advisory   the execution role allows destination actions on "*"
@@ -30,11 +32,12 @@
 // # How resources are related
 //
 // Everything is matched by value, the way AWS matches it: a function's
-// `role` input is the role's ARN, an invoke config's `functionName` is a
-// function name or ARN, a destination is an ARN, a RolePolicy's `role` is a
-// role name. When such a value is unknown (a preview of resources not
-// created yet), the resource's property dependencies are used instead: the
-// single resource of the expected type that the input depends on.
+// `role` input is the role's ARN, an invoke config's or an event source
+// mapping's `functionName` is a function name or ARN, a destination is an
+// ARN, a RolePolicy's `role` is a role name. When such a value is unknown
+// (a preview of resources not created yet), the resource's property
+// dependencies are used instead: the single resource of the expected type
+// that the input depends on.
 //
 // # Unknown values
 //

@@ -8,6 +8,7 @@ import (
 	eventbridge "github.com/asyncroute/asyncroute/examples/eventbridge-archive/stack"
 	existing "github.com/asyncroute/asyncroute/examples/existing-function/stack"
 	pipeline "github.com/asyncroute/asyncroute/examples/pipeline/stack"
+	responsechain "github.com/asyncroute/asyncroute/examples/response-chain/stack"
 	"github.com/asyncroute/asyncroute/stacks/orders"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
@@ -23,6 +24,7 @@ func TestRootStackAndExamplesHaveNoFindings(t *testing.T) {
 		"examples/eventbridge-archive": eventbridge.Program,
 		"examples/existing-function":   existing.Program,
 		"examples/pipeline":            pipeline.Program,
+		"examples/response-chain":      responsechain.Program,
 	}
 	for name, program := range programs {
 		for _, preview := range []bool{false, true} {

@@ -60,9 +60,11 @@ type fnModel struct {
 	name    string
 	arn     string // unqualified, when known
 	configs []*configModel
-	dlq     *dest // nil without a dead-letter target
-	dlqSet  bool  // deadLetterConfig.targetArn is set (known or not)
-	role    ref   // the execution role
+	// mappings are the event source mappings invoking the function.
+	mappings []*mappingModel
+	dlq      *dest // nil without a dead-letter target
+	dlqSet   bool  // deadLetterConfig.targetArn is set (known or not)
+	role     ref   // the execution role
 }
 
 // model is the routing view of a stack.
@@ -71,6 +73,7 @@ type model struct {
 	functions []*fnModel
 	byRes     map[*Resource]*fnModel
 	configs   []*configModel
+	mappings  []*mappingModel
 }
 
 func buildModel(ix *index) *model {
@@ -103,6 +106,7 @@ func buildModel(ix *index) *model {
 		m.configDests(c)
 		m.configs = append(m.configs, c)
 	}
+	m.buildMappings()
 	return m
 }
 
@@ -205,11 +209,17 @@ func (m *model) destFor(owner *Resource, fn *fnModel, field, slot, value string,
 	return d
 }
 
-// destinations returns every destination and DLQ of f.
+// destinations returns every destination and DLQ of f, and the on-failure
+// destinations of the event source mappings invoking it.
 func (f *fnModel) destinations() []dest {
 	var out []dest
 	for _, c := range f.configs {
 		out = append(out, c.dests...)
+	}
+	for _, mm := range f.mappings {
+		if mm.onFailure != nil {
+			out = append(out, *mm.onFailure)
+		}
 	}
 	if f.dlq != nil {
 		out = append(out, *f.dlq)

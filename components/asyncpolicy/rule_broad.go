@@ -17,7 +17,7 @@ func checkBroadGrants(m *model, emit emitFunc) {
 	done := map[*Resource]bool{}
 	for _, f := range m.functions {
 		role := f.role.res
-		if role == nil || !f.routes() || done[role] {
+		if role == nil || !(f.routes() || f.mappingRoutes()) || done[role] {
 			continue
 		}
 		done[role] = true

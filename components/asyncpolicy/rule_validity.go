@@ -23,11 +23,18 @@ func checkValidity(m *model, emit emitFunc) {
 			checkDest(*f.dlq, emit)
 		}
 	}
+	checkMappings(m, emit)
 }
 
 // checkRange reports a number outside [lo, hi]. zeroUnset treats 0 as not
 // set: the provider stores an unset maximum event age as 0.
 func checkRange(r *Resource, field string, lo, hi float64, allowed string, zeroUnset bool, emit emitFunc) {
+	checkRangeOf(r, field, lo, hi, nil, allowed, zeroUnset, "invoke config", emit)
+}
+
+// checkRangeOf is checkRange for resource kind what, with also allowed
+// besides [lo, hi].
+func checkRangeOf(r *Resource, field string, lo, hi float64, also []float64, allowed string, zeroUnset bool, what string, emit emitFunc) {
 	n, ok := r.getInput(field).num()
 	if !ok || (zeroUnset && n == 0) {
 		return
@@ -35,9 +42,14 @@ func checkRange(r *Resource, field string, lo, hi float64, allowed string, zeroU
 	if n >= lo && n <= hi && n == math.Trunc(n) {
 		return
 	}
+	for _, a := range also {
+		if n == a {
+			return
+		}
+	}
 	shown := strconv.FormatFloat(n, 'f', -1, 64)
 	emit(r, field, message(r, field,
-		fmt.Sprintf("%s is %s, but Lambda accepts %s, so it rejects the invoke config", field, shown, allowed),
+		fmt.Sprintf("%s is %s, but Lambda accepts %s, so it rejects the %s", field, shown, allowed, what),
 		fmt.Sprintf("set %s to %s, or leave it unset for Lambda's default", field, allowed)))
 }
 
