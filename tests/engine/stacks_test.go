@@ -14,6 +14,7 @@ import (
 	responsechain "github.com/asyncroute/asyncroute/examples/response-chain/stack"
 	"github.com/asyncroute/asyncroute/stacks/orders"
 	"github.com/asyncroute/asyncroute/tests/fakeaws"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -98,6 +99,9 @@ func TestStacks(t *testing.T) {
 			require.NoError(t, err)
 			require.NotNil(t, up.Summary.ResourceChanges)
 			assert.Equal(t, map[string]int{"create": want}, *up.Summary.ResourceChanges, "up")
+			if c.name == "root" {
+				checkRootOutputs(t, up.Outputs)
+			}
 			created := w.ops(0)
 			for _, op := range created {
 				assert.Equal(t, "create", op.Op, "%s %s", op.Op, op.URN)
@@ -196,4 +200,18 @@ func trimSuffix(s, suffix string) string {
 		return s[:len(s)-len(suffix)]
 	}
 	return s
+}
+
+// checkRootOutputs asserts the root stack's outputs as the engine reports
+// them after up: the function, the queue, the topic and a command that
+// invokes the function asynchronously.
+func checkRootOutputs(t *testing.T, outs auto.OutputMap) {
+	t.Helper()
+	fn, _ := outs["functionName"].Value.(string)
+	assert.Regexp(t, `^order-processor-[0-9a-f]{7}$`, fn)
+	assert.Regexp(t, `^https://sqs\.us-east-1\.amazonaws\.com/123456789012/orders-processed-[0-9a-f]{7}$`, outs["queueUrl"].Value)
+	assert.Regexp(t, `^arn:aws:sns:us-east-1:123456789012:orders-failed-[0-9a-f]{7}$`, outs["topicArn"].Value)
+	cmd, _ := outs["invokeCommand"].Value.(string)
+	assert.Contains(t, cmd, "aws lambda invoke --function-name "+fn+" --invocation-type Event ")
+	assert.Contains(t, cmd, `"order_id":`)
 }
