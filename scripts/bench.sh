@@ -11,7 +11,7 @@ NS=${NS:-"100 1000 3000"}
 out=$(mktemp -d)
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(go version | cut -d' ' -f3-4), load $(cut -d' ' -f1-3 /proc/loadavg)"
-pattern="Plan/(construct|raw)/n=($(echo $NS | tr ' ' '|'))\$"
+pattern="Plan/(construct|raw|construct-destinations-first)/n=($(echo $NS | tr ' ' '|'))\$"
 go test -vet=off -run '^$' -bench "$pattern" -benchmem -count "$COUNT" ./tests/bench > "$out/bench.txt"
 
 go build -o "$out/benchplan" ./tests/bench/benchplan
@@ -37,13 +37,14 @@ awk -v ns="$NS" '
     return a[int((k + 1) / 2)]
   }
   END {
-    printf "\n%-6s %14s %14s %7s %12s %12s %7s\n", "N", "construct", "raw", "ratio", "allocs c", "allocs r", "ratio"
-    printf "%-6s %14s %14s %7s %12s %12s %7s\n", "", "ns/function", "ns/function", "", "/op", "/op", ""
+    printf "\n%-6s %14s %14s %7s %12s %12s %7s %16s %7s\n", "N", "construct", "raw", "ratio", "allocs c", "allocs r", "ratio", "dest-first", "ratio"
+    printf "%-6s %14s %14s %7s %12s %12s %7s %16s %7s\n", "", "ns/function", "ns/function", "", "/op", "/op", "", "ns/function", ""
     split(ns, list, " ")
     for (i = 1; i in list; i++) {
       n = list[i]; c = median(nsf["construct", n]); r = median(nsf["raw", n])
       ca = median(al["construct", n]); ra = median(al["raw", n])
-      printf "%-6s %14.0f %14.0f %6.2fx %12.0f %12.0f %6.2fx\n", n, c, r, c / r, ca, ra, ca / ra
+      d = median(nsf["construct-destinations-first", n])
+      printf "%-6s %14.0f %14.0f %6.2fx %12.0f %12.0f %6.2fx %16.0f %6.2fx\n", n, c, r, c / r, ca, ra, ca / ra, d, d / r
     }
   }' "$out/bench.txt"
 

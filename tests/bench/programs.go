@@ -54,6 +54,34 @@ func Construct(n int) pulumi.RunFunc {
 	}
 }
 
+// ConstructDestinationsFirst registers the same stack as Construct, but all
+// queues and topics before the first function, as programs that declare
+// their shared infrastructure first do. The construct then rarely waits for
+// a destination's registration.
+func ConstructDestinationsFirst(n int) pulumi.RunFunc {
+	return func(ctx *pulumi.Context) error {
+		queues := make([]*sqs.Queue, n)
+		topics := make([]*sns.Topic, n)
+		for i := 0; i < n; i++ {
+			var err error
+			if queues[i], topics[i], err = destinations(ctx, i); err != nil {
+				return err
+			}
+		}
+		for i := 0; i < n; i++ {
+			if _, err := asyncroute.NewFunction(ctx, fmt.Sprintf("fn-%d", i), &asyncroute.FunctionArgs{
+				Function:   functionArgs(),
+				OnSuccess:  asyncroute.SQSQueue{Queue: queues[i]},
+				OnFailure:  asyncroute.SNSTopic{Topic: topics[i]},
+				MaxRetries: pulumi.IntRef(1),
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
 // Raw registers the same resources as Construct without the library: role,
 // inline policy, function and invoke config, written by hand.
 func Raw(n int) pulumi.RunFunc {
