@@ -2,7 +2,6 @@ package asyncroute
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -78,7 +77,7 @@ func (d ARN) resolve(env *resolveEnv) (*target, error) {
 			return nil, err
 		}
 		if k.known {
-			if a, err := parseARN(k.str); err != nil || a.service != "kms" || !strings.HasPrefix(a.resource, "key/") {
+			if !kmsARNWith(k.str, "key/") {
 				return nil, fmt.Errorf("ARN.KmsKeyArn %q is not a KMS key ARN; expected arn:<partition>:kms:<region>:<account>:key/<key-id>", k.str)
 			}
 		}

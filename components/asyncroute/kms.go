@@ -59,14 +59,15 @@ func keyGrant(keyArn pulumi.StringOutput) grant {
 	return keyArn.ApplyT(func(s string) []Permission { return KMSPermissions(s) }).(pulumi.AnyOutput)
 }
 
+// kmsARNWith reports whether s is a KMS ARN whose resource starts with
+// prefix ("key/", "alias/", "alias/aws/").
+func kmsARNWith(s, prefix string) bool {
+	a, err := parseARN(s)
+	return err == nil && a.service == "kms" && strings.HasPrefix(a.resource, prefix)
+}
+
 func isAWSManagedAlias(key string) bool {
-	if strings.HasPrefix(key, "alias/aws/") {
-		return true
-	}
-	if a, err := parseARN(key); err == nil && a.service == "kms" && strings.HasPrefix(a.resource, "alias/aws/") {
-		return true
-	}
-	return false
+	return strings.HasPrefix(key, "alias/aws/") || kmsARNWith(key, "alias/aws/")
 }
 
 // checkKeyID rejects key references that cannot be turned into a key ARN.
@@ -74,17 +75,11 @@ func checkKeyID(what, key, awsManaged string) error {
 	if isAWSManagedAlias(key) {
 		return nil
 	}
-	alias := strings.HasPrefix(key, "alias/")
-	if a, err := parseARN(key); err == nil && a.service == "kms" && strings.HasPrefix(a.resource, "alias/") {
-		alias = true
-	}
-	if alias {
+	if strings.HasPrefix(key, "alias/") || kmsARNWith(key, "alias/") {
 		return fmt.Errorf("%s is encrypted with the custom KMS alias %q, which cannot be resolved to a key at preview; set Key to the kms.Key behind it (AWS-managed %s needs no key)", what, key, awsManaged)
 	}
-	if strings.HasPrefix(key, "arn:") {
-		if _, err := keyARN(key, ""); err != nil {
-			return fmt.Errorf("%s is encrypted with %q, which is not a KMS key id, key ARN or alias; expected <key-id>, arn:<partition>:kms:<region>:<account>:key/<key-id> or alias/<name>", what, key)
-		}
+	if strings.HasPrefix(key, "arn:") && !kmsARNWith(key, "key/") {
+		return fmt.Errorf("%s is encrypted with %q, which is not a KMS key id, key ARN or alias; expected <key-id>, arn:<partition>:kms:<region>:<account>:key/<key-id> or alias/<name>", what, key)
 	}
 	return nil
 }
@@ -93,8 +88,7 @@ func checkKeyID(what, key, awsManaged string) error {
 // region and account from the encrypted target's ARN.
 func keyARN(key, targetArn string) (string, error) {
 	if strings.HasPrefix(key, "arn:") {
-		a, err := parseARN(key)
-		if err != nil || a.service != "kms" || !strings.HasPrefix(a.resource, "key/") {
+		if !kmsARNWith(key, "key/") {
 			return "", fmt.Errorf("%q is not a KMS key ARN; expected arn:<partition>:kms:<region>:<account>:key/<key-id>", key)
 		}
 		return key, nil
