@@ -1,8 +1,12 @@
 package fakeaws
 
+// This file is the IAM evaluation: which calls a delivery needs and whether
+// a role's inline policy documents allow them.
+
 import (
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strings"
 )
 
@@ -112,31 +116,86 @@ func glob(p, s string) bool {
 	return s == ""
 }
 
-// destinationNeed is the call Lambda makes to deliver to a target, and the
-// resource the execution role must allow it on.
-type destinationNeed struct {
+// need is one call Lambda makes to deliver to a target, and the resource
+// the execution role must allow it on.
+type need struct {
 	action   string // e.g. sqs:SendMessage
 	call     string // the API name in Lambda's message, e.g. SendMessage
 	resource string
 }
 
-// needFor returns what delivering to the target ARN needs.
-func needFor(arn string) (destinationNeed, error) {
+// needFor returns the call delivering to the target ARN needs.
+func needFor(arn string) (need, error) {
 	parts := strings.SplitN(arn, ":", 6)
 	if len(parts) < 6 || parts[0] != "arn" {
-		return destinationNeed{}, fmt.Errorf("InvalidParameterValueException: The destination ARN %s is invalid.", arn)
+		return need{}, fmt.Errorf("InvalidParameterValueException: The destination ARN %s is invalid.", arn)
 	}
 	switch parts[2] {
 	case "sqs":
-		return destinationNeed{"sqs:SendMessage", "SendMessage", arn}, nil
+		return need{"sqs:SendMessage", "SendMessage", arn}, nil
 	case "sns":
-		return destinationNeed{"sns:Publish", "Publish", arn}, nil
+		return need{"sns:Publish", "Publish", arn}, nil
 	case "lambda":
-		return destinationNeed{"lambda:InvokeFunction", "InvokeFunction", arn}, nil
+		return need{"lambda:InvokeFunction", "InvokeFunction", arn}, nil
 	case "events":
-		return destinationNeed{"events:PutEvents", "PutEvents", arn}, nil
+		return need{"events:PutEvents", "PutEvents", arn}, nil
 	case "s3":
-		return destinationNeed{"s3:PutObject", "PutObject", arn + "/lambda-destination-record"}, nil
+		return need{"s3:PutObject", "PutObject", arn + "/lambda-destination-record"}, nil
 	}
-	return destinationNeed{}, fmt.Errorf("InvalidParameterValueException: The destination ARN %s is invalid.", arn)
+	return need{}, fmt.Errorf("InvalidParameterValueException: The destination ARN %s is invalid.", arn)
+}
+
+// kmsNeeds returns what sending to a queue or topic encrypted with keyRef
+// (its kmsMasterKeyId) needs: kms:GenerateDataKey and kms:Decrypt on the
+// key's ARN when keyRef is a customer-managed key, given as a key id
+// (made into arn:<partition>:kms:<target's region>:<target's
+// account>:key/<id>) or a key ARN. No key, an AWS-managed alias
+// (alias/aws/...) and any other alias (which the double cannot resolve to a
+// key) need nothing.
+func kmsNeeds(keyRef, targetArn string) []need {
+	keyArn := customerKeyArn(keyRef, targetArn)
+	if keyArn == "" {
+		return nil
+	}
+	return []need{
+		{"kms:GenerateDataKey", "GenerateDataKey", keyArn},
+		{"kms:Decrypt", "Decrypt", keyArn},
+	}
+}
+
+// customerKeyArn is the ARN of the customer-managed key keyRef names, or ""
+// (see kmsNeeds).
+func customerKeyArn(keyRef, targetArn string) string {
+	switch {
+	case keyRef == "" || keyRef == "<unknown>" || strings.HasPrefix(keyRef, "alias/"):
+		return ""
+	case strings.HasPrefix(keyRef, "arn:"):
+		parts := strings.SplitN(keyRef, ":", 6)
+		if len(parts) == 6 && parts[2] == "kms" && strings.HasPrefix(parts[5], "key/") {
+			return keyRef
+		}
+		return ""
+	}
+	t := strings.SplitN(targetArn, ":", 6)
+	if len(t) < 6 {
+		return ""
+	}
+	return fmt.Sprintf("arn:%s:kms:%s:%s:key/%s", t[1], t[3], t[4], keyRef)
+}
+
+// missingActions returns the actions of needs the policy documents do not
+// allow, sorted and without repeats. A malformed document allows nothing.
+func missingActions(docs []string, needs []need) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, n := range needs {
+		ok, err := allows(docs, n.action, n.resource)
+		if (err == nil && ok) || seen[n.action] {
+			continue
+		}
+		seen[n.action] = true
+		out = append(out, n.action)
+	}
+	sort.Strings(out)
+	return out
 }

@@ -1,7 +1,6 @@
 package fakeaws
 
 import (
-	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +9,9 @@ import (
 	"syscall"
 	"time"
 )
+
+// This file is the persistence of what the provider has "deployed": the
+// state file, shared by every plugin process of a test under a file lock.
 
 // Record is one resource the provider has "deployed" (or one seeded as
 // existing outside any stack). Inputs and Outputs are plain JSON values.
@@ -27,6 +29,9 @@ type Record struct {
 // State is the content of the state file.
 type State struct {
 	Resources []*Record `json:"resources"`
+	// Windows are the delivery-time permission windows recorded so far
+	// (see [Windows]), in the order they opened.
+	Windows []*Window `json:"windows,omitempty"`
 }
 
 // Live returns the records that are not External: what the stacks under
@@ -48,6 +53,36 @@ func (s *State) find(typ, id string) (int, *Record) {
 		}
 	}
 	return -1, nil
+}
+
+// byOutput returns the last record of type typ whose output key is value.
+func (s *State) byOutput(typ, key, value string) *Record {
+	var found *Record
+	for _, r := range s.Resources {
+		if r.Type == typ && str(r.Outputs, key) == value {
+			found = r
+		}
+	}
+	return found
+}
+
+func (s *State) roleByName(name string) *Record { return s.byOutput(typeRole, "name", name) }
+func (s *State) roleByArn(arn string) *Record   { return s.byOutput(typeRole, "arn", arn) }
+
+// functionByRef finds a function by name or (qualified) ARN.
+func (s *State) functionByRef(ref string) *Record {
+	return s.byOutput(typeFunction, "name", functionNameOf(ref))
+}
+
+// rolePolicies returns the inline policy documents stored for a role name.
+func (s *State) rolePolicies(role string) []string {
+	var docs []string
+	for _, r := range s.Resources {
+		if r.Type == typeRolePolicy && str(r.Inputs, "role") == role {
+			docs = append(docs, str(r.Inputs, "policy"))
+		}
+	}
+	return docs
 }
 
 func (s *State) put(r *Record) {
@@ -95,9 +130,9 @@ func saveState(path string, s *State) error {
 	return os.Rename(tmp, path)
 }
 
-// withState runs fn on the state file under an exclusive lock and writes the
+// locked runs fn on the state file under an exclusive lock and writes the
 // state back when fn succeeds and says it changed something.
-func withState(path string, fn func(*State) (changed bool, err error)) error {
+func locked(path string, fn func(*State) (changed bool, err error)) error {
 	if path == "" {
 		return fmt.Errorf("fakeaws: %s is not set", EnvState)
 	}
@@ -121,13 +156,32 @@ func withState(path string, fn func(*State) (changed bool, err error)) error {
 	return saveState(path, s)
 }
 
+// inspect runs fn on the state under the lock without writing it.
+func inspect(path string, fn func(*State) error) error {
+	return locked(path, func(s *State) (bool, error) { return false, fn(s) })
+}
+
+// mutate runs fn on the state under the lock; when fn changed the state,
+// Lambda's delivery-time view is brought up to date (the windows opened or
+// closed by this mutation, described by cause) before the state is saved.
+func mutate(path, cause string, fn func(*State) (changed bool, err error)) error {
+	return locked(path, func(s *State) (bool, error) {
+		changed, err := fn(s)
+		if err != nil || !changed {
+			return changed, err
+		}
+		s.recordWindows(time.Now(), cause)
+		return true, nil
+	})
+}
+
 // Seed adds resources that exist outside the stacks under test (marked
 // External) to the state file at path.
 func Seed(path string, records ...Record) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	return withState(path, func(s *State) (bool, error) {
+	return mutate(path, "seed", func(s *State) (bool, error) {
 		for _, r := range records {
 			r := r
 			r.External = true
@@ -140,83 +194,10 @@ func Seed(path string, records ...Record) error {
 // ExistingFunction returns the records of a Lambda function and its
 // execution role deployed outside the stack, for [Seed].
 func ExistingFunction(region, function, role string) []Record {
-	roleArn := fmt.Sprintf("arn:%s:iam::%s:role/%s", Partition, Account, role)
+	rArn := roleArn("/", role)
 	fnArn := fmt.Sprintf("arn:%s:lambda:%s:%s:function:%s", Partition, region, Account, function)
 	return []Record{
-		{Type: typeRole, ID: role, Outputs: map[string]any{"name": role, "arn": roleArn, "path": "/"}},
-		{Type: typeFunction, ID: function, Outputs: map[string]any{"name": function, "arn": fnArn, "role": roleArn, "version": "$LATEST"}},
+		{Type: typeRole, ID: role, Outputs: map[string]any{"name": role, "arn": rArn, "path": "/"}},
+		{Type: typeFunction, ID: function, Outputs: map[string]any{"name": function, "arn": fnArn, "role": rArn, "version": "$LATEST"}},
 	}
-}
-
-// Op is one line of the operation log.
-type Op struct {
-	// Op is "create", "update" or "delete".
-	Op   string `json:"op"`
-	Type string `json:"type"`
-	URN  string `json:"urn"`
-	ID   string `json:"id,omitempty"`
-	// Inputs are the resource's inputs (new inputs for an update; the last
-	// inputs for a delete), as plain JSON values.
-	Inputs map[string]any `json:"inputs,omitempty"`
-	// OldInputs are the inputs before an update.
-	OldInputs map[string]any `json:"oldInputs,omitempty"`
-	// Start is when the provider received the request, End when it answered.
-	Start time.Time `json:"start"`
-	End   time.Time `json:"end"`
-	// Error is the error returned to the engine; "" on success.
-	Error string `json:"error,omitempty"`
-}
-
-// Name returns the resource's logical name (the last URN component).
-func (o Op) Name() string {
-	for i := len(o.URN) - 1; i > 0; i-- {
-		if o.URN[i] == ':' && o.URN[i-1] == ':' {
-			return o.URN[i+1:]
-		}
-	}
-	return o.URN
-}
-
-func appendLog(path string, op Op) error {
-	if path == "" {
-		return nil
-	}
-	b, err := json.Marshal(op)
-	if err != nil {
-		return err
-	}
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
-		return err
-	}
-	defer syscall.Flock(int(f.Fd()), syscall.LOCK_UN) //nolint:errcheck
-	_, err = f.Write(append(b, '\n'))
-	return err
-}
-
-// ReadLog reads the operation log; a missing file is an empty log.
-func ReadLog(path string) ([]Op, error) {
-	f, err := os.Open(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	var ops []Op
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 16<<20)
-	for sc.Scan() {
-		var op Op
-		if err := json.Unmarshal(sc.Bytes(), &op); err != nil {
-			return nil, fmt.Errorf("fakeaws: log %s: %w", path, err)
-		}
-		ops = append(ops, op)
-	}
-	return ops, sc.Err()
 }

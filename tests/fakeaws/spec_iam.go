@@ -1,0 +1,65 @@
+package fakeaws
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+)
+
+const (
+	typeRole       = "aws:iam/role:Role"
+	typeRolePolicy = "aws:iam/rolePolicy:RolePolicy"
+)
+
+var roleSpec = &spec{
+	token:           typeRole,
+	schema:          iam.Role{},
+	naming:          roleNaming,
+	replaceOnChange: []string{"name", "namePrefix", "path"},
+	computed: func(e env, in, old map[string]any) (string, map[string]any, error) {
+		name := roleNaming.nameOrPrefixed(in, old)
+		path := str(in, "path")
+		if path == "" {
+			path = "/"
+		}
+		return name, map[string]any{
+			"name": name, "path": path,
+			"arn":        roleArn(path, name),
+			"uniqueId":   keep(old, "uniqueId", "AROA"+strings.ToUpper(randomHex(17))),
+			"createDate": keep(old, "createDate", e.timestamp()),
+		}, nil
+	},
+}
+
+// rolePolicySpec is an inline policy: id <role>:<name>; without a name it
+// is auto-named <logical name>-<7 hex>; a new role, name or prefix is a new
+// policy (replace), so a create-before-delete replacement stores the new
+// policy under a new name next to the old one. The role must exist when the
+// policy is written; the policy is stored after the propagation delay.
+var rolePolicySpec = &spec{
+	token:           typeRolePolicy,
+	schema:          iam.RolePolicy{},
+	naming:          rolePolicyNaming,
+	replaceOnChange: []string{"role", "name", "namePrefix"},
+	computed: func(_ env, in, old map[string]any) (string, map[string]any, error) {
+		name := rolePolicyNaming.nameOrPrefixed(in, old)
+		return str(in, "role") + ":" + name, map[string]any{"name": name}, nil
+	},
+	validate: func(s *State, in map[string]any) error {
+		role := str(in, "role")
+		if s.roleByName(role) != nil {
+			return nil
+		}
+		return fmt.Errorf("putting IAM Role (%s) Policy: operation error IAM: PutRolePolicy, https response error StatusCode: 404, RequestID: %s, NoSuchEntity: The role with name %s cannot be found.", role, uuid(), role)
+	},
+	propagates: true,
+}
+
+func roleArn(path, name string) string {
+	return fmt.Sprintf("arn:%s:iam::%s:role%s%s", Partition, Account, path, name)
+}
+
+var roleNaming = naming{nameKey: "name", prefixKey: "namePrefix", maxLen: 64}
+
+var rolePolicyNaming = naming{nameKey: "name", prefixKey: "namePrefix", maxLen: 128}

@@ -1,0 +1,29 @@
+package fakeaws
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
+)
+
+const typeBucketV2 = "aws:s3/bucketV2:BucketV2"
+
+// bucketV2Spec: id is the (lower-case) bucket name.
+var bucketV2Spec = &spec{
+	token:           typeBucketV2,
+	schema:          s3.BucketV2{},
+	naming:          bucketV2Naming,
+	replaceOnChange: []string{"bucket", "bucketPrefix", "objectLockEnabled"},
+	computed: func(e env, in, old map[string]any) (string, map[string]any, error) {
+		name := strings.ToLower(bucketV2Naming.nameOrPrefixed(in, old))
+		return name, map[string]any{
+			"bucket": name, "arn": fmt.Sprintf("arn:%s:s3:::%s", Partition, name), "region": e.region,
+			"bucketDomainName":         name + ".s3.amazonaws.com",
+			"bucketRegionalDomainName": name + ".s3." + e.region + ".amazonaws.com",
+			"hostedZoneId":             "Z3AQBSTGFYJSTF",
+		}, nil
+	},
+}
+
+var bucketV2Naming = naming{nameKey: "bucket", prefixKey: "bucketPrefix", maxLen: 63, lower: true}

@@ -1,0 +1,98 @@
+package fakeaws
+
+import (
+	"context"
+	"regexp"
+	"testing"
+
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestRolePolicyReplacement: a role policy without a name is auto-named
+// <logical name>-<7 hex>, keeps its name across updates, takes a new one
+// when the engine re-checks it for a replacement (no olds), and a change of
+// role is a replace; the replacement is stored next to the old policy until
+// the old one is deleted.
+func TestRolePolicyReplacement(t *testing.T) {
+	tp := newTestProvider(t, "")
+	ctx := context.Background()
+	urn := testURN(typeRolePolicy, "fn-async-grants")
+	check := func(news, olds map[string]any, seed string) string {
+		req := &pulumirpc.CheckRequest{Urn: urn, Type: typeRolePolicy, News: props(t, news), RandomSeed: []byte(seed)}
+		if olds != nil {
+			req.Olds = props(t, olds)
+		}
+		resp, err := tp.p.Check(ctx, req)
+		require.NoError(t, err)
+		require.Empty(t, resp.GetFailures())
+		m, err := unmarshal(resp.GetInputs())
+		require.NoError(t, err)
+		return str(Plain(m), "name")
+	}
+	in := map[string]any{"role": "r", "policy": policyJSON(sqsSend)}
+	first := check(in, nil, "seed-1")
+	assert.Regexp(t, regexp.MustCompile(`^fn-async-grants-[0-9a-f]{7}$`), first)
+	old := map[string]any{"role": "r", "name": first, "policy": policyJSON(sqsSend)}
+	assert.Equal(t, first, check(in, old, "seed-2"), "kept across updates")
+	second := check(in, nil, "seed-2")
+	assert.Regexp(t, `^fn-async-grants-[0-9a-f]{7}$`, second)
+	assert.NotEqual(t, first, second, "a replacement gets a new name")
+	assert.Equal(t, "given", check(map[string]any{"role": "r", "name": "given"}, nil, "s"), "a given name is kept")
+	assert.Equal(t, "", check(map[string]any{"role": "r", "namePrefix": "pre-"}, nil, "s"), "a prefix is left to the create")
+
+	// Diff: role, name and namePrefix replace; the document updates in place.
+	for _, c := range []struct {
+		change   map[string]any
+		replaces []string
+	}{
+		{map[string]any{"role": "r2"}, []string{"role"}},
+		{map[string]any{"name": "other"}, []string{"name"}},
+		{map[string]any{"namePrefix": "pre-"}, []string{"namePrefix"}},
+		{map[string]any{"policy": policyJSON()}, nil},
+	} {
+		news := map[string]any{}
+		for k, v := range old {
+			news[k] = v
+		}
+		for k, v := range c.change {
+			news[k] = v
+		}
+		resp, err := tp.p.Diff(ctx, &pulumirpc.DiffRequest{Urn: urn, Type: typeRolePolicy, OldInputs: props(t, old), News: props(t, news)})
+		require.NoError(t, err)
+		assert.Equal(t, pulumirpc.DiffResponse_DIFF_SOME, resp.GetChanges(), "%v", c.change)
+		assert.Equal(t, c.replaces, resp.GetReplaces(), "%v", c.change)
+	}
+
+	// Create before delete: both stored on the role, then only the new one.
+	tp.create(t, typeRole, "r", map[string]any{"name": "r"})
+	for _, name := range []string{first, second} {
+		id, _, err := tp.tryCreate(t, typeRolePolicy, "fn-async-grants", map[string]any{"role": "r", "name": name, "policy": policyJSON(sqsSend)})
+		require.NoError(t, err)
+		assert.Equal(t, "r:"+name, id)
+	}
+	s, err := LoadState(tp.state)
+	require.NoError(t, err)
+	assert.Len(t, s.rolePolicies("r"), 2)
+	tp.delete(t, typeRolePolicy, urn, "r:"+first)
+	s, err = LoadState(tp.state)
+	require.NoError(t, err)
+	_, kept := s.find(typeRolePolicy, "r:"+second)
+	assert.NotNil(t, kept)
+	assert.Len(t, s.rolePolicies("r"), 1)
+}
+
+// TestEverySpecIsComplete guards the per-type specs.
+func TestEverySpecIsComplete(t *testing.T) {
+	for typ, sp := range specs {
+		assert.Equal(t, typ, sp.token)
+		assert.NotNil(t, sp.schema, typ)
+		assert.NotNil(t, sp.computed, typ)
+		assert.NotEmpty(t, zeroOutputs()[typ], "%s: outputs from the schema", typ)
+		if sp.naming.nameKey != "" {
+			assert.Positive(t, sp.naming.maxLen, typ)
+		}
+	}
+	assert.Len(t, specs, 15)
+}
