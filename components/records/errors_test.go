@@ -80,9 +80,15 @@ func TestErrors(t *testing.T) {
 			s3 + `"aws/lambda/my-function/2019/11/14/x", which does not start with "aws/lambda/async/"`},
 		{"s3 key segments", func() error { _, err := ParseS3Key("aws/lambda/async/my-function/2019-11-14T18.16.05-abc"); return err },
 			s3 + `"aws/lambda/async/my-function/2019-11-14T18.16.05-abc", which has 2 segments after "aws/lambda/async/" instead of 5`},
-		{"s3 key folders", func() error { _, err := ParseS3Key("aws/lambda/async/my-function/2019/11/15/2019-11-14T18.16.05-abc"); return err },
+		{"s3 key folders", func() error {
+			_, err := ParseS3Key("aws/lambda/async/my-function/2019/11/15/2019-11-14T18.16.05-abc")
+			return err
+		},
 			s3 + `"aws/lambda/async/my-function/2019/11/15/2019-11-14T18.16.05-abc", whose folders 2019/11/15 do not match its time (2019/11/14)`},
-		{"s3 key time", func() error { _, err := ParseS3Key("aws/lambda/async/my-function/2019/11/14/2019-11-14T18:16:05-abc"); return err },
+		{"s3 key time", func() error {
+			_, err := ParseS3Key("aws/lambda/async/my-function/2019/11/14/2019-11-14T18:16:05-abc")
+			return err
+		},
 			s3 + `"aws/lambda/async/my-function/2019/11/14/2019-11-14T18:16:05-abc", whose time "2019-11-14T18:16:05" does not parse`},
 		{"s3 key no id", func() error { _, err := ParseS3Key("aws/lambda/async/fn/2019/11/14/2019-11-14T18.16.05"); return err },
 			s3 + `"aws/lambda/async/fn/2019/11/14/2019-11-14T18.16.05", whose last segment is not YYYY-MM-DDTHH.MM.SS-<UUID>`},
