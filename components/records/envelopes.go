@@ -88,18 +88,19 @@ type SNSMessageAttribute struct {
 // SNSEntity is the Sns object of an SNS event record as a Lambda subscriber
 // receives it. It differs from [SNSNotification] in the spelling of
 // SigningCertUrl and UnsubscribeUrl and in Subject being null when unset. Its
-// JSON is the same as that of aws-lambda-go's events.SNSEntity.
+// JSON is that of aws-lambda-go's events.SNSEntity; fields are in the order
+// of the sample event in AWS's Lambda guide.
 type SNSEntity struct {
-	Signature         string                         `json:"Signature"`
-	MessageID         string                         `json:"MessageId"`
-	Type              string                         `json:"Type"`
-	TopicArn          string                         `json:"TopicArn"`
-	MessageAttributes map[string]SNSMessageAttribute `json:"MessageAttributes"`
 	SignatureVersion  string                         `json:"SignatureVersion"`
 	Timestamp         string                         `json:"Timestamp"`
+	Signature         string                         `json:"Signature"`
 	SigningCertURL    string                         `json:"SigningCertUrl"`
+	MessageID         string                         `json:"MessageId"`
 	Message           string                         `json:"Message"`
+	MessageAttributes map[string]SNSMessageAttribute `json:"MessageAttributes"`
+	Type              string                         `json:"Type"`
 	UnsubscribeURL    string                         `json:"UnsubscribeUrl"`
+	TopicArn          string                         `json:"TopicArn"`
 	Subject           *string                        `json:"Subject"`
 }
 
