@@ -3,6 +3,7 @@ package records
 import (
 	"errors"
 	"testing"
+	"unicode/utf8"
 )
 
 // FuzzDecode feeds arbitrary bytes to every reader. None may panic; every
@@ -66,6 +67,12 @@ func roundTrip(t *testing.T, r *Record) {
 	want, err := marshal(r)
 	if err != nil {
 		t.Fatalf("marshal %+v: %v", r, err)
+	}
+	if !utf8.Valid(want) {
+		if _, err := WrapLambda(r); err == nil {
+			t.Fatalf("WrapLambda accepted a record that is not UTF-8: %q", want)
+		}
+		return
 	}
 	same := func(how string, got *Record, err error) {
 		t.Helper()

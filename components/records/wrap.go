@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+	"unicode/utf8"
 )
 
 // marshal encodes v compactly without escaping <, > and &.
@@ -28,6 +29,9 @@ func check(r *Record) error {
 	b, err := marshal(r)
 	if err != nil {
 		return fmt.Errorf("records: wrap: %w", err)
+	}
+	if !utf8.Valid(b) {
+		return fmt.Errorf("records: wrap: the record holds bytes that are not UTF-8 (Lambda, SQS and SNS carry UTF-8 text only)")
 	}
 	if _, err := parseRecord("record to wrap", b); err != nil {
 		return err
@@ -271,6 +275,9 @@ func checkDeadLetter(d *DeadLetter) error {
 	}
 	if !json.Valid(d.Event) {
 		return fmt.Errorf("records: wrap: the dead letter's event is not JSON")
+	}
+	if !utf8.Valid(d.Event) {
+		return fmt.Errorf("records: wrap: the dead letter's event holds bytes that are not UTF-8")
 	}
 	return nil
 }

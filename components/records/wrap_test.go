@@ -264,6 +264,16 @@ func TestWrapErrors(t *testing.T) {
 		{"sns event from a record", func() error { _, err := WrapSNSEvent("arn", []byte(successRecord)); return err },
 			`records: WrapSNSEvent notification 0: expected an SNS notification (Type "Notification" with Message), found an invocation record; ` +
 				`use FromLambda (Lambda destination, S3 object), FromSQSBody (SQS body, SNS raw delivery) or Decode`},
+		{"not utf-8", func() error {
+			r := *success
+			r.RequestPayload = json.RawMessage("{\"\xaf\":1}")
+			_, err := WrapSNS(&r, SNSNotification{})
+			return err
+		}, "records: wrap: the record holds bytes that are not UTF-8 (Lambda, SQS and SNS carry UTF-8 text only)"},
+		{"dead letter not utf-8", func() error {
+			_, err := WrapDeadLetterSNS(&DeadLetter{Event: []byte("\"\xaf\"")}, SNSNotification{})
+			return err
+		}, "records: wrap: the dead letter's event holds bytes that are not UTF-8"},
 		{"nil dead letter", func() error { _, err := WrapDeadLetterSNS(nil, SNSNotification{}); return err }, "records: wrap: nil dead letter"},
 		{"dead letter not json", func() error { _, err := WrapDeadLetterSQS(&DeadLetter{Event: []byte("x")}, SQSMessage{}); return err },
 			"records: wrap: the dead letter's event is not JSON"},
