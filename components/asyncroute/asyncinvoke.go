@@ -2,6 +2,7 @@ package asyncroute
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
@@ -77,11 +78,13 @@ func NewAsyncInvoke(ctx *pulumi.Context, name string, args *AsyncInvokeArgs, opt
 	var fnIn pulumi.StringInput
 	var fnName string
 	var depFns []pulumi.Resource
+	me := self{}
 	switch {
 	case args.Function != nil && !isNil(args.FunctionName):
 		errs.add("Function", "both Function and FunctionName are set; allowed: one of them")
 	case args.Function != nil:
 		fnIn = args.Function.Name
+		me = self{res: args.Function, name: args.Function.Name}
 		n, err := await(ctx, args.Function.Name)
 		if err != nil {
 			return nil, err
@@ -89,6 +92,7 @@ func NewAsyncInvoke(ctx *pulumi.Context, name string, args *AsyncInvokeArgs, opt
 		fnName = n.str
 	case !isNil(args.FunctionName):
 		fnIn = args.FunctionName
+		me = self{name: args.FunctionName}
 		n, err := await(ctx, args.FunctionName)
 		if err != nil {
 			return nil, err
@@ -129,7 +133,7 @@ func NewAsyncInvoke(ctx *pulumi.Context, name string, args *AsyncInvokeArgs, opt
 		errs.add("Role", "is nil; allowed: the function's execution role (Role.Role or Role.Name), or SkipGrants: true to attach no grants")
 	}
 
-	res := checkRouting(ctx, errs, r, self{res: args.Function, name: fnName})
+	res := checkRouting(ctx, errs, r, me)
 	configs := configsOf(ctx)
 	var resPtr pulumi.Resource
 	if args.Function != nil {
@@ -140,8 +144,12 @@ func NewAsyncInvoke(ctx *pulumi.Context, name string, args *AsyncInvokeArgs, opt
 		keys = append(keys, functionKeys(f, "")...)
 	}
 	if qualifier != "" {
-		if prev, ok := configs.check(keys, qualifier); !ok {
-			errs.add("Qualifier", "function %q already has an async invoke config for qualifier %q from %s; allowed: one config per function and qualifier", fnName, qualifier, prev)
+		if prev, ok := configs.check(keys, qualifier, errs.component); !ok {
+			label := fnName // a function given as a resource is named by its Pulumi name
+			if args.Function != nil {
+				label = args.Function.PulumiResourceName()
+			}
+			errs.add("Qualifier", "%s", duplicateConfig(label, qualifier, prev))
 		}
 	}
 	if err := errs.err(); err != nil {
@@ -157,7 +165,10 @@ func NewAsyncInvoke(ctx *pulumi.Context, name string, args *AsyncInvokeArgs, opt
 	}
 
 	b := newBuildEnv(ctx, c, name, nil)
-	built, err := buildRouting(b, errs.component, res, pulumi.String(fnName).ToStringOutput())
+	if !args.SkipGrants {
+		b.grantTo = existingRoleRef(args.Role).name
+	}
+	built, err := buildRouting(b, errs.component, res, me)
 	if err != nil {
 		return nil, err
 	}
@@ -177,7 +188,15 @@ func NewAsyncInvoke(ctx *pulumi.Context, name string, args *AsyncInvokeArgs, opt
 			return nil, err
 		}
 	}
-	if c.InvokeConfig, err = invokeConfig(ctx, name, fnIn, qualifierIn, r, built, c.Policy, c, after...); err != nil {
+	var extraKeys []string
+	if resPtr != nil {
+		extraKeys = functionKeys(resPtr, "")
+	}
+	for _, f := range depFns {
+		extraKeys = append(extraKeys, functionKeys(f, "")...)
+	}
+	configFn := claimAtDeploy(ctx, errs.component, "Qualifier", fnIn, qualifierIn, extraKeys)
+	if c.InvokeConfig, err = invokeConfig(ctx, name, configFn, qualifierIn, r, built, c.Policy, c, after...); err != nil {
 		return nil, err
 	}
 
@@ -202,21 +221,33 @@ func NewAsyncInvoke(ctx *pulumi.Context, name string, args *AsyncInvokeArgs, opt
 // functionNameOf accepts a function name or function ARN and returns the
 // name; "" when unknown.
 func functionNameOf(s string) (string, error) {
+	name, _, err := functionRef(s)
+	return name, err
+}
+
+// functionRef splits a function reference as Lambda accepts it (a name,
+// name:qualifier, a function ARN or a qualified function ARN) into the
+// function's name and the qualifier it carries ("" for none).
+func functionRef(s string) (name, qualifier string, err error) {
 	if s == "" {
-		return "", nil
+		return "", "", nil
 	}
-	if len(s) > 4 && s[:4] == "arn:" {
+	if strings.HasPrefix(s, "arn:") {
 		a, err := parseARN(s)
 		if err != nil {
-			return "", err
+			return "", "", err
 		}
 		name, ok := lambdaFunctionName(a)
 		if !ok || a.service != "lambda" {
-			return "", fmt.Errorf("%q is not a Lambda function ARN; allowed: a function name or arn:<partition>:lambda:<region>:<account>:function:<name>", s)
+			return "", "", fmt.Errorf("%q is not a Lambda function ARN; allowed: a function name or arn:<partition>:lambda:<region>:<account>:function:<name>", s)
 		}
-		return name, nil
+		if f := strings.Split(a.resource, ":"); len(f) == 3 {
+			qualifier = f[2]
+		}
+		return name, qualifier, nil
 	}
-	return s, nil
+	name, qualifier, _ = strings.Cut(s, ":")
+	return name, qualifier, nil
 }
 
 // qualifiedSource is the configured function's ARN qualified as the config

@@ -31,7 +31,9 @@ type badCase struct {
 	want      string
 	component string // the failing component's name; default by prefix
 	users     int
-	preview   bool
+	// preview: only a preview rejects it (an update accepts the value);
+	// atDeploy: only an update rejects it (a preview cannot know it).
+	preview, atDeploy bool
 }
 
 // fn builds NewFunction "orders" on lambdaArgs("orders") changed by mod.
@@ -103,7 +105,7 @@ func functionBadCases() []badCase {
 		// FIFO targets.
 		{name: "FifoQueueFlag", build: onFailure(func(ctx *pulumi.Context) asyncroute.Destination {
 			return asyncroute.SQSQueue{Queue: fifoQueue(ctx, "jobs")}
-		}), want: fPrefix + `OnFailure: SQS queue "jobs.fifo"` + fifoMsg, users: 1},
+		}), want: fPrefix + `OnFailure: SQS queue "jobs"` + fifoMsg, users: 1},
 		{name: "FifoQueueName", build: onFailure(func(ctx *pulumi.Context) asyncroute.Destination {
 			return asyncroute.SQSQueue{Queue: newQueue(ctx, "jobs.fifo", nil)}
 		}), want: fPrefix + `OnFailure: SQS queue "jobs.fifo"` + fifoMsg, users: 1},
@@ -113,12 +115,12 @@ func functionBadCases() []badCase {
 			want: fPrefix + `OnSuccess: SQS queue "jobs.fifo"` + fifoMsg},
 		{name: "FifoTopicFlag", build: onSuccess(func(ctx *pulumi.Context) asyncroute.Destination {
 			return asyncroute.SNSTopic{Topic: newTopic(ctx, "events", &sns.TopicArgs{FifoTopic: pulumi.Bool(true)})}
-		}), want: fPrefix + `OnSuccess: SNS topic "events.fifo"` + fifoMsg, users: 1},
+		}), want: fPrefix + `OnSuccess: SNS topic "events"` + fifoMsg, users: 1},
 		{name: "FifoTopicARN", build: onFailure(arnDest(arnOf("sns", "events.fifo"), "")),
 			want: fPrefix + `OnFailure: SNS topic "events.fifo"` + fifoMsg},
 		{name: "FifoDeadLetterQueue", build: deadLetter(func(ctx *pulumi.Context) asyncroute.Destination {
 			return asyncroute.SQSQueue{Queue: fifoQueue(ctx, "dlq")}
-		}), want: fPrefix + `DeadLetter: SQS queue "dlq.fifo"` + fifoMsg, users: 1},
+		}), want: fPrefix + `DeadLetter: SQS queue "dlq"` + fifoMsg, users: 1},
 		{name: "FifoDeadLetterTopic", build: deadLetter(func(ctx *pulumi.Context) asyncroute.Destination {
 			return asyncroute.SNSTopic{Topic: newTopic(ctx, "dead.fifo", nil)}
 		}), want: fPrefix + `DeadLetter: SNS topic "dead.fifo"` + fifoMsg, users: 1},
@@ -134,7 +136,7 @@ func functionBadCases() []badCase {
 			want: fPrefix + `OnFailure: "https://sqs.us-east-1.amazonaws.com/123456789012/jobs" is a URL, not an ARN; pass the ARN (for a queue, queue.Arn, not queue.Url): arn:<partition>:sqs:<region>:<account>:<queue-name>`},
 		{name: "QueueURLOutput", build: onFailure(func(ctx *pulumi.Context) asyncroute.Destination {
 			return asyncroute.ARN{Arn: newQueue(ctx, "jobs", nil).Url, Kind: asyncroute.KindSQS}
-		}), want: fPrefix + `OnFailure: "https://sqs.us-east-1.amazonaws.com/123456789012/jobs" is a URL, not an ARN; pass the ARN (for a queue, queue.Arn, not queue.Url): arn:<partition>:sqs:<region>:<account>:<queue-name>`, users: 1},
+		}), want: fPrefix + `OnFailure: "https://sqs.us-east-1.amazonaws.com/123456789012/jobs" is a URL, not an ARN; pass the ARN (for a queue, queue.Arn, not queue.Url): arn:<partition>:sqs:<region>:<account>:<queue-name>`, users: 1, atDeploy: true},
 		{name: "BareName", build: onFailure(arnDest("jobs", "")),
 			want: fPrefix + `OnFailure: "jobs" is not an ARN (a bare name?); pass the full ARN arn:<partition>:<service>:<region>:<account>:<resource>`},
 		{name: "EmptyARN", build: onFailure(arnDest("", asyncroute.KindSQS)),
@@ -264,36 +266,52 @@ func asyncInvokeBadCases() []badCase {
 }
 
 func TestBadInput(t *testing.T) {
-	for _, tc := range append(functionBadCases(), asyncInvokeBadCases()...) {
+	runBadCases(t, append(functionBadCases(), asyncInvokeBadCases()...))
+}
+
+// runBadCases runs each case in a preview and in an update without one
+// (see rejects); every error is an InputError of the failing component.
+func runBadCases(t *testing.T, cases []badCase) {
+	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			var opts []asyncroutetest.Option
-			if tc.preview {
-				opts = append(opts, asyncroutetest.Preview())
-			}
-			st, err := runCapture(t, tc.build, opts...)
-			require.Error(t, err)
-			assert.Equal(t, tc.want, err.Error())
 			component, kind := "orders", `Function "orders"`
-			if strings.HasPrefix(tc.want, aPrefix) {
+			switch {
+			case tc.component != "":
+				component = tc.component
+				kind = strings.SplitN(tc.want, ": ", 3)[1]
+			case strings.HasPrefix(tc.want, aPrefix):
 				component, kind = "routing", `AsyncInvoke "routing"`
 			}
+			if tc.atDeploy {
+				rejectsAtUpdate(t, tc.build, tc.want, component)
+				return
+			}
+			if tc.preview {
+				st, err := runCapture(t, tc.build, asyncroutetest.Preview())
+				require.Error(t, err)
+				assert.Equal(t, tc.want, err.Error())
+				requireNothingFromComponent(t, st, component, tc.users)
+				return
+			}
+			rejects(t, tc.build, tc.want, component, tc.users)
+			_, err := runCapture(t, tc.build, asyncroutetest.Preview())
 			for _, ie := range inputErrors(t, err) {
 				assert.Equal(t, kind, ie.Component)
 			}
-			requireNothingFromComponent(t, st, component, tc.users)
 		})
 	}
 }
 
 func TestSeveralErrorsAreReportedTogether(t *testing.T) {
-	st, err := runCapture(t, fn(func(ctx *pulumi.Context, a *asyncroute.FunctionArgs) {
+	build := fn(func(ctx *pulumi.Context, a *asyncroute.FunctionArgs) {
 		a.Function.Role = pulumi.String(externalRoleArn)
 		a.MaxRetries = pulumi.IntRef(3)
 		a.MaxEventAge = secs(59)
 		a.OnSuccess = asyncroute.S3Bucket{Bucket: newBucketV2(ctx, "failures")}
 		a.OnFailure = asyncroute.ARN{Arn: pulumi.String("jobs")}
 		a.DeadLetter = asyncroute.SQSQueue{Queue: fifoQueue(ctx, "dlq")}
-	}))
+	})
+	st, err := runCapture(t, build, asyncroutetest.Preview())
 	require.Error(t, err)
 	assert.Equal(t, strings.Join([]string{
 		fPrefix + `Function.Role: is set by the component; allowed: leave it empty and set Role to bring your own role`,
@@ -301,7 +319,7 @@ func TestSeveralErrorsAreReportedTogether(t *testing.T) {
 		fPrefix + `MaxEventAge: 59s is out of range; allowed: 60s to 6h (60 to 21600 whole seconds)`,
 		fPrefix + `OnSuccess: S3 bucket "failures"` + s3Only,
 		fPrefix + `OnFailure: "jobs" is not an ARN (a bare name?); pass the full ARN arn:<partition>:<service>:<region>:<account>:<resource>`,
-		fPrefix + `DeadLetter: SQS queue "dlq.fifo"` + fifoMsg,
+		fPrefix + `DeadLetter: SQS queue "dlq"` + fifoMsg,
 	}, "\n"), err.Error())
 	var fields []string
 	for _, ie := range inputErrors(t, err) {
@@ -309,15 +327,46 @@ func TestSeveralErrorsAreReportedTogether(t *testing.T) {
 	}
 	assert.Equal(t, []string{"Function.Role", "MaxRetries", "MaxEventAge", "OnSuccess", "OnFailure", "DeadLetter"}, fields)
 	requireNothingFromComponent(t, st, "orders", 2)
+
+	// In an update without a preview the FIFO flag, an output of the
+	// queue, is not awaited; the literal faults still stop the component
+	// before it registers anything.
+	st, err = runCapture(t, build)
+	require.Error(t, err)
+	assert.Equal(t, []string{"Function.Role", "MaxRetries", "MaxEventAge", "OnSuccess", "OnFailure"}, func() []string {
+		var out []string
+		for _, ie := range inputErrors(t, err) {
+			out = append(out, ie.Field)
+		}
+		return out
+	}())
+	requireNothingFromComponent(t, st, "orders", 2)
 }
 
-// An ARN output that is a FIFO queue fails the program with the same
-// message, whether it is caught while the program runs or before the
-// config is written.
+// A FIFO queue whose ARN is an output (unknown at a first preview) fails an
+// update before any config is registered, with the message a preview of
+// the known ARN gives.
 func TestFifoQueueARNOutputFailsTheProgram(t *testing.T) {
-	_, err := asyncroutetest.Run(onFailure(func(ctx *pulumi.Context) asyncroute.Destination {
+	build := onFailure(func(ctx *pulumi.Context) asyncroute.Destination {
 		return asyncroute.ARN{Arn: fifoQueue(ctx, "jobs").Arn, Kind: asyncroute.KindSQS}
+	})
+	rejectsAtUpdate(t, build, fPrefix+`OnFailure: SQS queue "jobs.fifo"`+fifoMsg, "orders")
+}
+
+// During an update an ARN output without Kind is not an error: its kind is
+// read from the ARN at deploy time (a preview of a new stack, where the ARN
+// is unknown, asks for Kind), and checked as any other.
+func TestARNOutputWithoutKindAtUpdate(t *testing.T) {
+	st := run(t, onFailure(func(ctx *pulumi.Context) asyncroute.Destination {
+		return asyncroute.ARN{Arn: newQueue(ctx, "jobs", nil).Arn}
 	}))
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), fPrefix+`OnFailure: SQS queue "jobs.fifo"`+fifoMsg)
+	assert.Equal(t, destinations("", arnOf("sqs", "jobs")), config(t, st, "orders").Inputs["destinationConfig"])
+	assert.Equal(t, stmts(allow(sqsSend, arnOf("sqs", "jobs"))), statements(t, st, "orders"))
+
+	rejectsAtUpdate(t, onSuccess(func(ctx *pulumi.Context) asyncroute.Destination {
+		return asyncroute.ARN{Arn: newBucketV2(ctx, "failures").Arn}
+	}), fPrefix+`OnSuccess: S3 bucket (ARN known at deploy)`+s3Only, "orders")
+	rejectsAtUpdate(t, deadLetter(func(ctx *pulumi.Context) asyncroute.Destination {
+		return asyncroute.ARN{Arn: newTopic(ctx, "events.fifo", nil).Arn}
+	}), fPrefix+`DeadLetter: SNS topic "events.fifo"`+fifoMsg, "orders")
 }

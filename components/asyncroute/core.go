@@ -37,10 +37,25 @@ type resolvedRouting struct {
 }
 
 // self identifies the function being configured, to reject it as its own
-// destination.
+// destination: by resource, and by name (a name or function ARN input,
+// nil when the function is auto-named).
 type self struct {
 	res  pulumi.Resource
-	name string
+	name pulumi.Input
+}
+
+// selfName is the configured function's name from a name or ARN value; ""
+// when there is none.
+func selfName(v any) string {
+	s, _ := plainOf(v).(string)
+	if name, err := functionNameOf(s); err == nil {
+		return name
+	}
+	return ""
+}
+
+func selfError(what string) error {
+	return fmt.Errorf("%s is the function being configured; a function must not be its own destination", what)
 }
 
 func checkRetries(errs *errorList, r routing) {
@@ -77,31 +92,73 @@ func checkTarget(ctx *pulumi.Context, errs *errorList, field string, d Destinati
 }
 
 // checkTargetFor resolves and checks one destination; src is the event
-// source when the destination is an event source mapping's.
+// source when the destination is an event source mapping's. What is known
+// while the program runs is checked now; the rest is recorded in the
+// target's later checks (see buildRouting).
 func checkTargetFor(ctx *pulumi.Context, errs *errorList, field string, d Destination, me self, src *mappingSource) *target {
 	if isNil(d) {
 		return nil
 	}
-	t, err := d.resolve(&resolveEnv{ctx: ctx, component: errs.component, field: field, source: src})
+	env := &resolveEnv{ctx: ctx, component: errs.component, field: field, source: src}
+	t, err := d.resolve(env)
 	if err != nil {
 		errs.addErr(field, err)
 		return nil
 	}
-	if err := checkUse(field, t, src); err != nil {
-		errs.addErr(field, err)
-		return nil
-	}
-	if t.known != "" && !t.spec.uri {
-		if err := checkKnownARN(t.spec, t.known, me.name); err != nil {
+	t.field = field
+	t.src = src
+	if t.spec != nil && (src == nil || src.spec != nil) {
+		if err := checkUse(field, t, src); err != nil {
 			errs.addErr(field, err)
 			return nil
 		}
 	}
-	if (me.res != nil && t.res == me.res) || (me.name != "" && t.fnName == me.name) {
-		errs.add(field, "%s is the function being configured; a function must not be its own destination", t.describe)
+	if t.known != "" && !t.spec.uri {
+		if err := checkKnownARN(t.spec, t.known, "", ""); err != nil {
+			errs.addErr(field, err)
+			return nil
+		}
+		err := t.checkWhenKnown(env, func(v []any) error {
+			if isUnknown(v[0]) {
+				return errNeedsValues
+			}
+			return checkKnownARN(t.spec, t.known, selfName(v[0]), t.messageName(t.known))
+		}, me.name)
+		if err != nil {
+			errs.addErr(field, err)
+			return nil
+		}
+	}
+	if me.res != nil && t.res == me.res {
+		errs.addErr(field, selfError(t.describe))
 		return nil
 	}
+	if !isNil(t.fnName) && !isNil(me.name) {
+		what := t.describe
+		err := t.checkWhenKnown(env, func(v []any) error {
+			if isUnknown(v[0]) || isUnknown(v[1]) {
+				return errNeedsValues
+			}
+			if name, _ := plainOf(v[0]).(string); name != "" && name == selfName(v[1]) {
+				return selfError(what)
+			}
+			return nil
+		}, t.fnName, me.name)
+		if err != nil {
+			errs.addErr(field, err)
+			return nil
+		}
+	}
 	return t
+}
+
+// messageName is how messages about the value arn name the target: by
+// describe when it was given as a resource, from the ARN otherwise ("").
+func (t *target) messageName(arn string) string {
+	if t.fromResource {
+		return t.describe
+	}
+	return ""
 }
 
 // checkUse rejects a kind in a place Lambda does not accept it. src is the
@@ -125,9 +182,12 @@ func checkUse(field string, t *target, src *mappingSource) error {
 	return nil
 }
 
-// checkKnownARN checks an ARN against the kind it must be; it runs at
-// preview for known ARNs and at deploy for the others.
-func checkKnownARN(k *kindSpec, arn, selfName string) error {
+// checkKnownARN checks an ARN against the kind it must be, and that it is
+// not the configured function's own (selfName; "" skips that check). what
+// names the target in the self-destination message; "" names it by the
+// function name in the ARN. It runs while the program runs for known ARNs
+// and at deploy time for the others.
+func checkKnownARN(k *kindSpec, arn, selfName, what string) error {
 	a, err := parseARN(arn)
 	if err != nil {
 		return err
@@ -139,9 +199,82 @@ func checkKnownARN(k *kindSpec, arn, selfName string) error {
 		return err
 	}
 	if name, ok := lambdaFunctionName(a); ok && k.kind == KindLambda && selfName != "" && name == selfName {
-		return fmt.Errorf("Lambda function %q is the function being configured; a function must not be its own destination", name)
+		if what == "" {
+			what = describe("Lambda function", name)
+		}
+		return selfError(what)
 	}
 	return nil
+}
+
+// deployCheck wraps a target's ARN in the checks that could not run while
+// the program ran: its later checks, in order, then (for a kind decided at
+// deploy) where the kind may go, then the ARN itself against its kind and
+// the configured function. The invoke config, dead-letter config and
+// mapping take this ARN, so a bad value fails their input and they are not
+// written. Every message reads as it would at preview.
+func deployCheck(component string, t *target, arn pulumi.StringOutput, me self) pulumi.StringOutput {
+	var name any = pulumi.String("")
+	if !isNil(me.name) {
+		name = me.name
+	}
+	inputs := []any{arn, name}
+	for _, c := range t.later {
+		inputs = append(inputs, c.inputs...)
+	}
+	lateSrc := t.src != nil && t.src.spec == nil
+	if lateSrc {
+		inputs = append(inputs, t.src.arn)
+	}
+	return pulumi.All(inputs...).ApplyT(func(v []any) (string, error) {
+		s, self := v[0].(string), selfName(v[1])
+		fail := func(err error) (string, error) { return "", inputErrorOf(component, t.field, err) }
+		i := 2
+		for _, c := range t.later {
+			vals := make([]any, len(c.inputs))
+			for j := range vals {
+				vals[j] = plainOf(v[i+j])
+			}
+			i += len(c.inputs)
+			if err := c.check(vals); err != nil {
+				return fail(err)
+			}
+		}
+		spec, src := t.spec, t.src
+		if lateSrc {
+			k, _, err := sourceOfARN(v[len(v)-1].(string))
+			if err != nil {
+				return fail(err)
+			}
+			src = &mappingSource{spec: k}
+		}
+		if spec == nil {
+			a, err := parseARN(s)
+			if err != nil {
+				return fail(err)
+			}
+			if spec, err = kindOfARN(a); err != nil {
+				return fail(err)
+			}
+		}
+		if spec != t.spec || src != t.src {
+			late := *t
+			late.spec = spec
+			if t.spec == nil {
+				late.describe = spec.label + " (ARN known at deploy)"
+			}
+			if err := checkUse(t.field, &late, src); err != nil {
+				return fail(err)
+			}
+		}
+		if spec.uri {
+			return s, nil
+		}
+		if err := checkKnownARN(spec, s, self, t.messageName(s)); err != nil {
+			return fail(err)
+		}
+		return s, nil
+	}).(pulumi.StringOutput)
 }
 
 // builtRouting is the deploy-time side of a resolvedRouting.
@@ -160,7 +293,7 @@ type pendingAfter struct {
 	u *routeUse
 }
 
-func buildRouting(b *buildEnv, component string, r resolvedRouting, selfName pulumi.StringOutput) (builtRouting, error) {
+func buildRouting(b *buildEnv, component string, r resolvedRouting, me self) (builtRouting, error) {
 	var out builtRouting
 	build := func(i int, field string, t *target) (pulumi.StringOutput, bool, error) {
 		if t == nil {
@@ -171,22 +304,20 @@ func buildRouting(b *buildEnv, component string, r resolvedRouting, selfName pul
 		if err != nil {
 			return pulumi.StringOutput{}, false, err
 		}
-		if t.known == "" && !t.spec.uri {
-			spec := t.spec
-			arn = pulumi.All(arn, selfName).ApplyT(func(v []any) (string, error) {
-				s, name := v[0].(string), v[1].(string)
-				if err := checkKnownARN(spec, s, name); err != nil {
-					return "", &InputError{Component: component, Field: field, Problem: err.Error()}
-				}
-				return s, nil
-			}).(pulumi.StringOutput)
-		}
-		if !t.spec.uri { // a URI destination is granted by grantsAt, if at all
-			out.grants = append(out.grants, kindGrant(t.spec, arn))
+		// Grants are written from the target's own ARN; what delivers
+		// records (the invoke config, dead-letter config or mapping)
+		// takes the checked one.
+		raw := arn
+		arn = deployCheck(component, t, arn, me)
+		switch {
+		case t.spec == nil:
+			out.grants = append(out.grants, lateKindGrant(raw))
+		case !t.spec.uri: // a URI destination is granted by grantsAt, if at all
+			out.grants = append(out.grants, kindGrant(t.spec, raw))
 		}
 		out.grants = append(out.grants, t.extra...)
 		if t.grantsAt != nil {
-			out.grants = append(out.grants, t.grantsAt(b, arn)...)
+			out.grants = append(out.grants, t.grantsAt(b, raw)...)
 		}
 		out.uses[i] = u
 		if t.after != nil {
@@ -283,7 +414,7 @@ func namedGrantPolicy(ctx *pulumi.Context, policyName string, role pulumi.String
 	return iam.NewRolePolicy(ctx, policyName, &iam.RolePolicyArgs{
 		Role:   role,
 		Policy: grantPolicy(grants),
-	}, pulumi.Parent(parent))
+	}, grantPolicyOptions(parent)...)
 }
 
 // invokeConfig creates the invoke config after the grant policy.
@@ -321,8 +452,11 @@ func componentInputs(r routing, qualifier string, skipGrants bool, res resolvedR
 		m["maxEventAgeSeconds"] = pulumi.Int(int(*r.maxEventAge / time.Second))
 	}
 	for key, t := range map[string]*target{"onSuccessKind": res.success, "onFailureKind": res.failure, "deadLetterKind": res.deadLetter} {
-		if t != nil {
+		switch {
+		case t != nil && t.spec != nil:
 			m[key] = pulumi.String(string(t.spec.kind))
+		case t != nil:
+			m[key] = t.lateKind
 		}
 	}
 	return m

@@ -2,6 +2,7 @@ package asyncroute
 
 import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sqs"
@@ -33,8 +34,13 @@ type CreatedTarget struct {
 	RuleTarget *cloudwatch.EventTarget
 	// Permission lets EventBridge invoke the next function from Rule only.
 	Permission *lambda.Permission
+	// KeyPolicy grants the role the use of the KmsKey of a NewQueue or
+	// NewTopic, in a policy the queue or topic waits for (named
+	// <component>-on-failure-key-grants, say); nil without KmsKey or with
+	// SkipGrants.
+	KeyPolicy *iam.RolePolicy
 }
 
 func (c *CreatedTarget) empty() bool {
-	return c == nil || (c.Queue == nil && c.Topic == nil && c.Rule == nil && c.RuleTarget == nil && c.Permission == nil)
+	return c == nil || (c.Queue == nil && c.Topic == nil && c.Rule == nil && c.RuleTarget == nil && c.Permission == nil && c.KeyPolicy == nil)
 }

@@ -105,11 +105,20 @@ func TestNewQueueOptions(t *testing.T) {
 			grants := stmts(allow(sqsSend, qArn))
 			policyDeps := []string{dep(roleType, "orders-role"), dep(queueType, name)}
 			if tc.key {
+				// The key is granted in a policy of its own that the
+				// queue waits for: the role may use the key before the
+				// queue encrypts a message with it.
 				key := find(t, st, keyType, "key").Outputs["arn"].(string)
 				want["kmsMasterKeyId"] = key
-				grants = stmts(allow(kmsUse, key), allow(sqsSend, qArn))
-				policyDeps = append(policyDeps, dep(keyType, "key"))
-				assert.Equal(t, deps(dep(keyType, "key")), st.Dependencies(q))
+				keyGrants := find(t, st, rolePolicyType, name+"-key-grants")
+				doc, err := asyncroutetest.DecodePolicy(keyGrants.Inputs["policy"])
+				require.NoError(t, err)
+				assert.Equal(t, stmts(allow(kmsUse, key)), doc.Statement)
+				assert.Equal(t, find(t, st, roleType, "orders-role").Outputs["name"], keyGrants.Inputs["role"])
+				assert.Equal(t, deps(dep(roleType, "orders-role"), dep(keyType, "key")), st.Dependencies(keyGrants))
+				assert.Equal(t, deps(dep(keyType, "key"), dep(rolePolicyType, name+"-key-grants")), st.Dependencies(q))
+			} else {
+				assert.Nil(t, st.Find(rolePolicyType, name+"-key-grants"))
 			}
 			assert.Equal(t, want, q.Inputs)
 			assert.Equal(t, grants, statements(t, st, "orders"))
@@ -158,7 +167,12 @@ func TestNewTopicWithKey(t *testing.T) {
 	topic := find(t, st, topicType, "orders-on-success")
 	key := find(t, st, keyType, "key").Outputs["arn"].(string)
 	assert.Equal(t, map[string]any{"kmsMasterKeyId": key}, topic.Inputs)
-	assert.Equal(t, stmts(allow(kmsUse, key), allow(snsPublish, topic.Outputs["arn"].(string))), statements(t, st, "orders"))
+	assert.Equal(t, stmts(allow(snsPublish, topic.Outputs["arn"].(string))), statements(t, st, "orders"))
+	keyGrants := find(t, st, rolePolicyType, "orders-on-success-key-grants")
+	doc, err := asyncroutetest.DecodePolicy(keyGrants.Inputs["policy"])
+	require.NoError(t, err)
+	assert.Equal(t, stmts(allow(kmsUse, key)), doc.Statement)
+	assert.True(t, st.DependsOn(topic, keyGrants), "the topic waits for its key's grant")
 	assert.Equal(t, destinations(topic.Outputs["arn"].(string), ""), config(t, st, "orders").Inputs["destinationConfig"])
 }
 

@@ -2,6 +2,7 @@ package asyncroute
 
 import (
 	"fmt"
+	"reflect"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -45,7 +46,12 @@ func (d ARN) resolve(env *resolveEnv) (*target, error) {
 	}
 	arn := d.Arn.ToStringOutput()
 	t := &target{spec: named, arn: fixedARN(arn)}
-	if v.known {
+	// A literal ARN names the target in messages; an ARN that is an
+	// output (known at preview or not) does not, so that a message reads
+	// the same at preview and at deploy time.
+	literal := !holdsOutput(reflect.ValueOf(d.Arn))
+	switch {
+	case v.known:
 		a, err := parseARN(v.str)
 		if err != nil {
 			return nil, err
@@ -55,33 +61,78 @@ func (d ARN) resolve(env *resolveEnv) (*target, error) {
 			return nil, err
 		}
 		if named != nil && named != inferred {
-			return nil, fmt.Errorf("%q is the ARN of %s (kind %q) but ARN.Kind is %q; allowed: Kind %q or empty", v.str, withArticle(inferred.label), inferred.kind, d.Kind, inferred.kind)
+			return nil, kindMismatch(v.str, inferred, d.Kind)
 		}
 		t.spec, t.known = inferred, v.str
-		t.describe = fmt.Sprintf("%s %s", inferred.label, v.str)
-		if name, ok := lambdaFunctionName(a); ok && inferred.kind == KindLambda {
-			t.fnName = name
-		}
-	} else {
-		if named == nil {
-			return nil, fmt.Errorf("ARN.Kind is empty and the ARN is not known until deploy; allowed: %s", allowedServices())
-		}
-		t.describe = named.label + " (ARN known at deploy)"
+	case named == nil && env.ctx.DryRun():
+		return nil, fmt.Errorf("ARN.Kind is empty and the ARN is not known until deploy; allowed: %s", allowedServices())
+	}
+	// During an update an ARN output without Kind leaves t.spec nil: the
+	// kind is read from the ARN at deploy time and checked there.
+	if t.spec == nil {
+		t.lateKind = arn.ApplyT(func(s string) string {
+			if a, err := parseARN(s); err == nil {
+				return a.service
+			}
+			return ""
+		}).(pulumi.StringOutput)
+	}
+	switch {
+	case literal && t.spec != nil:
+		t.describe = fmt.Sprintf("%s %s", t.spec.label, v.str)
+	case t.spec != nil:
+		t.describe = t.spec.label + " (ARN known at deploy)"
+	}
+	if named != nil && !v.known {
+		kind := d.Kind
+		t.later = append(t.later, laterCheck{inputs: []any{arn}, check: func(v []any) error {
+			a, err := parseARN(v[0].(string))
+			if err != nil {
+				return err
+			}
+			if inferred, err := kindOfARN(a); err == nil && inferred != named {
+				return kindMismatch(a.String(), inferred, kind)
+			}
+			return nil
+		}})
 	}
 	if !isNil(d.KmsKeyArn) {
-		if !t.spec.keyed {
-			return nil, fmt.Errorf("ARN.KmsKeyArn applies to an SQS queue or SNS topic only, not to %s", withArticle(t.spec.label))
+		if t.spec != nil && !t.spec.keyed {
+			return nil, kmsNotApplicable(t.spec)
 		}
-		k, err := await(env.ctx, d.KmsKeyArn)
+		if t.spec == nil {
+			t.later = append(t.later, laterCheck{inputs: []any{arn}, check: func(v []any) error {
+				a, err := parseARN(v[0].(string))
+				if err != nil {
+					return err
+				}
+				if k, err := kindOfARN(a); err == nil && !k.keyed {
+					return kmsNotApplicable(k)
+				}
+				return nil
+			}})
+		}
+		err := t.checkWhenKnown(env, func(v []any) error {
+			if isUnknown(v[0]) {
+				return errNeedsValues
+			}
+			if k, _ := v[0].(string); !kmsARNWith(k, "key/") {
+				return fmt.Errorf("ARN.KmsKeyArn %q is not a KMS key ARN; expected arn:<partition>:kms:<region>:<account>:key/<key-id>", k)
+			}
+			return nil
+		}, d.KmsKeyArn)
 		if err != nil {
 			return nil, err
-		}
-		if k.known {
-			if !kmsARNWith(k.str, "key/") {
-				return nil, fmt.Errorf("ARN.KmsKeyArn %q is not a KMS key ARN; expected arn:<partition>:kms:<region>:<account>:key/<key-id>", k.str)
-			}
 		}
 		t.extra = []grant{keyGrant(d.KmsKeyArn.ToStringOutput())}
 	}
 	return t, nil
+}
+
+func kindMismatch(arn string, inferred *kindSpec, named Kind) error {
+	return fmt.Errorf("%q is the ARN of %s (kind %q) but ARN.Kind is %q; allowed: Kind %q or empty", arn, withArticle(inferred.label), inferred.kind, named, inferred.kind)
+}
+
+func kmsNotApplicable(k *kindSpec) error {
+	return fmt.Errorf("ARN.KmsKeyArn applies to an SQS queue or SNS topic only, not to %s", withArticle(k.label))
 }

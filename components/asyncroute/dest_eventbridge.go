@@ -37,11 +37,7 @@ func (d EventBus) resolve(env *resolveEnv) (*target, error) {
 	if d.Bus == nil {
 		return nil, fmt.Errorf("EventBus.Bus is nil; allowed: a *cloudwatch.EventBus, or DefaultEventBus{}")
 	}
-	name, err := await(env.ctx, d.Bus.Name)
-	if err != nil {
-		return nil, err
-	}
-	t := &target{spec: kinds[KindEventBridge], arn: fixedARN(d.Bus.Arn), describe: describe("EventBridge event bus", name.str), res: d.Bus}
+	t := &target{spec: kinds[KindEventBridge], arn: fixedARN(d.Bus.Arn), describe: describe("EventBridge event bus", d.Bus.PulumiResourceName()), res: d.Bus, fromResource: true}
 	if err := knownARN(env, d.Bus.Arn, t); err != nil {
 		return nil, err
 	}

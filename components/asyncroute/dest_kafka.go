@@ -50,11 +50,23 @@ func (d KafkaTopic) resolve(env *resolveEnv) (*target, error) {
 		return nil, fmt.Errorf("KafkaTopic.Topic %q is not a Kafka topic name; allowed: 1 to 249 letters, digits, '.', '_' or '-'", d.Topic)
 	}
 	what := describe(kafkaTopicKind.label, d.Topic)
-	if src := env.source; src != nil && slices.Contains(src.topics, d.Topic) {
-		return nil, fmt.Errorf("%s is a source topic of this mapping, so failed records would be read again; allowed: another topic of the same cluster", what)
-	}
 	uri := "kafka://" + d.Topic
 	t := &target{spec: kafkaTopicKind, arn: fixedARN(pulumi.String(uri).ToStringOutput()), known: uri, describe: what}
+	if src := env.source; src != nil && src.topicsIn != nil {
+		topic := d.Topic
+		err := t.checkWhenKnown(env, func(v []any) error {
+			if isUnknown(v[0]) {
+				return errNeedsValues
+			}
+			if list, _ := v[0].([]string); slices.Contains(list, topic) {
+				return fmt.Errorf("%s is a source topic of this mapping, so failed records would be read again; allowed: another topic of the same cluster", what)
+			}
+			return nil
+		}, src.topicsIn)
+		if err != nil {
+			return nil, err
+		}
+	}
 	t.grantsAt = func(b *buildEnv, _ pulumi.StringOutput) []grant {
 		if b.source == nil || !b.source.hasARN {
 			return nil

@@ -64,11 +64,8 @@ func (d LambdaFunction) resolve(env *resolveEnv) (*target, error) {
 	if d.Function == nil {
 		return nil, fmt.Errorf("LambdaFunction.Function is nil; allowed: a *lambda.Function")
 	}
-	name, err := await(env.ctx, d.Function.Name)
-	if err != nil {
-		return nil, err
-	}
-	t := &target{spec: kinds[KindLambda], arn: fixedARN(d.Function.Arn), describe: describe("Lambda function", name.str), fnName: name.str, res: d.Function}
+	t := &target{spec: kinds[KindLambda], arn: fixedARN(d.Function.Arn), describe: describe("Lambda function", d.Function.PulumiResourceName()),
+		fnName: d.Function.Name, res: d.Function, fromResource: true}
 	if err := knownARN(env, d.Function.Arn, t); err != nil {
 		return nil, err
 	}

@@ -71,15 +71,16 @@ func (d NewQueue) resolve(*resolveEnv) (*target, error) {
 		} else {
 			args.SqsManagedSseEnabled = pulumi.Bool(true)
 		}
-		q, err := sqs.NewQueue(b.ctx, u.childName(""), args, b.childOpts()...)
+		opts, err := b.keyGrantBefore(u, d.KmsKey)
+		if err != nil {
+			return pulumi.StringOutput{}, err
+		}
+		q, err := sqs.NewQueue(b.ctx, u.childName(""), args, opts...)
 		if err != nil {
 			return pulumi.StringOutput{}, err
 		}
 		u.created.Queue = q
 		return q.Arn, nil
-	}
-	if d.KmsKey != nil {
-		t.extra = []grant{keyGrant(d.KmsKey.Arn)}
 	}
 	return t, nil
 }

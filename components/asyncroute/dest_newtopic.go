@@ -30,15 +30,16 @@ func (d NewTopic) resolve(*resolveEnv) (*target, error) {
 		if d.KmsKey != nil {
 			args.KmsMasterKeyId = d.KmsKey.Arn
 		}
-		topic, err := sns.NewTopic(b.ctx, u.childName(""), args, b.childOpts()...)
+		opts, err := b.keyGrantBefore(u, d.KmsKey)
+		if err != nil {
+			return pulumi.StringOutput{}, err
+		}
+		topic, err := sns.NewTopic(b.ctx, u.childName(""), args, opts...)
 		if err != nil {
 			return pulumi.StringOutput{}, err
 		}
 		u.created.Topic = topic
 		return topic.Arn, nil
-	}
-	if d.KmsKey != nil {
-		t.extra = []grant{keyGrant(d.KmsKey.Arn)}
 	}
 	return t, nil
 }

@@ -57,17 +57,14 @@ func (d ResponseOnly) resolve(env *resolveEnv) (*target, error) {
 	if d.Function == nil {
 		return nil, fmt.Errorf("ResponseOnly.Function is nil; allowed: a *lambda.Function")
 	}
-	name, err := await(env.ctx, d.Function.Name)
-	if err != nil {
-		return nil, err
-	}
 	next := d.Function
 	t := &target{
-		spec:     kinds[KindEventBridge],
-		arn:      defaultBusARN,
-		describe: describe("Lambda function", name.str) + " (response only, through the default event bus)",
-		fnName:   name.str,
-		res:      next,
+		spec:         kinds[KindEventBridge],
+		arn:          defaultBusARN,
+		describe:     describe("Lambda function", next.PulumiResourceName()) + " (response only, through the default event bus)",
+		fnName:       next.Name,
+		res:          next,
+		fromResource: true,
 	}
 	t.after = func(b *buildEnv, u *routeUse, source pulumi.StringOutput) ([]pulumi.Resource, error) {
 		return responseRoute(b, u, source, next)

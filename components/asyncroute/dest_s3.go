@@ -36,23 +36,19 @@ type S3Bucket struct {
 }
 
 func (d S3Bucket) resolve(env *resolveEnv) (*target, error) {
-	var name, arn pulumi.StringOutput
+	var arn pulumi.StringOutput
 	var res pulumi.Resource
 	switch {
 	case d.Bucket != nil && d.LegacyBucket != nil:
 		return nil, fmt.Errorf("S3Bucket has both Bucket and LegacyBucket; allowed: exactly one")
 	case d.Bucket != nil:
-		name, arn, res = d.Bucket.Bucket, d.Bucket.Arn, d.Bucket
+		arn, res = d.Bucket.Arn, d.Bucket
 	case d.LegacyBucket != nil:
-		name, arn, res = d.LegacyBucket.Bucket, d.LegacyBucket.Arn, d.LegacyBucket
+		arn, res = d.LegacyBucket.Arn, d.LegacyBucket
 	default:
 		return nil, fmt.Errorf("S3Bucket has neither Bucket nor LegacyBucket; allowed: exactly one")
 	}
-	n, err := await(env.ctx, name)
-	if err != nil {
-		return nil, err
-	}
-	t := &target{spec: kinds[KindS3], arn: fixedARN(arn), describe: describe("S3 bucket", n.str), res: res}
+	t := &target{spec: kinds[KindS3], arn: fixedARN(arn), describe: describe("S3 bucket", res.PulumiResourceName()), res: res, fromResource: true}
 	if err := knownARN(env, arn, t); err != nil {
 		return nil, err
 	}

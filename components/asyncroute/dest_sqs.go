@@ -74,29 +74,33 @@ type messaging struct {
 // resolveMessaging rejects a FIFO queue or topic (by flag or name) and
 // adds the KMS grant of a customer-managed key.
 func resolveMessaging(env *resolveEnv, m messaging) (*target, error) {
-	name, err := await(env.ctx, m.name)
+	what := describe(m.spec.label, m.res.PulumiResourceName())
+	t := &target{spec: m.spec, arn: fixedARN(m.arn), describe: what, res: m.res, fromResource: true}
+	err := t.checkWhenKnown(env, func(v []any) error {
+		name, _ := v[0].(string)
+		fifo, _ := v[1].(bool)
+		switch {
+		case fifo || strings.HasSuffix(name, ".fifo"):
+			return fifoError(what)
+		case isUnknown(v[0]) || isUnknown(v[1]):
+			return errNeedsValues
+		}
+		return nil
+	}, m.name, m.fifo)
 	if err != nil {
 		return nil, err
 	}
-	fifo, err := await(env.ctx, m.fifo)
-	if err != nil {
-		return nil, err
-	}
-	what := describe(m.spec.label, name.str)
-	if fifo.b || strings.HasSuffix(name.str, ".fifo") {
-		return nil, fifoError(what)
-	}
-	t := &target{spec: m.spec, arn: fixedARN(m.arn), describe: what, res: m.res}
 	if err := knownARN(env, m.arn, t); err != nil {
 		return nil, err
 	}
-	if t.extra, err = customerKeyGrant(env, what, m.key, m.keyID, m.arn, m.awsManaged); err != nil {
+	if t.extra, err = customerKeyGrant(env, t, m.key, m.keyID, m.arn, m.awsManaged); err != nil {
 		return nil, err
 	}
 	return t, nil
 }
 
-// knownARN records a resource's ARN in t when it is known at preview.
+// knownARN records a resource's ARN in t when it is known while the
+// program runs.
 func knownARN(env *resolveEnv, arn pulumi.StringOutput, t *target) error {
 	a, err := await(env.ctx, arn)
 	if err != nil {

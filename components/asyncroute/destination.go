@@ -1,9 +1,11 @@
 package asyncroute
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -91,6 +93,25 @@ func kindGrant(k *kindSpec, arn pulumi.StringOutput) grant {
 	return arn.ApplyT(func(s string) []Permission { return perms(s) }).(pulumi.AnyOutput)
 }
 
+// lateKindGrant is the grant of a target whose kind is read from its ARN
+// at deploy time (deployCheck has checked the ARN by then).
+func lateKindGrant(arn pulumi.StringOutput) grant {
+	return arn.ApplyT(func(s string) ([]Permission, error) {
+		a, err := parseARN(s)
+		if err != nil {
+			return nil, err
+		}
+		k, err := kindOfARN(a)
+		if err != nil {
+			return nil, err
+		}
+		if k.grants != nil {
+			return k.grants(s), nil
+		}
+		return k.permissions(s), nil
+	}).(pulumi.AnyOutput)
+}
+
 // actionsOn grants the same actions on one resource.
 func actionsOn(resource string, actions ...string) []Permission {
 	out := make([]Permission, len(actions))
@@ -127,6 +148,9 @@ func KMSPermissions(keyArn string) []Permission {
 
 // target is a resolved destination.
 type target struct {
+	// spec is the destination's kind; nil when it is decided at deploy
+	// time from an ARN that is not known while the program runs (an [ARN]
+	// without Kind during an update).
 	spec *kindSpec
 	// arn builds the target's ARN once the component exists. It may create
 	// the target (an auto-created queue), parented to the component and
@@ -142,15 +166,30 @@ type target struct {
 	grantsAt func(b *buildEnv, arn pulumi.StringOutput) []grant
 	// known is the ARN when it is known at preview time.
 	known string
-	// describe names the target in messages, e.g. `SQS queue "jobs"`.
+	// describe names the target in messages, e.g. `SQS queue "jobs"`
+	// (resources by their Pulumi name, so that the text is the same at
+	// preview and at deploy time).
 	describe string
-	// fnName is a Lambda target's function name when known, for the
-	// self-destination check.
-	fnName string
+	// fromResource says the target was given as a resource; messages then
+	// name it by describe rather than by its ARN.
+	fromResource bool
+	// later are the checks of values known only at deploy time; they run,
+	// in order, inside the ARN that feeds the invoke config, dead-letter
+	// config or mapping, so a bad value fails that resource's input.
+	later []laterCheck
+	// fnName is the name of a Lambda function given as a resource, for the
+	// self-destination check (a target given by ARN is checked by its ARN).
+	fnName pulumi.StringInput
 	// res is the destination resource when one was given.
 	res pulumi.Resource
 	// extra holds grants beyond the kind's own (customer KMS keys).
 	extra []grant
+	// lateKind is the kind read from the ARN at deploy time, when spec is
+	// nil.
+	lateKind pulumi.StringOutput
+	// field and src are where the target is used (set by checkTargetFor).
+	field string
+	src   *mappingSource
 }
 
 func fixedARN(o pulumi.StringOutput) func(*buildEnv, *routeUse) (pulumi.StringOutput, error) {
@@ -197,7 +236,58 @@ type resolveEnv struct {
 
 // inputError wraps a deploy-time problem the way preview-time ones read.
 func (env *resolveEnv) inputError(err error) error {
-	return &InputError{Component: env.component, Field: env.field, Problem: err.Error()}
+	return inputErrorOf(env.component, env.field, err)
+}
+
+func inputErrorOf(component, field string, err error) error {
+	var ie *InputError
+	if errors.As(err, &ie) {
+		return err
+	}
+	return &InputError{Component: component, Field: field, Problem: err.Error()}
+}
+
+// laterCheck is a check of values that are not known while the program
+// runs. inputs are pulumi inputs or outputs; check receives their values.
+type laterCheck struct {
+	inputs []any
+	check  func(vals []any) error
+}
+
+// unknown stands for a value that is not known while the program runs.
+type unknown struct{}
+
+func isUnknown(v any) bool { _, ok := v.(unknown); return ok }
+
+// errNeedsValues is what a check returns when the values it was given,
+// some of them unknown, do not decide it.
+var errNeedsValues = errors.New("needs values known only at deploy time")
+
+// checkWhenKnown runs check on inputs now, with unknown{} for the values not
+// known yet; when check returns errNeedsValues it is recorded to run at
+// deploy time with every value. The same function makes the same message
+// either way; its other errors are returned.
+func (t *target) checkWhenKnown(env *resolveEnv, check func(vals []any) error, inputs ...pulumi.Input) error {
+	vals := make([]any, len(inputs))
+	all := make([]any, len(inputs))
+	for i, in := range inputs {
+		all[i] = in
+		a, err := await(env.ctx, in)
+		if err != nil {
+			return err
+		}
+		if a.known {
+			vals[i] = a.value()
+		} else {
+			vals[i] = unknown{}
+		}
+	}
+	err := check(vals)
+	if errors.Is(err, errNeedsValues) {
+		t.later = append(t.later, laterCheck{inputs: all, check: check})
+		return nil
+	}
+	return err
 }
 
 // buildEnv is what a target sees once the component is registered.
@@ -213,6 +303,27 @@ type buildEnv struct {
 	defaultBus func() pulumi.StringOutput
 	// source is the event source of a mapping; nil for invoke configs.
 	source *mappingSource
+	// grantTo is the name of the role the component grants to; nil when
+	// it grants nothing (SkipGrants).
+	grantTo pulumi.StringInput
+}
+
+// keyGrantBefore grants the KMS actions on a customer-managed key that a
+// target the component creates is encrypted with, in a policy of its own
+// that the target waits for: when the key is added to a deployed queue or
+// topic, the role may use the key before the first message is encrypted
+// with it; when it is removed, the grant goes only after the target no
+// longer uses the key. It returns the options for the target.
+func (b *buildEnv) keyGrantBefore(u *routeUse, key *kms.Key) ([]pulumi.ResourceOption, error) {
+	if key == nil || isNil(b.grantTo) {
+		return b.childOpts(), nil
+	}
+	p, err := namedGrantPolicy(b.ctx, u.childName("key-grants"), b.grantTo, []grant{keyGrant(key.Arn)}, b.parent)
+	if err != nil {
+		return nil, err
+	}
+	u.created.KeyPolicy = p
+	return b.childOpts(p), nil
 }
 
 // identity is where the component's resources are created.

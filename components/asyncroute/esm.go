@@ -142,8 +142,8 @@ func NewEventSourceMapping(ctx *pulumi.Context, name string, args *EventSourceMa
 	checkMappingErrorHandling(errs, args, src)
 	var failure *target
 	if src != nil && !isNil(args.OnFailure) {
-		if !src.spec.failure {
-			errs.add("OnFailure", "an event source mapping of %s has no on-failure destination; allowed: leave it empty and give the source queue a dead-letter queue (its RedrivePolicy)", withArticle(src.spec.label))
+		if src.spec != nil && !src.spec.failure {
+			errs.add("OnFailure", "%s", noMappingFailure(src.spec))
 		} else {
 			failure = checkTargetFor(ctx, errs, "OnFailure", args.OnFailure, self{}, src)
 		}
@@ -151,14 +151,20 @@ func NewEventSourceMapping(ctx *pulumi.Context, name string, args *EventSourceMa
 	if err := errs.err(); err != nil {
 		return nil, err
 	}
+	if src.hasARN {
+		src.arn = lateSource(errs.component, args, src)
+	}
 
 	c := &EventSourceMapping{}
 	if err := ctx.RegisterComponentResourceV2(EventSourceMappingType, name, mappingInputs(args, src, failure), c, opts...); err != nil {
 		return nil, err
 	}
 	b := newBuildEnv(ctx, c, name, args.Tags)
+	if !args.SkipGrants {
+		b.grantTo = existingRoleRef(args.Role).name
+	}
 	b.source = src
-	built, err := buildRouting(b, errs.component, resolvedRouting{failure: failure}, pulumi.String("").ToStringOutput())
+	built, err := buildRouting(b, errs.component, resolvedRouting{failure: failure}, self{})
 	if err != nil {
 		return nil, err
 	}
@@ -201,7 +207,7 @@ func NewEventSourceMapping(ctx *pulumi.Context, name string, args *EventSourceMa
 	c.OnFailureCreated = built.created(1)
 	c.Uuid = c.Mapping.Uuid
 	c.FunctionArn = c.Mapping.FunctionArn
-	c.Source = pulumi.String(string(src.spec.kind)).ToStringOutput()
+	c.Source = src.kindOutput()
 	c.OnFailureArn = optionalARN(built.failure, built.has[1])
 	c.GrantsSkipped = pulumi.Bool(args.SkipGrants).ToBoolOutput()
 	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
@@ -253,6 +259,15 @@ func checkMappingFunction(ctx *pulumi.Context, errs *errorList, args *EventSourc
 		if err != nil {
 			return nil, err
 		}
+		if !n.known {
+			component := errs.component
+			return args.FunctionName.ToStringOutput().ApplyT(func(s string) (string, error) {
+				if _, err := functionNameOf(s); err != nil {
+					return "", &InputError{Component: component, Field: "FunctionName", Problem: err.Error()}
+				}
+				return s, nil
+			}).(pulumi.StringOutput), nil
+		}
 		if _, err := functionNameOf(n.str); err != nil {
 			errs.add("FunctionName", "%s", err)
 		}
@@ -265,7 +280,7 @@ func checkMappingFunction(ctx *pulumi.Context, errs *errorList, args *EventSourc
 
 // mappingInputs records the plain choices as the component's inputs.
 func mappingInputs(args *EventSourceMappingArgs, src *mappingSource, failure *target) pulumi.Map {
-	m := pulumi.Map{"source": pulumi.String(string(src.spec.kind)), "skipGrants": pulumi.Bool(args.SkipGrants)}
+	m := pulumi.Map{"source": src.kindOutput(), "skipGrants": pulumi.Bool(args.SkipGrants)}
 	if args.MaxRetries != nil {
 		m["maxRetries"] = pulumi.Int(*args.MaxRetries)
 	}
@@ -276,7 +291,11 @@ func mappingInputs(args *EventSourceMappingArgs, src *mappingSource, failure *ta
 		m["bisectBatchOnFunctionError"] = pulumi.Bool(*args.BisectBatchOnFunctionError)
 	}
 	if failure != nil {
-		m["onFailureKind"] = pulumi.String(string(failure.spec.kind))
+		if failure.spec != nil {
+			m["onFailureKind"] = pulumi.String(string(failure.spec.kind))
+		} else {
+			m["onFailureKind"] = failure.lateKind
+		}
 	}
 	return m
 }

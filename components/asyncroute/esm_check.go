@@ -1,16 +1,18 @@
 package asyncroute
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
 )
 
 // checkMappingSource works out the source kind from EventSourceArn, Source
 // and Mapping.SelfManagedEventSource. It returns nil after adding the
-// errors it found.
+// errors it found. During an update an EventSourceArn output without
+// Source leaves the kind to deploy time (spec nil): lateSource then checks
+// it, and what depends on it, inside the ARN the mapping takes.
 func checkMappingSource(ctx *pulumi.Context, errs *errorList, args *EventSourceMappingArgs) (*mappingSource, error) {
 	var named *sourceSpec
 	if args.Source != "" {
@@ -42,50 +44,85 @@ func checkMappingSource(ctx *pulumi.Context, errs *errorList, args *EventSourceM
 			return nil, err
 		}
 		arn := args.EventSourceArn.ToStringOutput()
-		if v.known {
+		switch {
+		case v.known:
 			spec, _, err := sourceOfARN(v.str)
 			if err != nil {
 				errs.addErr("EventSourceArn", err)
 				return nil, nil
 			}
 			if named != nil && named != spec {
-				errs.add("EventSourceArn", "%q is the ARN of %s (source %q) but Source is %q; allowed: Source %q or empty", v.str, withArticle(spec.label), spec.kind, args.Source, spec.kind)
+				errs.add("EventSourceArn", "%s", sourceMismatch(v.str, spec, named.kind))
 				return nil, nil
 			}
 			src = &mappingSource{spec: spec, arn: arn, hasARN: true}
-		} else {
-			if named == nil {
-				errs.add("Source", "is empty and EventSourceArn is not known until deploy; allowed: %s", sourceList())
-				return nil, nil
-			}
-			component := errs.component
-			src = &mappingSource{spec: named, hasARN: true, arn: arn.ApplyT(func(s string) (string, error) {
-				spec, _, err := sourceOfARN(s)
-				if err == nil && spec != named {
-					err = fmt.Errorf("%q is the ARN of %s (source %q) but Source is %q; allowed: Source %q or empty", s, withArticle(spec.label), spec.kind, named.kind, spec.kind)
-				}
-				if err != nil {
-					return "", &InputError{Component: component, Field: "EventSourceArn", Problem: err.Error()}
-				}
-				return s, nil
-			}).(pulumi.StringOutput)}
+		case named == nil && ctx.DryRun():
+			errs.add("Source", "is empty and EventSourceArn is not known until deploy; allowed: %s", sourceList())
+			return nil, nil
+		default:
+			// named, or (during an update) decided from the ARN at deploy.
+			src = &mappingSource{spec: named, hasARN: true, arn: arn}
 		}
 	}
-	if src.spec.kind == SourceKafka && !isNil(args.Mapping.Topics) {
-		topics, err := internals.UnsafeAwaitOutput(ctx.Context(), args.Mapping.Topics.ToStringArrayOutput())
-		if err != nil {
-			return nil, err
-		}
-		if list, ok := topics.Value.([]string); ok && topics.Known {
-			src.topics = list
+	if src.spec == nil || src.spec.kind == SourceKafka {
+		if !isNil(args.Mapping.Topics) {
+			src.topicsIn = args.Mapping.Topics
+			topics, err := await(ctx, args.Mapping.Topics)
+			if err != nil {
+				return nil, err
+			}
+			if topics.known {
+				src.topics, src.topicsKnown = topics.list, true
+			}
 		}
 	}
 	return src, nil
 }
 
+func sourceMismatch(arn string, spec *sourceSpec, named SourceKind) string {
+	return fmt.Sprintf("%q is the ARN of %s (source %q) but Source is %q; allowed: Source %q or empty", arn, withArticle(spec.label), spec.kind, named, spec.kind)
+}
+
+// lateSource checks, once the source ARN is known at deploy time, what
+// could not be checked while the program ran: the ARN against the named
+// Source (or the kind it implies), and the error handling and on-failure
+// destination against that kind. The mapping takes the returned ARN.
+func lateSource(component string, args *EventSourceMappingArgs, src *mappingSource) pulumi.StringOutput {
+	named := src.spec
+	onFailure := !isNil(args.OnFailure)
+	return src.arn.ApplyT(func(s string) (string, error) {
+		spec, _, err := sourceOfARN(s)
+		if err == nil && named != nil && spec != named {
+			err = errors.New(sourceMismatch(s, spec, named.kind))
+		}
+		if err != nil {
+			return "", &InputError{Component: component, Field: "EventSourceArn", Problem: err.Error()}
+		}
+		if named != nil {
+			return s, nil // the rest was checked with the named kind
+		}
+		errs := &errorList{component: component}
+		checkMappingErrorHandling(errs, args, &mappingSource{spec: spec})
+		if onFailure && !spec.failure {
+			errs.add("OnFailure", "%s", noMappingFailure(spec))
+		}
+		if err := errs.err(); err != nil {
+			return "", err
+		}
+		return s, nil
+	}).(pulumi.StringOutput)
+}
+
+func noMappingFailure(spec *sourceSpec) string {
+	return fmt.Sprintf("an event source mapping of %s has no on-failure destination; allowed: leave it empty and give the source queue a dead-letter queue (its RedrivePolicy)", withArticle(spec.label))
+}
+
 // checkMappingErrorHandling checks the retry settings' bounds, and that
 // they apply to the source.
 func checkMappingErrorHandling(errs *errorList, args *EventSourceMappingArgs, src *mappingSource) {
+	if src != nil && src.spec == nil {
+		src = nil // decided at deploy time (lateSource)
+	}
 	if r := args.MaxRetries; r != nil && (*r < RetryForever || *r > MaxMappingRetries) {
 		errs.add("MaxRetries", "%d is out of range; allowed: -1 (asyncroute.RetryForever, until the records expire) or 0 to 10000", *r)
 	}

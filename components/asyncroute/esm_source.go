@@ -159,8 +159,11 @@ type mappingSource struct {
 	// arn is the source's ARN; hasARN is false for self-managed Kafka.
 	arn    pulumi.StringOutput
 	hasARN bool
-	// topics are the mapping's source topics when known at preview.
-	topics []string
+	// topics are the mapping's source topics when topicsKnown; topicsIn
+	// is the input they come from (nil when not set).
+	topics      []string
+	topicsKnown bool
+	topicsIn    pulumi.StringArrayInput
 }
 
 // allowedDestinations renders the kinds the source may send failures to.
@@ -172,18 +175,39 @@ func (s *mappingSource) allowedDestinations() string {
 	return list
 }
 
+// kindOutput is the source kind as an output (decided at deploy time when
+// spec is nil).
+func (s *mappingSource) kindOutput() pulumi.StringOutput {
+	if s.spec != nil {
+		return pulumi.String(string(s.spec.kind)).ToStringOutput()
+	}
+	return s.arn.ApplyT(func(arn string) string {
+		if k, _, err := sourceOfARN(arn); err == nil {
+			return string(k.kind)
+		}
+		return ""
+	}).(pulumi.StringOutput)
+}
+
 // grants are what the role needs to read the source, once its ARN is
-// known.
+// known (its kind too, when that is decided at deploy time).
 func (s *mappingSource) grants() []grant {
-	if !s.hasARN || s.spec.permissions == nil {
+	if !s.hasARN || (s.spec != nil && s.spec.permissions == nil) {
 		return nil
 	}
 	spec := s.spec
 	return []grant{s.arn.ApplyT(func(arn string) []Permission {
-		a, err := parseARN(arn)
+		k, a, err := sourceOfARN(arn)
 		if err != nil {
 			return nil
 		}
-		return spec.permissions(a)
+		use := spec
+		if use == nil {
+			use = k
+		}
+		if use.permissions == nil {
+			return nil
+		}
+		return use.permissions(a)
 	}).(pulumi.AnyOutput)}
 }

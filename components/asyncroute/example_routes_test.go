@@ -57,7 +57,7 @@ func ExampleResponseOnly() {
 	// grant: Allow events:PutEvents on arn:aws:events:us-east-1:123456789012:event-bus/default
 	// config: ingest live
 	//   onSuccess arn:aws:events:us-east-1:123456789012:event-bus/default
-	//   waits for: aws:cloudwatch/eventRule:EventRule/ingest-on-success-response aws:cloudwatch/eventTarget:EventTarget/ingest-on-success-response-target aws:iam/rolePolicy:RolePolicy/ingest-async-grants aws:lambda/alias:Alias/ingest-live aws:lambda/function:Function/ingest aws:lambda/permission:Permission/ingest-on-success-response-permission
+	//   waits for: aws:cloudwatch/eventRule:EventRule/ingest-on-success-response aws:cloudwatch/eventTarget:EventTarget/ingest-on-success-response-target aws:iam/rolePolicy:RolePolicy/ingest-async-grants aws:lambda/alias:Alias/ingest-live aws:lambda/function:Function/enrich aws:lambda/function:Function/ingest aws:lambda/permission:Permission/ingest-on-success-response-permission
 	// ingest-on-success-response:
 	//   description: asyncroute: response payload on success to the next function
 	//   eventPattern: {"source":["lambda"],"detail-type":["Lambda Function Invocation Result - Success"],"resources":["arn:aws:lambda:us-east-1:123456789012:function:ingest:live"]}

@@ -118,7 +118,9 @@ var allDigits = regexp.MustCompile(`^[0-9]+$`)
 
 // NewFunction creates a Lambda function with its destinations, dead-letter
 // target, retry settings and the grants they need. Bad input returns an
-// error before anything is registered.
+// error before anything is registered; a value known only at deploy time is
+// checked before the invoke config (or the function's dead-letter config)
+// is written.
 func NewFunction(ctx *pulumi.Context, name string, args *FunctionArgs, opts ...pulumi.ResourceOption) (*Function, error) {
 	errs := &errorList{component: fmt.Sprintf("Function %q", name)}
 	if args == nil {
@@ -139,27 +141,42 @@ func NewFunction(ctx *pulumi.Context, name string, args *FunctionArgs, opts ...p
 		return nil, err
 	}
 	qualifier := latest
+	publish := args.Function.Publish
 	if args.Alias != "" {
 		if !aliasName.MatchString(args.Alias) || allDigits.MatchString(args.Alias) {
 			errs.add("Alias", "%q is not an alias name; allowed: 1 to 128 letters, digits, - or _, not all digits (leave empty for $LATEST)", args.Alias)
 		}
-		publish, err := await(ctx, args.Function.Publish)
+		p, err := await(ctx, args.Function.Publish)
 		if err != nil {
 			return nil, err
 		}
-		if publish.known && publish.set && !publish.b {
-			errs.add("Function.Publish", "is false but Alias needs a published version; allowed: true or unset")
+		switch {
+		case p.known && p.set && !p.b:
+			errs.add("Function.Publish", "%s", publishProblem)
+		case p.known:
+			publish = pulumi.Bool(true)
+		default: // an output during an update: checked when it is known
+			component := errs.component
+			publish = args.Function.Publish.ToBoolPtrOutput().ApplyT(func(v *bool) (*bool, error) {
+				if v != nil && !*v {
+					return nil, &InputError{Component: component, Field: "Function.Publish", Problem: publishProblem}
+				}
+				return pulumi.BoolRef(true), nil
+			}).(pulumi.BoolPtrOutput)
 		}
 		qualifier = args.Alias
 	}
 	if args.Role != nil {
 		checkExistingRole(errs, args.Role, args.RoleOptions, args.SkipGrants, true)
 	}
-	me := self{name: fnName.str}
+	me := self{}
+	if !isNil(args.Function.Name) {
+		me.name = args.Function.Name
+	}
 	res := checkRouting(ctx, errs, r, me)
 	configs := configsOf(ctx)
-	if prev, ok := configs.check(functionKeys(nil, fnName.str), qualifier); !ok {
-		errs.add("Function.Name", "function %q already has an async invoke config for qualifier %q from %s; allowed: one config per function and qualifier", fnName.str, qualifier, prev)
+	if prev, ok := configs.check(functionKeys(nil, fnName.str), qualifier, errs.component); !ok {
+		errs.add("Function.Name", "%s", duplicateConfig(fnName.str, qualifier, prev))
 	}
 	if err := errs.err(); err != nil {
 		return nil, err
@@ -184,8 +201,10 @@ func NewFunction(ctx *pulumi.Context, name string, args *FunctionArgs, opts ...p
 	}
 
 	b := newBuildEnv(ctx, c, name, args.Tags)
-	nameOut := pulumi.String(fnName.str).ToStringOutput()
-	built, err := buildRouting(b, errs.component, res, nameOut)
+	if !args.SkipGrants {
+		b.grantTo = role.name
+	}
+	built, err := buildRouting(b, errs.component, res, me)
 	if err != nil {
 		return nil, err
 	}
@@ -198,15 +217,20 @@ func NewFunction(ctx *pulumi.Context, name string, args *FunctionArgs, opts ...p
 	fnArgs := args.Function
 	fnArgs.Role = role.arn
 	fnArgs.Tags = mergeTags(args.Tags, args.Function.Tags)
+	fnArgs.Publish = publish
 	fnOpts := []pulumi.ResourceOption{pulumi.Parent(c)}
+	if c.Policy != nil {
+		hook, err := waitForGrantsOnRoleChange(ctx, errs.component, c.Policy)
+		if err != nil {
+			return nil, err
+		}
+		fnOpts = append(fnOpts, pulumi.ResourceHooks(&pulumi.ResourceHookBinding{BeforeUpdate: []*pulumi.ResourceHook{hook}}))
+	}
 	if built.has[2] {
 		fnArgs.DeadLetterConfig = &lambda.FunctionDeadLetterConfigArgs{TargetArn: built.deadLetter}
 		if c.Policy != nil {
 			fnOpts = append(fnOpts, pulumi.DependsOn([]pulumi.Resource{c.Policy}))
 		}
-	}
-	if args.Alias != "" {
-		fnArgs.Publish = pulumi.Bool(true)
 	}
 	if c.Function, err = lambda.NewFunction(ctx, name, &fnArgs, fnOpts...); err != nil {
 		return nil, err
@@ -234,7 +258,8 @@ func NewFunction(ctx *pulumi.Context, name string, args *FunctionArgs, opts ...p
 		return nil, err
 	}
 	extra = append(extra, after...)
-	if c.InvokeConfig, err = invokeConfig(ctx, name, c.Function.Name, qualifierIn, r, built, c.Policy, c, extra...); err != nil {
+	configFn := claimAtDeploy(ctx, errs.component, "Function.Name", c.Function.Name, qualifierIn, functionKeys(c.Function, ""))
+	if c.InvokeConfig, err = invokeConfig(ctx, name, configFn, qualifierIn, r, built, c.Policy, c, extra...); err != nil {
 		return nil, err
 	}
 
@@ -261,6 +286,8 @@ func NewFunction(ctx *pulumi.Context, name string, args *FunctionArgs, opts ...p
 	}
 	return c, nil
 }
+
+const publishProblem = "is false but Alias needs a published version; allowed: true or unset"
 
 // mergeTags adds the component's tags to a child's own; the child's win.
 func mergeTags(component, own pulumi.StringMapInput) pulumi.StringMapInput {

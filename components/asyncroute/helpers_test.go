@@ -289,3 +289,43 @@ func awaitValue(ctx *pulumi.Context, o pulumi.Output) (any, bool, error) {
 	r, err := internals.UnsafeAwaitOutput(ctx.Context(), o)
 	return r.Value, r.Known, err
 }
+
+// rejects checks a bad program both ways Pulumi runs it, and returns the
+// preview's stack:
+//
+//   - preview (every output the engine can show is awaited): the component
+//     call fails with exactly want and registers nothing;
+//   - update without a preview (outputs of resources are not awaited, so
+//     some checks run inside the outputs that feed the resources that
+//     deliver records): the program fails with every line of want, and no
+//     invoke config, event source mapping or dead-letter config of the
+//     component is registered.
+func rejects(t *testing.T, build func(ctx *pulumi.Context) error, want, component string, users int) *asyncroutetest.Stack {
+	t.Helper()
+	st, err := runCapture(t, build, asyncroutetest.Preview())
+	require.Error(t, err, "preview")
+	require.Equal(t, want, err.Error(), "preview")
+	requireNothingFromComponent(t, st, component, users)
+	rejectsAtUpdate(t, build, want, component)
+	return st
+}
+
+// rejectsAtUpdate is rejects' second half: an update without a preview.
+func rejectsAtUpdate(t *testing.T, build func(ctx *pulumi.Context) error, want, component string) {
+	t.Helper()
+	up, err := asyncroutetest.Run(build)
+	require.Error(t, err, "update without preview")
+	for _, line := range strings.Split(want, "\n") {
+		require.Contains(t, err.Error(), line, "update without preview")
+	}
+	for _, r := range up.Resources {
+		if r.Name != component && !strings.HasPrefix(r.Name, component+"-") {
+			continue
+		}
+		require.NotEqual(t, configType, r.Type, "update without preview registered %s", r.Name)
+		require.NotEqual(t, mappingType, r.Type, "update without preview registered %s", r.Name)
+		if r.Type == lambdaType {
+			require.Nil(t, r.Inputs["deadLetterConfig"], "update without preview registered %s with a dead-letter target", r.Name)
+		}
+	}
+}

@@ -14,11 +14,12 @@ var kmsActions = []string{"kms:Decrypt", "kms:GenerateDataKey*"}
 
 // customerKeyGrant decides whether the role needs a KMS grant for a target
 // encrypted with keyID (a queue's or topic's KmsMasterKeyId). An explicit key
-// wins. A key id or key ARN known at preview is granted; an AWS-managed alias
-// or no key needs nothing; a custom alias cannot be resolved without an
-// account lookup, so it is an error asking for the key. A value unknown at
-// preview is decided the same way at deploy time.
-func customerKeyGrant(env *resolveEnv, what string, explicit *kms.Key, keyID pulumi.StringPtrOutput, targetArn pulumi.StringOutput, awsManaged string) ([]grant, error) {
+// wins. A key id or key ARN is granted; an AWS-managed alias or no key needs
+// nothing; a custom alias cannot be resolved without an account lookup, so
+// it is an error asking for the key. A value not known while the program
+// runs is decided the same way at deploy time, before the invoke config is
+// written.
+func customerKeyGrant(env *resolveEnv, t *target, explicit *kms.Key, keyID pulumi.StringPtrOutput, targetArn pulumi.StringOutput, awsManaged string) ([]grant, error) {
 	if explicit != nil {
 		return []grant{keyGrant(explicit.Arn)}, nil
 	}
@@ -26,19 +27,25 @@ func customerKeyGrant(env *resolveEnv, what string, explicit *kms.Key, keyID pul
 	if err != nil {
 		return nil, err
 	}
-	if id.known {
-		if !id.set || id.str == "" {
-			return nil, nil
+	if id.known && (!id.set || id.str == "") {
+		return nil, nil
+	}
+	what := t.describe
+	err = t.checkWhenKnown(env, func(v []any) error {
+		if isUnknown(v[0]) {
+			return errNeedsValues
 		}
-		if err := checkKeyID(what, id.str, awsManaged); err != nil {
-			return nil, err
+		key, _ := v[0].(string)
+		if key == "" {
+			return nil
 		}
+		return checkKeyID(what, key, awsManaged)
+	}, keyID)
+	if err != nil {
+		return nil, err
 	}
 	perms := pulumi.All(keyID, targetArn).ApplyT(func(v []any) ([]Permission, error) {
-		var key string
-		if p, ok := v[0].(*string); ok && p != nil {
-			key = *p
-		}
+		key, _ := plainOf(v[0]).(string)
 		if key == "" || isAWSManagedAlias(key) {
 			return nil, nil
 		}

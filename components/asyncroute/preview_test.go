@@ -128,6 +128,6 @@ func TestPreviewReportsBadInput(t *testing.T) {
 		return asyncroute.SQSQueue{Queue: fifoQueue(ctx, "jobs")}
 	}), asyncroutetest.Preview())
 	require.Error(t, err)
-	assert.Equal(t, fPrefix+`OnFailure: SQS queue "jobs.fifo"`+fifoMsg, err.Error())
+	assert.Equal(t, fPrefix+`OnFailure: SQS queue "jobs"`+fifoMsg, err.Error())
 	requireNothingFromComponent(t, st, "orders", 1)
 }

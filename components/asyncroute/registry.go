@@ -20,6 +20,7 @@ var configRegistry sync.Map // weak.Pointer[pulumi.Context] -> *configSet
 type configSet struct {
 	mu    sync.Mutex
 	owner map[string]string // function key + qualifier -> owning component
+	hooks int               // resource hooks registered so far, for unique names
 }
 
 func configsOf(ctx *pulumi.Context) *configSet {
@@ -44,14 +45,14 @@ func functionKeys(res pulumi.Resource, name string) []string {
 	return keys
 }
 
-// claim records the config, or returns the component that already owns it.
+// claim records the config for component, or returns the component that
+// already owns one of the keys for the qualifier. A component may claim
+// its own keys again (at deploy time, with the names it now knows).
 func (s *configSet) claim(keys []string, qualifier, component string) (string, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, k := range keys {
-		if prev, ok := s.owner[k+"|"+qualifier]; ok {
-			return prev, false
-		}
+	if prev, ok := s.ownerOf(keys, qualifier, component); !ok {
+		return prev, false
 	}
 	for _, k := range keys {
 		s.owner[k+"|"+qualifier] = component
@@ -60,13 +61,56 @@ func (s *configSet) claim(keys []string, qualifier, component string) (string, b
 }
 
 // check is claim without recording.
-func (s *configSet) check(keys []string, qualifier string) (string, bool) {
+func (s *configSet) check(keys []string, qualifier, component string) (string, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.ownerOf(keys, qualifier, component)
+}
+
+func (s *configSet) ownerOf(keys []string, qualifier, component string) (string, bool) {
 	for _, k := range keys {
-		if prev, ok := s.owner[k+"|"+qualifier]; ok {
+		if prev, ok := s.owner[k+"|"+qualifier]; ok && prev != component {
 			return prev, false
 		}
 	}
 	return "", true
+}
+
+// nextHook numbers the resource hooks of one program run.
+func (s *configSet) nextHook() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.hooks++
+	return s.hooks
+}
+
+// claimAtDeploy claims the config's function and qualifier once both are
+// known (at deploy time for values that are outputs during an update):
+// the returned function name feeds the invoke config, so a second config
+// for the same function and qualifier fails before it is written, with the
+// message a preview gives.
+func claimAtDeploy(ctx *pulumi.Context, component, field string, fn pulumi.StringInput, qualifier pulumi.StringInput, extraKeys []string) pulumi.StringOutput {
+	configs := configsOf(ctx)
+	return pulumi.All(fn, qualifier).ApplyT(func(v []any) (string, error) {
+		ref, q := v[0].(string), v[1].(string)
+		name, qual, err := functionRef(ref)
+		if err != nil {
+			return "", &InputError{Component: component, Field: "FunctionName", Problem: err.Error()}
+		}
+		if name == "" {
+			return ref, nil
+		}
+		if qual != "" && q == latest {
+			q = qual
+		}
+		keys := append(functionKeys(nil, name), extraKeys...)
+		if prev, ok := configs.claim(keys, q, component); !ok {
+			return "", &InputError{Component: component, Field: field, Problem: duplicateConfig(name, q, prev)}
+		}
+		return ref, nil
+	}).(pulumi.StringOutput)
+}
+
+func duplicateConfig(name, qualifier, prev string) string {
+	return fmt.Sprintf("function %q already has an async invoke config for qualifier %q from %s; allowed: one config per function and qualifier", name, qualifier, prev)
 }

@@ -74,10 +74,11 @@ func TestResponseOnlyOnSuccessOfLatest(t *testing.T) {
 	assert.Equal(t, stmts(allow(putEvents, defaultBus)), statements(t, st, "orders"))
 
 	// The rule needs the function's ARN; the config waits for the grant and
-	// for the whole route, so no result is dropped on the first deployment.
+	// for the whole route, so no result is dropped on the first deployment
+	// (and for the next function, whose name it checks against its own).
 	assert.Equal(t, deps(dep(lambdaType, "orders")), st.Dependencies(rule))
 	assert.Equal(t, deps(
-		dep(rolePolicyType, "orders-async-grants"), dep(lambdaType, "orders"),
+		dep(rolePolicyType, "orders-async-grants"), dep(lambdaType, "orders"), dep(lambdaType, "next"),
 		dep(ruleType, "orders-on-success-response"), dep(eventTargetType, "orders-on-success-response-target"),
 		dep(permissionType, "orders-on-success-response-permission"),
 	), st.Dependencies(cfg))
@@ -126,6 +127,7 @@ func TestResponseOnlyOnAliasBothSides(t *testing.T) {
 	assert.Equal(t, stmts(allow(putEvents, defaultBus)), statements(t, st, "orders"))
 	assert.Equal(t, deps(
 		dep(rolePolicyType, "orders-async-grants"), dep(lambdaType, "orders"), dep(aliasType, "orders-live"),
+		dep(lambdaType, "next"), dep(lambdaType, "errors"),
 		dep(ruleType, "orders-on-success-response"), dep(eventTargetType, "orders-on-success-response-target"),
 		dep(permissionType, "orders-on-success-response-permission"),
 		dep(ruleType, "orders-on-failure-response"), dep(eventTargetType, "orders-on-failure-response-target"),
@@ -184,6 +186,7 @@ func TestResponseOnlyOnAsyncInvoke(t *testing.T) {
 			assert.Equal(t, deps(append([]string{
 				dep(rolePolicyType, "routing-async-grants"), dep(ruleType, "routing-on-failure-response"),
 				dep(eventTargetType, "routing-on-failure-response-target"), dep(permissionType, "routing-on-failure-response-permission"),
+				dep(lambdaType, "next"),
 			}, tc.users...)...), st.Dependencies(cfg))
 			require.NotNil(t, comp.OnFailureCreated)
 			assert.NotNil(t, comp.OnFailureCreated.Rule)

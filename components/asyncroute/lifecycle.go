@@ -1,0 +1,55 @@
+package asyncroute
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
+)
+
+// This file holds the rules that keep every record deliverable while a
+// deployed stack changes (see the package documentation, "Changing a
+// deployed stack").
+
+// grantPolicyOptions makes a grant policy replaced, not updated, whenever
+// its document changes: the engine creates the new policy (auto-named, so
+// both exist side by side) before it updates the resources that depend on
+// it, and deletes the old one only at the end of the deployment, after
+// every invoke config, function and mapping has stopped using what only
+// the old one granted.
+func grantPolicyOptions(parent pulumi.Resource) []pulumi.ResourceOption {
+	return []pulumi.ResourceOption{pulumi.Parent(parent), pulumi.ReplaceOnChanges([]string{"policy"})}
+}
+
+// roleChangeWait bounds how long a function's update waits for the grant
+// policy on its new role; it only runs out when the policy cannot be
+// created because it waits for this function (two functions that route to
+// each other and both change roles in one deployment).
+const roleChangeWait = 15 * time.Minute
+
+// waitForGrantsOnRoleChange returns a resource hook for the function: when
+// an update changes the function's execution role, the update waits until
+// the grant policy on the new role exists, so the function never runs
+// under a role that lacks its destinations' grants. A create does not wait
+// (no invoke config uses the function yet; a function with a dead-letter
+// target depends on its policy anyway), so first deployments stay as
+// parallel as raw resources.
+func waitForGrantsOnRoleChange(ctx *pulumi.Context, component string, policy *iam.RolePolicy) (*pulumi.ResourceHook, error) {
+	n := configsOf(ctx).nextHook()
+	name := fmt.Sprintf("asyncroute-grants-before-role-change-%d", n)
+	return ctx.RegisterResourceHook(name, func(args *pulumi.ResourceHookArgs) error {
+		if args.OldInputs["role"].DeepEquals(args.NewInputs["role"]) {
+			return nil
+		}
+		wait, cancel := context.WithTimeout(ctx.Context(), roleChangeWait)
+		defer cancel()
+		if _, err := internals.UnsafeAwaitOutput(wait, policy.ID().ToStringOutput()); err != nil {
+			return &InputError{Component: component, Field: "Role", Problem: fmt.Sprintf(
+				"the function's new execution role did not get its grant policy (%v); the function keeps its old role", err)}
+		}
+		return nil
+	}, nil)
+}
