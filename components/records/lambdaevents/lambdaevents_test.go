@@ -68,6 +68,14 @@ func TestSQS(t *testing.T) {
 	for name, decode := range map[string]func() ([]records.Delivery, error){
 		"DecodeSQSEvent":       func() ([]records.Delivery, error) { return DecodeSQSEvent(ev) },
 		"records.Decode value": func() ([]records.Delivery, error) { return records.Decode(ev) },
+		"records.Decode messages": func() ([]records.Delivery, error) {
+			a, err := records.Decode(ev.Records[0])
+			if err != nil {
+				return nil, err
+			}
+			b, err := records.Decode(&ev.Records[1])
+			return append(a, b...), err
+		},
 	} {
 		ds, err := decode()
 		if err != nil || len(ds) != 2 || ds[0].Record == nil || !reflect.DeepEqual(ds[1].DeadLetter, dead) || ds[1].MessageID != "m-2" {
@@ -103,6 +111,14 @@ func TestSNS(t *testing.T) {
 	for name, decode := range map[string]func() ([]records.Delivery, error){
 		"DecodeSNSEvent":       func() ([]records.Delivery, error) { return DecodeSNSEvent(ev) },
 		"records.Decode value": func() ([]records.Delivery, error) { return records.Decode(ev) },
+		"records.Decode entries": func() ([]records.Delivery, error) {
+			a, err := records.Decode(ev.Records[0])
+			if err != nil {
+				return nil, err
+			}
+			b, err := records.Decode(ev.Records[1].SNS)
+			return append(a, b...), err
+		},
 	} {
 		ds, err := decode()
 		if err != nil || len(ds) != 2 || ds[0].Record == nil || ds[0].MessageID != "n-1" || !reflect.DeepEqual(ds[1].DeadLetter, dead) {
