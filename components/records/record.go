@@ -145,7 +145,9 @@ func arnField(arn string, i int) string {
 }
 
 // FunctionError is a failed invocation's error as the runtimes report it in
-// responsePayload, together with responseContext.functionError.
+// responsePayload, together with responseContext.functionError. To build a
+// failure record, json.Marshal a FunctionError into ResponsePayload (Kind is
+// left out) and put Kind in ResponseContext.FunctionError.
 type FunctionError struct {
 	// Kind is responseContext.functionError: "Handled" or "Unhandled".
 	Kind string `json:"-"`
