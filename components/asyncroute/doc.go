@@ -41,9 +41,77 @@
 //
 //	asyncroute: Function "orders": MaxRetries: 3 is out of range; allowed: 0, 1 or 2
 //
-// Values that are known only at deploy time (an ARN output of a resource
-// created in the same stack) are checked again when they become known, and an
-// invalid one fails the deployment before the invoke config is written.
+// Resources are named in messages by their Pulumi name (`SQS queue "jobs"`),
+// targets given by a literal ARN by that ARN.
+//
+// # Preview, update and the time a deployment takes
+//
+// The components never hold the program up waiting for AWS. During
+// `pulumi preview` an output of a resource resolves as soon as the engine
+// has planned that resource, so the components read the outputs of their
+// destinations (a queue's name and FIFO flag, its KMS key, an ARN) and
+// report every fault before they register anything. During `pulumi up` an
+// output resolves only once the resource has been created in AWS; waiting
+// for it there would make every component wait for its destinations, and a
+// chain of functions would deploy one after another. So during an update
+// the components read literals only and register their children at once;
+// each check that needs an output runs inside the outputs that feed the
+// resources that deliver records: the invoke config's destinations, the
+// function's dead-letter target, the event source mapping's source and
+// on-failure destination, and the function name the config is written for
+// (the one-config-per-qualifier check). The check is the same function
+// either way, so the message is the same; a bad value fails the input of
+// the resource that would deliver records, which is then never written
+// (the role, the grant policy and the function may already exist). An
+// update run without a preview (`pulumi up --skip-preview`, the Automation
+// API's Up) is therefore as safe as one after a preview, and a first
+// deployment is as parallel as the same resources written by hand.
+//
+// # Changing a deployed stack
+//
+// A permission must exist before the first write that needs it and outlive
+// the last write that uses it. The engine orders creates and updates by
+// dependency and runs deletes at the end; the components use that:
+//
+//   - the grant policy is replaced, never updated in place, when its
+//     document changes (resource option ReplaceOnChanges on "policy"; the
+//     policy is auto-named, so old and new exist side by side): the new
+//     policy is created before the invoke config (or the function with a
+//     dead-letter target, or the mapping) is updated to use what it grants,
+//     and the old policy is deleted with the deletes, after every
+//     dependent has stopped using what only the old one granted. Adding,
+//     removing and switching destinations (queue to topic, queue A to
+//     queue B, a destination leaving the program with its queue) never
+//     leave a route without its grant. While both exist, the role carries
+//     both documents: mind IAM's limit on the size of a role's inline
+//     policies (10,240 characters in all) when a role is shared by many
+//     functions;
+//   - a function's execution role may change (a created role for a brought
+//     one or back): the function carries a BeforeUpdate resource hook that,
+//     when the update changes its role, waits until the grant policy on
+//     the new role exists. A create does not wait (no config uses the
+//     function yet), so first deployments are not serialized. Two functions
+//     that route to each other and both change roles in the same
+//     deployment would wait for each other: the hook gives up after 15
+//     minutes with an error naming the component's Role field, and the
+//     function keeps its old role (change one role per deployment);
+//   - a queue or topic the component creates with a customer-managed key
+//     (NewQueue{KmsKey: ...}, NewTopic{KmsKey: ...}) waits for a policy of
+//     its own that grants the key, so the role may use the key before the
+//     first message is encrypted with it, and the grant goes only after the
+//     queue stops using the key. A queue or topic you create and pass as
+//     SQSQueue or SNSTopic is updated by your program, not by the
+//     component: when you add a customer-managed key to one already in use,
+//     deploy the key's grant first (add the Key, or the key id, in a
+//     deployment of its own) or use NewQueue;
+//   - the invoke config depends on the grant policy and on everything the
+//     route creates (a response-only route's rule, target and permission),
+//     so on destroy it goes first, then the grants, the function, the role
+//     and the targets.
+//
+// These components do not manage the roles and functions you bring with
+// ExistingRole or NewAsyncInvoke: a change of role you make to such a
+// function outside the component is not ordered by it.
 //
 // Destinations fire only for asynchronous invocations (InvocationType=Event,
 // S3/SNS/EventBridge triggers). Event source mappings (SQS, Kinesis,

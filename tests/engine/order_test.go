@@ -75,8 +75,9 @@ func switchProgram(useTopic bool) pulumi.RunFunc {
 // TestOrder checks the order of the provider's writes: on create a grant
 // policy precedes the invoke config, and a function with a dead-letter
 // queue; when the failure destination switches from a queue to a topic, the
-// policy update precedes the config update, which precedes the old queue's
-// delete; on destroy the config goes before the policy.
+// grant policy is replaced: the new one precedes the config update, which
+// precedes the old one's delete, which precedes the old queue's delete; on
+// destroy the config goes before the policy.
 func TestOrder(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t, "asyncroute-order", switchProgram(false))
@@ -103,7 +104,7 @@ func TestOrder(t *testing.T) {
 	require.NoError(t, err)
 	require.NotNil(t, res.Summary.ResourceChanges)
 	changes := *res.Summary.ResourceChanges
-	assert.Zero(t, changes["replace"], "nothing is replaced: %v", changes)
+	assert.Equal(t, 1, changes["replace"], "the grant policy: %v", changes)
 	assert.Equal(t, 1, changes["create"], "the topic: %v", changes)
 	assert.Equal(t, 1, changes["delete"], "the old queue: %v", changes)
 
@@ -113,20 +114,26 @@ func TestOrder(t *testing.T) {
 	}
 	topic, ok := find(switched, "create", tTopic, "switch-failures-topic")
 	require.True(t, ok, "topic created")
-	policyUpdate, ok := find(switched, "update", tRolePolicy, "switcher-async-grants")
-	require.True(t, ok, "grant policy updated in place")
+	newPolicy, ok := find(switched, "create", tRolePolicy, "switcher-async-grants")
+	require.True(t, ok, "grant policy replaced: the new one is created")
+	oldPolicy, ok := find(switched, "delete", tRolePolicy, "switcher-async-grants")
+	require.True(t, ok, "grant policy replaced: the old one is deleted")
 	configUpdate, ok := find(switched, "update", tInvokeConfig, "switcher-async-config")
 	require.True(t, ok, "invoke config updated in place")
 	queueDelete, ok := find(switched, "delete", tQueue, "switch-failures-queue")
 	require.True(t, ok, "old queue deleted")
 	_, replaced := find(switched, "create", tInvokeConfig, "switcher-async-config")
 	assert.False(t, replaced, "the invoke config is updated, not replaced")
+	_, updated := find(switched, "update", tRolePolicy, "switcher-async-grants")
+	assert.False(t, updated, "the grant policy is replaced, not updated in place")
 
-	before(t, topic, policyUpdate, "switch: topic before the policy granting on it")
-	before(t, policyUpdate, configUpdate, "switch: policy update before invoke config update")
-	before(t, configUpdate, queueDelete, "switch: invoke config update before the old queue's delete")
-	assert.Contains(t, policyUpdate.Inputs["policy"], "sns:Publish")
-	assert.NotContains(t, policyUpdate.Inputs["policy"], "switch-failures-queue")
+	before(t, topic, newPolicy, "switch: topic before the policy granting on it")
+	before(t, newPolicy, configUpdate, "switch: new policy before the invoke config update")
+	before(t, configUpdate, oldPolicy, "switch: invoke config leaves the queue before the old policy (granting on it) goes")
+	before(t, oldPolicy, queueDelete, "switch: old policy before the old queue's delete")
+	assert.Contains(t, newPolicy.Inputs["policy"], "sns:Publish")
+	assert.NotContains(t, newPolicy.Inputs["policy"], "switch-failures-queue")
+	assert.NotEqual(t, newPolicy.ID, oldPolicy.ID, "old and new policies exist side by side")
 	onFailure := configUpdate.Inputs["destinationConfig"].(map[string]any)["onFailure"].(map[string]any)["destination"].(string)
 	assert.True(t, strings.HasPrefix(onFailure, "arn:aws:sns:us-east-1:123456789012:switch-failures-topic-"), onFailure)
 
