@@ -55,11 +55,11 @@ type AsyncInvoke struct {
 	// created for that field (see [CreatedTarget]); nil when nothing.
 	OnSuccessCreated, OnFailureCreated *CreatedTarget
 
-	FunctionName  pulumi.StringOutput    // the function's name or ARN as given
-	Qualifier     pulumi.StringOutput    // $LATEST or the qualifier given
-	OnSuccessArn  pulumi.StringPtrOutput // nil when none
-	OnFailureArn  pulumi.StringPtrOutput // nil when none
-	GrantsSkipped pulumi.BoolOutput      // true when SkipGrants was set
+	FunctionName  pulumi.StringOutput    `pulumi:"functionName"`  // the function's name or ARN as given
+	Qualifier     pulumi.StringOutput    `pulumi:"qualifier"`     // $LATEST or the qualifier given
+	OnSuccessArn  pulumi.StringPtrOutput `pulumi:"onSuccessArn"`  // nil when none
+	OnFailureArn  pulumi.StringPtrOutput `pulumi:"onFailureArn"`  // nil when none
+	GrantsSkipped pulumi.BoolOutput      `pulumi:"grantsSkipped"` // true when SkipGrants was set
 }
 
 // NewAsyncInvoke attaches destinations, retry settings and grants to an

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/asyncroute/asyncroute/components/asyncroute"
+	"github.com/asyncroute/asyncroute/components/asyncroutetest"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -285,8 +286,22 @@ func TestDuplicateConfigs(t *testing.T) {
 			"b", 4},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			st := rejects(t, tc.program, tc.want, tc.failed, tc.users)
-			assert.Len(t, st.OfType(configType), 1)
+			if tc.name != "FunctionThenAsyncInvokeByNameOutput" {
+				st := rejects(t, tc.program, tc.want, tc.failed, tc.users)
+				assert.Len(t, st.OfType(configType), 1)
+				return
+			}
+			// A name output is known only at deploy time in an update: both
+			// configs claim it when it resolves, and whichever claims second
+			// fails, so exactly one config is written.
+			st, err := runCapture(t, tc.program, asyncroutetest.Preview())
+			require.Error(t, err)
+			assert.Equal(t, tc.want, err.Error())
+			requireNothingFromComponent(t, st, tc.failed, tc.users)
+			up, err := asyncroutetest.Run(tc.program)
+			require.Error(t, err)
+			assert.Regexp(t, `asyncroute: (AsyncInvoke "more": Qualifier|Function "orders": Function\.Name): function "orders-e33c137" already has an async invoke config for qualifier "\$LATEST" from (Function "orders"|AsyncInvoke "more"); allowed: one config per function and qualifier`, err.Error())
+			assert.Len(t, up.OfType(configType), 1)
 		})
 	}
 }

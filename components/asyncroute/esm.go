@@ -105,11 +105,11 @@ type EventSourceMapping struct {
 	// NewTopic OnFailure; nil otherwise.
 	OnFailureCreated *CreatedTarget
 
-	Uuid          pulumi.StringOutput    // the mapping's UUID
-	FunctionArn   pulumi.StringOutput    // the ARN of the function invoked
-	Source        pulumi.StringOutput    // the source kind, e.g. "kinesis"
-	OnFailureArn  pulumi.StringPtrOutput // the on-failure destination; nil when none
-	GrantsSkipped pulumi.BoolOutput      // true when SkipGrants was set
+	Uuid          pulumi.StringOutput    `pulumi:"uuid"`          // the mapping's UUID
+	FunctionArn   pulumi.StringOutput    `pulumi:"functionArn"`   // the ARN of the function invoked
+	Source        pulumi.StringOutput    `pulumi:"source"`        // the source kind, e.g. "kinesis"
+	OnFailureArn  pulumi.StringPtrOutput `pulumi:"onFailureArn"`  // the on-failure destination; nil when none
+	GrantsSkipped pulumi.BoolOutput      `pulumi:"grantsSkipped"` // true when SkipGrants was set
 }
 
 // NewEventSourceMapping maps a Kinesis stream, DynamoDB stream, Kafka

@@ -87,14 +87,14 @@ type Function struct {
 	// brought is the role given in FunctionArgs.Role.
 	brought *ExistingRole
 
-	FunctionArn   pulumi.StringOutput    // the function's unqualified ARN
-	FunctionName  pulumi.StringOutput    // the function's name
-	RoleArn       pulumi.StringOutput    // the execution role's ARN
-	Qualifier     pulumi.StringOutput    // $LATEST or the alias name
-	OnSuccessArn  pulumi.StringPtrOutput // the on-success target; nil when none
-	OnFailureArn  pulumi.StringPtrOutput // the on-failure target; nil when none
-	DeadLetterArn pulumi.StringPtrOutput // the dead-letter target; nil when none
-	GrantsSkipped pulumi.BoolOutput      // true when SkipGrants was set
+	FunctionArn   pulumi.StringOutput    `pulumi:"functionArn"`   // the function's unqualified ARN
+	FunctionName  pulumi.StringOutput    `pulumi:"functionName"`  // the function's name
+	RoleArn       pulumi.StringOutput    `pulumi:"roleArn"`       // the execution role's ARN
+	Qualifier     pulumi.StringOutput    `pulumi:"qualifier"`     // $LATEST or the alias name
+	OnSuccessArn  pulumi.StringPtrOutput `pulumi:"onSuccessArn"`  // the on-success target; nil when none
+	OnFailureArn  pulumi.StringPtrOutput `pulumi:"onFailureArn"`  // the on-failure target; nil when none
+	DeadLetterArn pulumi.StringPtrOutput `pulumi:"deadLetterArn"` // the dead-letter target; nil when none
+	GrantsSkipped pulumi.BoolOutput      `pulumi:"grantsSkipped"` // true when SkipGrants was set
 }
 
 // AsDestination makes this function the target of another function's
