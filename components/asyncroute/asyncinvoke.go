@@ -2,6 +2,7 @@ package asyncroute
 
 import (
 	"fmt"
+	"github.com/asyncroute/asyncroute/components/lambdafacts"
 	"strings"
 	"time"
 
@@ -55,7 +56,10 @@ type AsyncInvoke struct {
 	// created for that field (see [CreatedTarget]); nil when nothing.
 	OnSuccessCreated, OnFailureCreated *CreatedTarget
 
-	FunctionName  pulumi.StringOutput    `pulumi:"functionName"`  // the function's name or ARN as given
+	FunctionName pulumi.StringOutput `pulumi:"functionName"` // the function's name or ARN as given
+	// QualifiedArn is the ARN of the qualifier that has the invoke config;
+	// give it to asynchronous invokers.
+	QualifiedArn  pulumi.StringOutput    `pulumi:"qualifiedArn"`
 	Qualifier     pulumi.StringOutput    `pulumi:"qualifier"`     // $LATEST or the qualifier given
 	OnSuccessArn  pulumi.StringPtrOutput `pulumi:"onSuccessArn"`  // nil when none
 	OnFailureArn  pulumi.StringPtrOutput `pulumi:"onFailureArn"`  // nil when none
@@ -67,16 +71,20 @@ type AsyncInvoke struct {
 // registered. Functions made with [NewFunction] already have their config;
 // a second one for the same qualifier is an error.
 func NewAsyncInvoke(ctx *pulumi.Context, name string, args *AsyncInvokeArgs, opts ...pulumi.ResourceOption) (*AsyncInvoke, error) {
-	errs := &errorList{component: fmt.Sprintf("AsyncInvoke %q", name)}
-	if args == nil {
-		errs.add("args", "is nil; allowed: &asyncroute.AsyncInvokeArgs{...}")
-		return nil, errs.err()
+	a, err := start(ctx, "AsyncInvoke", name, args == nil, "&asyncroute.AsyncInvokeArgs{...}")
+	if err != nil {
+		return nil, err
 	}
-	r := routing{onSuccess: args.OnSuccess, onFailure: args.OnFailure, maxRetries: args.MaxRetries, maxEventAge: args.MaxEventAge,
+	errs := a.errs
+	r := routing{dests: dests(map[lambdafacts.Slot]Destination{slotSuccess: args.OnSuccess, slotFailure: args.OnFailure}),
+		maxRetries: args.MaxRetries, maxEventAge: args.MaxEventAge,
 		fields: "OnSuccess, OnFailure, MaxRetries, MaxEventAge"}
 
+	// The function: its reference (name or ARN, maybe qualified) and, when
+	// known now, its name and the qualifier it carries.
 	var fnIn pulumi.StringInput
-	var fnName string
+	var ref lambdafacts.FunctionRef
+	refKnown := true
 	var depFns []pulumi.Resource
 	me := self{}
 	switch {
@@ -89,7 +97,7 @@ func NewAsyncInvoke(ctx *pulumi.Context, name string, args *AsyncInvokeArgs, opt
 		if err != nil {
 			return nil, err
 		}
-		fnName = n.str
+		ref, refKnown = lambdafacts.FunctionRef{Name: n.str}, n.known
 	case !isNil(args.FunctionName):
 		fnIn = args.FunctionName
 		me = self{name: args.FunctionName}
@@ -104,26 +112,35 @@ func NewAsyncInvoke(ctx *pulumi.Context, name string, args *AsyncInvokeArgs, opt
 				depFns = append(depFns, f)
 			}
 		}
-		fnName, err = functionNameOf(n.str)
-		if err != nil {
-			errs.add("FunctionName", "%s", err)
+		refKnown = n.known
+		if ref, err = lambdafacts.ParseFunctionRef(n.str); err != nil {
+			errs.addErr("FunctionName", err)
 		}
 	default:
 		errs.add("Function", "neither Function nor FunctionName is set; allowed: the *lambda.Function, or its name or ARN")
 	}
 
-	qualifier := latest
+	// The qualifier: given, carried by the reference, or $LATEST; "" when
+	// it is known only at deploy time.
+	explicit, explicitKnown := "", true
 	if !isNil(args.Qualifier) {
 		q, err := await(ctx, args.Qualifier)
 		if err != nil {
 			return nil, err
 		}
-		qualifier = q.str
-		if !q.known {
-			qualifier = ""
-		} else if q.str == "" {
-			errs.add("Qualifier", "is empty; allowed: $LATEST, a version number or an alias name (or nil for $LATEST)")
+		explicit, explicitKnown = q.str, q.known
+		if q.known && q.str == "" {
+			errs.addErr("Qualifier", lambdafacts.CheckQualifier(""))
 		}
+	}
+	// A function given as a resource carries no qualifier in its name.
+	qualifier := ""
+	if (refKnown || args.Function != nil) && explicitKnown {
+		q, err := resolveQualifier(ref, explicit)
+		if err != nil {
+			errs.addErr(err.field, err.err)
+		}
+		qualifier = q
 	}
 
 	switch {
@@ -133,60 +150,79 @@ func NewAsyncInvoke(ctx *pulumi.Context, name string, args *AsyncInvokeArgs, opt
 		errs.add("Role", "is nil; allowed: the function's execution role (Role.Role or Role.Name), or SkipGrants: true to attach no grants")
 	}
 
-	res := checkRouting(ctx, errs, r, me)
+	a.routing(r, me)
 	configs := configsOf(ctx)
 	var resPtr pulumi.Resource
 	if args.Function != nil {
 		resPtr = args.Function
 	}
-	keys := functionKeys(resPtr, fnName)
+	keys := functionKeys(resPtr, ref.Name)
 	for _, f := range depFns {
 		keys = append(keys, functionKeys(f, "")...)
 	}
 	if qualifier != "" {
 		if prev, ok := configs.check(keys, qualifier, errs.component); !ok {
-			label := fnName // a function given as a resource is named by its Pulumi name
+			label := ref.Name // a function given as a resource is named by its Pulumi name
 			if args.Function != nil {
 				label = args.Function.PulumiResourceName()
 			}
 			errs.add("Qualifier", "%s", duplicateConfig(label, qualifier, prev))
 		}
 	}
-	if err := errs.err(); err != nil {
-		return nil, err
-	}
 
 	c := &AsyncInvoke{}
-	if err := ctx.RegisterComponentResourceV2(AsyncInvokeType, name, componentInputs(r, qualifier, args.SkipGrants, res), c, opts...); err != nil {
+	if err := a.register(AsyncInvokeType, c, a.routingInputs(r, qualifier, args.SkipGrants), opts); err != nil {
 		return nil, err
 	}
 	if qualifier != "" {
 		configs.claim(keys, qualifier, errs.component)
 	}
 
-	b := newBuildEnv(ctx, c, name, nil)
+	var grantTo pulumi.StringInput
 	if !args.SkipGrants {
-		b.grantTo = existingRoleRef(args.Role).name
+		grantTo = existingRoleRef(args.Role).name
 	}
-	built, err := buildRouting(b, errs.component, res, me)
+	b, built, err := a.build(c, nil, grantTo, me, nil)
 	if err != nil {
 		return nil, err
 	}
-	if !args.SkipGrants {
-		role := existingRoleRef(args.Role)
-		if c.Policy, err = grantPolicyResource(ctx, name, role.name, built.grants, c); err != nil {
+	if grantTo != nil {
+		if c.Policy, err = grantPolicy(ctx, name+"-async-grants", grantTo, built.grants, c); err != nil {
 			return nil, err
 		}
 	}
-	qualifierIn := pulumi.String(latest).ToStringOutput()
+
+	// What the config is written for: the function without a qualifier,
+	// and the qualifier (checked at deploy time when not known now).
+	var qualIn pulumi.Input = pulumi.String("")
 	if !isNil(args.Qualifier) {
-		qualifierIn = args.Qualifier.ToStringOutput()
+		qualIn = args.Qualifier
 	}
-	var after []pulumi.Resource
-	if len(built.pending) > 0 {
-		if after, err = built.createAfter(b, qualifiedSource(b, args.Function, fnIn, qualifierIn)); err != nil {
-			return nil, err
+	component := errs.component
+	target := pulumi.All(fnIn, qualIn).ApplyT(func(v []any) ([]string, error) {
+		ref, err := lambdafacts.ParseFunctionRef(v[0].(string))
+		if err != nil {
+			return nil, &InputError{Component: component, Field: "FunctionName", Problem: err.Error()}
 		}
+		q, qerr := resolveQualifier(ref, v[1].(string))
+		if qerr != nil {
+			return nil, &InputError{Component: component, Field: qerr.field, Problem: qerr.err.Error()}
+		}
+		fn := ref.Name
+		if ref.ARN != nil {
+			fn = lambdafacts.UnqualifiedFunctionARN(ref.ARN.String())
+		}
+		return []string{fn, q}, nil
+	}).(pulumi.StringArrayOutput)
+	fnOut, qualifierIn := target.Index(pulumi.Int(0)), target.Index(pulumi.Int(1))
+	if qualifier != "" {
+		qualifierIn = pulumi.String(qualifier).ToStringOutput()
+	}
+
+	var after []pulumi.Resource
+	source := qualifiedSource(b, args.Function, fnOut, qualifierIn)
+	if after, err = built.createAfter(b, source); err != nil {
+		return nil, err
 	}
 	var extraKeys []string
 	if resPtr != nil {
@@ -195,20 +231,22 @@ func NewAsyncInvoke(ctx *pulumi.Context, name string, args *AsyncInvokeArgs, opt
 	for _, f := range depFns {
 		extraKeys = append(extraKeys, functionKeys(f, "")...)
 	}
-	configFn := claimAtDeploy(ctx, errs.component, "Qualifier", fnIn, qualifierIn, extraKeys)
+	configFn := claimAtDeploy(ctx, errs.component, "Qualifier", fnOut, qualifierIn, extraKeys)
 	if c.InvokeConfig, err = invokeConfig(ctx, name, configFn, qualifierIn, r, built, c.Policy, c, after...); err != nil {
 		return nil, err
 	}
 
-	c.OnSuccessCreated, c.OnFailureCreated = built.created(0), built.created(1)
+	c.OnSuccessCreated, c.OnFailureCreated = built.created(slotSuccess), built.created(slotFailure)
 	c.FunctionName = fnIn.ToStringOutput()
 	c.Qualifier = qualifierIn
-	c.OnSuccessArn = optionalARN(built.success, built.has[0])
-	c.OnFailureArn = optionalARN(built.failure, built.has[1])
+	c.QualifiedArn = source
+	c.OnSuccessArn = built.arnPtr(slotSuccess)
+	c.OnFailureArn = built.arnPtr(slotFailure)
 	c.GrantsSkipped = pulumi.Bool(args.SkipGrants).ToBoolOutput()
 	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
 		"functionName":  c.FunctionName,
 		"qualifier":     c.Qualifier,
+		"qualifiedArn":  c.QualifiedArn,
 		"onSuccessArn":  c.OnSuccessArn,
 		"onFailureArn":  c.OnFailureArn,
 		"grantsSkipped": c.GrantsSkipped,
@@ -218,51 +256,46 @@ func NewAsyncInvoke(ctx *pulumi.Context, name string, args *AsyncInvokeArgs, opt
 	return c, nil
 }
 
-// functionNameOf accepts a function name or function ARN and returns the
-// name; "" when unknown.
-func functionNameOf(s string) (string, error) {
-	name, _, err := functionRef(s)
-	return name, err
+// qualifierError is a qualifier fault and the field it is reported on.
+type qualifierError struct {
+	field string
+	err   error
 }
 
-// functionRef splits a function reference as Lambda accepts it (a name,
-// name:qualifier, a function ARN or a qualified function ARN) into the
-// function's name and the qualifier it carries ("" for none).
-func functionRef(s string) (name, qualifier string, err error) {
-	if s == "" {
-		return "", "", nil
+// resolveQualifier works out the qualifier of a config: the one given
+// (explicit; "" when not), the one the function reference carries, or
+// $LATEST. They must agree; a version starts at 1.
+func resolveQualifier(ref lambdafacts.FunctionRef, explicit string) (string, *qualifierError) {
+	if explicit != "" {
+		if err := lambdafacts.CheckQualifier(explicit); err != nil {
+			return "", &qualifierError{"Qualifier", err}
+		}
 	}
-	if strings.HasPrefix(s, "arn:") {
-		a, err := parseARN(s)
-		if err != nil {
-			return "", "", err
+	if ref.Qualifier != "" {
+		if err := lambdafacts.CheckQualifier(ref.Qualifier); err != nil {
+			return "", &qualifierError{"FunctionName", err}
 		}
-		name, ok := lambdaFunctionName(a)
-		if !ok || a.service != "lambda" {
-			return "", "", fmt.Errorf("%q is not a Lambda function ARN; allowed: a function name or arn:<partition>:lambda:<region>:<account>:function:<name>", s)
-		}
-		if f := strings.Split(a.resource, ":"); len(f) == 3 {
-			qualifier = f[2]
-		}
-		return name, qualifier, nil
 	}
-	name, qualifier, _ = strings.Cut(s, ":")
-	return name, qualifier, nil
+	q, err := lambdafacts.ResolveQualifier(ref, explicit)
+	if err != nil {
+		return "", &qualifierError{"Qualifier", err}
+	}
+	return q, nil
 }
 
 // qualifiedSource is the configured function's ARN qualified as the config
 // is, as Lambda names it in the records it sends: from the resource, from
 // an ARN given as FunctionName, or built from a name and the provider's
 // partition, region and account.
-func qualifiedSource(b *buildEnv, fn *lambda.Function, fnIn pulumi.StringInput, qualifier pulumi.StringOutput) pulumi.StringOutput {
+func qualifiedSource(b *buildEnv, fn *lambda.Function, fnIn pulumi.StringOutput, qualifier pulumi.StringOutput) pulumi.StringOutput {
 	if fn != nil {
 		return pulumi.Sprintf("%s:%s", fn.Arn, qualifier)
 	}
 	id := b.identity()
 	return pulumi.All(fnIn, qualifier, id.partition, id.region, id.account).ApplyT(func(v []any) string {
 		ref, q := v[0].(string), v[1].(string)
-		if len(ref) > 4 && ref[:4] == "arn:" {
-			return unqualifiedFunctionARN(ref) + ":" + q
+		if strings.HasPrefix(ref, "arn:") {
+			return lambdafacts.UnqualifiedFunctionARN(ref) + ":" + q
 		}
 		return fmt.Sprintf("arn:%s:lambda:%s:%s:function:%s:%s", v[2], v[3], v[4], ref, q)
 	}).(pulumi.StringOutput)

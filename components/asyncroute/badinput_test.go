@@ -152,11 +152,11 @@ func functionBadCases() []badCase {
 		{name: "NilARN", build: onFailure(func(*pulumi.Context) asyncroute.Destination { return asyncroute.ARN{Kind: asyncroute.KindSQS} }),
 			want: fPrefix + `OnFailure: ARN.Arn is nil; allowed: the destination's ARN`},
 		{name: "EventRuleNotBus", build: onSuccess(arnDest(arnOf("events", "rule/r"), "")),
-			want: fPrefix + `OnSuccess: "arn:aws:events:us-east-1:123456789012:rule/r" is not an EventBridge event bus ARN; expected arn:<partition>:events:<region>:<account>:event-bus/<name>`},
+			want: fPrefix + `OnSuccess: "arn:aws:events:us-east-1:123456789012:rule/r" is not an EventBridge event bus ARN (a rule's?); expected arn:<partition>:events:<region>:<account>:event-bus/<name>`},
 		{name: "LambdaLayerNotFunction", build: onSuccess(arnDest(arnOf("lambda", "layer:deps:3"), "")),
 			want: fPrefix + `OnSuccess: "arn:aws:lambda:us-east-1:123456789012:layer:deps:3" is not a Lambda function ARN; expected arn:<partition>:lambda:<region>:<account>:function:<name>[:<qualifier>]`},
 		{name: "S3ObjectNotBucket", build: onFailure(arnDest("arn:aws:s3:::failures/key", "")),
-			want: fPrefix + `OnFailure: "arn:aws:s3:::failures/key" is not an S3 bucket ARN; expected arn:<partition>:s3:::<bucket-name>`},
+			want: fPrefix + `OnFailure: "arn:aws:s3:::failures/key" is not an S3 bucket ARN (an object's?); expected arn:<partition>:s3:::<bucket-name>`},
 		{name: "UnknownARNWithoutKind", preview: true, users: 1, build: onFailure(func(ctx *pulumi.Context) asyncroute.Destination {
 			return asyncroute.ARN{Arn: newQueue(ctx, "jobs", nil).Arn}
 		}), want: fPrefix + `OnFailure: ARN.Kind is empty and the ARN is not known until deploy; allowed: ` + allServices},
@@ -252,7 +252,7 @@ func asyncInvokeBadCases() []badCase {
 		}), want: aPrefix + `FunctionName: "arn:aws:sqs:us-east-1:123456789012:jobs" is not a Lambda function ARN; allowed: a function name or arn:<partition>:lambda:<region>:<account>:function:<name>`},
 		{name: "AsyncInvokeEmptyQualifier", build: ai(func(*pulumi.Context) *asyncroute.AsyncInvokeArgs {
 			return &asyncroute.AsyncInvokeArgs{FunctionName: pulumi.String("existing"), Qualifier: pulumi.String(""), Role: role, MaxRetries: pulumi.IntRef(0)}
-		}), want: aPrefix + `Qualifier: is empty; allowed: $LATEST, a version number or an alias name (or nil for $LATEST)`},
+		}), want: aPrefix + `Qualifier: is empty; allowed: $LATEST, a version number from 1 or an alias name (or nil for $LATEST)`},
 		{name: "AsyncInvokeNothingToRoute", build: ai(func(*pulumi.Context) *asyncroute.AsyncInvokeArgs {
 			return &asyncroute.AsyncInvokeArgs{FunctionName: pulumi.String("existing"), Role: role}
 		}), want: aPrefix + `OnSuccess, OnFailure, MaxRetries, MaxEventAge: none is set, so there is nothing to route; allowed: set at least one`},

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 
+	"github.com/asyncroute/asyncroute/components/lambdafacts"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -12,19 +13,23 @@ import (
 //
 // When the ARN is a literal or otherwise known at preview, its kind is read
 // from its service field and Kind may be left empty; when set, Kind must
-// agree. When the ARN is known only at deploy time, Kind is required and the
-// ARN is checked against it before the invoke config is written.
+// agree. When the ARN is known only at deploy time, Kind is required by a
+// preview (an update reads the kind from the ARN), and the ARN is checked
+// against it before the invoke config is written.
 //
-// Queue URLs, bare names, malformed ARNs and ARNs of services Lambda cannot
-// deliver to are rejected with a message that says what to pass instead.
+// Queue URLs, bare names, malformed ARNs, ARNs with wildcards or without a
+// region or account, ARNs in another partition than the function's and
+// ARNs of services Lambda cannot deliver to are rejected with a message
+// that says what to pass instead.
 type ARN struct {
 	// Arn is the destination's ARN (a queue's Arn, not its Url).
 	Arn pulumi.StringInput
 	// Kind names the service; required when Arn is unknown until deploy.
 	Kind Kind
-	// KmsKeyArn is the ARN of the customer-managed KMS key that encrypts an
-	// SQS queue or SNS topic, when it is one. Leave nil for unencrypted
-	// targets and AWS-managed keys.
+	// KmsKeyArn is the ARN of the customer-managed KMS key that encrypts
+	// an SQS queue or SNS topic, or is an S3 bucket's default encryption
+	// key, when it is one. Leave nil for unencrypted targets and
+	// AWS-managed keys.
 	KmsKeyArn pulumi.StringInput
 }
 
@@ -32,11 +37,11 @@ func (d ARN) resolve(env *resolveEnv) (*target, error) {
 	if isNil(d.Arn) {
 		return nil, fmt.Errorf("ARN.Arn is nil; allowed: the destination's ARN")
 	}
-	var named *kindSpec
+	var named *lambdafacts.KindSpec
 	if d.Kind != "" {
-		k, ok := kinds[d.Kind]
-		if !ok {
-			return nil, fmt.Errorf("ARN.Kind %q is not a destination kind; allowed: %s", d.Kind, allowedServices())
+		k, ok := lambdafacts.KindOf(d.Kind)
+		if !ok || k.URI {
+			return nil, fmt.Errorf("ARN.Kind %q is not a destination kind; allowed: %s", d.Kind, lambdafacts.AllowedServices())
 		}
 		named = k
 	}
@@ -45,18 +50,18 @@ func (d ARN) resolve(env *resolveEnv) (*target, error) {
 		return nil, err
 	}
 	arn := d.Arn.ToStringOutput()
-	t := &target{spec: named, arn: fixedARN(arn)}
+	t := &target{spec: named, route: existing{arn}}
 	// A literal ARN names the target in messages; an ARN that is an
 	// output (known at preview or not) does not, so that a message reads
 	// the same at preview and at deploy time.
 	literal := !holdsOutput(reflect.ValueOf(d.Arn))
 	switch {
 	case v.known:
-		a, err := parseARN(v.str)
+		a, err := lambdafacts.ParseARN(v.str)
 		if err != nil {
 			return nil, err
 		}
-		inferred, err := kindOfARN(a)
+		inferred, err := lambdafacts.KindOfARN(a)
 		if err != nil {
 			return nil, err
 		}
@@ -65,48 +70,48 @@ func (d ARN) resolve(env *resolveEnv) (*target, error) {
 		}
 		t.spec, t.known = inferred, v.str
 	case named == nil && env.ctx.DryRun():
-		return nil, fmt.Errorf("ARN.Kind is empty and the ARN is not known until deploy; allowed: %s", allowedServices())
+		return nil, fmt.Errorf("ARN.Kind is empty and the ARN is not known until deploy; allowed: %s", lambdafacts.AllowedServices())
 	}
 	// During an update an ARN output without Kind leaves t.spec nil: the
 	// kind is read from the ARN at deploy time and checked there.
 	if t.spec == nil {
 		t.lateKind = arn.ApplyT(func(s string) string {
-			if a, err := parseARN(s); err == nil {
-				return a.service
+			if a, err := lambdafacts.ParseARN(s); err == nil {
+				return a.Service
 			}
 			return ""
 		}).(pulumi.StringOutput)
 	}
 	switch {
 	case literal && t.spec != nil:
-		t.describe = fmt.Sprintf("%s %s", t.spec.label, v.str)
+		t.describe = fmt.Sprintf("%s %s", t.spec.Label, v.str)
 	case t.spec != nil:
-		t.describe = t.spec.label + " (ARN known at deploy)"
+		t.describe = t.spec.Label + " (ARN known at deploy)"
 	}
 	if named != nil && !v.known {
 		kind := d.Kind
 		t.later = append(t.later, laterCheck{inputs: []any{arn}, check: func(v []any) error {
-			a, err := parseARN(v[0].(string))
+			a, err := lambdafacts.ParseARN(v[0].(string))
 			if err != nil {
 				return err
 			}
-			if inferred, err := kindOfARN(a); err == nil && inferred != named {
+			if inferred, err := lambdafacts.KindOfARN(a); err == nil && inferred != named {
 				return kindMismatch(a.String(), inferred, kind)
 			}
 			return nil
 		}})
 	}
 	if !isNil(d.KmsKeyArn) {
-		if t.spec != nil && !t.spec.keyed {
+		if t.spec != nil && !t.spec.Keyed {
 			return nil, kmsNotApplicable(t.spec)
 		}
 		if t.spec == nil {
 			t.later = append(t.later, laterCheck{inputs: []any{arn}, check: func(v []any) error {
-				a, err := parseARN(v[0].(string))
+				a, err := lambdafacts.ParseARN(v[0].(string))
 				if err != nil {
 					return err
 				}
-				if k, err := kindOfARN(a); err == nil && !k.keyed {
+				if k, err := lambdafacts.KindOfARN(a); err == nil && !k.Keyed {
 					return kmsNotApplicable(k)
 				}
 				return nil
@@ -116,23 +121,34 @@ func (d ARN) resolve(env *resolveEnv) (*target, error) {
 			if isUnknown(v[0]) {
 				return errNeedsValues
 			}
-			if k, _ := v[0].(string); !kmsARNWith(k, "key/") {
-				return fmt.Errorf("ARN.KmsKeyArn %q is not a KMS key ARN; expected arn:<partition>:kms:<region>:<account>:key/<key-id>", k)
-			}
-			return nil
+			k, _ := v[0].(string)
+			return lambdafacts.CheckKeyARN("ARN.KmsKeyArn", k)
 		}, d.KmsKeyArn)
 		if err != nil {
 			return nil, err
 		}
-		t.extra = []grant{keyGrant(d.KmsKeyArn.ToStringOutput())}
+		spec := t.spec
+		t.extra = []grant{pulumi.All(d.KmsKeyArn, arn).ApplyT(func(v []any) []Permission {
+			k := spec
+			if k == nil {
+				a, err := lambdafacts.ParseARN(v[1].(string))
+				if err != nil {
+					return nil
+				}
+				if k, err = lambdafacts.KindOfARN(a); err != nil {
+					return nil
+				}
+			}
+			return k.KeyGrantsOn(v[0].(string))
+		}).(pulumi.AnyOutput)}
 	}
 	return t, nil
 }
 
-func kindMismatch(arn string, inferred *kindSpec, named Kind) error {
-	return fmt.Errorf("%q is the ARN of %s (kind %q) but ARN.Kind is %q; allowed: Kind %q or empty", arn, withArticle(inferred.label), inferred.kind, named, inferred.kind)
+func kindMismatch(arn string, inferred *lambdafacts.KindSpec, named Kind) error {
+	return fmt.Errorf("%q is the ARN of %s (kind %q) but ARN.Kind is %q; allowed: Kind %q or empty", arn, lambdafacts.WithArticle(inferred.Label), inferred.Kind, named, inferred.Kind)
 }
 
-func kmsNotApplicable(k *kindSpec) error {
-	return fmt.Errorf("ARN.KmsKeyArn applies to an SQS queue or SNS topic only, not to %s", withArticle(k.label))
+func kmsNotApplicable(k *lambdafacts.KindSpec) error {
+	return fmt.Errorf("ARN.KmsKeyArn applies to an SQS queue, SNS topic or S3 bucket only, not to %s", lambdafacts.WithArticle(k.Label))
 }

@@ -2,27 +2,11 @@ package asyncroute
 
 import (
 	"fmt"
-	"strings"
 
+	"github.com/asyncroute/asyncroute/components/lambdafacts"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
-
-func init() {
-	registerKind(&kindSpec{
-		kind:      KindEventBridge,
-		label:     "EventBridge event bus",
-		onSuccess: true,
-		checkARN: func(a arnParts) error {
-			name, ok := strings.CutPrefix(a.resource, "event-bus/")
-			if !ok || name == "" || strings.Contains(name, "/") {
-				return fmt.Errorf("%q is not an EventBridge event bus ARN; expected arn:<partition>:events:<region>:<account>:event-bus/<name>", a.String())
-			}
-			return nil
-		},
-		permissions: func(arn string) []Permission { return actionsOn(arn, "events:PutEvents") },
-	})
-}
 
 // EventBus routes records to an EventBridge event bus created in this
 // program. Lambda puts each record as an event with source "lambda",
@@ -37,7 +21,8 @@ func (d EventBus) resolve(env *resolveEnv) (*target, error) {
 	if d.Bus == nil {
 		return nil, fmt.Errorf("EventBus.Bus is nil; allowed: a *cloudwatch.EventBus, or DefaultEventBus{}")
 	}
-	t := &target{spec: kinds[KindEventBridge], arn: fixedARN(d.Bus.Arn), describe: describe("EventBridge event bus", d.Bus.PulumiResourceName()), res: d.Bus, fromResource: true}
+	spec, _ := lambdafacts.KindOf(KindEventBridge)
+	t := resourceTarget(spec, d.Bus, d.Bus.Arn)
 	if err := knownARN(env, d.Bus.Arn, t); err != nil {
 		return nil, err
 	}
@@ -49,14 +34,14 @@ func (d EventBus) resolve(env *resolveEnv) (*target, error) {
 // events:PutEvents on that bus's ARN.
 type DefaultEventBus struct{}
 
-func defaultBusARN(b *buildEnv, _ *routeUse) (pulumi.StringOutput, error) {
+// defaultBus is the route to the default bus of the component's provider.
+type defaultBus struct{}
+
+func (defaultBus) build(b *buildEnv, _ *routeUse) (pulumi.StringOutput, error) {
 	return b.defaultBus(), nil
 }
 
 func (DefaultEventBus) resolve(*resolveEnv) (*target, error) {
-	return &target{
-		spec:     kinds[KindEventBridge],
-		arn:      defaultBusARN,
-		describe: `EventBridge event bus "default"`,
-	}, nil
+	spec, _ := lambdafacts.KindOf(KindEventBridge)
+	return &target{spec: spec, route: defaultBus{}, describe: `EventBridge event bus "default"`, fromResource: true}, nil
 }

@@ -2,30 +2,11 @@ package asyncroute
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
-	"strings"
 
+	"github.com/asyncroute/asyncroute/components/lambdafacts"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
-
-// KindKafka is a Kafka topic as the on-failure destination of a Kafka event
-// source mapping. It is written as a URI (kafka://<topic>), not an ARN, so
-// it is not a kind [ARN] accepts.
-const KindKafka Kind = "kafka"
-
-// kafkaTopicKind is not registered with the ARN kinds: Lambda names the
-// destination by URI.
-var kafkaTopicKind = &kindSpec{
-	kind:        KindKafka,
-	label:       "Kafka topic",
-	mapping:     true,
-	kafkaOnly:   true,
-	uri:         true,
-	permissions: func(string) []Permission { return nil },
-}
-
-var kafkaTopicName = regexp.MustCompile(`^[a-zA-Z0-9._-]{1,249}$`)
 
 // KafkaTopic sends the records a Kafka event source mapping (Amazon MSK or
 // self-managed Apache Kafka) could not process to a topic of the same
@@ -35,7 +16,7 @@ var kafkaTopicName = regexp.MustCompile(`^[a-zA-Z0-9._-]{1,249}$`)
 //
 // The topic must exist in the source cluster and must not be one of the
 // mapping's source topics (Lambda refuses the loop; so does the component
-// when Mapping.Topics is known at preview). For an MSK source the role gets
+// when Mapping.Topics is known). For an MSK source the role gets
 // kafka-cluster:WriteData on the topic's ARN (topic/<cluster>/<uuid>/<topic>,
 // derived from the cluster ARN); a self-managed cluster authenticates
 // Lambda through the mapping's source access configuration and needs no
@@ -45,13 +26,28 @@ type KafkaTopic struct {
 	Topic string
 }
 
-func (d KafkaTopic) resolve(env *resolveEnv) (*target, error) {
-	if !kafkaTopicName.MatchString(d.Topic) || d.Topic == "." || d.Topic == ".." {
-		return nil, fmt.Errorf("KafkaTopic.Topic %q is not a Kafka topic name; allowed: 1 to 249 letters, digits, '.', '_' or '-'", d.Topic)
+// kafkaRoute is a Kafka topic's URI; its grant comes from the mapping's
+// cluster.
+type kafkaRoute struct{ topic string }
+
+func (r kafkaRoute) build(*buildEnv, *routeUse) (pulumi.StringOutput, error) {
+	return pulumi.String(lambdafacts.KafkaTopicURI(r.topic)).ToStringOutput(), nil
+}
+
+func (r kafkaRoute) grants(b *buildEnv, _ pulumi.StringOutput) []grant {
+	if b.source == nil || !b.source.hasARN {
+		return nil
 	}
-	what := describe(kafkaTopicKind.label, d.Topic)
-	uri := "kafka://" + d.Topic
-	t := &target{spec: kafkaTopicKind, arn: fixedARN(pulumi.String(uri).ToStringOutput()), known: uri, describe: what}
+	return []grant{grantOf(b.source.arn, func(cluster string) []Permission { return lambdafacts.KafkaTopicNeeds(cluster, r.topic) })}
+}
+
+func (d KafkaTopic) resolve(env *resolveEnv) (*target, error) {
+	if err := lambdafacts.CheckKafkaTopic(d.Topic); err != nil {
+		return nil, err
+	}
+	spec, _ := lambdafacts.KindOf(KindKafka)
+	what := lambdafacts.Describe(spec.Label, d.Topic)
+	t := &target{spec: spec, route: kafkaRoute{d.Topic}, known: lambdafacts.KafkaTopicURI(d.Topic), describe: what, fromResource: true}
 	if src := env.source; src != nil && src.topicsIn != nil {
 		topic := d.Topic
 		err := t.checkWhenKnown(env, func(v []any) error {
@@ -66,20 +62,6 @@ func (d KafkaTopic) resolve(env *resolveEnv) (*target, error) {
 		if err != nil {
 			return nil, err
 		}
-	}
-	t.grantsAt = func(b *buildEnv, _ pulumi.StringOutput) []grant {
-		if b.source == nil || !b.source.hasARN {
-			return nil
-		}
-		topic := d.Topic
-		return []grant{b.source.arn.ApplyT(func(cluster string) []Permission {
-			a, err := parseARN(cluster)
-			if err != nil || !strings.HasPrefix(a.resource, "cluster/") {
-				return nil
-			}
-			res := "topic/" + strings.TrimPrefix(a.resource, "cluster/") + "/" + topic
-			return actionsOn(regionalARN(a, "kafka", res), "kafka-cluster:WriteData")
-		}).(pulumi.AnyOutput)}
 	}
 	return t, nil
 }

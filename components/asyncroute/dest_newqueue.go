@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/asyncroute/asyncroute/components/lambdafacts"
+
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sqs"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -52,35 +54,41 @@ func checkRetention(what string, d time.Duration) error {
 	return nil
 }
 
+// newQueueRoute creates the queue once the component exists.
+type newQueueRoute struct{ d NewQueue }
+
+func (r newQueueRoute) build(b *buildEnv, u *routeUse) (pulumi.StringOutput, error) {
+	d := r.d
+	args := &sqs.QueueArgs{Tags: b.tags}
+	retention := d.RetentionPeriod
+	if retention == 0 && u.slot != slotSuccess {
+		retention = FailureQueueRetention
+	}
+	if retention != 0 {
+		args.MessageRetentionSeconds = pulumi.Int(int(retention / time.Second))
+	}
+	if d.KmsKey != nil {
+		args.KmsMasterKeyId = d.KmsKey.Arn
+	} else {
+		args.SqsManagedSseEnabled = pulumi.Bool(true)
+	}
+	spec, _ := lambdafacts.KindOf(KindSQS)
+	opts, err := b.keyGrantBefore(u, spec, d.KmsKey)
+	if err != nil {
+		return pulumi.StringOutput{}, err
+	}
+	q, err := sqs.NewQueue(b.ctx, u.childName(""), args, opts...)
+	if err != nil {
+		return pulumi.StringOutput{}, err
+	}
+	u.created.Queue = q
+	return q.Arn, nil
+}
+
 func (d NewQueue) resolve(*resolveEnv) (*target, error) {
 	if err := checkRetention("NewQueue.RetentionPeriod", d.RetentionPeriod); err != nil {
 		return nil, err
 	}
-	t := &target{spec: kinds[KindSQS], describe: "SQS queue created by the component"}
-	t.arn = func(b *buildEnv, u *routeUse) (pulumi.StringOutput, error) {
-		args := &sqs.QueueArgs{Tags: b.tags}
-		retention := d.RetentionPeriod
-		if retention == 0 && u.field != "OnSuccess" {
-			retention = FailureQueueRetention
-		}
-		if retention != 0 {
-			args.MessageRetentionSeconds = pulumi.Int(int(retention / time.Second))
-		}
-		if d.KmsKey != nil {
-			args.KmsMasterKeyId = d.KmsKey.Arn
-		} else {
-			args.SqsManagedSseEnabled = pulumi.Bool(true)
-		}
-		opts, err := b.keyGrantBefore(u, d.KmsKey)
-		if err != nil {
-			return pulumi.StringOutput{}, err
-		}
-		q, err := sqs.NewQueue(b.ctx, u.childName(""), args, opts...)
-		if err != nil {
-			return pulumi.StringOutput{}, err
-		}
-		u.created.Queue = q
-		return q.Arn, nil
-	}
-	return t, nil
+	spec, _ := lambdafacts.KindOf(KindSQS)
+	return &target{spec: spec, route: newQueueRoute{d}, describe: "SQS queue created by the component", fromResource: true}, nil
 }

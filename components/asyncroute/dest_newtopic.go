@@ -1,14 +1,11 @@
 package asyncroute
 
 import (
+	"github.com/asyncroute/asyncroute/components/lambdafacts"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
-
-// awsManagedSNSKey is the key a topic the component creates is encrypted
-// with when no customer-managed key is given.
-const awsManagedSNSKey = "alias/aws/sns"
 
 // NewTopic asks the component to create the target: a standard SNS topic
 // named after the component and the field (<component>-on-failure, say),
@@ -23,23 +20,28 @@ type NewTopic struct {
 	KmsKey *kms.Key
 }
 
-func (d NewTopic) resolve(*resolveEnv) (*target, error) {
-	t := &target{spec: kinds[KindSNS], describe: "SNS topic created by the component"}
-	t.arn = func(b *buildEnv, u *routeUse) (pulumi.StringOutput, error) {
-		args := &sns.TopicArgs{Tags: b.tags, KmsMasterKeyId: pulumi.String(awsManagedSNSKey)}
-		if d.KmsKey != nil {
-			args.KmsMasterKeyId = d.KmsKey.Arn
-		}
-		opts, err := b.keyGrantBefore(u, d.KmsKey)
-		if err != nil {
-			return pulumi.StringOutput{}, err
-		}
-		topic, err := sns.NewTopic(b.ctx, u.childName(""), args, opts...)
-		if err != nil {
-			return pulumi.StringOutput{}, err
-		}
-		u.created.Topic = topic
-		return topic.Arn, nil
+// newTopicRoute creates the topic once the component exists.
+type newTopicRoute struct{ d NewTopic }
+
+func (r newTopicRoute) build(b *buildEnv, u *routeUse) (pulumi.StringOutput, error) {
+	args := &sns.TopicArgs{Tags: b.tags, KmsMasterKeyId: pulumi.String(lambdafacts.AWSManagedSNSKey)}
+	if r.d.KmsKey != nil {
+		args.KmsMasterKeyId = r.d.KmsKey.Arn
 	}
-	return t, nil
+	spec, _ := lambdafacts.KindOf(KindSNS)
+	opts, err := b.keyGrantBefore(u, spec, r.d.KmsKey)
+	if err != nil {
+		return pulumi.StringOutput{}, err
+	}
+	topic, err := sns.NewTopic(b.ctx, u.childName(""), args, opts...)
+	if err != nil {
+		return pulumi.StringOutput{}, err
+	}
+	u.created.Topic = topic
+	return topic.Arn, nil
+}
+
+func (d NewTopic) resolve(*resolveEnv) (*target, error) {
+	spec, _ := lambdafacts.KindOf(KindSNS)
+	return &target{spec: spec, route: newTopicRoute{d}, describe: "SNS topic created by the component", fromResource: true}, nil
 }

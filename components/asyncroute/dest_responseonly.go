@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/asyncroute/asyncroute/components/lambdafacts"
+
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -53,23 +55,27 @@ type ResponseOnly struct {
 	Function *lambda.Function
 }
 
+// responseRoute is the route through the default bus to the next function.
+type responseRoute struct{ next *lambda.Function }
+
+func (r responseRoute) build(b *buildEnv, _ *routeUse) (pulumi.StringOutput, error) {
+	return b.defaultBus(), nil
+}
+
 func (d ResponseOnly) resolve(env *resolveEnv) (*target, error) {
 	if d.Function == nil {
 		return nil, fmt.Errorf("ResponseOnly.Function is nil; allowed: a *lambda.Function")
 	}
+	spec, _ := lambdafacts.KindOf(KindEventBridge)
 	next := d.Function
-	t := &target{
-		spec:         kinds[KindEventBridge],
-		arn:          defaultBusARN,
-		describe:     describe("Lambda function", next.PulumiResourceName()) + " (response only, through the default event bus)",
+	return &target{
+		spec:         spec,
+		route:        responseRoute{next},
+		describe:     lambdafacts.Describe("Lambda function", next.PulumiResourceName()) + " (response only, through the default event bus)",
 		fnName:       next.Name,
 		res:          next,
 		fromResource: true,
-	}
-	t.after = func(b *buildEnv, u *routeUse, source pulumi.StringOutput) ([]pulumi.Resource, error) {
-		return responseRoute(b, u, source, next)
-	}
-	return t, nil
+	}, nil
 }
 
 // eventPattern is the rule's pattern, with keys in the order people write
@@ -80,9 +86,10 @@ type eventPattern struct {
 	Resources  []string `json:"resources"`
 }
 
-func responseRoute(b *buildEnv, u *routeUse, source pulumi.StringOutput, next *lambda.Function) ([]pulumi.Resource, error) {
+func (r responseRoute) after(b *buildEnv, u *routeUse, source pulumi.StringOutput) ([]pulumi.Resource, error) {
+	next := r.next
 	detailType, side := ResultSuccessDetailType, "success"
-	if u.field == "OnFailure" {
+	if u.slot == slotFailure {
 		detailType, side = ResultFailureDetailType, "failure"
 	}
 	pattern := source.ApplyT(func(arn string) (string, error) {

@@ -2,32 +2,11 @@ package asyncroute
 
 import (
 	"fmt"
-	"strings"
 
+	"github.com/asyncroute/asyncroute/components/lambdafacts"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
 )
-
-func init() {
-	registerKind(&kindSpec{
-		kind:       KindSNS,
-		label:      "SNS topic",
-		onSuccess:  true,
-		deadLetter: true,
-		keyed:      true,
-		mapping:    true,
-		checkARN: func(a arnParts) error {
-			if a.resource == "" || strings.ContainsAny(a.resource, "/:") {
-				return fmt.Errorf("%q is not an SNS topic ARN; expected arn:<partition>:sns:<region>:<account>:<topic-name>", a.String())
-			}
-			if strings.HasSuffix(a.resource, ".fifo") {
-				return fifoError(describe("SNS topic", a.resource))
-			}
-			return nil
-		},
-		permissions: func(arn string) []Permission { return actionsOn(arn, "sns:Publish") },
-	})
-}
 
 // SNSTopic routes records to a standard SNS topic created in this program.
 // The execution role gets sns:Publish on the topic, and kms:GenerateDataKey*
@@ -46,7 +25,7 @@ func (d SNSTopic) resolve(env *resolveEnv) (*target, error) {
 		return nil, fmt.Errorf("SNSTopic.Topic is nil; allowed: an *sns.Topic")
 	}
 	return resolveMessaging(env, messaging{
-		spec: kinds[KindSNS], res: d.Topic, name: d.Topic.Name, fifo: d.Topic.FifoTopic, arn: d.Topic.Arn,
-		keyID: d.Topic.KmsMasterKeyId, key: d.Key, awsManaged: "alias/aws/sns",
+		kind: KindSNS, res: d.Topic, name: d.Topic.Name, fifo: d.Topic.FifoTopic, arn: d.Topic.Arn,
+		keyID: d.Topic.KmsMasterKeyId, key: d.Key, awsManaged: lambdafacts.AWSManagedSNSKey,
 	})
 }

@@ -4,35 +4,11 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/asyncroute/asyncroute/components/lambdafacts"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sqs"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
-
-func init() {
-	registerKind(&kindSpec{
-		kind:       KindSQS,
-		label:      "SQS queue",
-		onSuccess:  true,
-		deadLetter: true,
-		keyed:      true,
-		mapping:    true,
-		checkARN: func(a arnParts) error {
-			if a.resource == "" || strings.ContainsAny(a.resource, "/:") {
-				return fmt.Errorf("%q is not an SQS queue ARN; expected arn:<partition>:sqs:<region>:<account>:<queue-name>", a.String())
-			}
-			if strings.HasSuffix(a.resource, ".fifo") {
-				return fifoError(describe("SQS queue", a.resource))
-			}
-			return nil
-		},
-		permissions: func(arn string) []Permission { return actionsOn(arn, "sqs:SendMessage") },
-	})
-}
-
-func fifoError(what string) error {
-	return fmt.Errorf("%s is FIFO; allowed: a standard SQS queue or SNS topic (Lambda rejects FIFO destinations and dead-letter targets)", what)
-}
 
 // SQSQueue routes records to a standard SQS queue created in this program.
 // The execution role gets sqs:SendMessage on the queue. When the queue is
@@ -54,15 +30,15 @@ func (d SQSQueue) resolve(env *resolveEnv) (*target, error) {
 		return nil, fmt.Errorf("SQSQueue.Queue is nil; allowed: an *sqs.Queue")
 	}
 	return resolveMessaging(env, messaging{
-		spec: kinds[KindSQS], res: d.Queue, name: d.Queue.Name, fifo: d.Queue.FifoQueue, arn: d.Queue.Arn,
-		keyID: d.Queue.KmsMasterKeyId, key: d.Key, awsManaged: "alias/aws/sqs",
+		kind: KindSQS, res: d.Queue, name: d.Queue.Name, fifo: d.Queue.FifoQueue, arn: d.Queue.Arn,
+		keyID: d.Queue.KmsMasterKeyId, key: d.Key, awsManaged: lambdafacts.AWSManagedSQSKey,
 	})
 }
 
 // messaging is what a queue or topic destination shares: a name, a FIFO
 // flag, an ARN and an optional customer-managed key.
 type messaging struct {
-	spec       *kindSpec
+	kind       Kind
 	res        pulumi.Resource
 	name, arn  pulumi.StringOutput
 	fifo       pulumi.BoolPtrOutput
@@ -74,14 +50,15 @@ type messaging struct {
 // resolveMessaging rejects a FIFO queue or topic (by flag or name) and
 // adds the KMS grant of a customer-managed key.
 func resolveMessaging(env *resolveEnv, m messaging) (*target, error) {
-	what := describe(m.spec.label, m.res.PulumiResourceName())
-	t := &target{spec: m.spec, arn: fixedARN(m.arn), describe: what, res: m.res, fromResource: true}
+	spec, _ := lambdafacts.KindOf(m.kind)
+	t := resourceTarget(spec, m.res, m.arn)
+	what := t.describe
 	err := t.checkWhenKnown(env, func(v []any) error {
 		name, _ := v[0].(string)
 		fifo, _ := v[1].(bool)
 		switch {
 		case fifo || strings.HasSuffix(name, ".fifo"):
-			return fifoError(what)
+			return lambdafacts.FIFOProblem(what)
 		case isUnknown(v[0]) || isUnknown(v[1]):
 			return errNeedsValues
 		}
@@ -97,6 +74,12 @@ func resolveMessaging(env *resolveEnv, m messaging) (*target, error) {
 		return nil, err
 	}
 	return t, nil
+}
+
+// resourceTarget is the target of a destination given as a resource,
+// named in messages by its Pulumi name.
+func resourceTarget(spec *lambdafacts.KindSpec, res pulumi.Resource, arn pulumi.StringOutput) *target {
+	return &target{spec: spec, route: existing{arn}, describe: lambdafacts.Describe(spec.Label, res.PulumiResourceName()), res: res, fromResource: true}
 }
 
 // knownARN records a resource's ARN in t when it is known while the

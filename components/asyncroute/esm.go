@@ -1,7 +1,7 @@
 package asyncroute
 
 import (
-	"fmt"
+	"github.com/asyncroute/asyncroute/components/lambdafacts"
 	"time"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
@@ -17,13 +17,13 @@ const EventSourceMappingType = "asyncroute:lambda:EventSourceMapping"
 const (
 	// RetryForever as MaxRetries retries a failing batch until its records
 	// expire (Lambda's default, -1).
-	RetryForever      = -1
-	MaxMappingRetries = 10000
+	RetryForever      = lambdafacts.RetryForever
+	MaxMappingRetries = lambdafacts.MaxMappingRetries
 	// RecordAgeForever as MaxRecordAge never discards a record for its age
 	// (Lambda's default, -1).
-	RecordAgeForever time.Duration = -1
-	MinMaxRecordAge                = time.Minute
-	MaxMaxRecordAge                = 7 * 24 * time.Hour
+	RecordAgeForever = lambdafacts.RecordAgeForever
+	MinMaxRecordAge  = lambdafacts.MinMaxRecordAge
+	MaxMaxRecordAge  = lambdafacts.MaxMaxRecordAge
 )
 
 // EventSourceMappingArgs configures [NewEventSourceMapping]. The function is
@@ -119,11 +119,11 @@ type EventSourceMapping struct {
 // is created or updated. Bad input returns an error before anything is
 // registered.
 func NewEventSourceMapping(ctx *pulumi.Context, name string, args *EventSourceMappingArgs, opts ...pulumi.ResourceOption) (*EventSourceMapping, error) {
-	errs := &errorList{component: fmt.Sprintf("EventSourceMapping %q", name)}
-	if args == nil {
-		errs.add("args", "is nil; allowed: &asyncroute.EventSourceMappingArgs{...}")
-		return nil, errs.err()
+	a, err := start(ctx, "EventSourceMapping", name, args == nil, "&asyncroute.EventSourceMappingArgs{...}")
+	if err != nil {
+		return nil, err
 	}
+	errs := a.errs
 	checkOwnedMappingFields(errs, &args.Mapping)
 	fnIn, err := checkMappingFunction(ctx, errs, args)
 	if err != nil {
@@ -140,38 +140,31 @@ func NewEventSourceMapping(ctx *pulumi.Context, name string, args *EventSourceMa
 		return nil, err
 	}
 	checkMappingErrorHandling(errs, args, src)
-	var failure *target
 	if src != nil && !isNil(args.OnFailure) {
-		if src.spec != nil && !src.spec.failure {
-			errs.add("OnFailure", "%s", noMappingFailure(src.spec))
+		if src.spec != nil && !src.spec.Failure {
+			errs.addErr("OnFailure", lambdafacts.NoMappingFailure(src.spec))
 		} else {
-			failure = checkTargetFor(ctx, errs, "OnFailure", args.OnFailure, self{}, src)
+			a.route(slotMapping, args.OnFailure, self{}, src)
 		}
 	}
-	if err := errs.err(); err != nil {
+
+	c := &EventSourceMapping{}
+	if err := a.register(EventSourceMappingType, c, mappingInputs(args, src, a.targets[slotMapping]), opts); err != nil {
 		return nil, err
 	}
 	if src.hasARN {
 		src.arn = lateSource(errs.component, args, src)
 	}
-
-	c := &EventSourceMapping{}
-	if err := ctx.RegisterComponentResourceV2(EventSourceMappingType, name, mappingInputs(args, src, failure), c, opts...); err != nil {
-		return nil, err
-	}
-	b := newBuildEnv(ctx, c, name, args.Tags)
+	var grantTo pulumi.StringInput
 	if !args.SkipGrants {
-		b.grantTo = existingRoleRef(args.Role).name
+		grantTo = existingRoleRef(args.Role).name
 	}
-	b.source = src
-	built, err := buildRouting(b, errs.component, resolvedRouting{failure: failure}, self{})
+	_, built, err := a.build(c, args.Tags, grantTo, self{}, src)
 	if err != nil {
 		return nil, err
 	}
-	if !args.SkipGrants {
-		grants := append(src.grants(), built.grants...)
-		role := existingRoleRef(args.Role)
-		if c.Policy, err = namedGrantPolicy(ctx, name+"-mapping-grants", role.name, grants, c); err != nil {
+	if grantTo != nil {
+		if c.Policy, err = grantPolicy(ctx, name+"-mapping-grants", grantTo, append(src.grants(), built.grants...), c); err != nil {
 			return nil, err
 		}
 	}
@@ -181,9 +174,9 @@ func NewEventSourceMapping(ctx *pulumi.Context, name string, args *EventSourceMa
 	if src.hasARN {
 		m.EventSourceArn = src.arn.ToStringPtrOutput()
 	}
-	if built.has[1] {
+	if br := built.route(slotMapping); br != nil {
 		m.DestinationConfig = &lambda.EventSourceMappingDestinationConfigArgs{
-			OnFailure: &lambda.EventSourceMappingDestinationConfigOnFailureArgs{DestinationArn: built.failure},
+			OnFailure: &lambda.EventSourceMappingDestinationConfigOnFailureArgs{DestinationArn: br.arn},
 		}
 	}
 	if args.MaxRetries != nil {
@@ -204,11 +197,11 @@ func NewEventSourceMapping(ctx *pulumi.Context, name string, args *EventSourceMa
 		return nil, err
 	}
 
-	c.OnFailureCreated = built.created(1)
+	c.OnFailureCreated = built.created(slotMapping)
 	c.Uuid = c.Mapping.Uuid
 	c.FunctionArn = c.Mapping.FunctionArn
 	c.Source = src.kindOutput()
-	c.OnFailureArn = optionalARN(built.failure, built.has[1])
+	c.OnFailureArn = built.arnPtr(slotMapping)
 	c.GrantsSkipped = pulumi.Bool(args.SkipGrants).ToBoolOutput()
 	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
 		"uuid":          c.Uuid,
@@ -262,14 +255,14 @@ func checkMappingFunction(ctx *pulumi.Context, errs *errorList, args *EventSourc
 		if !n.known {
 			component := errs.component
 			return args.FunctionName.ToStringOutput().ApplyT(func(s string) (string, error) {
-				if _, err := functionNameOf(s); err != nil {
+				if _, err := lambdafacts.ParseFunctionRef(s); err != nil {
 					return "", &InputError{Component: component, Field: "FunctionName", Problem: err.Error()}
 				}
 				return s, nil
 			}).(pulumi.StringOutput), nil
 		}
-		if _, err := functionNameOf(n.str); err != nil {
-			errs.add("FunctionName", "%s", err)
+		if _, err := lambdafacts.ParseFunctionRef(n.str); err != nil {
+			errs.addErr("FunctionName", err)
 		}
 		return args.FunctionName, nil
 	default:
@@ -280,7 +273,10 @@ func checkMappingFunction(ctx *pulumi.Context, errs *errorList, args *EventSourc
 
 // mappingInputs records the plain choices as the component's inputs.
 func mappingInputs(args *EventSourceMappingArgs, src *mappingSource, failure *target) pulumi.Map {
-	m := pulumi.Map{"source": src.kindOutput(), "skipGrants": pulumi.Bool(args.SkipGrants)}
+	m := pulumi.Map{"skipGrants": pulumi.Bool(args.SkipGrants)}
+	if src != nil {
+		m["source"] = src.kindOutput()
+	}
 	if args.MaxRetries != nil {
 		m["maxRetries"] = pulumi.Int(*args.MaxRetries)
 	}
@@ -291,11 +287,7 @@ func mappingInputs(args *EventSourceMappingArgs, src *mappingSource, failure *ta
 		m["bisectBatchOnFunctionError"] = pulumi.Bool(*args.BisectBatchOnFunctionError)
 	}
 	if failure != nil {
-		if failure.spec != nil {
-			m["onFailureKind"] = pulumi.String(string(failure.spec.kind))
-		} else {
-			m["onFailureKind"] = failure.lateKind
-		}
+		m["onFailureKind"] = failure.kindInput()
 	}
 	return m
 }

@@ -1,9 +1,7 @@
 package asyncroute
 
 import (
-	"errors"
-	"fmt"
-	"time"
+	"github.com/asyncroute/asyncroute/components/lambdafacts"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -14,11 +12,11 @@ import (
 // Source leaves the kind to deploy time (spec nil): lateSource then checks
 // it, and what depends on it, inside the ARN the mapping takes.
 func checkMappingSource(ctx *pulumi.Context, errs *errorList, args *EventSourceMappingArgs) (*mappingSource, error) {
-	var named *sourceSpec
+	var named *lambdafacts.SourceSpec
 	if args.Source != "" {
-		s, ok := sources[args.Source]
+		s, ok := lambdafacts.SourceOf(args.Source)
 		if !ok {
-			errs.add("Source", "%q is not a source this component maps; allowed: %s", args.Source, sourceList())
+			errs.add("Source", "%q is not a source this component maps; allowed: %s", args.Source, lambdafacts.SourceList())
 			return nil, nil
 		}
 		named = s
@@ -30,11 +28,12 @@ func checkMappingSource(ctx *pulumi.Context, errs *errorList, args *EventSourceM
 		errs.add("EventSourceArn", "is set together with Mapping.SelfManagedEventSource; allowed: one of them (self-managed Kafka has no source ARN)")
 		return nil, nil
 	case selfManaged:
-		if named != nil && named.kind != SourceKafka {
+		if named != nil && named.Kind != SourceKafka {
 			errs.add("Source", "%q does not match Mapping.SelfManagedEventSource, which is a self-managed Kafka cluster; allowed: Source %q or empty", args.Source, SourceKafka)
 			return nil, nil
 		}
-		src = &mappingSource{spec: sources[SourceKafka]}
+		kafka, _ := lambdafacts.SourceOf(SourceKafka)
+		src = &mappingSource{spec: kafka}
 	case !hasARN:
 		errs.add("EventSourceArn", "is nil; allowed: the ARN of a Kinesis stream, DynamoDB stream, Amazon MSK cluster or SQS queue (or Mapping.SelfManagedEventSource for self-managed Kafka)")
 		return nil, nil
@@ -46,41 +45,30 @@ func checkMappingSource(ctx *pulumi.Context, errs *errorList, args *EventSourceM
 		arn := args.EventSourceArn.ToStringOutput()
 		switch {
 		case v.known:
-			spec, _, err := sourceOfARN(v.str)
+			spec, _, err := lambdafacts.SourceOfARN(v.str)
 			if err != nil {
 				errs.addErr("EventSourceArn", err)
 				return nil, nil
 			}
 			if named != nil && named != spec {
-				errs.add("EventSourceArn", "%s", sourceMismatch(v.str, spec, named.kind))
+				errs.addErr("EventSourceArn", lambdafacts.SourceMismatch(v.str, spec, named.Kind))
 				return nil, nil
 			}
 			src = &mappingSource{spec: spec, arn: arn, hasARN: true}
 		case named == nil && ctx.DryRun():
-			errs.add("Source", "is empty and EventSourceArn is not known until deploy; allowed: %s", sourceList())
+			errs.add("Source", "is empty and EventSourceArn is not known until deploy; allowed: %s", lambdafacts.SourceList())
 			return nil, nil
 		default:
 			// named, or (during an update) decided from the ARN at deploy.
 			src = &mappingSource{spec: named, hasARN: true, arn: arn}
 		}
 	}
-	if src.spec == nil || src.spec.kind == SourceKafka {
+	if src.spec == nil || src.spec.Kind == SourceKafka {
 		if !isNil(args.Mapping.Topics) {
 			src.topicsIn = args.Mapping.Topics
-			topics, err := await(ctx, args.Mapping.Topics)
-			if err != nil {
-				return nil, err
-			}
-			if topics.known {
-				src.topics, src.topicsKnown = topics.list, true
-			}
 		}
 	}
 	return src, nil
-}
-
-func sourceMismatch(arn string, spec *sourceSpec, named SourceKind) string {
-	return fmt.Sprintf("%q is the ARN of %s (source %q) but Source is %q; allowed: Source %q or empty", arn, withArticle(spec.label), spec.kind, named, spec.kind)
 }
 
 // lateSource checks, once the source ARN is known at deploy time, what
@@ -91,9 +79,9 @@ func lateSource(component string, args *EventSourceMappingArgs, src *mappingSour
 	named := src.spec
 	onFailure := !isNil(args.OnFailure)
 	return src.arn.ApplyT(func(s string) (string, error) {
-		spec, _, err := sourceOfARN(s)
+		spec, _, err := lambdafacts.SourceOfARN(s)
 		if err == nil && named != nil && spec != named {
-			err = errors.New(sourceMismatch(s, spec, named.kind))
+			err = lambdafacts.SourceMismatch(s, spec, named.Kind)
 		}
 		if err != nil {
 			return "", &InputError{Component: component, Field: "EventSourceArn", Problem: err.Error()}
@@ -103,8 +91,8 @@ func lateSource(component string, args *EventSourceMappingArgs, src *mappingSour
 		}
 		errs := &errorList{component: component}
 		checkMappingErrorHandling(errs, args, &mappingSource{spec: spec})
-		if onFailure && !spec.failure {
-			errs.add("OnFailure", "%s", noMappingFailure(spec))
+		if onFailure && !spec.Failure {
+			errs.addErr("OnFailure", lambdafacts.NoMappingFailure(spec))
 		}
 		if err := errs.err(); err != nil {
 			return "", err
@@ -113,27 +101,17 @@ func lateSource(component string, args *EventSourceMappingArgs, src *mappingSour
 	}).(pulumi.StringOutput)
 }
 
-func noMappingFailure(spec *sourceSpec) string {
-	return fmt.Sprintf("an event source mapping of %s has no on-failure destination; allowed: leave it empty and give the source queue a dead-letter queue (its RedrivePolicy)", withArticle(spec.label))
-}
-
 // checkMappingErrorHandling checks the retry settings' bounds, and that
 // they apply to the source.
 func checkMappingErrorHandling(errs *errorList, args *EventSourceMappingArgs, src *mappingSource) {
 	if src != nil && src.spec == nil {
 		src = nil // decided at deploy time (lateSource)
 	}
-	if r := args.MaxRetries; r != nil && (*r < RetryForever || *r > MaxMappingRetries) {
-		errs.add("MaxRetries", "%d is out of range; allowed: -1 (asyncroute.RetryForever, until the records expire) or 0 to 10000", *r)
+	if r := args.MaxRetries; r != nil {
+		errs.addErr("MaxRetries", lambdafacts.CheckMappingRetries(*r))
 	}
-	if d := args.MaxRecordAge; d != nil && *d != RecordAgeForever {
-		allowed := "asyncroute.RecordAgeForever (-1, until the records expire) or 60s to 168h (60 to 604800 whole seconds)"
-		switch {
-		case *d%time.Second != 0:
-			errs.add("MaxRecordAge", "%s is not a whole number of seconds; allowed: %s", *d, allowed)
-		case *d < MinMaxRecordAge || *d > MaxMaxRecordAge:
-			errs.add("MaxRecordAge", "%s is out of range; allowed: %s", *d, allowed)
-		}
+	if d := args.MaxRecordAge; d != nil {
+		errs.addErr("MaxRecordAge", lambdafacts.CheckRecordAge(*d))
 	}
 	if src == nil {
 		return
@@ -148,12 +126,12 @@ func checkMappingErrorHandling(errs *errorList, args *EventSourceMappingArgs, sr
 	} {
 		switch {
 		case !f.set:
-		case !src.spec.failure:
-			errs.add(f.field, "does not apply to an event source mapping of %s; allowed: leave it empty (the source queue's RedrivePolicy sets how often a message is received before it moves to the dead-letter queue)", withArticle(src.spec.label))
-		case f.field == "BisectBatchOnFunctionError" && !src.spec.bisect:
-			errs.add(f.field, "does not apply to an event source mapping of %s; allowed: leave it empty", withArticle(src.spec.label))
-		case src.spec.provisioned && isNil(args.Mapping.ProvisionedPollerConfig):
-			errs.add(f.field, "applies to %s source in provisioned mode only; allowed: set Mapping.ProvisionedPollerConfig, or leave %s empty", withArticle(src.spec.label), f.field)
+		case !src.spec.Failure:
+			errs.add(f.field, "does not apply to an event source mapping of %s; allowed: leave it empty (the source queue's RedrivePolicy sets how often a message is received before it moves to the dead-letter queue)", lambdafacts.WithArticle(src.spec.Label))
+		case f.field == "BisectBatchOnFunctionError" && !src.spec.Bisect:
+			errs.add(f.field, "does not apply to an event source mapping of %s; allowed: leave it empty", lambdafacts.WithArticle(src.spec.Label))
+		case src.spec.Provisioned && isNil(args.Mapping.ProvisionedPollerConfig):
+			errs.add(f.field, "applies to %s source in provisioned mode only; allowed: set Mapping.ProvisionedPollerConfig, or leave %s empty", lambdafacts.WithArticle(src.spec.Label), f.field)
 		}
 	}
 }

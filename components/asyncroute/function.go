@@ -1,8 +1,7 @@
 package asyncroute
 
 import (
-	"fmt"
-	"regexp"
+	"github.com/asyncroute/asyncroute/components/lambdafacts"
 	"time"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
@@ -87,7 +86,13 @@ type Function struct {
 	// brought is the role given in FunctionArgs.Role.
 	brought *ExistingRole
 
-	FunctionArn   pulumi.StringOutput    `pulumi:"functionArn"`   // the function's unqualified ARN
+	FunctionArn pulumi.StringOutput `pulumi:"functionArn"` // the function's unqualified ARN
+	// QualifiedArn is the ARN of the function's qualifier that has the
+	// invoke config: <FunctionArn>:$LATEST, or the alias's ARN with Alias.
+	// Give this ARN to asynchronous invokers (EventBridge targets, SNS
+	// subscriptions, S3 notifications): an invoker of another qualifier
+	// invokes a version with no config, so no destination fires.
+	QualifiedArn  pulumi.StringOutput    `pulumi:"qualifiedArn"`
 	FunctionName  pulumi.StringOutput    `pulumi:"functionName"`  // the function's name
 	RoleArn       pulumi.StringOutput    `pulumi:"roleArn"`       // the execution role's ARN
 	Qualifier     pulumi.StringOutput    `pulumi:"qualifier"`     // $LATEST or the alias name
@@ -113,21 +118,19 @@ func (f *Function) ExecutionRole() *ExistingRole {
 	return &ExistingRole{Role: f.Role}
 }
 
-var aliasName = regexp.MustCompile(`^[a-zA-Z0-9_-]{1,128}$`)
-var allDigits = regexp.MustCompile(`^[0-9]+$`)
-
 // NewFunction creates a Lambda function with its destinations, dead-letter
 // target, retry settings and the grants they need. Bad input returns an
 // error before anything is registered; a value known only at deploy time is
 // checked before the invoke config (or the function's dead-letter config)
 // is written.
 func NewFunction(ctx *pulumi.Context, name string, args *FunctionArgs, opts ...pulumi.ResourceOption) (*Function, error) {
-	errs := &errorList{component: fmt.Sprintf("Function %q", name)}
-	if args == nil {
-		errs.add("args", "is nil; allowed: &asyncroute.FunctionArgs{...}")
-		return nil, errs.err()
+	a, err := start(ctx, "Function", name, args == nil, "&asyncroute.FunctionArgs{...}")
+	if err != nil {
+		return nil, err
 	}
-	r := routing{onSuccess: args.OnSuccess, onFailure: args.OnFailure, deadLetter: args.DeadLetter, maxRetries: args.MaxRetries, maxEventAge: args.MaxEventAge,
+	errs := a.errs
+	r := routing{dests: dests(map[lambdafacts.Slot]Destination{slotSuccess: args.OnSuccess, slotFailure: args.OnFailure, slotDeadLetter: args.DeadLetter}),
+		maxRetries: args.MaxRetries, maxEventAge: args.MaxEventAge,
 		fields: "OnSuccess, OnFailure, DeadLetter, MaxRetries, MaxEventAge"}
 
 	if !isNil(args.Function.Role) {
@@ -143,9 +146,7 @@ func NewFunction(ctx *pulumi.Context, name string, args *FunctionArgs, opts ...p
 	qualifier := latest
 	publish := args.Function.Publish
 	if args.Alias != "" {
-		if !aliasName.MatchString(args.Alias) || allDigits.MatchString(args.Alias) {
-			errs.add("Alias", "%q is not an alias name; allowed: 1 to 128 letters, digits, - or _, not all digits (leave empty for $LATEST)", args.Alias)
-		}
+		errs.addErr("Alias", lambdafacts.CheckAliasName(args.Alias))
 		p, err := await(ctx, args.Function.Publish)
 		if err != nil {
 			return nil, err
@@ -173,17 +174,14 @@ func NewFunction(ctx *pulumi.Context, name string, args *FunctionArgs, opts ...p
 	if !isNil(args.Function.Name) {
 		me.name = args.Function.Name
 	}
-	res := checkRouting(ctx, errs, r, me)
+	a.routing(r, me)
 	configs := configsOf(ctx)
 	if prev, ok := configs.check(functionKeys(nil, fnName.str), qualifier, errs.component); !ok {
 		errs.add("Function.Name", "%s", duplicateConfig(fnName.str, qualifier, prev))
 	}
-	if err := errs.err(); err != nil {
-		return nil, err
-	}
 
 	c := &Function{brought: args.Role}
-	if err := ctx.RegisterComponentResourceV2(FunctionType, name, componentInputs(r, qualifier, args.SkipGrants, res), c, opts...); err != nil {
+	if err := a.register(FunctionType, c, a.routingInputs(r, qualifier, args.SkipGrants), opts); err != nil {
 		return nil, err
 	}
 	configs.claim(functionKeys(nil, fnName.str), qualifier, errs.component)
@@ -200,16 +198,16 @@ func NewFunction(ctx *pulumi.Context, name string, args *FunctionArgs, opts ...p
 		role = roleRef{created: created, name: created.Name, arn: created.Arn}
 	}
 
-	b := newBuildEnv(ctx, c, name, args.Tags)
+	var grantTo pulumi.StringInput
 	if !args.SkipGrants {
-		b.grantTo = role.name
+		grantTo = role.name
 	}
-	built, err := buildRouting(b, errs.component, res, me)
+	b, built, err := a.build(c, args.Tags, grantTo, me, nil)
 	if err != nil {
 		return nil, err
 	}
-	if !args.SkipGrants {
-		if c.Policy, err = grantPolicyResource(ctx, name, role.name, built.grants, c); err != nil {
+	if grantTo != nil {
+		if c.Policy, err = grantPolicy(ctx, name+"-async-grants", grantTo, built.grants, c); err != nil {
 			return nil, err
 		}
 	}
@@ -226,8 +224,8 @@ func NewFunction(ctx *pulumi.Context, name string, args *FunctionArgs, opts ...p
 		}
 		fnOpts = append(fnOpts, pulumi.ResourceHooks(&pulumi.ResourceHookBinding{BeforeUpdate: []*pulumi.ResourceHook{hook}}))
 	}
-	if built.has[2] {
-		fnArgs.DeadLetterConfig = &lambda.FunctionDeadLetterConfigArgs{TargetArn: built.deadLetter}
+	if dl := built.route(slotDeadLetter); dl != nil {
+		fnArgs.DeadLetterConfig = &lambda.FunctionDeadLetterConfigArgs{TargetArn: dl.arn}
 		if c.Policy != nil {
 			fnOpts = append(fnOpts, pulumi.DependsOn([]pulumi.Resource{c.Policy}))
 		}
@@ -263,17 +261,19 @@ func NewFunction(ctx *pulumi.Context, name string, args *FunctionArgs, opts ...p
 		return nil, err
 	}
 
-	c.OnSuccessCreated, c.OnFailureCreated, c.DeadLetterCreated = built.created(0), built.created(1), built.created(2)
+	c.OnSuccessCreated, c.OnFailureCreated, c.DeadLetterCreated = built.created(slotSuccess), built.created(slotFailure), built.created(slotDeadLetter)
 	c.FunctionArn = c.Function.Arn
+	c.QualifiedArn = source
 	c.FunctionName = c.Function.Name
 	c.RoleArn = role.arn
 	c.Qualifier = qualifierIn
-	c.OnSuccessArn = optionalARN(built.success, built.has[0])
-	c.OnFailureArn = optionalARN(built.failure, built.has[1])
-	c.DeadLetterArn = optionalARN(built.deadLetter, built.has[2])
+	c.OnSuccessArn = built.arnPtr(slotSuccess)
+	c.OnFailureArn = built.arnPtr(slotFailure)
+	c.DeadLetterArn = built.arnPtr(slotDeadLetter)
 	c.GrantsSkipped = pulumi.Bool(args.SkipGrants).ToBoolOutput()
 	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
 		"functionArn":   c.FunctionArn,
+		"qualifiedArn":  c.QualifiedArn,
 		"functionName":  c.FunctionName,
 		"roleArn":       c.RoleArn,
 		"qualifier":     c.Qualifier,
@@ -285,6 +285,16 @@ func NewFunction(ctx *pulumi.Context, name string, args *FunctionArgs, opts ...p
 		return nil, err
 	}
 	return c, nil
+}
+
+// dests keeps the slots that hold a destination.
+func dests(m map[lambdafacts.Slot]Destination) map[lambdafacts.Slot]Destination {
+	for k, d := range m {
+		if isNil(d) {
+			delete(m, k)
+		}
+	}
+	return m
 }
 
 const publishProblem = "is false but Alias needs a published version; allowed: true or unset"

@@ -222,7 +222,7 @@ func TestBadKmsKeyArn(t *testing.T) {
 		{"AliasARN", asyncroute.ARN{Arn: pulumi.String(arnOf("sqs", "jobs")), KmsKeyArn: pulumi.String(customAliasA)},
 			`asyncroute: Function "orders": OnFailure: ARN.KmsKeyArn "arn:aws:kms:us-east-1:123456789012:alias/foo" is not a KMS key ARN; expected arn:<partition>:kms:<region>:<account>:key/<key-id>`},
 		{"NotKeyed", asyncroute.ARN{Arn: pulumi.String(fnARN("next")), KmsKeyArn: pulumi.String(foreignKey)},
-			`asyncroute: Function "orders": OnFailure: ARN.KmsKeyArn applies to an SQS queue or SNS topic only, not to a Lambda function`},
+			`asyncroute: Function "orders": OnFailure: ARN.KmsKeyArn applies to an SQS queue, SNS topic or S3 bucket only, not to a Lambda function`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			st, err := runCapture(t, func(ctx *pulumi.Context) error {

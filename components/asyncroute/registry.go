@@ -2,6 +2,7 @@ package asyncroute
 
 import (
 	"fmt"
+	"github.com/asyncroute/asyncroute/components/lambdafacts"
 	"runtime"
 	"sync"
 	"weak"
@@ -93,15 +94,13 @@ func claimAtDeploy(ctx *pulumi.Context, component, field string, fn pulumi.Strin
 	configs := configsOf(ctx)
 	return pulumi.All(fn, qualifier).ApplyT(func(v []any) (string, error) {
 		ref, q := v[0].(string), v[1].(string)
-		name, qual, err := functionRef(ref)
+		fn, err := lambdafacts.ParseFunctionRef(ref)
 		if err != nil {
 			return "", &InputError{Component: component, Field: "FunctionName", Problem: err.Error()}
 		}
+		name := fn.Name
 		if name == "" {
 			return ref, nil
-		}
-		if qual != "" && q == latest {
-			q = qual
 		}
 		keys := append(functionKeys(nil, name), extraKeys...)
 		if prev, ok := configs.claim(keys, q, component); !ok {

@@ -1,6 +1,7 @@
 package asyncroute
 
 import (
+	"github.com/asyncroute/asyncroute/components/iampolicy"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -89,7 +90,7 @@ func existingRoleRef(r *ExistingRole) roleRef {
 // newExecutionRole creates the function's role.
 func newExecutionRole(ctx *pulumi.Context, name string, opts *RoleOptions, tags pulumi.StringMapInput, parent pulumi.Resource) (*iam.Role, error) {
 	args := &iam.RoleArgs{
-		AssumeRolePolicy:  pulumi.String(lambdaTrustPolicy()),
+		AssumeRolePolicy:  pulumi.String(iampolicy.TrustPolicy("lambda.amazonaws.com").JSON()),
 		ManagedPolicyArns: pulumi.StringArray{pulumi.String(string(iam.ManagedPolicyAWSLambdaBasicExecutionRole))},
 		Tags:              tags,
 	}
