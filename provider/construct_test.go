@@ -1,0 +1,445 @@
+package provider
+
+import (
+	"path/filepath"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/asyncroute/asyncroute/components/asyncroute"
+	"github.com/asyncroute/asyncroute/components/asyncroutetest"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/archive"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"google.golang.org/grpc/status"
+)
+
+// handlerDir is the root stack's handler, used as the function's code.
+var handlerDir = filepath.Join("..", "handler")
+
+func handlerArchive(t *testing.T) *archive.Archive {
+	t.Helper()
+	abs, err := filepath.Abs(handlerDir)
+	require.NoError(t, err)
+	a, err := archive.FromPath(abs)
+	require.NoError(t, err)
+	return a
+}
+
+// orderSettings is the root stack's function (stacks/orders) as schema
+// inputs, and goOrderSettings the same in Go.
+func orderSettings(t *testing.T) map[string]any {
+	return map[string]any{
+		"runtime":     "python3.12",
+		"handler":     "handler.handler",
+		"code":        handlerArchive(t),
+		"timeout":     10.0,
+		"memorySize":  128.0,
+		"description": "Processes orders invoked asynchronously",
+	}
+}
+
+func goOrderSettings(t *testing.T) lambda.FunctionArgs {
+	abs, err := filepath.Abs(handlerDir)
+	require.NoError(t, err)
+	return lambda.FunctionArgs{
+		Runtime:     pulumi.String("python3.12"),
+		Handler:     pulumi.String("handler.handler"),
+		Code:        pulumi.NewFileArchive(abs),
+		Timeout:     pulumi.Int(10),
+		MemorySize:  pulumi.Int(128),
+		Description: pulumi.String("Processes orders invoked asynchronously"),
+	}
+}
+
+// registered is what a resource looked like to the monitor, without the
+// values that depend on how it was registered (sequence numbers).
+type registered struct {
+	URN, Type, Name, Parent string
+	Custom                  bool
+	Inputs                  map[string]any
+	Dependencies            []string
+	PropertyDependencies    map[string][]string
+}
+
+func summarize(rs []*asyncroutetest.Resource) []registered {
+	var out []registered
+	for _, r := range rs {
+		deps := map[string][]string{}
+		for k, v := range r.PropertyDependencies {
+			if len(v) == 0 {
+				continue
+			}
+			v = append([]string(nil), v...)
+			sort.Strings(v)
+			deps[k] = v
+		}
+		out = append(out, registered{URN: r.URN, Type: r.Type, Name: r.Name, Parent: r.Parent, Custom: r.Custom,
+			Inputs: r.Inputs, Dependencies: r.Dependencies, PropertyDependencies: deps})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].URN < out[j].URN })
+	return out
+}
+
+// runGo runs the Go constructor under the same mocks.
+func runGo(t *testing.T, preview bool, program pulumi.RunFunc) (*asyncroutetest.Stack, error) {
+	t.Helper()
+	opts := []asyncroutetest.Option{asyncroutetest.Project(testProject), asyncroutetest.StackName(testStack)}
+	if preview {
+		opts = append(opts, asyncroutetest.Preview())
+	}
+	return asyncroutetest.Run(program, opts...)
+}
+
+func TestTypeTokensAreTheGoPackages(t *testing.T) {
+	assert.Equal(t, asyncroute.FunctionType, Token("Function"))
+	assert.Equal(t, asyncroute.AsyncInvokeType, Token("AsyncInvoke"))
+	assert.Equal(t, asyncroute.EventSourceMappingType, Token("EventSourceMapping"))
+}
+
+// TestConstructRegistersWhatGoDoes constructs components through the
+// provider and checks that the monitor saw exactly what the Go constructor
+// registers for the same arguments: the same resources, parents, inputs
+// (grant policy, invoke config, function) and dependencies.
+func TestConstructRegistersWhatGoDoes(t *testing.T) {
+	hour := time.Hour
+	cases := []struct {
+		name   string
+		typ    string
+		inputs func(t *testing.T) map[string]any
+		goProg func(t *testing.T) pulumi.RunFunc
+	}{
+		{
+			name: "order processor with created targets",
+			typ:  Token("Function"),
+			inputs: func(t *testing.T) map[string]any {
+				return map[string]any{
+					"function":           orderSettings(t),
+					"onSuccess":          map[string]any{"kind": "newQueue", "retentionPeriodSeconds": 345600.0},
+					"onFailure":          map[string]any{"kind": "newTopic"},
+					"maxRetries":         1.0,
+					"maxEventAgeSeconds": 3600.0,
+					"tags":               map[string]any{"app": "orders"},
+				}
+			},
+			goProg: func(t *testing.T) pulumi.RunFunc {
+				return func(ctx *pulumi.Context) error {
+					_, err := asyncroute.NewFunction(ctx, "order-processor", &asyncroute.FunctionArgs{
+						Function:    goOrderSettings(t),
+						OnSuccess:   asyncroute.NewQueue{RetentionPeriod: 4 * 24 * time.Hour},
+						OnFailure:   asyncroute.NewTopic{},
+						MaxRetries:  pulumi.IntRef(1),
+						MaxEventAge: &hour,
+						Tags:        pulumi.StringMap{"app": pulumi.String("orders")},
+					})
+					return err
+				}
+			},
+		},
+		{
+			name: "targets by ARN, dead letter, alias, role options",
+			typ:  Token("Function"),
+			inputs: func(t *testing.T) map[string]any {
+				return map[string]any{
+					"function": map[string]any{"runtime": "python3.12", "handler": "handler.handler", "code": handlerArchive(t),
+						"environment": map[string]any{"STAGE": "prod"}, "architectures": []any{"arm64"}},
+					"onSuccess":   map[string]any{"arn": "arn:aws:sqs:us-east-1:123456789012:processed"},
+					"onFailure":   map[string]any{"kind": "sns", "arn": "arn:aws:sns:us-east-1:123456789012:alerts", "kmsKeyArn": "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"},
+					"deadLetter":  map[string]any{"kind": "newQueue"},
+					"maxRetries":  0.0,
+					"alias":       "live",
+					"roleOptions": map[string]any{"path": "/service-roles/", "permissionsBoundary": "arn:aws:iam::123456789012:policy/boundary"},
+				}
+			},
+			goProg: func(t *testing.T) pulumi.RunFunc {
+				return func(ctx *pulumi.Context) error {
+					abs, err := filepath.Abs(handlerDir)
+					require.NoError(t, err)
+					_, err = asyncroute.NewFunction(ctx, "order-processor", &asyncroute.FunctionArgs{
+						Function: lambda.FunctionArgs{Runtime: pulumi.String("python3.12"), Handler: pulumi.String("handler.handler"),
+							Code:          pulumi.NewFileArchive(abs),
+							Environment:   lambda.FunctionEnvironmentArgs{Variables: pulumi.StringMap{"STAGE": pulumi.String("prod")}},
+							Architectures: pulumi.StringArray{pulumi.String("arm64")}},
+						OnSuccess: asyncroute.ARN{Arn: pulumi.String("arn:aws:sqs:us-east-1:123456789012:processed")},
+						OnFailure: asyncroute.ARN{Arn: pulumi.String("arn:aws:sns:us-east-1:123456789012:alerts"), Kind: asyncroute.KindSNS,
+							KmsKeyArn: pulumi.String("arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab")},
+						DeadLetter: asyncroute.NewQueue{},
+						MaxRetries: pulumi.IntRef(0),
+						Alias:      "live",
+						RoleOptions: &asyncroute.RoleOptions{Path: pulumi.String("/service-roles/"),
+							PermissionsBoundary: pulumi.String("arn:aws:iam::123456789012:policy/boundary")},
+					})
+					return err
+				}
+			},
+		},
+		{
+			name: "async invoke on an existing function",
+			typ:  Token("AsyncInvoke"),
+			inputs: func(*testing.T) map[string]any {
+				return map[string]any{
+					"functionName":       "legacy-billing",
+					"role":               map[string]any{"name": "legacy-billing-role"},
+					"onFailure":          map[string]any{"kind": "defaultEventBus"},
+					"maxEventAgeSeconds": 600.0,
+				}
+			},
+			goProg: func(*testing.T) pulumi.RunFunc {
+				return func(ctx *pulumi.Context) error {
+					age := 10 * time.Minute
+					_, err := asyncroute.NewAsyncInvoke(ctx, "order-processor", &asyncroute.AsyncInvokeArgs{
+						FunctionName: pulumi.String("legacy-billing"),
+						Role:         &asyncroute.ExistingRole{Name: pulumi.String("legacy-billing-role")},
+						OnFailure:    asyncroute.DefaultEventBus{},
+						MaxEventAge:  &age,
+					})
+					return err
+				}
+			},
+		},
+		{
+			name: "event source mapping from a stream",
+			typ:  Token("EventSourceMapping"),
+			inputs: func(*testing.T) map[string]any {
+				return map[string]any{
+					"eventSourceArn":             "arn:aws:kinesis:us-east-1:123456789012:stream/orders",
+					"functionName":               "legacy-billing",
+					"role":                       map[string]any{"name": "legacy-billing-role"},
+					"onFailure":                  map[string]any{"kind": "newQueue"},
+					"maxRetries":                 5.0,
+					"maxRecordAgeSeconds":        3600.0,
+					"bisectBatchOnFunctionError": true,
+					"startingPosition":           "LATEST",
+					"batchSize":                  100.0,
+				}
+			},
+			goProg: func(*testing.T) pulumi.RunFunc {
+				return func(ctx *pulumi.Context) error {
+					_, err := asyncroute.NewEventSourceMapping(ctx, "order-processor", &asyncroute.EventSourceMappingArgs{
+						Mapping:                    lambda.EventSourceMappingArgs{StartingPosition: pulumi.String("LATEST"), BatchSize: pulumi.Int(100)},
+						EventSourceArn:             pulumi.String("arn:aws:kinesis:us-east-1:123456789012:stream/orders"),
+						FunctionName:               pulumi.String("legacy-billing"),
+						Role:                       &asyncroute.ExistingRole{Name: pulumi.String("legacy-billing-role")},
+						OnFailure:                  asyncroute.NewQueue{},
+						MaxRetries:                 pulumi.IntRef(5),
+						MaxRecordAge:               &hour,
+						BisectBatchOnFunctionError: pulumi.BoolRef(true),
+					})
+					return err
+				}
+			},
+		},
+	}
+	for _, c := range cases {
+		for _, preview := range []bool{true, false} {
+			mode := map[bool]string{true: "preview", false: "update"}[preview]
+			t.Run(c.name+"/"+mode, func(t *testing.T) {
+				want, err := runGo(t, preview, c.goProg(t))
+				require.NoError(t, err)
+				require.NotEmpty(t, want.Resources)
+
+				w := newWorld(t, preview)
+				resp, err := w.construct(c.typ, "order-processor", c.inputs(t))
+				require.NoError(t, err)
+				assert.Equal(t, stackURN[:len("urn:pulumi:test::asyncroute::")]+c.typ+"::order-processor", resp.GetUrn())
+				assert.Equal(t, summarize(want.Resources), summarize(w.mocks.Resources()))
+			})
+		}
+	}
+}
+
+// TestConstructOutputs checks that the component's state is the Go
+// component's pulumi-tagged outputs.
+func TestConstructOutputs(t *testing.T) {
+	w := newWorld(t, false)
+	resp, err := w.construct(Token("Function"), "order-processor", map[string]any{
+		"function":   orderSettings(t),
+		"onSuccess":  map[string]any{"kind": "newQueue"},
+		"onFailure":  map[string]any{"kind": "sns", "arn": "arn:aws:sns:us-east-1:123456789012:alerts"},
+		"maxRetries": 1.0,
+	})
+	require.NoError(t, err)
+	state := resp.GetState().AsMap()
+	assert.Equal(t, "$LATEST", state["qualifier"])
+	assert.Equal(t, "arn:aws:sns:us-east-1:123456789012:alerts", state["onFailureArn"])
+	assert.Regexp(t, `^arn:aws:sqs:us-east-1:123456789012:order-processor-on-success-[0-9a-f]{7}$`, state["onSuccessArn"])
+	assert.Regexp(t, `^arn:aws:lambda:us-east-1:123456789012:function:order-processor-[0-9a-f]{7}$`, state["functionArn"])
+	assert.Equal(t, state["functionArn"].(string)+":$LATEST", state["qualifiedArn"])
+	assert.Regexp(t, `^arn:aws:iam::123456789012:role/`, state["roleArn"])
+	assert.Equal(t, false, state["grantsSkipped"])
+	assert.NotContains(t, state, "deadLetterArn", "no dead-letter target: the output is absent")
+}
+
+// constructErr constructs and returns the error message the engine shows.
+func constructErr(t *testing.T, w *world, typ string, inputs map[string]any) string {
+	t.Helper()
+	_, err := w.construct(typ, "orders", inputs)
+	require.Error(t, err)
+	st, ok := status.FromError(err)
+	require.True(t, ok, "a gRPC status: %v", err)
+	return st.Message()
+}
+
+// TestBadInputGetsTheGoMessage feeds mistakes through Construct and checks
+// that the message is the Go constructor's, word for word, and that
+// nothing was registered.
+func TestBadInputGetsTheGoMessage(t *testing.T) {
+	bucketArn := "arn:aws:s3:::failures"
+	cases := []struct {
+		name   string
+		inputs map[string]any
+		goArgs asyncroute.FunctionArgs
+	}{
+		{
+			name:   "MaxRetries 3",
+			inputs: map[string]any{"onFailure": map[string]any{"kind": "newQueue"}, "maxRetries": 3.0},
+			goArgs: asyncroute.FunctionArgs{OnFailure: asyncroute.NewQueue{}, MaxRetries: pulumi.IntRef(3)},
+		},
+		{
+			name:   "S3 on success",
+			inputs: map[string]any{"onSuccess": map[string]any{"kind": "s3", "arn": bucketArn}},
+			goArgs: asyncroute.FunctionArgs{OnSuccess: asyncroute.ARN{Arn: pulumi.String(bucketArn), Kind: asyncroute.KindS3}},
+		},
+		{
+			name:   "S3 on success, kind read from the ARN, and retries 3",
+			inputs: map[string]any{"onSuccess": map[string]any{"arn": bucketArn}, "maxRetries": 3.0},
+			goArgs: asyncroute.FunctionArgs{OnSuccess: asyncroute.ARN{Arn: pulumi.String(bucketArn)}, MaxRetries: pulumi.IntRef(3)},
+		},
+		{
+			name:   "max event age 59 s",
+			inputs: map[string]any{"onFailure": map[string]any{"kind": "newTopic"}, "maxEventAgeSeconds": 59.0},
+			goArgs: asyncroute.FunctionArgs{OnFailure: asyncroute.NewTopic{}, MaxEventAge: durationRef(59 * time.Second)},
+		},
+		{
+			name:   "max event age 90.5 s",
+			inputs: map[string]any{"onFailure": map[string]any{"kind": "newTopic"}, "maxEventAgeSeconds": 90.5},
+			goArgs: asyncroute.FunctionArgs{OnFailure: asyncroute.NewTopic{}, MaxEventAge: durationRef(90500 * time.Millisecond)},
+		},
+		{
+			name:   "a queue URL",
+			inputs: map[string]any{"onFailure": map[string]any{"arn": "https://sqs.us-east-1.amazonaws.com/123456789012/jobs"}},
+			goArgs: asyncroute.FunctionArgs{OnFailure: asyncroute.ARN{Arn: pulumi.String("https://sqs.us-east-1.amazonaws.com/123456789012/jobs")}},
+		},
+		{
+			name:   "FIFO queue",
+			inputs: map[string]any{"onFailure": map[string]any{"kind": "sqs", "arn": "arn:aws:sqs:us-east-1:123456789012:jobs.fifo"}},
+			goArgs: asyncroute.FunctionArgs{OnFailure: asyncroute.ARN{Arn: pulumi.String("arn:aws:sqs:us-east-1:123456789012:jobs.fifo"), Kind: asyncroute.KindSQS}},
+		},
+		{
+			name:   "ARN and kind disagree",
+			inputs: map[string]any{"onFailure": map[string]any{"kind": "sqs", "arn": "arn:aws:sns:us-east-1:123456789012:alerts"}},
+			goArgs: asyncroute.FunctionArgs{OnFailure: asyncroute.ARN{Arn: pulumi.String("arn:aws:sns:us-east-1:123456789012:alerts"), Kind: asyncroute.KindSQS}},
+		},
+		{
+			name:   "Lambda function as dead-letter target",
+			inputs: map[string]any{"deadLetter": map[string]any{"kind": "lambda", "arn": "arn:aws:lambda:us-east-1:123456789012:function:next"}},
+			goArgs: asyncroute.FunctionArgs{DeadLetter: asyncroute.ARN{Arn: pulumi.String("arn:aws:lambda:us-east-1:123456789012:function:next"), Kind: asyncroute.KindLambda}},
+		},
+		{
+			name:   "nothing to route",
+			inputs: map[string]any{},
+			goArgs: asyncroute.FunctionArgs{},
+		},
+		{
+			name:   "role known only by its ARN",
+			inputs: map[string]any{"onFailure": map[string]any{"kind": "newQueue"}, "role": map[string]any{"arn": "arn:aws:iam::123456789012:role/r"}},
+			goArgs: asyncroute.FunctionArgs{OnFailure: asyncroute.NewQueue{}, Role: &asyncroute.ExistingRole{Arn: pulumi.String("arn:aws:iam::123456789012:role/r")}},
+		},
+		{
+			name:   "queue retention too short",
+			inputs: map[string]any{"onFailure": map[string]any{"kind": "newQueue", "retentionPeriodSeconds": 30.0}},
+			goArgs: asyncroute.FunctionArgs{OnFailure: asyncroute.NewQueue{RetentionPeriod: 30 * time.Second}},
+		},
+	}
+	for _, c := range cases {
+		for _, preview := range []bool{true, false} {
+			mode := map[bool]string{true: "preview", false: "update"}[preview]
+			t.Run(c.name+"/"+mode, func(t *testing.T) {
+				goArgs := c.goArgs
+				goArgs.Function = goOrderSettings(t)
+				var goErr error // the constructor's own error, not the runtime's wrapping
+				got, _ := runGo(t, preview, func(ctx *pulumi.Context) error {
+					_, goErr = asyncroute.NewFunction(ctx, "orders", &goArgs)
+					return goErr
+				})
+				require.Error(t, goErr)
+				require.Empty(t, got.Resources, "Go registers nothing")
+
+				inputs := map[string]any{"function": orderSettings(t)}
+				for k, v := range c.inputs {
+					inputs[k] = v
+				}
+				w := newWorld(t, preview)
+				msg := constructErr(t, w, Token("Function"), inputs)
+				assert.Equal(t, goErr.Error(), msg)
+				assert.Empty(t, w.mocks.Resources(), "nothing registered")
+			})
+		}
+	}
+}
+
+func durationRef(d time.Duration) *time.Duration { return &d }
+
+// TestBadTaggedInput covers what only the schema's tagged destination can
+// get wrong; the messages have the Go package's form.
+func TestBadTaggedInput(t *testing.T) {
+	cases := []struct {
+		name   string
+		inputs map[string]any
+		want   string
+	}{
+		{
+			name:   "arn on a created queue",
+			inputs: map[string]any{"onFailure": map[string]any{"kind": "newQueue", "arn": "arn:aws:sqs:us-east-1:123456789012:jobs"}},
+			want:   `asyncroute: Function "orders": OnFailure.Arn: is not used by kind "newQueue"; leave it out, or choose the kind it belongs to`,
+		},
+		{
+			name:   "no arn for kind sqs",
+			inputs: map[string]any{"onSuccess": map[string]any{"kind": "sqs"}},
+			want:   `asyncroute: Function "orders": OnSuccess.Arn: is empty; kind "sqs" needs the target's ARN (for a queue its arn, not its url)`,
+		},
+		{
+			name:   "neither kind nor arn",
+			inputs: map[string]any{"onSuccess": map[string]any{}},
+			want: `asyncroute: Function "orders": OnSuccess: has neither kind nor arn; allowed: kind one of sqs, sns, lambda, events, s3, ` +
+				`defaultEventBus, newQueue, newTopic, kafkaTopic, or the target's arn (its kind is read from the ARN)`,
+		},
+		{
+			name:   "unknown kind",
+			inputs: map[string]any{"onSuccess": map[string]any{"kind": "queue"}},
+			want: `asyncroute: Function "orders": OnSuccess.Kind: "queue" is not a destination kind; allowed: sqs, sns, lambda, events, s3, ` +
+				`defaultEventBus, newQueue, newTopic, kafkaTopic`,
+		},
+		{
+			name:   "retries not whole",
+			inputs: map[string]any{"onFailure": map[string]any{"kind": "newTopic"}, "maxRetries": 1.5},
+			want:   `asyncroute: Function "orders": MaxRetries: 1.5 is not a whole number`,
+		},
+		{
+			name: "two faults at once",
+			inputs: map[string]any{"onSuccess": map[string]any{"kind": "newTopic", "topic": "x"},
+				"onFailure": map[string]any{"kind": "defaultEventBus", "kmsKeyArn": "arn:aws:kms:us-east-1:123456789012:key/k"}},
+			want: `asyncroute: Function "orders": OnSuccess.Topic: is not used by kind "newTopic"; leave it out, or choose the kind it belongs to` + "\n" +
+				`asyncroute: Function "orders": OnFailure.KmsKeyArn: is not used by kind "defaultEventBus"; leave it out, or choose the kind it belongs to`,
+		},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			inputs := map[string]any{"function": orderSettings(t)}
+			for k, v := range c.inputs {
+				inputs[k] = v
+			}
+			w := newWorld(t, true)
+			assert.Equal(t, c.want, constructErr(t, w, Token("Function"), inputs))
+			assert.Empty(t, w.mocks.Resources(), "nothing registered")
+		})
+	}
+}
+
+func TestUnknownType(t *testing.T) {
+	w := newWorld(t, true)
+	msg := constructErr(t, w, "asyncroute:lambda:Queue", map[string]any{})
+	assert.Contains(t, msg, `asyncroute: unknown resource type "asyncroute:lambda:Queue"`)
+}
