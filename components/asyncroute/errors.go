@@ -3,6 +3,9 @@ package asyncroute
 import (
 	"errors"
 	"fmt"
+	"strings"
+
+	"github.com/hashicorp/go-multierror"
 )
 
 // InputError reports one invalid argument of a component. Field names the
@@ -45,6 +48,55 @@ func (l *errorList) addErr(field string, err error) {
 	l.errs = append(l.errs, &InputError{Component: l.component, Field: field, Problem: err.Error()})
 }
 
+// err returns nil, the one fault, or every fault together: a
+// *multierror.Error whose text is one fault per line (as the README's
+// table shows them). The Pulumi SDK flattens such an error into the
+// program's own list of errors, so `pulumi preview` bullets every fault
+// instead of printing the second one unbulleted under the first.
 func (l *errorList) err() error {
-	return errors.Join(l.errs...)
+	switch len(l.errs) {
+	case 0:
+		return nil
+	case 1:
+		return l.errs[0]
+	}
+	return &multierror.Error{Errors: append([]error(nil), l.errs...), ErrorFormat: oneLineEach}
+}
+
+func oneLineEach(errs []error) string {
+	lines := make([]string, len(errs))
+	for i, e := range errs {
+		lines[i] = e.Error()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// InputErrors returns the faults a component reported in err (as returned
+// by a constructor, or by a program that returned it), in the order found.
+func InputErrors(err error) []*InputError {
+	var out []*InputError
+	var walk func(error)
+	walk = func(e error) {
+		if e == nil {
+			return
+		}
+		var ie *InputError
+		if me, ok := e.(*multierror.Error); ok {
+			for _, x := range me.Errors {
+				walk(x)
+			}
+			return
+		}
+		if j, ok := e.(interface{ Unwrap() []error }); ok {
+			for _, x := range j.Unwrap() {
+				walk(x)
+			}
+			return
+		}
+		if errors.As(e, &ie) {
+			out = append(out, ie)
+		}
+	}
+	walk(err)
+	return out
 }

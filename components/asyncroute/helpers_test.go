@@ -1,7 +1,6 @@
 package asyncroute_test
 
 import (
-	"errors"
 	"sort"
 	"strings"
 	"testing"
@@ -266,21 +265,14 @@ func requireNothingFromComponent(t *testing.T, st *asyncroutetest.Stack, compone
 	}
 }
 
-// inputErrors unwraps a (joined) error into its InputErrors.
+// inputErrors unwraps a component's error into its InputErrors, and
+// requires that there is nothing else in it.
 func inputErrors(t *testing.T, err error) []*asyncroute.InputError {
 	t.Helper()
-	var list []error
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		list = j.Unwrap()
-	} else {
-		list = []error{err}
-	}
-	out := make([]*asyncroute.InputError, len(list))
-	for i, e := range list {
-		var ie *asyncroute.InputError
-		require.True(t, errors.As(e, &ie), "%v (%T) is not an InputError", e, e)
-		out[i] = ie
-	}
+	out := asyncroute.InputErrors(err)
+	require.NotEmpty(t, out, "%v (%T) holds no InputError", err, err)
+	lines := strings.Split(err.Error(), "\n")
+	require.Len(t, lines, len(out), "one line per fault: %q", err.Error())
 	return out
 }
 

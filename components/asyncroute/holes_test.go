@@ -229,3 +229,23 @@ func TestQualifiedArnOutput(t *testing.T) {
 		return nil
 	})
 }
+
+// A program that returns a component's faults fails with one bulleted line
+// per fault (the Pulumi SDK flattens the component's error into its own
+// list), and the component's error itself reads one fault per line.
+func TestProgramErrorListsEveryFault(t *testing.T) {
+	build := fn(func(_ *pulumi.Context, a *asyncroute.FunctionArgs) {
+		a.MaxRetries = pulumi.IntRef(3)
+		a.MaxEventAge = asyncroute.EventAge(59 * 1e9)
+	})
+	_, err := asyncroutetest.Run(build, asyncroutetest.Preview())
+	require.Error(t, err)
+	assert.Equal(t, "2 errors occurred:\n"+
+		"\t* "+fPrefix+"MaxRetries: 3 is out of range; allowed: 0, 1 or 2\n"+
+		"\t* "+fPrefix+"MaxEventAge: 59s is out of range; allowed: 60s to 6h (60 to 21600 whole seconds)\n\n", err.Error())
+	assert.Len(t, asyncroute.InputErrors(err), 2)
+
+	_, err = runCapture(t, build, asyncroutetest.Preview())
+	assert.Equal(t, fPrefix+"MaxRetries: 3 is out of range; allowed: 0, 1 or 2\n"+
+		fPrefix+"MaxEventAge: 59s is out of range; allowed: 60s to 6h (60 to 21600 whole seconds)", err.Error())
+}
