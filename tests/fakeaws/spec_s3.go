@@ -22,8 +22,23 @@ var bucketV2Spec = &spec{
 			"bucketDomainName":         name + ".s3.amazonaws.com",
 			"bucketRegionalDomainName": name + ".s3." + e.region + ".amazonaws.com",
 			"hostedZoneId":             "Z3AQBSTGFYJSTF",
+			// Every bucket has default encryption (SSE-S3 unless set):
+			// the real provider reads it back after the create.
+			"serverSideEncryptionConfigurations": defaultEncryption(in),
 		}, nil
 	},
 }
 
 var bucketV2Naming = naming{nameKey: "bucket", prefixKey: "bucketPrefix", maxLen: 63, lower: true}
+
+// defaultEncryption is the bucket's server-side encryption as AWS reports
+// it: the configuration given, or SSE-S3 (AES256) since January 2023.
+func defaultEncryption(in map[string]any) any {
+	if v, ok := in["serverSideEncryptionConfigurations"].([]any); ok && len(v) > 0 {
+		return v
+	}
+	return []any{map[string]any{"rules": []any{map[string]any{
+		"applyServerSideEncryptionByDefaults": []any{map[string]any{"sseAlgorithm": "AES256", "kmsMasterKeyId": ""}},
+		"bucketKeyEnabled":                    false,
+	}}}}
+}
