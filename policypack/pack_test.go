@@ -126,14 +126,23 @@ func TestValidationFunctionsOnHandBuiltArgs(t *testing.T) {
 	assert.Empty(t, validate(t, computed))
 }
 
-func TestResourceReferencesAndAssets(t *testing.T) {
-	ref := property.New(property.NewResourceReference("urn:pulumi:dev::shop::aws:sqs/queue:Queue::q", str("https://sqs/q"), ""))
-	assert.Equal(t, "https://sqs/q", plain(ref))
-	unknownID := property.New(property.NewResourceReference("urn:pulumi:dev::shop::aws:sqs/queue:Queue::q", property.New(property.Computed), ""))
-	assert.Equal(t, asyncpolicy.Unknown{}, plain(unknownID))
-	component := property.New(property.NewResourceReference("urn:pulumi:dev::shop::my:index:Thing::t", property.Value{}, ""))
-	assert.Equal(t, "urn:pulumi:dev::shop::my:index:Thing::t", plain(component))
-	assert.Nil(t, plain(property.Value{}))
+// The pack reads the engine's values through stackgraph's one converter:
+// a resource reference is its URN, whatever its id, as in every other
+// graph; secrets are read through; computed values are unknown.
+func TestResourceReferencesAndSecrets(t *testing.T) {
+	const q = "urn:pulumi:dev::shop::aws:sqs/queue:Queue::q"
+	g := GraphOf([]policyx.AnalyzerResource{{URN: "urn:pulumi:dev::shop::my:index:Thing::t", Type: "my:index:Thing",
+		Properties: property.NewMap(map[string]property.Value{
+			"ref":       property.New(property.NewResourceReference(q, str("https://sqs/q"), "")),
+			"unknownID": property.New(property.NewResourceReference(q, property.New(property.Computed), "")),
+			"component": property.New(property.NewResourceReference("urn:pulumi:dev::shop::my:index:Thing::t", property.Value{}, "")),
+			"secret":    str("s").WithSecret(true),
+			"later":     property.New(property.Computed),
+		})}})
+	require.Len(t, g.Resources, 1)
+	assert.Equal(t, map[string]any{"ref": q, "unknownID": q, "component": "urn:pulumi:dev::shop::my:index:Thing::t",
+		"secret": "s", "later": asyncpolicy.Unknown{}}, g.Resources[0].Outputs)
+	assert.Equal(t, "t", g.Resources[0].Name, "the name comes from the URN when the engine leaves it out")
 }
 
 // toValue builds the property value the engine would send for a graph

@@ -34,7 +34,7 @@ import (
 	"strings"
 
 	"github.com/asyncroute/asyncroute/components/asyncpolicy"
-	"github.com/asyncroute/asyncroute/components/asyncpolicy/stackfile"
+	"github.com/asyncroute/asyncroute/components/stackgraph/stackfile"
 )
 
 // Exit statuses.
@@ -122,7 +122,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "asyncroute-check: %s: %v\n", files[0], err)
 		return exitBadInput
 	}
-	findings := asyncpolicy.Check(graph, asyncpolicy.Config{Levels: lv})
+	findings := asyncpolicy.Check(*graph, asyncpolicy.Config{Levels: lv})
 
 	switch *format {
 	case "json":

@@ -99,8 +99,16 @@ func (f Finding) String() string {
 // Check runs every enabled rule on g and returns the findings sorted by
 // rule id, URN, field and message.
 func Check(g Graph, cfg Config) []Finding {
-	// Work on a copy: the index fills in missing names and types.
-	g = Graph{Resources: append([]Resource(nil), g.Resources...)}
+	// Work on copies of the resources: the index fills in missing names
+	// and types.
+	copies := make([]*Resource, 0, len(g.Resources))
+	for _, r := range g.Resources {
+		if r != nil {
+			c := *r
+			copies = append(copies, &c)
+		}
+	}
+	g = Graph{Resources: copies}
 	ix := newIndex(g)
 	m := buildModel(ix)
 	var out []Finding
@@ -160,5 +168,5 @@ func HasMandatory(fs []Finding) bool {
 // message renders a finding's text: the resource, the field, the problem
 // and the fix.
 func message(r *Resource, field, problem, fix string) string {
-	return fmt.Sprintf("%s, field %s: %s. Fix: %s.", r.label(), field, problem, fix)
+	return fmt.Sprintf("%s, field %s: %s. Fix: %s.", labelOf(r), field, problem, fix)
 }

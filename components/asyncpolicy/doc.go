@@ -3,14 +3,15 @@
 // Lambda rejects, failure paths that do not exist, destinations that never
 // fire and over-broad grants.
 //
-// The rules look at one graph model ([Graph]: resources with type, URN,
-// name, parent, inputs, outputs and dependencies) and know nothing about
-// where it came from. Each door converts into it:
+// The rules look at one graph model ([Graph], package stackgraph's:
+// resources with type, URN, name, parent, inputs, outputs and
+// dependencies) and know nothing about where it came from. Each door
+// produces it:
 //
-//   - [FromStack] takes what asyncroutetest.Run recorded, for mock-based
-//     stack tests;
+//   - mockmonitor.Run (and asyncroutetest.Run over it) records a program
+//     run under mocks; [FromStack] takes either's result;
 //   - cmd/asyncroute-check reads `pulumi stack export` and
-//     `pulumi preview --json` files;
+//     `pulumi preview --json` files (package stackgraph/stackfile);
 //   - policypack/ is a Go policy pack (policyx) for
 //     `pulumi preview --policy-pack`.
 //

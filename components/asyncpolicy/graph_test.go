@@ -18,8 +18,8 @@ const (
 // handGraph is a stack written by hand, as a converter would produce it:
 // function "orders" with a role that grants nothing, an invoke config
 // sending failures to a queue, and a function URL.
-func handGraph(extra ...asyncpolicy.Resource) asyncpolicy.Graph {
-	g := asyncpolicy.Graph{Resources: []asyncpolicy.Resource{
+func handGraph(extra ...*asyncpolicy.Resource) asyncpolicy.Graph {
+	g := asyncpolicy.Graph{Resources: []*asyncpolicy.Resource{
 		{URN: urnPrefix + "aws:iam/role:Role::orders-role", Type: "aws:iam/role:Role",
 			Outputs: map[string]any{"name": "orders-role", "arn": roleARN + "orders-role"}},
 		{URN: urnPrefix + "aws:sqs/queue:Queue::failures", Type: "aws:sqs/queue:Queue",
@@ -48,14 +48,14 @@ func TestHandWrittenGraph(t *testing.T) {
 // An asynchronous invoker whose target is unknown and not explained by
 // dependencies might invoke any function: ASYNC004 stays silent.
 func TestUnknownAsyncInvokerSilencesNeverFires(t *testing.T) {
-	sub := asyncpolicy.Resource{URN: urnPrefix + "aws:sns/topicSubscription:TopicSubscription::somewhere", Type: "aws:sns/topicSubscription:TopicSubscription",
+	sub := &asyncpolicy.Resource{URN: urnPrefix + "aws:sns/topicSubscription:TopicSubscription::somewhere", Type: "aws:sns/topicSubscription:TopicSubscription",
 		Inputs: map[string]any{"protocol": "lambda", "endpoint": asyncpolicy.Unknown{}}}
 	fs := asyncpolicy.Check(handGraph(sub), asyncpolicy.Config{})
 	assert.Empty(t, of(fs, "ASYNC004"), dump(fs))
 
 	// The same subscription explained by its dependency on another
 	// function does not silence it.
-	other := asyncpolicy.Resource{URN: urnPrefix + fnType + "::other", Type: fnType, Outputs: map[string]any{"name": "other"}}
+	other := &asyncpolicy.Resource{URN: urnPrefix + fnType + "::other", Type: fnType, Outputs: map[string]any{"name": "other"}}
 	sub.PropertyDependencies = map[string][]string{"endpoint": {other.URN}}
 	fs = asyncpolicy.Check(handGraph(other, sub), asyncpolicy.Config{})
 	assert.Len(t, of(fs, "ASYNC004"), 1, dump(fs))
@@ -72,7 +72,7 @@ func TestUnknownValuesAreSkipped(t *testing.T) {
 	g.Resources[2].Outputs["role"] = asyncroutetest.Unknown{}
 	assert.Empty(t, of(asyncpolicy.Check(g, asyncpolicy.Config{}), "ASYNC001"))
 
-	g = handGraph(asyncpolicy.Resource{URN: urnPrefix + "aws:iam/rolePolicy:RolePolicy::grants", Type: "aws:iam/rolePolicy:RolePolicy",
+	g = handGraph(&asyncpolicy.Resource{URN: urnPrefix + "aws:iam/rolePolicy:RolePolicy::grants", Type: "aws:iam/rolePolicy:RolePolicy",
 		Inputs: map[string]any{"role": "orders-role", "policy": asyncpolicy.Unknown{}}})
 	assert.Empty(t, of(asyncpolicy.Check(g, asyncpolicy.Config{}), "ASYNC001"))
 }

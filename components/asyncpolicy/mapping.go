@@ -28,7 +28,7 @@ func (m *model) buildMappings() {
 			mm.fn.mappings = append(mm.fn.mappings, mm)
 		}
 		path := strings.Split(mappingFailureField, ".")
-		if r.get(path...).st != absent {
+		if valueOf(r, path...).st != absent {
 			d := m.resolveDest(r, mm.fn, path, "destinationConfig", slotFailure)
 			mm.onFailure = &d
 		}
@@ -41,12 +41,12 @@ func (m *model) buildMappings() {
 // not known.
 func (m *model) mappingSource(mm *mappingModel) (dest, bool) {
 	r := mm.res
-	v := r.get("eventSourceArn")
+	v := valueOf(r, "eventSourceArn")
 	if s, ok := v.str(); ok {
 		return m.destFor(r, nil, "eventSourceArn", "", s, m.ix.target(s)), true
 	}
 	if v.unknown() {
-		if c := m.ix.depsOfType(r, "eventSourceArn", tQueue); len(c) == 1 && len(r.propDeps("eventSourceArn")) == 1 {
+		if c := m.ix.depsOfType(r, "eventSourceArn", tQueue); len(c) == 1 && len(propDeps(r, "eventSourceArn")) == 1 {
 			return m.destFor(r, nil, "eventSourceArn", "", "", c[0]), true
 		}
 	}
@@ -66,7 +66,7 @@ func checkMappings(m *model, emit emitFunc) {
 		if src, ok := m.mappingSource(mm); ok && src.kind == kindSQS {
 			queue := "the source queue"
 			if src.res != nil {
-				queue = src.res.label()
+				queue = labelOf(src.res)
 			}
 			emit(r, mappingFailureField, message(r, mappingFailureField,
 				fmt.Sprintf("the event source is %s, and Lambda accepts no on-failure destination on a mapping of an SQS queue (a message that keeps failing goes to the queue's dead-letter queue), so it rejects the %s", src.describe(), what),

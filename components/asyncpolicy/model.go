@@ -76,8 +76,10 @@ type index struct {
 
 func newIndex(g Graph) *index {
 	ix := &index{byURN: map[string]*Resource{}, byType: map[string][]*Resource{}, byARN: map[string]*Resource{}}
-	for i := range g.Resources {
-		r := &g.Resources[i]
+	for _, r := range g.Resources {
+		if r == nil {
+			continue
+		}
 		if r.Name == "" {
 			r.Name = nameFromURN(r.URN)
 		}
@@ -87,7 +89,7 @@ func newIndex(g Graph) *index {
 		ix.all = append(ix.all, r)
 		ix.byURN[r.URN] = r
 		ix.byType[r.Type] = append(ix.byType[r.Type], r)
-		if a, ok := r.get("arn").str(); ok {
+		if a, ok := valueOf(r, "arn").str(); ok {
 			if _, dup := ix.byARN[a]; !dup {
 				ix.byARN[a] = r
 			}
@@ -109,7 +111,7 @@ func (ix *index) ofType(types ...string) []*Resource {
 func (ix *index) depsOfType(r *Resource, key string, types ...string) []*Resource {
 	var out []*Resource
 	seen := map[string]bool{}
-	for _, u := range r.propDeps(key) {
+	for _, u := range propDeps(r, key) {
 		d := ix.byURN[u]
 		if d == nil || seen[u] {
 			continue
@@ -137,7 +139,7 @@ type ref struct {
 // unknown one is explained by the single property dependency of one of the
 // given types.
 func (ix *index) resolve(r *Resource, path []string, match func(string) *Resource, types ...string) ref {
-	v := r.get(path...)
+	v := valueOf(r, path...)
 	switch v.st {
 	case absent:
 		return ref{}
@@ -152,7 +154,7 @@ func (ix *index) resolve(r *Resource, path []string, match func(string) *Resourc
 	switch {
 	case len(c) == 1:
 		return ref{present: true, res: c[0]}
-	case len(c) == 0 && len(r.propDeps(path[0])) > 0:
+	case len(c) == 0 && len(propDeps(r, path[0])) > 0:
 		// The value comes from resources of other types: it does not
 		// point at one of ours.
 		return ref{present: true}
@@ -162,14 +164,14 @@ func (ix *index) resolve(r *Resource, path []string, match func(string) *Resourc
 
 // name of a resource: its `name` property, or the URN's name.
 func physicalName(r *Resource) string {
-	if n, ok := r.get("name").str(); ok {
+	if n, ok := valueOf(r, "name").str(); ok {
 		return n
 	}
 	return ""
 }
 
 func knownARN(r *Resource) string {
-	s, _ := r.get("arn").str()
+	s, _ := valueOf(r, "arn").str()
 	return s
 }
 
@@ -234,7 +236,7 @@ func (ix *index) target(s string) *Resource {
 			if string(kindOfType(t)) != a.service || knownARN(r) != "" {
 				continue
 			}
-			if n, ok := r.get(nameKey).str(); ok && n == name {
+			if n, ok := valueOf(r, nameKey).str(); ok && n == name {
 				return r
 			}
 		}

@@ -23,14 +23,14 @@ func (m *model) roleSources(role *Resource) []policySource {
 	}
 
 	// Inline policies on the role itself.
-	inline := role.get("inlinePolicies")
+	inline := valueOf(role, "inlinePolicies")
 	if inline.unknown() {
-		unknownSrc(role, "inlinePolicies", "inline policies of "+role.label())
+		unknownSrc(role, "inlinePolicies", "inline policies of "+labelOf(role))
 	} else if list, ok := inline.list(); ok {
 		for i, e := range list {
 			field := fmt.Sprintf("inlinePolicies[%d].policy", i)
 			if isUnknown(e) {
-				unknownSrc(role, field, "inline policy of "+role.label())
+				unknownSrc(role, field, "inline policy of "+labelOf(role))
 				continue
 			}
 			em, _ := e.(map[string]any)
@@ -41,11 +41,11 @@ func (m *model) roleSources(role *Resource) []policySource {
 					// Named but without a document: the document was
 					// unknown and left out. (The provider writes an entry
 					// with empty name and policy when there is none.)
-					unknownSrc(role, field, "inline policy of "+role.label())
+					unknownSrc(role, field, "inline policy of "+labelOf(role))
 				}
 				continue
 			}
-			out = append(out, docSource(role, field, fmt.Sprintf("inline policy %q of %s", name, role.label()), pv))
+			out = append(out, docSource(role, field, fmt.Sprintf("inline policy %q of %s", name, labelOf(role)), pv))
 		}
 	}
 
@@ -53,9 +53,9 @@ func (m *model) roleSources(role *Resource) []policySource {
 	for _, rp := range ix.byType[tRolePolicy] {
 		switch attachedTo(ix, rp, "role", role) {
 		case yes:
-			out = append(out, docSource(rp, "policy", rp.label(), rp.get("policy")))
+			out = append(out, docSource(rp, "policy", labelOf(rp), valueOf(rp, "policy")))
 		case maybe:
-			unknownSrc(rp, "policy", rp.label())
+			unknownSrc(rp, "policy", labelOf(rp))
 		}
 	}
 
@@ -63,22 +63,22 @@ func (m *model) roleSources(role *Resource) []policySource {
 	for _, a := range ix.byType[tRolePolicyAttachment] {
 		switch attachedTo(ix, a, "role", role) {
 		case yes:
-			out = append(out, m.attachedPolicy(a, "policyArn", a.get("policyArn")))
+			out = append(out, m.attachedPolicy(a, "policyArn", valueOf(a, "policyArn")))
 		case maybe:
-			unknownSrc(a, "policyArn", a.label())
+			unknownSrc(a, "policyArn", labelOf(a))
 		}
 	}
 	for _, a := range ix.byType[tPolicyAttachment] {
 		switch listAttachedTo(ix, a, "roles", role) {
 		case yes:
-			out = append(out, m.attachedPolicy(a, "policyArn", a.get("policyArn")))
+			out = append(out, m.attachedPolicy(a, "policyArn", valueOf(a, "policyArn")))
 		case maybe:
-			unknownSrc(a, "policyArn", a.label())
+			unknownSrc(a, "policyArn", labelOf(a))
 		}
 	}
-	arns := role.get("managedPolicyArns")
+	arns := valueOf(role, "managedPolicyArns")
 	if arns.unknown() {
-		unknownSrc(role, "managedPolicyArns", "managed policies of "+role.label())
+		unknownSrc(role, "managedPolicyArns", "managed policies of "+labelOf(role))
 	} else if list, ok := arns.list(); ok {
 		for _, e := range list {
 			v := val{v: e, st: known}
@@ -118,10 +118,10 @@ func docSource(r *Resource, field, label string, v val) policySource {
 
 // attachedPolicy resolves a policy ARN attached by owner.field.
 func (m *model) attachedPolicy(owner *Resource, field string, v val) policySource {
-	by := " (attached by " + owner.label() + ")"
+	by := " (attached by " + labelOf(owner) + ")"
 	if s, ok := v.str(); ok {
 		if p := m.policyNamed(s); p != nil {
-			return docSource(p, "policy", p.label()+by, p.get("policy"))
+			return docSource(p, "policy", labelOf(p)+by, valueOf(p, "policy"))
 		}
 		if doc, ok := ManagedPolicy(s); ok {
 			name := s[strings.LastIndex(s, "/")+1:]
@@ -130,7 +130,7 @@ func (m *model) attachedPolicy(owner *Resource, field string, v val) policySourc
 		return policySource{res: owner, field: field, label: "policy " + s + by}
 	}
 	if ps := m.ix.depsOfType(owner, strings.SplitN(field, ".", 2)[0], tPolicy); len(ps) == 1 && field != "managedPolicyArns" {
-		return docSource(ps[0], "policy", ps[0].label()+by, ps[0].get("policy"))
+		return docSource(ps[0], "policy", labelOf(ps[0])+by, valueOf(ps[0], "policy"))
 	}
 	return policySource{res: owner, field: field, label: "a policy" + by}
 }
@@ -162,7 +162,7 @@ const (
 
 // attachedTo tells whether r.key (a role name or ARN) names role.
 func attachedTo(ix *index, r *Resource, key string, role *Resource) tri {
-	v := r.get(key)
+	v := valueOf(r, key)
 	switch v.st {
 	case absent:
 		return no
@@ -178,7 +178,7 @@ func attachedTo(ix *index, r *Resource, key string, role *Resource) tri {
 
 // listAttachedTo is attachedTo for a list of role names.
 func listAttachedTo(ix *index, r *Resource, key string, role *Resource) tri {
-	v := r.get(key)
+	v := valueOf(r, key)
 	switch v.st {
 	case absent:
 		return no
@@ -201,7 +201,7 @@ func listAttachedTo(ix *index, r *Resource, key string, role *Resource) tri {
 }
 
 func depTri(r *Resource, key string, role *Resource) tri {
-	deps := r.propDeps(key)
+	deps := propDeps(r, key)
 	for _, u := range deps {
 		if u == role.URN {
 			return yes

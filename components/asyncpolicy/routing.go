@@ -88,7 +88,7 @@ func buildModel(ix *index) *model {
 		m.byRes[r] = f
 	}
 	for _, f := range m.functions {
-		f.dlqSet = f.res.get("deadLetterConfig", "targetArn").st != absent
+		f.dlqSet = valueOf(f.res, "deadLetterConfig", "targetArn").st != absent
 		if f.dlqSet {
 			ds := m.resolveDest(f.res, f, []string{"deadLetterConfig", "targetArn"}, "deadLetterConfig", slotDeadLetter)
 			f.dlq = &ds
@@ -113,7 +113,7 @@ func buildModel(ix *index) *model {
 // configDests resolves an invoke config's on-success and on-failure targets.
 func (m *model) configDests(c *configModel) {
 	r := c.res
-	whole := r.get("destinationConfig")
+	whole := valueOf(r, "destinationConfig")
 	if whole.unknown() {
 		// Which slots are set is unknown: only the targets it depends on
 		// are known, without their slot.
@@ -123,8 +123,8 @@ func (m *model) configDests(c *configModel) {
 		}
 		return
 	}
-	succ := r.get("destinationConfig", "onSuccess", "destination")
-	fail := r.get("destinationConfig", "onFailure", "destination")
+	succ := valueOf(r, "destinationConfig", "onSuccess", "destination")
+	fail := valueOf(r, "destinationConfig", "onFailure", "destination")
 	c.hasAny = succ.st != absent || fail.st != absent
 	c.hasFailure = fail.st != absent
 	var taken []*Resource
@@ -180,7 +180,7 @@ func containsRes(list []*Resource, r *Resource) bool {
 // property dependencies are recorded under.
 func (m *model) resolveDest(owner *Resource, fn *fnModel, path []string, depKey, slot string) dest {
 	field := strings.Join(path, ".")
-	v := owner.get(path...)
+	v := valueOf(owner, path...)
 	if s, ok := v.str(); ok {
 		d := m.destFor(owner, fn, field, slot, s, m.ix.target(s))
 		return d

@@ -38,7 +38,7 @@ func checkBroadGrants(m *model, emit emitFunc) {
 				continue
 			}
 			problem := fmt.Sprintf("%s allows %s on every resource (\"*\") to execution role %s, so the functions using it can send records to any target in the account",
-				src.label, strings.Join(actions, ", "), role.label())
+				src.label, strings.Join(actions, ", "), labelOf(role))
 			fix := "scope these actions to the ARNs of the destinations and dead-letter targets (or detach the broad policy and grant them explicitly)"
 			emit(src.res, src.field, message(src.res, src.field, problem, fix))
 		}

@@ -39,7 +39,7 @@ func (m *model) invokers() *invokers {
 	}
 
 	for _, n := range ix.byType[tBucketNotification] {
-		lf := n.get("lambdaFunctions")
+		lf := valueOf(n, "lambdaFunctions")
 		if lf.unknown() {
 			fns := ix.depsOfType(n, "lambdaFunctions", tFunction)
 			for _, fr := range fns {
@@ -74,7 +74,7 @@ func (m *model) invokers() *invokers {
 		}
 	}
 	for _, s := range ix.byType[tTopicSubscription] {
-		p := s.get("protocol")
+		p := valueOf(s, "protocol")
 		if ps, ok := p.str(); ok && !strings.EqualFold(ps, "lambda") {
 			continue
 		}
@@ -95,10 +95,10 @@ func (m *model) invokers() *invokers {
 		}
 	}
 	for _, p := range ix.byType[tPermission] {
-		if a, ok := p.get("action").str(); ok && strings.EqualFold(a, "lambda:InvokeFunctionUrl") {
+		if a, ok := valueOf(p, "action").str(); ok && strings.EqualFold(a, "lambda:InvokeFunctionUrl") {
 			continue
 		}
-		if pr, ok := p.get("principal").str(); ok && syncPrincipals[pr] {
+		if pr, ok := valueOf(p, "principal").str(); ok && syncPrincipals[pr] {
 			continue
 		}
 		add(inv.otherAsync, p, ix.functionRef(p, "function"), true)
@@ -107,7 +107,7 @@ func (m *model) invokers() *invokers {
 	for _, i := range ix.byType[tAPIGatewayIntegr] {
 		// A REST integration that sets X-Amz-Invocation-Type invokes
 		// asynchronously (when it is 'Event').
-		if params, ok := i.get("requestParameters").v.(map[string]any); ok {
+		if params, ok := valueOf(i, "requestParameters").v.(map[string]any); ok {
 			if _, async := params["integration.request.header.X-Amz-Invocation-Type"]; async {
 				add(inv.otherAsync, i, ix.functionRef(i, "uri"), true)
 				continue
@@ -131,7 +131,7 @@ func labels(rs []*Resource) string {
 	seen := map[string]bool{}
 	var out []string
 	for _, r := range rs {
-		if l := r.label(); !seen[l] {
+		if l := labelOf(r); !seen[l] {
 			seen[l] = true
 			out = append(out, l)
 		}

@@ -58,7 +58,7 @@ func (m *model) required(d dest) []need {
 // that encrypts a queue or topic, or "" when there is none, it is
 // AWS-managed, it is outside the stack or its ARN is unknown.
 func (m *model) customerKey(t *Resource) (string, *Resource) {
-	v := t.get("kmsMasterKeyId")
+	v := valueOf(t, "kmsMasterKeyId")
 	var key *Resource
 	switch v.st {
 	case absent:
@@ -110,7 +110,7 @@ func (m *model) keyFor(s string) *Resource {
 		if knownARN(k) == s {
 			return k
 		}
-		if kid, ok := k.get("keyId").str(); ok && kid == id {
+		if kid, ok := valueOf(k, "keyId").str(); ok && kid == id {
 			return k
 		}
 	}
@@ -131,7 +131,7 @@ func (m *model) aliasKey(al *Resource) *Resource {
 	if al == nil {
 		return nil
 	}
-	v := al.get("targetKeyId")
+	v := valueOf(al, "targetKeyId")
 	if s, ok := v.str(); ok {
 		if strings.HasPrefix(s, "alias/") {
 			return nil
@@ -176,12 +176,12 @@ func checkPermissions(m *model, emit emitFunc) {
 			var parts, fixes []string
 			if len(missing) > 0 {
 				parts = append(parts, "does not allow "+groupNeeds(missing))
-				fixes = append(fixes, fmt.Sprintf("allow %s in a policy of %s (for example an aws:iam/rolePolicy:RolePolicy) and make %s depend on it", groupNeeds(missing), role.label(), d.owner.label()))
+				fixes = append(fixes, fmt.Sprintf("allow %s in a policy of %s (for example an aws:iam/rolePolicy:RolePolicy) and make %s depend on it", groupNeeds(missing), labelOf(role), labelOf(d.owner)))
 			}
 			parts = append(parts, denied...)
 			fixes = append(fixes, denyFix...)
 			problem := fmt.Sprintf("the %s is %s, but execution role %s of function %q %s, so Lambda rejects the configuration",
-				slotLabels[d.slot], d.describe(), role.label(), f.name, strings.Join(parts, "; "))
+				slotLabels[d.slot], d.describe(), labelOf(role), f.name, strings.Join(parts, "; "))
 			emit(d.owner, d.field, message(d.owner, d.field, problem, strings.Join(fixes, "; ")))
 		}
 	}

@@ -35,7 +35,7 @@ func checkRange(r *Resource, field string, lo, hi float64, allowed string, zeroU
 // checkRangeOf is checkRange for resource kind what, with also allowed
 // besides [lo, hi].
 func checkRangeOf(r *Resource, field string, lo, hi float64, also []float64, allowed string, zeroUnset bool, what string, emit emitFunc) {
-	n, ok := r.getInput(field).num()
+	n, ok := inputOf(r, field).num()
 	if !ok || (zeroUnset && n == 0) {
 		return
 	}
@@ -114,7 +114,7 @@ func isFIFO(d dest) bool {
 		if d.kind == kindSNS {
 			flag = "fifoTopic"
 		}
-		if b, ok := d.res.get(flag).boolean(); ok && b {
+		if b, ok := valueOf(d.res, flag).boolean(); ok && b {
 			return true
 		}
 		if strings.HasSuffix(physicalName(d.res), ".fifo") {

@@ -5,6 +5,7 @@ import (
 
 	"github.com/asyncroute/asyncroute/components/asyncroute"
 	"github.com/asyncroute/asyncroute/components/asyncroutetest"
+	"github.com/asyncroute/asyncroute/components/iampolicy"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -18,7 +19,7 @@ type kindCase struct {
 	// arn is what the invoke config must point at.
 	arn string
 	// grants is the whole grant policy the destination needs.
-	grants []asyncroutetest.PolicyStatement
+	grants []iampolicy.Statement
 	// resDeps are the destination resources the policy and config depend on.
 	resDeps []string
 }
@@ -108,7 +109,7 @@ func arnKindCases() []kindCase {
 		name, arn   string
 		kind        asyncroute.Kind
 		failureOnly bool
-		grants      []asyncroutetest.PolicyStatement
+		grants      []iampolicy.Statement
 	}{
 		{"SQS", "arn:aws:sqs:eu-west-1:210987654321:ext", asyncroute.KindSQS, false,
 			stmts(allow(sqsSend, "arn:aws:sqs:eu-west-1:210987654321:ext"))},

@@ -126,7 +126,7 @@ func ExampleNewEventSourceMapping() {
 		return
 	}
 	doc, _ := asyncroutetest.DecodePolicy(stack.Find("aws:iam/rolePolicy:RolePolicy", "clicks-mapping-grants").Inputs["policy"])
-	for _, s := range doc.Statement {
+	for _, s := range doc.Statements {
 		fmt.Println("grant:", strings.Join(s.Action, ","), "on", strings.Join(s.Resource, " "))
 	}
 	printInputs(stack, "aws:lambda/eventSourceMapping:EventSourceMapping", "clicks")
@@ -193,7 +193,7 @@ func ExampleKafkaTopic() {
 		return
 	}
 	doc, _ := asyncroutetest.DecodePolicy(stack.Find("aws:iam/rolePolicy:RolePolicy", "orders-kafka-mapping-grants").Inputs["policy"])
-	for _, s := range doc.Statement {
+	for _, s := range doc.Statements {
 		fmt.Println("grant:", strings.Join(s.Action, ","), "on", strings.Join(s.Resource, " "))
 	}
 	m := stack.Find("aws:lambda/eventSourceMapping:EventSourceMapping", "orders-kafka")

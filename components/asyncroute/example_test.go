@@ -22,7 +22,7 @@ func printRouting(stack *asyncroutetest.Stack, name string) {
 			fmt.Println("policy:", err)
 			return
 		}
-		for _, s := range doc.Statement {
+		for _, s := range doc.Statements {
 			fmt.Println("grant:", s.Effect, strings.Join(s.Action, ","), "on", strings.Join(s.Resource, " "))
 		}
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/asyncroute/asyncroute/components/asyncroute"
 	"github.com/asyncroute/asyncroute/components/asyncroutetest"
+	"github.com/asyncroute/asyncroute/components/iampolicy"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -81,10 +82,10 @@ func TestFunctionCreatesRolePolicyFunctionAndConfig(t *testing.T) {
 	// The role trusts Lambda and has the basic execution policy.
 	trust, err := asyncroutetest.DecodePolicy(role.Inputs["assumeRolePolicy"])
 	require.NoError(t, err)
-	assert.Equal(t, asyncroutetest.Policy{Version: "2012-10-17", Statement: []asyncroutetest.PolicyStatement{{
+	assert.Equal(t, iampolicy.Document{Version: "2012-10-17", Statements: []iampolicy.Statement{{
 		Effect:    "Allow",
-		Principal: map[string]any{"Service": "lambda.amazonaws.com"},
-		Action:    asyncroutetest.StringList{"sts:AssumeRole"},
+		Principal: map[string]string{"Service": "lambda.amazonaws.com"},
+		Action:    []string{"sts:AssumeRole"},
 	}}}, trust)
 	assert.Equal(t, map[string]any{
 		"assumeRolePolicy":  role.Inputs["assumeRolePolicy"],
@@ -224,7 +225,7 @@ func TestTwoFunctionsInOneStack(t *testing.T) {
 	})
 	for _, tc := range []struct {
 		name  string
-		grant asyncroutetest.PolicyStatement
+		grant iampolicy.Statement
 		dest  string
 	}{
 		{"orders", allow(sqsSend, arnOf("sqs", "orders-failed")), arnOf("sqs", "orders-failed")},

@@ -8,6 +8,7 @@ import (
 
 	"github.com/asyncroute/asyncroute/components/asyncroute"
 	"github.com/asyncroute/asyncroute/components/asyncroutetest"
+	"github.com/asyncroute/asyncroute/components/iampolicy"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
@@ -201,24 +202,24 @@ func names(st *asyncroutetest.Stack) []string {
 }
 
 // statements decodes the grant policy of the component named component.
-func statements(t *testing.T, st *asyncroutetest.Stack, component string) []asyncroutetest.PolicyStatement {
+func statements(t *testing.T, st *asyncroutetest.Stack, component string) []iampolicy.Statement {
 	t.Helper()
 	p := find(t, st, rolePolicyType, component+"-async-grants")
 	doc, err := asyncroutetest.DecodePolicy(p.Inputs["policy"])
 	require.NoError(t, err)
 	require.Equal(t, "2012-10-17", doc.Version)
-	return doc.Statement
+	return doc.Statements
 }
 
-func allow(actions []string, resources ...string) asyncroutetest.PolicyStatement {
-	return asyncroutetest.PolicyStatement{
+func allow(actions []string, resources ...string) iampolicy.Statement {
+	return iampolicy.Statement{
 		Effect:   "Allow",
-		Action:   asyncroutetest.StringList(actions),
-		Resource: asyncroutetest.StringList(resources),
+		Action:   actions,
+		Resource: resources,
 	}
 }
 
-func stmts(s ...asyncroutetest.PolicyStatement) []asyncroutetest.PolicyStatement { return s }
+func stmts(s ...iampolicy.Statement) []iampolicy.Statement { return s }
 
 // destinations renders the invoke config's destinationConfig input; ""
 // leaves a side out.

@@ -5,6 +5,7 @@ import (
 
 	"github.com/asyncroute/asyncroute/components/asyncroute"
 	"github.com/asyncroute/asyncroute/components/asyncroutetest"
+	"github.com/asyncroute/asyncroute/components/iampolicy"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sqs"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -81,7 +82,7 @@ func TestAWSManagedKeysNeedNoGrant(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
 		build func(ctx *pulumi.Context) asyncroute.Destination
-		want  []asyncroutetest.PolicyStatement
+		want  []iampolicy.Statement
 	}{
 		{"SQSAlias", func(ctx *pulumi.Context) asyncroute.Destination {
 			return asyncroute.SQSQueue{Queue: newQueue(ctx, "jobs", &sqs.QueueArgs{KmsMasterKeyId: pulumi.String("alias/aws/sqs")})}

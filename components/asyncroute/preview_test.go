@@ -34,18 +34,18 @@ func TestPreviewWithUnknownARNs(t *testing.T) {
 	cfg := config(t, st, "orders")
 
 	// The policy document is unknown, not a wrong or partial grant.
-	assert.Equal(t, map[string]any{"role": role.Outputs["name"]}, policy.Inputs)
+	assert.Equal(t, map[string]any{"role": role.Outputs["name"], "policy": asyncroutetest.Unknown{}}, policy.Inputs)
 	_, err := asyncroutetest.DecodePolicy(policy.Inputs["policy"])
-	require.Error(t, err)
+	require.ErrorContains(t, err, "unknown until deploy")
 
 	// The destinations are unknown too; the settings that are known stay.
 	assert.Equal(t, map[string]any{
 		"functionName":         "orders",
 		"qualifier":            "$LATEST",
 		"maximumRetryAttempts": 1.0,
-		"destinationConfig":    map[string]any{"onSuccess": map[string]any{}, "onFailure": map[string]any{}},
+		"destinationConfig":    map[string]any{"onSuccess": unknownDestination, "onFailure": unknownDestination},
 	}, cfg.Inputs)
-	assert.Equal(t, wantFunctionInputs("orders", map[string]any{"deadLetterConfig": map[string]any{}}), fn.Inputs)
+	assert.Equal(t, wantFunctionInputs("orders", map[string]any{"deadLetterConfig": map[string]any{"targetArn": asyncroutetest.Unknown{}}, "role": asyncroutetest.Unknown{}}), fn.Inputs)
 
 	// Ordering is exact already.
 	assert.Equal(t, deps(dep(rolePolicyType, "orders-async-grants"), dep(lambdaType, "orders"), dep(lambdaType, "next"), dep(queueType, "failed")),
@@ -83,9 +83,9 @@ func TestPreviewARNOutputWithKind(t *testing.T) {
 		return err
 	}, asyncroutetest.Preview())
 	policy := find(t, st, rolePolicyType, "orders-async-grants")
-	assert.NotContains(t, policy.Inputs, "policy")
+	assert.Equal(t, asyncroutetest.Unknown{}, policy.Inputs["policy"])
 	cfg := config(t, st, "orders")
-	assert.Equal(t, map[string]any{"functionName": "orders", "qualifier": "$LATEST", "destinationConfig": map[string]any{"onFailure": map[string]any{}}}, cfg.Inputs)
+	assert.Equal(t, map[string]any{"functionName": "orders", "qualifier": "$LATEST", "destinationConfig": map[string]any{"onFailure": unknownDestination}}, cfg.Inputs)
 	assert.Equal(t, deps(dep(rolePolicyType, "orders-async-grants"), dep(lambdaType, "orders"), dep(queueType, "failed")), st.Dependencies(cfg))
 	assert.Equal(t, deps(dep(roleType, "orders-role"), dep(queueType, "failed")), st.Dependencies(policy))
 }
@@ -100,7 +100,7 @@ func TestPreviewAlias(t *testing.T) {
 		return err
 	}, asyncroutetest.Preview())
 	// The published version is unknown until deploy.
-	assert.Equal(t, map[string]any{"name": "live", "functionName": "orders"}, find(t, st, aliasType, "orders-live").Inputs)
+	assert.Equal(t, map[string]any{"name": "live", "functionName": "orders", "functionVersion": asyncroutetest.Unknown{}}, find(t, st, aliasType, "orders-live").Inputs)
 	cfg := config(t, st, "orders")
 	assert.Equal(t, "live", cfg.Inputs["qualifier"])
 	assert.Equal(t, deps(dep(aliasType, "orders-live"), dep(rolePolicyType, "orders-async-grants"), dep(lambdaType, "orders")), st.Dependencies(cfg))
@@ -119,9 +119,9 @@ func TestPreviewAsyncInvokeOnUnknownFunctionArn(t *testing.T) {
 	cfg := config(t, st, "routing")
 	// The qualifier comes from the ARN (which may be a qualified one), so
 	// it is unknown too.
-	assert.Equal(t, map[string]any{"destinationConfig": map[string]any{"onFailure": map[string]any{}}}, cfg.Inputs)
+	assert.Equal(t, map[string]any{"functionName": asyncroutetest.Unknown{}, "qualifier": asyncroutetest.Unknown{}, "destinationConfig": map[string]any{"onFailure": unknownDestination}}, cfg.Inputs)
 	assert.Equal(t, deps(dep(rolePolicyType, "routing-async-grants"), dep(lambdaType, "existing"), dep(queueType, "failed")), st.Dependencies(cfg))
-	assert.Equal(t, map[string]any{"role": "existing-role"}, find(t, st, rolePolicyType, "routing-async-grants").Inputs)
+	assert.Equal(t, map[string]any{"role": "existing-role", "policy": asyncroutetest.Unknown{}}, find(t, st, rolePolicyType, "routing-async-grants").Inputs)
 }
 
 // Bad input whose problem is visible at preview is reported at preview.
@@ -133,3 +133,7 @@ func TestPreviewReportsBadInput(t *testing.T) {
 	assert.Equal(t, fPrefix+`OnFailure: SQS queue "jobs"`+fifoMsg, err.Error())
 	requireNothingFromComponent(t, st, "orders", 1)
 }
+
+// unknownDestination is a side of destinationConfig whose ARN is unknown
+// at preview.
+var unknownDestination = map[string]any{"destination": asyncroutetest.Unknown{}}

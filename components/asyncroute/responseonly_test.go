@@ -207,8 +207,8 @@ func TestPreviewResponseOnly(t *testing.T) {
 	}, asyncroutetest.Preview())
 	rule := find(t, st, ruleType, "orders-on-success-response")
 	perm := find(t, st, permissionType, "orders-on-success-response-permission")
-	assert.Equal(t, map[string]any{"description": "asyncroute: response payload on success to the next function"}, rule.Inputs)
-	assert.Equal(t, map[string]any{"action": "lambda:InvokeFunction", "function": "next", "principal": "events.amazonaws.com"}, perm.Inputs)
+	assert.Equal(t, map[string]any{"description": "asyncroute: response payload on success to the next function", "eventPattern": asyncroutetest.Unknown{}}, rule.Inputs)
+	assert.Equal(t, map[string]any{"action": "lambda:InvokeFunction", "function": "next", "principal": "events.amazonaws.com", "sourceArn": asyncroutetest.Unknown{}}, perm.Inputs)
 	// The default bus ARN comes from invokes, so the grant is complete.
 	assert.Equal(t, stmts(allow(putEvents, defaultBus)), statements(t, st, "orders"))
 	assert.Equal(t, deps(dep(lambdaType, "orders")), st.Dependencies(rule))

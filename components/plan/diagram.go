@@ -6,7 +6,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/asyncroute/asyncroute/components/asyncroutetest"
+	"github.com/asyncroute/asyncroute/components/stackgraph"
 )
 
 // nodeKinds gives each routed resource type its label and Mermaid shape.
@@ -27,7 +27,7 @@ var nodeKinds = map[string]struct{ label, open, close string }{
 // flowchart: invokers → function → on-success / on-failure / dead-letter
 // targets, each edge labelled with its condition and the grants it relies
 // on (✓ granted by the role's policies in the stack, ✗ missing).
-func WriteDiagram(w io.Writer, st *asyncroutetest.Stack) {
+func WriteDiagram(w io.Writer, st *stackgraph.Graph) {
 	routes := Routes(st)
 	ids := map[string]string{}
 	var keys []string
@@ -66,7 +66,7 @@ func WriteDiagram(w io.Writer, st *asyncroutetest.Stack) {
 	}
 }
 
-func nodeLabel(st *asyncroutetest.Stack, key string) string {
+func nodeLabel(st *stackgraph.Graph, key string) string {
 	r := st.ByURN(key)
 	if r == nil {
 		return fmt.Sprintf(`>"%s"]`, mermaidText("outside the stack<br/>"+key))
@@ -84,7 +84,7 @@ func nodeLabel(st *asyncroutetest.Stack, key string) string {
 }
 
 // functionSettings summarises the retry settings of a function's configs.
-func functionSettings(st *asyncroutetest.Stack, fn *asyncroutetest.Resource) string {
+func functionSettings(st *stackgraph.Graph, fn *stackgraph.Resource) string {
 	var parts []string
 	for _, cfg := range st.OfType("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig") {
 		ref := cfg.Inputs["functionName"]

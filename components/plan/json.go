@@ -6,7 +6,8 @@ import (
 	"sort"
 
 	"github.com/asyncroute/asyncroute/components/asyncpolicy"
-	"github.com/asyncroute/asyncroute/components/asyncroutetest"
+	"github.com/asyncroute/asyncroute/components/mockmonitor"
+	"github.com/asyncroute/asyncroute/components/stackgraph"
 )
 
 // JSONPlan is the machine-readable plan (`plan --json`). Every list is
@@ -41,17 +42,19 @@ type JSONResource struct {
 
 // JSONPolicy is a policy document found in a resource's inputs, decoded.
 type JSONPolicy struct {
-	URN      string                 `json:"urn"`
-	Type     string                 `json:"type"`
-	Name     string                 `json:"name"`
-	Input    string                 `json:"input"`
-	Document *asyncroutetest.Policy `json:"document,omitempty"`
-	Error    string                 `json:"error,omitempty"`
+	URN   string `json:"urn"`
+	Type  string `json:"type"`
+	Name  string `json:"name"`
+	Input string `json:"input"`
+	// Document is the decoded document as iampolicy writes it (Action,
+	// Resource and the other lists always lists).
+	Document json.RawMessage `json:"document,omitempty"`
+	Error    string          `json:"error,omitempty"`
 }
 
 // BuildJSON converts a recorded stack into a [JSONPlan].
-func BuildJSON(st *asyncroutetest.Stack, p Project) JSONPlan {
-	out := JSONPlan{Project: p.Name, Stack: p.Stack, Account: asyncroutetest.Account, Region: asyncroutetest.Region,
+func BuildJSON(st *stackgraph.Graph, p Project) JSONPlan {
+	out := JSONPlan{Project: p.Name, Stack: p.Stack, Account: mockmonitor.Account, Region: mockmonitor.ConfiguredRegion(p.Config),
 		Resources: []JSONResource{}, Policies: []JSONPolicy{}, CreationOrder: []string{}}
 	for _, r := range st.Resources {
 		deps := append([]string{}, r.Dependencies...)
@@ -72,10 +75,10 @@ func BuildJSON(st *asyncroutetest.Stack, p Project) JSONPlan {
 				continue
 			}
 			jp := JSONPolicy{URN: r.URN, Type: r.Type, Name: r.Name, Input: k}
-			if doc, err := asyncroutetest.DecodePolicy(v); err != nil {
+			if doc, err := stackgraph.DecodePolicy(v); err != nil {
 				jp.Error = err.Error()
 			} else {
-				jp.Document = &doc
+				jp.Document = json.RawMessage(doc.JSON())
 			}
 			out.Policies = append(out.Policies, jp)
 		}
@@ -110,14 +113,14 @@ func jsonSafe(v any) any {
 			a[i] = jsonSafe(e)
 		}
 		return a
-	case asyncroutetest.Unknown:
+	case stackgraph.Unknown:
 		return v.String()
 	}
 	return v
 }
 
 // WriteJSON prints the plan as indented JSON.
-func WriteJSON(w io.Writer, st *asyncroutetest.Stack, p Project) error {
+func WriteJSON(w io.Writer, st *stackgraph.Graph, p Project) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(BuildJSON(st, p))

@@ -1,6 +1,6 @@
 // Package plan prints what a Pulumi Go program would create, without a
 // cloud account, credentials or the Pulumi CLI: it runs the program
-// in-process under the recording mock monitor of package asyncroutetest and
+// in-process under the recording mock monitor of package mockmonitor and
 // prints every resource (type, name, parent, inputs), every IAM policy
 // document the program generates, and the order the engine would create
 // them in.
@@ -24,7 +24,8 @@ import (
 	"strings"
 
 	"github.com/asyncroute/asyncroute/components/asyncpolicy"
-	"github.com/asyncroute/asyncroute/components/asyncroutetest"
+	"github.com/asyncroute/asyncroute/components/mockmonitor"
+	"github.com/asyncroute/asyncroute/components/stackgraph"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"gopkg.in/yaml.v3"
 )
@@ -94,16 +95,16 @@ func (e *ProgramError) Error() string { return e.Err.Error() }
 func (e *ProgramError) Unwrap() error { return e.Err }
 
 // Record runs program under the mocks with the project's name and config.
-func Record(program pulumi.RunFunc, o Options) (*asyncroutetest.Stack, Project, error) {
+func Record(program pulumi.RunFunc, o Options) (*stackgraph.Graph, Project, error) {
 	p, err := LoadProject(o)
 	if err != nil {
 		return nil, p, err
 	}
-	opts := []asyncroutetest.Option{asyncroutetest.Project(p.Name), asyncroutetest.StackName(p.Stack), asyncroutetest.Config(p.Config)}
+	opts := []mockmonitor.Option{mockmonitor.Project(p.Name), mockmonitor.Stack(p.Stack), mockmonitor.Config(p.Config)}
 	if o.Preview {
-		opts = append(opts, asyncroutetest.Preview())
+		opts = append(opts, mockmonitor.Preview())
 	}
-	st, err := asyncroutetest.Run(program, opts...)
+	st, err := mockmonitor.Run(program, opts...)
 	if err != nil {
 		return st, p, &ProgramError{Err: err}
 	}
@@ -154,6 +155,7 @@ func LoadProject(o Options) (Project, error) {
 			Name string `yaml:"name"`
 		}
 		if err := yaml.Unmarshal(raw, &proj); err != nil {
+			//lint:ignore ST1005 the message starts with the file name
 			return p, fmt.Errorf("Pulumi.yaml: %w", err)
 		}
 		if p.Name == "" {
@@ -170,6 +172,7 @@ func LoadProject(o Options) (Project, error) {
 		Config map[string]any `yaml:"config"`
 	}
 	if err := yaml.Unmarshal(raw, &cfg); err != nil {
+		//lint:ignore ST1005 the message starts with the file name
 		return p, fmt.Errorf("Pulumi.%s.yaml: %w", stack, err)
 	}
 	for k, v := range cfg.Config {
@@ -181,6 +184,7 @@ func LoadProject(o Options) (Project, error) {
 			p.Config[k] = v
 		case map[string]any:
 			if _, secret := v["secure"]; secret {
+				//lint:ignore ST1005 the message starts with the file name
 				return p, fmt.Errorf("Pulumi.%s.yaml: %s is a secret; the offline plan cannot decrypt it", stack, k)
 			}
 			b, _ := json.Marshal(v)
@@ -195,7 +199,7 @@ func LoadProject(o Options) (Project, error) {
 
 // Findings runs the async-routing policy rules on the recorded stack, at
 // their default enforcement levels.
-func Findings(st *asyncroutetest.Stack) []asyncpolicy.Finding {
+func Findings(st *stackgraph.Graph) []asyncpolicy.Finding {
 	f := asyncpolicy.Check(asyncpolicy.FromStack(st), asyncpolicy.Config{})
 	if f == nil {
 		f = []asyncpolicy.Finding{}
@@ -206,10 +210,10 @@ func Findings(st *asyncroutetest.Stack) []asyncpolicy.Finding {
 // CreationOrder sorts resources so that each comes after its parent and
 // its dependencies; resources at the same depth are sorted by URN, so the
 // order does not depend on goroutine scheduling.
-func CreationOrder(st *asyncroutetest.Stack) []*asyncroutetest.Resource {
+func CreationOrder(st *stackgraph.Graph) []*stackgraph.Resource {
 	level := map[string]int{}
-	var depth func(r *asyncroutetest.Resource, seen map[string]bool) int
-	depth = func(r *asyncroutetest.Resource, seen map[string]bool) int {
+	var depth func(r *stackgraph.Resource, seen map[string]bool) int
+	depth = func(r *stackgraph.Resource, seen map[string]bool) int {
 		if l, ok := level[r.URN]; ok {
 			return l
 		}
@@ -229,7 +233,7 @@ func CreationOrder(st *asyncroutetest.Stack) []*asyncroutetest.Resource {
 		level[r.URN] = l
 		return l
 	}
-	out := append([]*asyncroutetest.Resource(nil), st.Resources...)
+	out := append([]*stackgraph.Resource(nil), st.Resources...)
 	for _, r := range out {
 		depth(r, map[string]bool{})
 	}

@@ -7,7 +7,7 @@ import (
 
 	"github.com/asyncroute/asyncroute/components/asyncpolicy"
 	"github.com/asyncroute/asyncroute/components/asyncroute"
-	"github.com/asyncroute/asyncroute/components/asyncroutetest"
+	"github.com/asyncroute/asyncroute/components/stackgraph"
 )
 
 // Route is one edge of a stack's asynchronous routing: an invoker reaching
@@ -29,13 +29,13 @@ type Route struct {
 }
 
 type index struct {
-	st    *asyncroutetest.Stack
-	byARN map[string]*asyncroutetest.Resource
-	fns   map[string]*asyncroutetest.Resource // by name and by ARN
+	st    *stackgraph.Graph
+	byARN map[string]*stackgraph.Resource
+	fns   map[string]*stackgraph.Resource // by name and by ARN
 }
 
-func newIndex(st *asyncroutetest.Stack) *index {
-	ix := &index{st: st, byARN: map[string]*asyncroutetest.Resource{}, fns: map[string]*asyncroutetest.Resource{}}
+func newIndex(st *stackgraph.Graph) *index {
+	ix := &index{st: st, byARN: map[string]*stackgraph.Resource{}, fns: map[string]*stackgraph.Resource{}}
 	for _, r := range st.Resources {
 		if a, ok := r.Outputs["arn"].(string); ok && r.Custom {
 			ix.byARN[a] = r
@@ -80,7 +80,7 @@ func (ix *index) customerKey(target string) string {
 }
 
 // function finds a function by name, ARN or qualified ARN.
-func (ix *index) function(ref string) *asyncroutetest.Resource {
+func (ix *index) function(ref string) *stackgraph.Resource {
 	if r := ix.fns[ref]; r != nil {
 		return r
 	}
@@ -95,7 +95,7 @@ func (ix *index) function(ref string) *asyncroutetest.Resource {
 
 // policies returns the policy documents of the function's role that are in
 // the stack: its inline role policies and the role's own inline policies.
-func (ix *index) policies(fn *asyncroutetest.Resource) []asyncpolicy.PolicyDocument {
+func (ix *index) policies(fn *stackgraph.Resource) []asyncpolicy.PolicyDocument {
 	roleArn, _ := fn.Inputs["role"].(string)
 	role := ix.byARN[roleArn]
 	if role == nil {
@@ -126,12 +126,12 @@ func (ix *index) policies(fn *asyncroutetest.Resource) []asyncpolicy.PolicyDocum
 }
 
 // Routes derives the asynchronous routing of a recorded stack, sorted.
-func Routes(st *asyncroutetest.Stack) []Route {
+func Routes(st *stackgraph.Graph) []Route {
 	ix := newIndex(st)
 	routes := []Route{}
 	// destination adds a function's edge; fn is nil for a function outside
 	// the stack (named by ref), whose role's policies cannot be checked.
-	destination := func(fn *asyncroutetest.Resource, ref, target, condition, via string) {
+	destination := func(fn *stackgraph.Resource, ref, target, condition, via string) {
 		if fn == nil {
 			routes = append(routes, Route{From: ref, To: ix.node(target), Condition: condition, Via: via})
 			return

@@ -6,7 +6,8 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/asyncroute/asyncroute/components/asyncroutetest"
+	"github.com/asyncroute/asyncroute/components/mockmonitor"
+	"github.com/asyncroute/asyncroute/components/stackgraph"
 )
 
 // policyInputs are the inputs that hold IAM policy documents, per type.
@@ -18,12 +19,12 @@ var policyInputs = map[string][]string{
 	"aws:sns/topicPolicy:TopicPolicy": {"policy"},
 }
 
-func label(r *asyncroutetest.Resource) string { return r.Type + " " + r.Name }
+func label(r *stackgraph.Resource) string { return r.Type + " " + r.Name }
 
 // WriteText prints the plan for people.
-func WriteText(w io.Writer, st *asyncroutetest.Stack, p Project) {
+func WriteText(w io.Writer, st *stackgraph.Graph, p Project) {
 	fmt.Fprintf(w, "Offline plan of project %q, stack %q\n", p.Name, p.Stack)
-	fmt.Fprintf(w, "(mock AWS account %s in %s: no cloud, no credentials, no Pulumi CLI)\n\n", asyncroutetest.Account, asyncroutetest.Region)
+	fmt.Fprintf(w, "(mock AWS account %s in %s: no cloud, no credentials, no Pulumi CLI)\n\n", mockmonitor.Account, mockmonitor.ConfiguredRegion(p.Config))
 
 	order := CreationOrder(st)
 	fmt.Fprintf(w, "Resources (%d, in creation order):\n", len(order))
@@ -53,12 +54,12 @@ func WriteText(w io.Writer, st *asyncroutetest.Stack, p Project) {
 			}
 			any = true
 			fmt.Fprintf(w, "\n  %s  %s  (%s)\n", r.Type, r.Name, k)
-			doc, err := asyncroutetest.DecodePolicy(v)
+			doc, err := stackgraph.DecodePolicy(v)
 			if err != nil {
 				fmt.Fprintf(w, "    %v\n", err)
 				continue
 			}
-			for _, s := range doc.Statement {
+			for _, s := range doc.Statements {
 				what := "Action"
 				acts := s.Action
 				if len(s.NotAction) > 0 {

@@ -1,6 +1,12 @@
 package stackgraph
 
-import "strings"
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/asyncroute/asyncroute/components/iampolicy"
+)
 
 // Unknown stands for a value that is not known until deploy: an output of
 // a resource not created yet, at preview.
@@ -72,4 +78,21 @@ func TypeFromURN(urn string) string {
 		qt = qt[i+1:]
 	}
 	return qt
+}
+
+// DecodePolicy reads an IAM policy document held as a plain value (the
+// policy input of a role policy, a role's assumeRolePolicy). A value that
+// is not a string is an error; an [Unknown] one (a document that embeds
+// values AWS assigns, at preview) says it is unknown until deploy.
+func DecodePolicy(doc any) (iampolicy.Document, error) {
+	switch v := doc.(type) {
+	case string:
+		return iampolicy.Parse(v)
+	case nil:
+		return iampolicy.Document{}, errors.New("policy is not set")
+	}
+	if IsUnknown(doc) {
+		return iampolicy.Document{}, errors.New("policy is unknown until deploy (it embeds values AWS assigns when it creates resources)")
+	}
+	return iampolicy.Document{}, fmt.Errorf("policy is %v (%T), not a JSON string", doc, doc)
 }

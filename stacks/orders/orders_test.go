@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/asyncroute/asyncroute/components/asyncroutetest"
+	"github.com/asyncroute/asyncroute/components/iampolicy"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -30,10 +31,10 @@ func TestRootStackRouting(t *testing.T) {
 	policy := st.Find("aws:iam/rolePolicy:RolePolicy", "order-processor-async-grants")
 	doc, err := asyncroutetest.DecodePolicy(policy.Inputs["policy"])
 	require.NoError(t, err)
-	assert.Equal(t, []asyncroutetest.PolicyStatement{
-		{Effect: "Allow", Action: asyncroutetest.StringList{"sns:Publish"}, Resource: asyncroutetest.StringList{topic.Outputs["arn"].(string)}},
-		{Effect: "Allow", Action: asyncroutetest.StringList{"sqs:SendMessage"}, Resource: asyncroutetest.StringList{queue.Outputs["arn"].(string)}},
-	}, doc.Statement, "the topic uses the AWS-managed key: no KMS grant")
+	assert.Equal(t, []iampolicy.Statement{
+		{Effect: "Allow", Action: []string{"sns:Publish"}, Resource: []string{topic.Outputs["arn"].(string)}},
+		{Effect: "Allow", Action: []string{"sqs:SendMessage"}, Resource: []string{queue.Outputs["arn"].(string)}},
+	}, doc.Statements, "the topic uses the AWS-managed key: no KMS grant")
 	assert.True(t, st.DependsOn(cfg, policy), "config is written after the grant policy")
 	assert.Nil(t, st.Find("aws:sns/topicSubscription:TopicSubscription", "orders-failed-email"))
 }

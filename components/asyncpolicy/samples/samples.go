@@ -1,6 +1,6 @@
 // Package samples holds stacks for checking that every door of asyncpolicy
 // (the library, the command and the policy pack) reports the same findings:
-// Pulumi programs to run under asyncroutetest, and writers for the files
+// Pulumi programs to run under mockmonitor or asyncroutetest, and writers for the files
 // the Pulumi CLI would produce for them.
 package samples
 
@@ -156,7 +156,7 @@ type resourceJSON struct {
 	PropertyDependencies map[string][]string `json:"propertyDependencies,omitempty"`
 }
 
-func serialize(r asyncpolicy.Resource) resourceJSON {
+func serialize(r *asyncpolicy.Resource) resourceJSON {
 	return resourceJSON{URN: r.URN, Custom: true, Type: r.Type, Inputs: values(r.Inputs), Outputs: values(r.Outputs),
 		Parent: r.Parent, Dependencies: r.Dependencies, PropertyDependencies: r.PropertyDependencies}
 }

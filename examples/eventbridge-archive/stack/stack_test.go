@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/asyncroute/asyncroute/components/asyncroutetest"
+	"github.com/asyncroute/asyncroute/components/iampolicy"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -23,9 +24,9 @@ func TestEventBridgeArchive(t *testing.T) {
 
 	doc, err := asyncroutetest.DecodePolicy(st.Find("aws:iam/rolePolicy:RolePolicy", "payment-scorer-async-grants").Inputs["policy"])
 	require.NoError(t, err)
-	assert.Equal(t, []asyncroutetest.PolicyStatement{
-		{Effect: "Allow", Action: asyncroutetest.StringList{"events:PutEvents"}, Resource: asyncroutetest.StringList{bus}},
-		{Effect: "Allow", Action: asyncroutetest.StringList{"s3:ListBucket"}, Resource: asyncroutetest.StringList{bucket}},
-		{Effect: "Allow", Action: asyncroutetest.StringList{"s3:PutObject"}, Resource: asyncroutetest.StringList{bucket + "/*"}},
-	}, doc.Statement)
+	assert.Equal(t, []iampolicy.Statement{
+		{Effect: "Allow", Action: []string{"events:PutEvents"}, Resource: []string{bus}},
+		{Effect: "Allow", Action: []string{"s3:ListBucket"}, Resource: []string{bucket}},
+		{Effect: "Allow", Action: []string{"s3:PutObject"}, Resource: []string{bucket + "/*"}},
+	}, doc.Statements)
 }

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/asyncroute/asyncroute/components/asyncroutetest"
+	"github.com/asyncroute/asyncroute/components/iampolicy"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -19,10 +20,10 @@ func TestExistingFunction(t *testing.T) {
 	assert.Equal(t, "legacy-billing-role", legacy.Inputs["role"])
 	doc, err := asyncroutetest.DecodePolicy(legacy.Inputs["policy"])
 	require.NoError(t, err)
-	assert.Equal(t, []asyncroutetest.PolicyStatement{
-		{Effect: "Allow", Action: asyncroutetest.StringList{"kms:Decrypt", "kms:GenerateDataKey*"}, Resource: asyncroutetest.StringList{key}},
-		{Effect: "Allow", Action: asyncroutetest.StringList{"sqs:SendMessage"}, Resource: asyncroutetest.StringList{failures}},
-	}, doc.Statement)
+	assert.Equal(t, []iampolicy.Statement{
+		{Effect: "Allow", Action: []string{"kms:Decrypt", "kms:GenerateDataKey*"}, Resource: []string{key}},
+		{Effect: "Allow", Action: []string{"sqs:SendMessage"}, Resource: []string{failures}},
+	}, doc.Statements)
 	cfg := st.Find("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", "legacy-billing-async-config")
 	assert.Equal(t, "legacy-billing", cfg.Inputs["functionName"])
 	assert.Equal(t, 7200.0, cfg.Inputs["maximumEventAgeInSeconds"])
@@ -38,9 +39,9 @@ func TestExistingFunction(t *testing.T) {
 	assert.Equal(t, platform.Outputs["name"], grants.Inputs["role"])
 	doc, err = asyncroutetest.DecodePolicy(grants.Inputs["policy"])
 	require.NoError(t, err)
-	assert.Equal(t, []asyncroutetest.PolicyStatement{
-		{Effect: "Allow", Action: asyncroutetest.StringList{"kms:Decrypt", "kms:GenerateDataKey*"}, Resource: asyncroutetest.StringList{key}},
-		{Effect: "Allow", Action: asyncroutetest.StringList{"sqs:SendMessage"}, Resource: asyncroutetest.StringList{dlq}},
-	}, doc.Statement)
+	assert.Equal(t, []iampolicy.Statement{
+		{Effect: "Allow", Action: []string{"kms:Decrypt", "kms:GenerateDataKey*"}, Resource: []string{key}},
+		{Effect: "Allow", Action: []string{"sqs:SendMessage"}, Resource: []string{dlq}},
+	}, doc.Statements)
 	assert.True(t, st.DependsOn(fn, grants), "a function with a DLQ is created after its grants")
 }

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/asyncroute/asyncroute/components/asyncroutetest"
+	"github.com/asyncroute/asyncroute/components/iampolicy"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -25,9 +26,9 @@ func TestPipeline(t *testing.T) {
 
 	doc, err := asyncroutetest.DecodePolicy(st.Find("aws:iam/rolePolicy:RolePolicy", "ingest-async-grants").Inputs["policy"])
 	require.NoError(t, err)
-	assert.Equal(t, []asyncroutetest.PolicyStatement{
-		{Effect: "Allow", Action: asyncroutetest.StringList{"lambda:InvokeFunction"}, Resource: asyncroutetest.StringList{enrichArn, enrichArn + ":*"}},
-		{Effect: "Allow", Action: asyncroutetest.StringList{"sqs:SendMessage"}, Resource: asyncroutetest.StringList{failures}},
-	}, doc.Statement)
+	assert.Equal(t, []iampolicy.Statement{
+		{Effect: "Allow", Action: []string{"lambda:InvokeFunction"}, Resource: []string{enrichArn, enrichArn + ":*"}},
+		{Effect: "Allow", Action: []string{"sqs:SendMessage"}, Resource: []string{failures}},
+	}, doc.Statements)
 	assert.True(t, st.DependsOn(cfg, enrichFn), "ingest's config waits for the enrich function")
 }

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/asyncroute/asyncroute/components/asyncroutetest"
+	"github.com/asyncroute/asyncroute/components/iampolicy"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -13,17 +14,17 @@ const (
 	defaultBus = "arn:aws:events:us-east-1:123456789012:event-bus/default"
 )
 
-func statements(t *testing.T, st *asyncroutetest.Stack, policy string) []asyncroutetest.PolicyStatement {
+func statements(t *testing.T, st *asyncroutetest.Stack, policy string) []iampolicy.Statement {
 	t.Helper()
 	p := st.Find("aws:iam/rolePolicy:RolePolicy", policy)
 	require.NotNil(t, p, policy)
 	doc, err := asyncroutetest.DecodePolicy(p.Inputs["policy"])
 	require.NoError(t, err)
-	return doc.Statement
+	return doc.Statements
 }
 
-func allow(resources []string, actions ...string) asyncroutetest.PolicyStatement {
-	return asyncroutetest.PolicyStatement{Effect: "Allow", Action: actions, Resource: resources}
+func allow(resources []string, actions ...string) iampolicy.Statement {
+	return iampolicy.Statement{Effect: "Allow", Action: actions, Resource: resources}
 }
 
 func TestResponseChain(t *testing.T) {
@@ -43,7 +44,7 @@ func TestResponseChain(t *testing.T) {
 		"onSuccess": map[string]any{"destination": defaultBus},
 		"onFailure": map[string]any{"destination": failuresArn},
 	}, cfg.Inputs["destinationConfig"])
-	assert.Equal(t, []asyncroutetest.PolicyStatement{
+	assert.Equal(t, []iampolicy.Statement{
 		allow([]string{defaultBus}, "events:PutEvents"),
 		allow([]string{failuresArn}, "sqs:SendMessage"),
 	}, statements(t, st, "ingest-async-grants"))
@@ -76,7 +77,7 @@ func TestResponseChain(t *testing.T) {
 		"maximumRecordAgeInSeconds":  3600.0,
 		"bisectBatchOnFunctionError": true,
 	}, m.Inputs)
-	assert.Equal(t, []asyncroutetest.PolicyStatement{
+	assert.Equal(t, []iampolicy.Statement{
 		allow([]string{stream}, "kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:ListShards"),
 		allow([]string{clicksFailures}, "sqs:SendMessage"),
 	}, statements(t, st, "clicks-stream-mapping-grants"))

@@ -3,8 +3,8 @@ package stackfile_test
 import (
 	"testing"
 
-	"github.com/asyncroute/asyncroute/components/asyncpolicy"
-	"github.com/asyncroute/asyncroute/components/asyncpolicy/stackfile"
+	"github.com/asyncroute/asyncroute/components/stackgraph"
+	"github.com/asyncroute/asyncroute/components/stackgraph/stackfile"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -21,8 +21,13 @@ func TestValuesOfAnExport(t *testing.T) {
 	     "out": {"4dabf18193072939515e22adb298388d": "d0e6a833031e9bbcd3f4e8bde6ca49a4", "value": "known"},
 	     "outUnknown": {"4dabf18193072939515e22adb298388d": "d0e6a833031e9bbcd3f4e8bde6ca49a4"},
 	     "unknowns": ["04da6b54-80e4-46f7-96ec-b56ff0331ba9", "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7", "[secret]"],
-	     "n": 3
-	   }},
+	     "n": 3,
+	     "nested": {"destinationConfig": {"onFailure": {"destination": "04da6b54-80e4-46f7-96ec-b56ff0331ba9"}}, "gone": null},
+	     "code": {"4dabf18193072939515e22adb298388d": "0def7320c3a5731c473e5ecbe6d01bc7", "path": "./handler", "hash": "abc"},
+	     "file": {"4dabf18193072939515e22adb298388d": "c44067f5952c0a294b673a41bacd8c17", "uri": "https://example.com/a.txt"},
+	     "secretOut": {"4dabf18193072939515e22adb298388d": "d0e6a833031e9bbcd3f4e8bde6ca49a4", "value": "s", "secret": true}
+	   },
+	   "custom": true, "id": "orders", "provider": "urn:pulumi:dev::shop::pulumi:providers:aws::default::abc", "protect": true},
 	  {"urn": "urn:pulumi:dev::shop::aws:sqs/queue:Queue::old", "type": "aws:sqs/queue:Queue", "delete": true}
 	]}}`))
 	require.NoError(t, err)
@@ -32,13 +37,24 @@ func TestValuesOfAnExport(t *testing.T) {
 	assert.Equal(t, "orders", r.Name)
 	out := r.Outputs
 	assert.Equal(t, map[string]any{"a": []any{1.0, "x"}}, out["plain"])
-	assert.Equal(t, asyncpolicy.Unknown{}, out["hidden"])
-	assert.Equal(t, "r-123", out["ref"])
+	assert.Equal(t, stackgraph.Unknown{}, out["hidden"])
+	assert.Equal(t, "urn:pulumi:dev::shop::aws:iam/role:Role::r", out["ref"], "a reference is its URN, as in every graph")
 	assert.Equal(t, "urn:pulumi:dev::shop::my:index:C::c", out["component"])
 	assert.Equal(t, "known", out["out"])
-	assert.Equal(t, asyncpolicy.Unknown{}, out["outUnknown"])
-	assert.Equal(t, []any{asyncpolicy.Unknown{}, asyncpolicy.Unknown{}, asyncpolicy.Unknown{}}, out["unknowns"])
+	assert.Equal(t, stackgraph.Unknown{}, out["outUnknown"])
+	assert.Equal(t, []any{stackgraph.Unknown{}, stackgraph.Unknown{}, stackgraph.Unknown{}}, out["unknowns"])
 	assert.Equal(t, 3.0, out["n"])
+	assert.Equal(t, map[string]any{"destinationConfig": map[string]any{"onFailure": map[string]any{"destination": stackgraph.Unknown{}}}}, out["nested"],
+		"unknowns nested in objects; null fields are left out")
+	assert.Equal(t, "archive:./handler", out["code"])
+	assert.Equal(t, "asset:https://example.com/a.txt", out["file"])
+	assert.Equal(t, "s", out["secretOut"])
+	assert.Equal(t, map[string]any{"name": "orders"}, r.Inputs)
+	assert.True(t, r.Custom)
+	assert.True(t, r.Protect)
+	assert.Equal(t, "orders", r.ID)
+	assert.Equal(t, "urn:pulumi:dev::shop::pulumi:providers:aws::default::abc", r.Provider)
+	assert.Same(t, r, g.ByURN(r.URN), "the graph is indexed")
 }
 
 func TestCheckpointFile(t *testing.T) {
