@@ -70,11 +70,42 @@ func needYAMLPlugins(t *testing.T) {
 	require.NoError(t, yamlPlugins.err)
 }
 
+// yamlWorld is a world whose program is a Pulumi YAML project in a
+// folder of its own (a local workspace).
+type yamlWorld struct {
+	*world
+	proj string            // the project folder
+	env  map[string]string // the environment of every CLI command
+}
+
+// yamlOptions say which project to copy and how to make its stack.
+type yamlOptions struct {
+	testdata string // folder under tests/engine/testdata holding Pulumi.yaml
+	project  string // the project's name, as in its Pulumi.yaml (default "orders")
+	stack    string // default "test"
+	region   string // default the tests' region
+	code     string // folder the root stack's handler is copied to (default "handler")
+	path     string // a folder put first on PATH for this stack's commands
+	seed     []fakeaws.Record
+}
+
 // newYAMLWorld copies a YAML project from testdata, with the root stack's
 // handler next to it, and makes a stack of it in a local workspace.
-func newYAMLWorld(t *testing.T, testdata string) *world {
+func newYAMLWorld(t *testing.T, o yamlOptions) *yamlWorld {
 	t.Helper()
 	needYAMLPlugins(t)
+	if o.project == "" {
+		o.project = "orders"
+	}
+	if o.stack == "" {
+		o.stack = "test"
+	}
+	if o.region == "" {
+		o.region = region
+	}
+	if o.code == "" {
+		o.code = "handler"
+	}
 	ctx := context.Background()
 	if d, ok := t.Deadline(); ok {
 		var cancel context.CancelFunc
@@ -82,19 +113,21 @@ func newYAMLWorld(t *testing.T, testdata string) *world {
 		t.Cleanup(cancel)
 	}
 	dir := t.TempDir()
-	w := &world{t: t, ctx: ctx, dir: dir, project: "orders",
+	w := &world{t: t, ctx: ctx, dir: dir, project: o.project,
 		state: filepath.Join(dir, "fakeaws-state.json"), log: filepath.Join(dir, "fakeaws-log.jsonl")}
-	proj := filepath.Join(dir, "project")
+	y := &yamlWorld{world: w, proj: filepath.Join(dir, "project")}
 	for _, d := range []string{"backend", "home", "project"} {
 		require.NoError(t, os.MkdirAll(filepath.Join(dir, d), 0o755))
 	}
-	src, err := os.ReadFile(filepath.Join(repoRoot, "tests", "engine", "testdata", testdata, "Pulumi.yaml"))
-	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(filepath.Join(proj, "Pulumi.yaml"), src, 0o644))
-	require.NoError(t, os.CopyFS(filepath.Join(proj, "handler"), os.DirFS(filepath.Join(repoRoot, "handler"))))
+	y.useProgram(o.testdata)
+	require.NoError(t, os.CopyFS(filepath.Join(y.proj, o.code), os.DirFS(filepath.Join(repoRoot, "handler"))))
+	if len(o.seed) > 0 {
+		require.NoError(t, fakeaws.Seed(w.state, o.seed...))
+	}
 
-	env := map[string]string{
+	y.env = map[string]string{
 		"PULUMI_BACKEND_URL":                          "file://" + filepath.Join(dir, "backend"),
+		"PULUMI_HOME":                                 filepath.Join(dir, "home"),
 		"PULUMI_CONFIG_PASSPHRASE":                    "engine-tests",
 		"PULUMI_SKIP_UPDATE_CHECK":                    "true",
 		"PULUMI_IGNORE_AMBIENT_PLUGINS":               "false",
@@ -105,16 +138,41 @@ func newYAMLWorld(t *testing.T, testdata string) *world {
 		fakeaws.EnvLog:                                w.log,
 		fakeaws.EnvRolePolicyDelay:                    policyDelay,
 	}
-	st, err := auto.UpsertStackLocalSource(ctx, "test", proj,
+	if o.path != "" {
+		y.env["PATH"] = o.path + string(os.PathListSeparator) + os.Getenv("PATH")
+	}
+	st, err := auto.UpsertStackLocalSource(ctx, o.stack, y.proj,
 		auto.Pulumi(cli),
 		auto.PulumiHome(filepath.Join(dir, "home")),
 		auto.SecretsProvider("passphrase"),
-		auto.EnvVars(env),
+		auto.EnvVars(y.env),
 	)
 	require.NoError(t, err)
-	require.NoError(t, st.SetConfig(ctx, "aws:region", auto.ConfigValue{Value: region}))
+	require.NoError(t, st.SetConfig(ctx, "aws:region", auto.ConfigValue{Value: o.region}))
 	w.stack = st
-	return w
+	return y
+}
+
+// useProgram replaces the project's Pulumi.yaml with the one in testdata.
+func (y *yamlWorld) useProgram(testdata string) {
+	y.t.Helper()
+	src, err := os.ReadFile(filepath.Join(repoRoot, "tests", "engine", "testdata", testdata, "Pulumi.yaml"))
+	require.NoError(y.t, err)
+	require.NoError(y.t, os.WriteFile(filepath.Join(y.proj, "Pulumi.yaml"), src, 0o644))
+}
+
+// previewJSON runs `pulumi preview --json` (and args) on the stack, as a
+// user would, and returns what the CLI printed on stdout.
+func (y *yamlWorld) previewJSON(args ...string) []byte {
+	y.t.Helper()
+	var env []string
+	for k, v := range y.env {
+		env = append(env, k+"="+v)
+	}
+	stdout, stderr, code, err := cli.Run(y.ctx, y.proj, nil, nil, nil, env,
+		append([]string{"preview", "--json", "--stack", y.stack.Name(), "--non-interactive"}, args...)...)
+	require.NoError(y.t, err, "pulumi preview --json (exit %d):\n%s", code, stderr)
+	return []byte(stdout)
 }
 
 // sameAsYAML is the YAML program written in Go: the component with the
@@ -157,7 +215,7 @@ func sameAsYAML(handlerDir string) pulumi.RunFunc {
 // stack, whose queue and topic are its own resources.
 func TestYAMLOrderProcessor(t *testing.T) {
 	handlerDir := filepath.Join(repoRoot, "handler")
-	y := newYAMLWorld(t, "yaml-orders")
+	y := newYAMLWorld(t, yamlOptions{testdata: "yaml-orders"})
 
 	// What the Go program registers, per the mocks.
 	mocked, err := asyncroutetest.Run(sameAsYAML(handlerDir), asyncroutetest.Project("orders"))
@@ -197,7 +255,7 @@ func TestYAMLOrderProcessor(t *testing.T) {
 	goOps := g.ops(0)
 	assert.Equal(t, opSummary(goOps, nil), opSummary(yamlOps, nil), "the provider saw the same writes")
 	assert.Equal(t, writeOrder(goOps, nil), writeOrder(yamlOps, nil), "the same writes waited for the same writes")
-	assert.Equal(t, stateSummary(t, g, nil), stateSummary(t, y, nil), "the same resources and dependencies in the stack's state")
+	assert.Equal(t, stateSummary(t, g, nil), stateSummary(t, y.world, nil), "the same resources and dependencies in the stack's state")
 
 	// The Go root stack: its queue and topic are its own resources
 	// (orders-processed, orders-failed); the component's children, their
@@ -217,11 +275,11 @@ func TestYAMLOrderProcessor(t *testing.T) {
 		"the component's children have the root stack's inputs: grant policy, invoke config, function, role")
 	assert.Equal(t, writeOrder(rootOps, targets), writeOrder(yamlOps, targets), "the root stack's writes waited for the same writes")
 	childNotTarget := func(r stateResource) bool { return isChild(r) && renameURN(r.URN, targets) == r.URN }
-	assert.Equal(t, stateSummary(t, r, targets, childNotTarget), stateSummary(t, y, targets, childNotTarget),
+	assert.Equal(t, stateSummary(t, r, targets, childNotTarget), stateSummary(t, y.world, targets, childNotTarget),
 		"the component's children depend on the same resources as in the root stack")
 
 	// The checker finds nothing on the YAML stack either.
-	findings, code := y.check(t)
+	findings, code := y.world.check(t)
 	assert.Empty(t, findings, "asyncroute-check on the YAML stack's export")
 	assert.Equal(t, 0, code)
 
@@ -261,7 +319,7 @@ func TestYAMLBadInput(t *testing.T) {
 	assert.Equal(t, `asyncroute: Function "order-processor": MaxRetries: 3 is out of range; allowed: 0, 1 or 2`, msgs[0])
 	assert.Contains(t, msgs[1], `asyncroute: Function "order-processor": OnSuccess: S3 bucket arn:aws:s3:::orders-archive can receive failure records only`)
 
-	y := newYAMLWorld(t, "yaml-orders-bad")
+	y := newYAMLWorld(t, yamlOptions{testdata: "yaml-orders-bad"})
 	pre, err := y.preview()
 	require.Error(t, err, "preview must fail")
 	for _, m := range msgs {
