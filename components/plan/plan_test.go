@@ -190,3 +190,47 @@ func TestFindingsInPlan(t *testing.T) {
 	assert.Equal(t, "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", p.Findings[0].Type)
 	assert.Contains(t, render(t, plan.Options{}), "Policy findings (asyncpolicy rules):\n  ASYNC001 [mandatory]")
 }
+
+// The stack's aws:region is where the plan's resources are: the header,
+// the JSON's region and every ARN.
+func TestRegionFromStackConfig(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), []byte("name: regional\nruntime: go\n"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.dev.yaml"), []byte("config:\n  aws:region: eu-west-1\n"), 0o644))
+	var buf bytes.Buffer
+	require.NoError(t, plan.Plan(&buf, routed, plan.Options{Dir: dir, JSON: true}))
+	var p plan.JSONPlan
+	require.NoError(t, json.Unmarshal(buf.Bytes(), &p))
+	assert.Equal(t, "eu-west-1", p.Region)
+	assert.NotContains(t, buf.String(), "arn:aws:sqs:us-east-1:")
+	assert.Contains(t, buf.String(), `"arn:aws:sqs:eu-west-1:123456789012:done-`)
+
+	buf.Reset()
+	require.NoError(t, plan.Plan(&buf, routed, plan.Options{Dir: dir}))
+	assert.Contains(t, buf.String(), "(mock AWS account 123456789012 in eu-west-1:")
+}
+
+// A first preview's unknowns are shown, not left out: the grant policy
+// that embeds unknown ARNs and the destinations of the invoke config.
+func TestPreviewShowsUnknowns(t *testing.T) {
+	text := render(t, plan.Options{Preview: true})
+	assert.Contains(t, text, "destinationConfig.onSuccess.destination: <unknown until deploy>")
+	assert.Contains(t, text, "aws:iam/rolePolicy:RolePolicy  worker-async-grants  (policy)\n    policy is unknown until deploy")
+
+	var p plan.JSONPlan
+	require.NoError(t, json.Unmarshal([]byte(render(t, plan.Options{Preview: true, JSON: true})), &p))
+	found := false
+	for _, pol := range p.Policies {
+		if pol.Name == "worker-async-grants" {
+			found = true
+			assert.Nil(t, pol.Document)
+			assert.Contains(t, pol.Error, "unknown until deploy")
+		}
+	}
+	assert.True(t, found, "the grant policy is listed")
+	for _, r := range p.Resources {
+		if r.Name == "worker-async-config" {
+			assert.Equal(t, map[string]any{"destination": "<unknown until deploy>"}, r.Inputs["destinationConfig"].(map[string]any)["onSuccess"])
+		}
+	}
+}
