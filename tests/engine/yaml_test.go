@@ -297,6 +297,33 @@ func TestYAMLOrderProcessor(t *testing.T) {
 	assert.Empty(t, d.Resources, "destroy leaves nothing in the stack's state")
 }
 
+// TestYAMLRootStackTwin declares the root stack in YAML resource for
+// resource (queue and topic in the program, passed by ARN) and checks that
+// the engine and the provider see exactly what they see for the Go root
+// stack: every write with the same inputs, the same dependencies in the
+// stack's state, the same order.
+func TestYAMLRootStackTwin(t *testing.T) {
+	y := newYAMLWorld(t, yamlOptions{testdata: "yaml-orders-twin", path: awsSchemaBin(t)})
+	_, err := y.up()
+	require.NoError(t, err)
+	yamlOps := y.ops(0)
+
+	r := newWorld(t, "orders", orders.NewProgram(filepath.Join(repoRoot, "handler")))
+	_, err = r.up()
+	require.NoError(t, err)
+	rootOps := r.ops(0)
+
+	assert.Equal(t, opSummary(rootOps, nil), opSummary(yamlOps, nil), "the provider saw the same writes")
+	assert.Equal(t, writeOrder(rootOps, nil), writeOrder(yamlOps, nil), "the same writes waited for the same writes")
+	assert.Equal(t, stateSummary(t, r, nil), stateSummary(t, y.world, nil), "the same resources and dependencies in the stack's state")
+	checkCreateOrder(t, yamlOps)
+
+	n := y.logLen()
+	y.destroy()
+	checkDeleteOrder(t, y.ops(n))
+	assert.Empty(t, y.providerState().Live())
+}
+
 // TestYAMLBadInput: a YAML program with three retries and an S3 bucket on
 // success fails the preview, and the update, with the Go package's
 // messages, and nothing is created.
