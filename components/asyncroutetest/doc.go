@@ -1,10 +1,11 @@
 // Package asyncroutetest is the test helper for stacks built with
 // asyncroute: it runs a Pulumi program under the recording mock monitor of
-// package mockmonitor and hands the test a [Stack] (a stackgraph.Graph)
+// package mockmonitor and hands the test a [Stack] (the stackgraph.Graph, with finders that fail the test)
 // to assert exact resources, inputs, policies and dependencies, without a
 // cloud account. The monitor answers like AWS would: ARNs, names, URLs and
 // key ids in the real formats, in the region of the provider each resource
-// uses (the `aws:region` config, or us-east-1).
+// uses (an explicit aws.Provider's region, else the `aws:region` config, else
+// us-east-1).
 //
 //	st, err := asyncroutetest.Run(program)
 //	cfg := st.Require(t, asyncroutetest.TypeInvokeConfig, "orders-async-config")
