@@ -114,13 +114,12 @@ func (e *fakeEngine) SetRootResource(context.Context, *pulumirpc.SetRootResource
 
 // world is one fake engine with its monitor and a provider server.
 type world struct {
-	t        *testing.T
-	mocks    *asyncroutetest.Mocks
-	engine   *fakeEngine
-	server   *Server
-	monitor  string // the monitor's address
-	preview  bool
-	parallel int32
+	t       *testing.T
+	mocks   *asyncroutetest.Mocks
+	engine  *fakeEngine
+	server  *Server
+	monitor string // the monitor's address
+	preview bool
 }
 
 func serve(t *testing.T, register func(*grpc.Server)) string {
