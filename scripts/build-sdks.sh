@@ -41,6 +41,10 @@ step "generating the SDKs from provider/schema.json"
 "$tools/sdkgen" -schema "$root/provider/schema.json" -out "$check/sdk"
 
 step "npm packages (provider/sdkcheck/package-lock.json)"
+if ! command -v npm >/dev/null 2>&1; then
+  echo "installing node and npm (Debian packages)" >&2
+  apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null
+fi
 stamp="$check/.stamp-npm-$(sha256sum "$check/package-lock.json" | cut -c1-16)"
 if [ ! -f "$stamp" ] || [ ! -d "$check/node_modules" ]; then
   rm -f "$check"/.stamp-npm-*

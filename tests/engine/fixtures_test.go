@@ -67,6 +67,7 @@ type fixture struct {
 }
 
 func TestCapturedPreviewFixtures(t *testing.T) {
+	needYAMLPlugins(t)
 	bin := awsSchemaBin(t)
 	var fixtures []fixture
 
