@@ -32,8 +32,10 @@ type KindSpec struct {
 	slots     map[Slot]bool
 	kafkaOnly bool
 	// URI says the destination is written as a URI (kafka://topic), not an
-	// ARN, so no ARN check applies.
-	URI bool
+	// ARN, so no ARN check applies (CheckARN refuses every ARN); uriForm
+	// is how the URI is written, for messages.
+	URI     bool
+	uriForm string
 	// Keyed says the target may be encrypted with a customer-managed KMS key
 	// that the sender must be allowed to use; KeyActions are what it needs
 	// on that key, KeyGrants what a grant gives (a superset).
@@ -129,6 +131,10 @@ func (k *KindSpec) CheckARN(arn string) error {
 	a, err := ParseARN(arn)
 	if err != nil {
 		return err
+	}
+	if k.URI {
+		// No ARN names it (a Kafka topic is kafka://<topic>), so none passes.
+		return fmt.Errorf("%q is an ARN, but a %s is named by URI, not by ARN; allowed: %s", arn, k.Label, k.uriForm)
 	}
 	if Kind(a.Service) != k.Kind {
 		return fmt.Errorf("%q is not an ARN of kind %q (%s); allowed: arn:<partition>:%s:...", arn, k.Kind, k.Label, k.Kind)

@@ -12,6 +12,7 @@ var kafkaKind = register(&KindSpec{
 	slots:     map[Slot]bool{SlotMapping: true},
 	kafkaOnly: true,
 	URI:       true,
+	uriForm:   "kafka://<topic>",
 	needs:     func(string) []Permission { return nil },
 })
 
