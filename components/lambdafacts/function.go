@@ -20,7 +20,7 @@ type FunctionRef struct {
 
 func functionOfARN(a ARN) (FunctionRef, error) {
 	f := strings.Split(a.Resource, ":")
-	if a.Service != "lambda" || len(f) < 2 || len(f) > 3 || f[0] != "function" || f[1] == "" {
+	if a.Service != "lambda" || len(f) < 2 || len(f) > 3 || f[0] != "function" || f[1] == "" || len(f) == 3 && f[2] == "" {
 		return FunctionRef{}, fmt.Errorf("%q is not a Lambda function ARN; allowed: a function name or arn:<partition>:lambda:<region>:<account>:function:<name>", a.String())
 	}
 	ref := FunctionRef{Name: f[1], ARN: &a}
@@ -43,7 +43,10 @@ func ParseFunctionRef(s string) (FunctionRef, error) {
 		}
 		return functionOfARN(a)
 	}
-	name, qualifier, _ := strings.Cut(s, ":")
+	name, qualifier, qualified := strings.Cut(s, ":")
+	if name == "" || qualified && qualifier == "" {
+		return FunctionRef{}, fmt.Errorf("%q is not a function reference; allowed: a function name, <name>:<qualifier> or a function ARN", s)
+	}
 	return FunctionRef{Name: name, Qualifier: qualifier}, nil
 }
 
@@ -87,6 +90,8 @@ func CheckQualifier(q string) error {
 		return fmt.Errorf("is empty; %s (or nil for $LATEST)", allowed)
 	case q == Latest:
 		return nil
+	case len(q) > 128:
+		return fmt.Errorf("%q is not a qualifier: it has %d characters; %s, of 1 to 128 characters", q, len(q), allowed)
 	case allDigits.MatchString(q):
 		if strings.TrimLeft(q, "0") == "" {
 			return fmt.Errorf("%q is not a version: versions start at 1; %s", q, allowed)

@@ -1,6 +1,7 @@
 package lambdafacts_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/asyncroute/asyncroute/components/lambdafacts"
@@ -28,7 +29,7 @@ func TestLambdaDestinationQualifier(t *testing.T) {
 	const fn = "arn:aws:lambda:us-east-1:123456789012:function:f"
 	lambda := spec(t, lambdafacts.KindLambda)
 	for arn, want := range map[string]string{
-		fn + ":":          `"arn:aws:lambda:us-east-1:123456789012:function:f:" has the qualifier "", which is not a version or alias; expected arn:<partition>:lambda:<region>:<account>:function:<name>[:<qualifier>], the qualifier $LATEST, a version number from 1 or an alias name`,
+		fn + ":":          `"arn:aws:lambda:us-east-1:123456789012:function:f:" is not a Lambda function ARN; expected arn:<partition>:lambda:<region>:<account>:function:<name>[:<qualifier>]`,
 		fn + ":0":         `"arn:aws:lambda:us-east-1:123456789012:function:f:0" has the qualifier "0", which is not a version or alias; expected arn:<partition>:lambda:<region>:<account>:function:<name>[:<qualifier>], the qualifier $LATEST, a version number from 1 or an alias name`,
 		fn + ":bad name!": `"arn:aws:lambda:us-east-1:123456789012:function:f:bad name!" has the qualifier "bad name!", which is not a version or alias; expected arn:<partition>:lambda:<region>:<account>:function:<name>[:<qualifier>], the qualifier $LATEST, a version number from 1 or an alias name`,
 		fn + ":*":         `"arn:aws:lambda:us-east-1:123456789012:function:f:*" has the wildcard "*", so it names more than one resource (and a grant on it would cover them all); allowed: the ARN of one resource`,
@@ -41,4 +42,33 @@ func TestLambdaDestinationQualifier(t *testing.T) {
 		_, err := lambdafacts.RequiredPermissions(arn)
 		assert.Equal(t, want, errText(err), arn)
 	}
+}
+
+// Regressions found by FuzzFunctionRef (seeds in
+// testdata/fuzz/FuzzFunctionRef): a reference with an empty name or an
+// empty qualifier after its colon was read as a name (":live" as the
+// function "" and "legacy:" or a function ARN ending in ":" as
+// unqualified, so $LATEST); a version of more than 128 digits was
+// accepted (Lambda's qualifiers have 1 to 128 characters).
+func TestFunctionRefsWithEmptyParts(t *testing.T) {
+	const fn = "arn:aws:lambda:us-east-1:123456789012:function:legacy"
+	for ref, want := range map[string]string{
+		":live":   `":live" is not a function reference; allowed: a function name, <name>:<qualifier> or a function ARN`,
+		"legacy:": `"legacy:" is not a function reference; allowed: a function name, <name>:<qualifier> or a function ARN`,
+		":":       `":" is not a function reference; allowed: a function name, <name>:<qualifier> or a function ARN`,
+		fn + ":":  `"arn:aws:lambda:us-east-1:123456789012:function:legacy:" is not a Lambda function ARN; allowed: a function name or arn:<partition>:lambda:<region>:<account>:function:<name>`,
+		"legacy":  "",
+		"l:live":  "",
+	} {
+		_, err := lambdafacts.ParseFunctionRef(ref)
+		assert.Equal(t, want, errText(err), ref)
+	}
+	assert.Equal(t, fn+":", lambdafacts.UnqualifiedFunctionARN(fn+":"), "not a function ARN: left as it is")
+
+	long := strings.Repeat("1", 129)
+	assert.Equal(t, `"`+long+`" is not a qualifier: it has 129 characters; allowed: $LATEST, a version number from 1 or an alias name, of 1 to 128 characters`,
+		errText(lambdafacts.CheckQualifier(long)))
+	assert.NoError(t, lambdafacts.CheckQualifier(long[:128]))
+	_, err := lambdafacts.ResolveQualifier(lambdafacts.FunctionRef{Name: "legacy"}, long)
+	assert.Error(t, err)
 }
