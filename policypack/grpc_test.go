@@ -107,7 +107,7 @@ func TestAnalyzerProtocol(t *testing.T) {
 	require.Len(t, resp.GetDiagnostics(), 2)
 	for i, want := range []struct{ policy, text string }{
 		{"async001-destination-permission", `does not allow sqs:SendMessage on arn:aws:sqs:eu-west-1:210987654321:jobs.fifo`},
-		{"async002-destination-validity", `the on-failure destination SQS queue "jobs" (arn:aws:sqs:eu-west-1:210987654321:jobs.fifo) is FIFO`},
+		{"async002-destination-validity", `field destinationConfig.onFailure.destination: SQS queue "jobs" is FIFO; allowed: a standard SQS queue or SNS topic`},
 	} {
 		d := resp.GetDiagnostics()[i]
 		assert.Equal(t, want.policy, d.GetPolicyName())

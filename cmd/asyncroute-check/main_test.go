@@ -30,7 +30,7 @@ func TestExitCodes(t *testing.T) {
 		{"export-ok.json", 0, []string{"export-ok.json (stack export, 7 resources): no findings"}, ""},
 		{"export-advisory.json", 0, []string{"ASYNC003 advisory: ", "1 finding, 0 mandatory, 1 advisory"}, ""},
 		{"export-violations.json", 1, []string{"ASYNC001 mandatory: ", "ASYNC002 mandatory: ", "4 findings, 4 mandatory, 0 advisory"}, ""},
-		{"preview.json", 1, []string{`the dead-letter target SQS queue "dead-letters" is FIFO`, "preview.json (preview, 8 resources): 1 finding, 1 mandatory"}, ""},
+		{"preview.json", 1, []string{`field deadLetterConfig.targetArn: SQS queue "dead-letters" is FIFO; allowed: a standard SQS queue or SNS topic`, "preview.json (preview, 8 resources): 1 finding, 1 mandatory"}, ""},
 		{"preview-empty.json", 0, []string{"(preview, 0 resources): no findings"}, ""},
 
 		{"empty.json", 2, nil, "the file is empty"},
@@ -40,7 +40,7 @@ func TestExitCodes(t *testing.T) {
 		{"resources-not-a-list.json", 2, nil, "deployment.resources: expected a list of resources"},
 		{"resource-without-urn.json", 2, nil, `deployment.resources[1]: the resource has no "urn"`},
 		{"inputs-not-an-object.json", 2, nil, "deployment.resources[0]: json: cannot unmarshal string"},
-		{"unknown-shape.json", 2, nil, `neither "deployment" (pulumi stack export) nor "steps" (pulumi preview --json); its keys are description, name, runtime`},
+		{"unknown-shape.json", 2, nil, `neither "deployment" (pulumi stack export), "steps" (pulumi preview --json) nor "resources" and "creationOrder" (go run . plan -json); its keys are description, name, runtime`},
 		{"step-without-op.json", 2, nil, `steps[0]: the step has no "op"`},
 		{"streamed-events.json", 2, nil, "more than one JSON value (streamed engine events?)"},
 		{"does-not-exist.json", 2, nil, "cannot read testdata/does-not-exist.json: no such file or directory"},

@@ -1,55 +1,31 @@
 package asyncpolicy
 
-import "strings"
+import (
+	"strings"
 
-// arn is an Amazon Resource Name split into its fields.
-type arn struct {
-	partition, service, region, account, resource string
+	"github.com/asyncroute/asyncroute/components/lambdafacts"
+)
+
+// parseARN reads s as an ARN; ok is false for anything else (the rules
+// report why with lambdafacts.ParseARN where it matters).
+func parseARN(s string) (lambdafacts.ARN, bool) {
+	a, err := lambdafacts.ParseARN(s)
+	return a, err == nil
 }
 
-func parseARN(s string) (arn, bool) {
-	if !strings.HasPrefix(s, "arn:") {
-		return arn{}, false
+// functionOf returns the function a Lambda function ARN names.
+func functionOf(a lambdafacts.ARN) (lambdafacts.FunctionRef, bool) {
+	if a.Service != "lambda" {
+		return lambdafacts.FunctionRef{}, false
 	}
-	f := strings.SplitN(s, ":", 6)
-	if len(f) != 6 || f[1] == "" || f[2] == "" || f[5] == "" {
-		return arn{}, false
-	}
-	return arn{partition: f[1], service: f[2], region: f[3], account: f[4], resource: f[5]}, true
-}
-
-func (a arn) String() string {
-	return strings.Join([]string{"arn", a.partition, a.service, a.region, a.account, a.resource}, ":")
-}
-
-// lambdaFunction returns the function name and qualifier of a Lambda
-// function ARN (arn:...:lambda:<region>:<account>:function:<name>[:<q>]).
-func (a arn) lambdaFunction() (name, qualifier string, ok bool) {
-	if a.service != "lambda" {
-		return "", "", false
-	}
-	f := strings.Split(a.resource, ":")
-	if len(f) < 2 || len(f) > 3 || f[0] != "function" || f[1] == "" {
-		return "", "", false
-	}
-	if len(f) == 3 {
-		qualifier = f[2]
-	}
-	return f[1], qualifier, true
-}
-
-// unqualified drops a Lambda function ARN's version or alias.
-func (a arn) unqualified() arn {
-	if name, _, ok := a.lambdaFunction(); ok {
-		a.resource = "function:" + name
-	}
-	return a
+	ref, err := lambdafacts.ParseFunctionRef(a.String())
+	return ref, err == nil
 }
 
 // lastSegment is the part of an ARN's resource after the last "/" or ":"
 // (a role's or queue's name).
-func (a arn) lastSegment() string {
-	r := a.resource
+func lastSegment(a lambdafacts.ARN) string {
+	r := a.Resource
 	if i := strings.LastIndexAny(r, "/:"); i >= 0 {
 		return r[i+1:]
 	}

@@ -58,7 +58,7 @@
 // (aws:iam/rolePolicyAttachment:RolePolicyAttachment,
 // aws:iam/policyAttachment:PolicyAttachment or `managedPolicyArns`, matched
 // to aws:iam/policy:Policy resources of the stack by ARN) and the AWS
-// managed policies it knows by name ([ManagedPolicy]). It honours `*` and
+// managed policies it knows by name (iampolicy.Managed). It honours `*` and
 // `?` in actions (case-insensitively) and resources, NotAction and
 // NotResource, and an explicit Deny over any Allow. Statements with a
 // Condition are taken to apply (an Allow is granted, a Deny is ignored),

@@ -1,8 +1,10 @@
 package asyncpolicy
 
 import (
-	"fmt"
 	"strings"
+	"time"
+
+	"github.com/asyncroute/asyncroute/components/lambdafacts"
 )
 
 const tMapping = "aws:lambda/eventSourceMapping:EventSourceMapping"
@@ -29,59 +31,61 @@ func (m *model) buildMappings() {
 		}
 		path := strings.Split(mappingFailureField, ".")
 		if valueOf(r, path...).st != absent {
-			d := m.resolveDest(r, mm.fn, path, "destinationConfig", slotFailure)
+			d := m.resolveDest(r, mm.fn, path, "destinationConfig", slotMapping)
+			d.source = m.mappingSource(mm)
 			mm.onFailure = &d
 		}
 		m.mappings = append(m.mappings, mm)
 	}
 }
 
-// mappingSource returns the mapping's event source as a target (its kind from
-// the ARN, or a queue of the stack it depends on), or ok false when it is
-// not known.
-func (m *model) mappingSource(mm *mappingModel) (dest, bool) {
+// mappingSource returns the kind of the mapping's event source (from its
+// ARN, or a queue of the stack it depends on), or nil when it is not known.
+func (m *model) mappingSource(mm *mappingModel) *lambdafacts.SourceSpec {
 	r := mm.res
 	v := valueOf(r, "eventSourceArn")
 	if s, ok := v.str(); ok {
-		return m.destFor(r, nil, "eventSourceArn", "", s, m.ix.target(s)), true
+		if a, ok := parseARN(s); ok {
+			spec, _ := lambdafacts.SourceOf(lambdafacts.SourceKind(a.Service))
+			return spec
+		}
+		return nil
+	}
+	if _, ok := valueOf(r, "selfManagedEventSource").v.(map[string]any); ok {
+		spec, _ := lambdafacts.SourceOf(lambdafacts.SourceKafka)
+		return spec
 	}
 	if v.unknown() {
 		if c := m.ix.depsOfType(r, "eventSourceArn", tQueue); len(c) == 1 && len(propDeps(r, "eventSourceArn")) == 1 {
-			return m.destFor(r, nil, "eventSourceArn", "", "", c[0]), true
+			spec, _ := lambdafacts.SourceOf(lambdafacts.SourceSQS)
+			return spec
 		}
 	}
-	return dest{}, false
+	return nil
 }
 
 // checkMappings is the ASYNC002 part for event source mappings.
 func checkMappings(m *model, emit emitFunc) {
-	const what = "event source mapping"
 	for _, mm := range m.mappings {
 		r := mm.res
-		checkRangeOf(r, "maximumRetryAttempts", -1, 10000, nil, "-1 (retry until the record expires) or 0 to 10000", false, what, emit)
-		checkRangeOf(r, "maximumRecordAgeInSeconds", 60, 604800, []float64{-1}, "-1 (no maximum age) or 60 to 604800 seconds", true, what, emit)
+		if n, ok := wholeNumber(r, "maximumRetryAttempts", false, emit); ok {
+			report(emit, r, "maximumRetryAttempts", lambdafacts.CheckMappingRetries(n))
+		}
+		if n, ok := wholeNumber(r, "maximumRecordAgeInSeconds", true, emit); ok {
+			d := time.Duration(n) * time.Second
+			if n == -1 {
+				d = lambdafacts.RecordAgeForever
+			}
+			report(emit, r, "maximumRecordAgeInSeconds", lambdafacts.CheckRecordAge(d))
+		}
 		if mm.onFailure == nil {
 			continue
 		}
-		if src, ok := m.mappingSource(mm); ok && src.kind == kindSQS {
-			queue := "the source queue"
-			if src.res != nil {
-				queue = labelOf(src.res)
-			}
-			emit(r, mappingFailureField, message(r, mappingFailureField,
-				fmt.Sprintf("the event source is %s, and Lambda accepts no on-failure destination on a mapping of an SQS queue (a message that keeps failing goes to the queue's dead-letter queue), so it rejects the %s", src.describe(), what),
-				fmt.Sprintf("remove destinationConfig.onFailure, and set a redrivePolicy (deadLetterTargetArn and maxReceiveCount) on %s", queue)))
+		if src := mm.onFailure.source; src != nil && !src.Failure {
+			report(emit, r, mappingFailureField, lambdafacts.NoMappingFailure(src))
 			continue
 		}
-		if d := *mm.onFailure; isFIFO(d) {
-			std := "a standard SQS queue (fifoQueue unset)"
-			if d.kind == kindSNS {
-				std = "a standard SNS topic (fifoTopic unset)"
-			}
-			emit(r, d.field, message(r, d.field,
-				fmt.Sprintf("the on-failure destination %s is FIFO, and Lambda rejects FIFO queues and topics as on-failure destinations of an %s", d.describe(), what),
-				"use "+std))
-		}
+		checkDest(m, *mm.onFailure, emit)
 	}
 }
 

@@ -2,6 +2,8 @@ package asyncpolicy
 
 import (
 	"strings"
+
+	"github.com/asyncroute/asyncroute/components/lambdafacts"
 )
 
 // Type tokens of the resources the rules read.
@@ -32,39 +34,17 @@ const (
 	tALBAttachment        = "aws:alb/targetGroupAttachment:TargetGroupAttachment"
 )
 
-// kind is a destination service, named like the service field of its ARN.
-type kind string
+// kindOfType is the destination kind of a resource type, or nil.
+func kindOfType(t string) *lambdafacts.KindSpec { return lambdafacts.KindOfResourceType(t) }
 
-const (
-	kindSQS    kind = "sqs"
-	kindSNS    kind = "sns"
-	kindLambda kind = "lambda"
-	kindEvents kind = "events"
-	kindS3     kind = "s3"
-)
-
-var kindLabels = map[kind]string{
-	kindSQS: "SQS queue", kindSNS: "SNS topic", kindLambda: "Lambda function",
-	kindEvents: "EventBridge event bus", kindS3: "S3 bucket",
-}
-
-func kindOfType(t string) kind {
-	switch t {
-	case tQueue:
-		return kindSQS
-	case tTopic:
-		return kindSNS
-	case tFunction:
-		return kindLambda
-	case tBus:
-		return kindEvents
-	case tBucket, tBucketV2:
-		return kindS3
+// destinationTypes are the resource types that can receive records.
+var destinationTypes = func() []string {
+	var out []string
+	for _, k := range lambdafacts.Kinds() {
+		out = append(out, k.ResourceTypes...)
 	}
-	return ""
-}
-
-var destinationTypes = []string{tQueue, tTopic, tFunction, tBus, tBucket, tBucketV2}
+	return out
+}()
 
 // index finds resources by URN, type and ARN.
 type index struct {
@@ -182,11 +162,11 @@ func (ix *index) function(refStr string) *Resource {
 	name := s
 	var unq string
 	if a, ok := parseARN(s); ok {
-		n, _, isFn := a.lambdaFunction()
+		ref, isFn := functionOf(a)
 		if !isFn {
 			return nil
 		}
-		name, unq = n, a.unqualified().String()
+		name, unq = ref.Name, lambdafacts.UnqualifiedFunctionARN(s)
 	} else if i := strings.Index(s, "function:"); i >= 0 {
 		name = strings.SplitN(s[i+len("function:"):], ":", 2)[0]
 	} else if i := strings.Index(s, ":"); i >= 0 {
@@ -209,7 +189,7 @@ func (ix *index) function(refStr string) *Resource {
 func sameAccountRegion(a, b string) bool {
 	x, ok1 := parseARN(a)
 	y, ok2 := parseARN(b)
-	return ok1 && ok2 && x.account == y.account && x.region == y.region && x.partition == y.partition
+	return ok1 && ok2 && x.Account == y.Account && x.Region == y.Region && x.Partition == y.Partition
 }
 
 // target finds the destination resource with this ARN.
@@ -218,22 +198,22 @@ func (ix *index) target(s string) *Resource {
 	if !ok {
 		return nil
 	}
-	if a.service == "lambda" {
+	if a.Service == "lambda" {
 		return ix.function(s)
 	}
-	if r := ix.byARN[s]; r != nil && kindOfType(r.Type) != "" {
+	if r := ix.byARN[s]; r != nil && kindOfType(r.Type) != nil {
 		return r
 	}
 	// A resource of the stack whose ARN is not known yet (a preview),
 	// recognised by its name.
 	nameKey := "name"
-	if a.service == "s3" {
+	if a.Service == "s3" {
 		nameKey = "bucket"
 	}
-	name := a.lastSegment()
+	name := lastSegment(a)
 	for _, t := range destinationTypes {
 		for _, r := range ix.byType[t] {
-			if string(kindOfType(t)) != a.service || knownARN(r) != "" {
+			if string(kindOfType(t).Kind) != a.Service || knownARN(r) != "" {
 				continue
 			}
 			if n, ok := valueOf(r, nameKey).str(); ok && n == name {
@@ -250,11 +230,11 @@ func (ix *index) roleFor(s string) *Resource {
 		return r
 	}
 	a, ok := parseARN(s)
-	if !ok || a.service != "iam" || !strings.HasPrefix(a.resource, "role/") {
+	if !ok || a.Service != "iam" || !strings.HasPrefix(a.Resource, "role/") {
 		return nil
 	}
 	for _, r := range ix.byType[tRole] {
-		if knownARN(r) == "" && physicalName(r) == a.lastSegment() {
+		if knownARN(r) == "" && physicalName(r) == lastSegment(a) {
 			return r
 		}
 	}

@@ -1,6 +1,7 @@
 package asyncpolicy
 
 import (
+	"github.com/asyncroute/asyncroute/components/iampolicy"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -11,7 +12,7 @@ type policySource struct {
 	res   *Resource       // the resource to change to change the grant
 	field string          // its input holding the document or reference
 	label string          // names the document in messages
-	doc   *PolicyDocument // nil when the document is not known
+	doc   *iampolicy.Document // nil when the document is not known
 }
 
 // roleSources collects every policy document attached to role.
@@ -108,7 +109,7 @@ func docSource(r *Resource, field, label string, v val) policySource {
 	if !v.known() || text == "" {
 		return src
 	}
-	doc, err := ParsePolicy(text)
+	doc, err := iampolicy.Parse(text)
 	if err != nil {
 		return src // an invalid document fails at deploy; it is not judged here
 	}
@@ -123,7 +124,7 @@ func (m *model) attachedPolicy(owner *Resource, field string, v val) policySourc
 		if p := m.policyNamed(s); p != nil {
 			return docSource(p, "policy", labelOf(p)+by, valueOf(p, "policy"))
 		}
-		if doc, ok := ManagedPolicy(s); ok {
+		if doc, ok := iampolicy.Managed(s); ok {
 			name := s[strings.LastIndex(s, "/")+1:]
 			return policySource{res: owner, field: field, label: "AWS managed policy " + name + by, doc: &doc}
 		}
@@ -141,11 +142,11 @@ func (m *model) policyNamed(s string) *Resource {
 		return r
 	}
 	a, ok := parseARN(s)
-	if !ok || a.service != "iam" || isAWSManagedPolicyARN(s) {
+	if !ok || a.Service != "iam" || iampolicy.IsAWSManagedARN(s) {
 		return nil
 	}
 	for _, p := range m.ix.byType[tPolicy] {
-		if knownARN(p) == "" && physicalName(p) == a.lastSegment() {
+		if knownARN(p) == "" && physicalName(p) == lastSegment(a) {
 			return p
 		}
 	}
@@ -223,15 +224,15 @@ func namesRole(s string, role *Resource) bool {
 	case roleARN != "" && s == roleARN:
 		return true
 	}
-	if a, ok := parseARN(s); ok && roleARN == "" && a.service == "iam" {
-		return name != "" && a.lastSegment() == name
+	if a, ok := parseARN(s); ok && roleARN == "" && a.Service == "iam" {
+		return name != "" && lastSegment(a) == name
 	}
 	return false
 }
 
 // decide evaluates action on resource against a role's sources.
-func decide(srcs []policySource, action, resource string) (Decision, *policySource) {
-	var docs []PolicyDocument
+func decide(srcs []policySource, action, resource string) (iampolicy.Decision, *policySource) {
+	var docs []iampolicy.Document
 	var from []int
 	undecided := false
 	for i, s := range srcs {
@@ -242,12 +243,12 @@ func decide(srcs []policySource, action, resource string) (Decision, *policySour
 		docs = append(docs, *s.doc)
 		from = append(from, i)
 	}
-	d, at := evaluate(docs, action, resource)
+	d, at := iampolicy.EvaluateWhich(docs, action, resource)
 	switch {
-	case d == Denied || d == Allowed:
+	case d == iampolicy.Denied || d == iampolicy.Allowed:
 		return d, &srcs[from[at]]
 	case undecided:
-		return Undecided, nil
+		return iampolicy.Undecided, nil
 	}
-	return NotAllowed, nil
+	return iampolicy.NotAllowed, nil
 }

@@ -1,43 +1,79 @@
 package asyncpolicy
 
-import "strings"
+import (
+	"strings"
 
-// Slots of a destination.
-const (
-	slotSuccess    = "onSuccess"
-	slotFailure    = "onFailure"
-	slotDeadLetter = "deadLetter"
-	slotEither     = "" // an invoke config's destination whose slot is unknown
+	"github.com/asyncroute/asyncroute/components/lambdafacts"
 )
 
-var slotLabels = map[string]string{
-	slotSuccess: "on-success destination", slotFailure: "on-failure destination",
-	slotDeadLetter: "dead-letter target", slotEither: "destination",
+// Slots of a destination; slotEither is an invoke config's destination
+// whose slot is unknown.
+const (
+	slotSuccess    = lambdafacts.SlotOnSuccess
+	slotFailure    = lambdafacts.SlotOnFailure
+	slotDeadLetter = lambdafacts.SlotDeadLetter
+	slotMapping    = lambdafacts.SlotMapping
+	slotEither     = lambdafacts.Slot("")
+)
+
+// slotLabel names a slot in messages.
+func slotLabel(s lambdafacts.Slot) string {
+	if s == slotEither {
+		return "destination"
+	}
+	return s.Label()
+}
+
+// slotKey is the slot's key in an invoke config's destinationConfig.
+func slotKey(s lambdafacts.Slot) string {
+	if s == slotSuccess {
+		return "onSuccess"
+	}
+	return "onFailure"
 }
 
 // dest is one place a function sends records to.
 type dest struct {
-	owner *Resource // the invoke config, or the function for a DLQ
+	owner *Resource // the invoke config, the function for a DLQ, the mapping
 	fn    *fnModel  // the function configured; nil when not in the stack
-	slot  string
+	slot  lambdafacts.Slot
 	field string // input path on owner
 	value string // the configured string, when known
 	arn   string // the target's ARN, when known
-	kind  kind   // "" when unknown
+	spec  *lambdafacts.KindSpec
 	res   *Resource
+	// source is the mapping's source kind for a mapping's destination
+	// (nil when unknown).
+	source *lambdafacts.SourceSpec
 }
 
-// describe names the target in messages.
-func (d dest) describe() string {
-	label := kindLabels[d.kind]
-	if label == "" {
-		label = "target"
+// describeLong names the target with its ARN, for ASYNC001's messages.
+func (d dest) describeLong() string {
+	label := "target"
+	if d.spec != nil {
+		label = d.spec.Label
 	}
 	switch {
 	case d.res != nil && d.arn != "":
 		return label + ` "` + d.res.Name + `" (` + d.arn + `)`
 	case d.res != nil:
 		return label + ` "` + d.res.Name + `"`
+	case d.arn != "":
+		return label + " " + d.arn
+	}
+	return label + " " + d.value
+}
+
+// describe names the target in messages as the components do: a resource
+// of the stack by its Pulumi name, a target outside it by its ARN.
+func (d dest) describe() string {
+	label := "target"
+	if d.spec != nil {
+		label = d.spec.Label
+	}
+	switch {
+	case d.res != nil:
+		return lambdafacts.Describe(label, d.res.Name)
 	case d.arn != "":
 		return label + " " + d.arn
 	}
@@ -80,8 +116,8 @@ func buildModel(ix *index) *model {
 	m := &model{ix: ix, byRes: map[*Resource]*fnModel{}}
 	for _, r := range ix.byType[tFunction] {
 		f := &fnModel{res: r, name: physicalName(r), arn: knownARN(r)}
-		if a, ok := parseARN(f.arn); ok {
-			f.arn = a.unqualified().String()
+		if f.arn != "" {
+			f.arn = lambdafacts.UnqualifiedFunctionARN(f.arn)
 		}
 		f.role = ix.resolve(r, []string{"role"}, ix.roleFor, tRole)
 		m.functions = append(m.functions, f)
@@ -128,14 +164,14 @@ func (m *model) configDests(c *configModel) {
 	c.hasAny = succ.st != absent || fail.st != absent
 	c.hasFailure = fail.st != absent
 	var taken []*Resource
-	var unknownSlots []string
+	var unknownSlots []lambdafacts.Slot
 	for _, s := range []struct {
 		v    val
-		slot string
+		slot lambdafacts.Slot
 	}{{succ, slotSuccess}, {fail, slotFailure}} {
 		switch s.v.st {
 		case known:
-			d := m.resolveDest(r, c.fn, []string{"destinationConfig", s.slot, "destination"}, "destinationConfig", s.slot)
+			d := m.resolveDest(r, c.fn, []string{"destinationConfig", slotKey(s.slot), "destination"}, "destinationConfig", s.slot)
 			if d.res != nil {
 				taken = append(taken, d.res)
 			}
@@ -156,10 +192,10 @@ func (m *model) configDests(c *configModel) {
 	switch {
 	case len(cands) == 1:
 		for _, slot := range unknownSlots {
-			c.dests = append(c.dests, m.destFor(r, c.fn, "destinationConfig."+slot+".destination", slot, "", cands[0]))
+			c.dests = append(c.dests, m.destFor(r, c.fn, "destinationConfig."+slotKey(slot)+".destination", slot, "", cands[0]))
 		}
 	case len(unknownSlots) == 1:
-		c.dests = append(c.dests, dest{owner: r, fn: c.fn, slot: unknownSlots[0], field: "destinationConfig." + unknownSlots[0] + ".destination"})
+		c.dests = append(c.dests, dest{owner: r, fn: c.fn, slot: unknownSlots[0], field: "destinationConfig." + slotKey(unknownSlots[0]) + ".destination"})
 	default:
 		for _, t := range cands {
 			c.dests = append(c.dests, m.destFor(r, c.fn, "destinationConfig", slotEither, "", t))
@@ -178,7 +214,7 @@ func containsRes(list []*Resource, r *Resource) bool {
 
 // resolveDest reads a destination input; depKey is the top-level input its
 // property dependencies are recorded under.
-func (m *model) resolveDest(owner *Resource, fn *fnModel, path []string, depKey, slot string) dest {
+func (m *model) resolveDest(owner *Resource, fn *fnModel, path []string, depKey string, slot lambdafacts.Slot) dest {
 	field := strings.Join(path, ".")
 	v := valueOf(owner, path...)
 	if s, ok := v.str(); ok {
@@ -194,17 +230,19 @@ func (m *model) resolveDest(owner *Resource, fn *fnModel, path []string, depKey,
 	return dest{owner: owner, fn: fn, slot: slot, field: field}
 }
 
-func (m *model) destFor(owner *Resource, fn *fnModel, field, slot, value string, res *Resource) dest {
+func (m *model) destFor(owner *Resource, fn *fnModel, field string, slot lambdafacts.Slot, value string, res *Resource) dest {
 	d := dest{owner: owner, fn: fn, slot: slot, field: field, value: value, res: res}
 	if a, ok := parseARN(value); ok {
 		d.arn = value
-		d.kind = kind(a.service)
+		d.spec, _ = lambdafacts.KindOfARN(a)
+	} else if strings.HasPrefix(value, "kafka://") {
+		d.spec, _ = lambdafacts.KindOf(lambdafacts.KindKafka)
 	}
 	if res != nil {
 		if d.arn == "" {
 			d.arn = knownARN(res)
 		}
-		d.kind = kindOfType(res.Type)
+		d.spec = kindOfType(res.Type)
 	}
 	return d
 }

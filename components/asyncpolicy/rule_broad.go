@@ -28,7 +28,7 @@ func checkBroadGrants(m *model, emit emitFunc) {
 			var actions []string
 			for _, a := range destinationActions {
 				for _, s := range src.doc.Statements {
-					if s.allow() && contains(s.Resource, "*") && s.MatchesAction(a) {
+					if s.Allows() && contains(s.Resource, "*") && s.MatchesAction(a) {
 						actions = append(actions, a)
 						break
 					}

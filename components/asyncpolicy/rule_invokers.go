@@ -2,9 +2,13 @@ package asyncpolicy
 
 import (
 	"fmt"
+	"github.com/asyncroute/asyncroute/components/lambdafacts"
 	"sort"
 	"strings"
 )
+
+// anyTarget names every kind that may receive failure records, for fixes.
+const anyTarget = "an SQS queue, SNS topic, Lambda function or EventBridge event bus (or, on failure, an S3 bucket)"
 
 // invokers records who invokes which function in the stack.
 type invokers struct {
@@ -89,7 +93,7 @@ func (m *model) invokers() *invokers {
 	}
 	for _, c := range m.configs {
 		for _, d := range c.dests {
-			if d.kind == kindLambda && d.res != nil {
+			if d.spec != nil && d.spec.Kind == lambdafacts.KindLambda && d.res != nil {
 				add(inv.otherAsync, c.res, ref{res: d.res}, false)
 			}
 		}

@@ -142,17 +142,15 @@ func TestMappingOfSQSSourceWithOnFailure(t *testing.T) {
 	require.Len(t, fs, 1, dump(fs))
 	assert.Equal(t, "ASYNC002", fs[0].RuleID)
 	assert.Equal(t, failureField, fs[0].Field)
-	assert.Equal(t, mappingLabel+`, field destinationConfig.onFailure.destinationArn: the event source is SQS queue "clicks" (`+arnPrefix+`clicks), `+
-		`and Lambda accepts no on-failure destination on a mapping of an SQS queue (a message that keeps failing goes to the queue's dead-letter queue), `+
-		`so it rejects the event source mapping. Fix: remove destinationConfig.onFailure, and set a redrivePolicy (deadLetterTargetArn and maxReceiveCount) `+
-		`on aws:sqs/queue:Queue "clicks".`, fs[0].Message)
+	assert.Equal(t, mappingLabel+`, field destinationConfig.onFailure.destinationArn: an event source mapping of an SQS queue has no on-failure destination; `+
+		`allowed: leave it empty and give the source queue a dead-letter queue (its RedrivePolicy)`, fs[0].Message)
 	fs = findings(t, program(false))
 	assert.Empty(t, fs, dump(fs))
 	// At preview the source's ARN is unknown, but the mapping depends on
 	// the queue alone: still caught.
 	fs = validity(t, program(true), asyncroutetest.Preview())
 	require.Len(t, fs, 1, dump(fs))
-	assert.Contains(t, fs[0].Message, `the event source is SQS queue "clicks", and Lambda accepts no on-failure destination`)
+	assert.Contains(t, fs[0].Message, `an event source mapping of an SQS queue has no on-failure destination`)
 }
 
 func destConfig(onFailure pulumi.StringInput) lambda.EventSourceMappingDestinationConfigPtrInput {
@@ -174,10 +172,8 @@ func TestMappingFIFOOnFailure(t *testing.T) {
 	})
 	require.Len(t, fs, 2, dump(fs))
 	assert.Equal(t, []string{
-		mappingLabel + `, field destinationConfig.onFailure.destinationArn: the on-failure destination SQS queue "failures.fifo" (` + arnPrefix + `failures.fifo) is FIFO, ` +
-			`and Lambda rejects FIFO queues and topics as on-failure destinations of an event source mapping. Fix: use a standard SQS queue (fifoQueue unset).`,
-		`aws:lambda/eventSourceMapping:EventSourceMapping "views-mapping", field destinationConfig.onFailure.destinationArn: the on-failure destination SNS topic "alerts.fifo" (` + snsPrefix + `alerts.fifo) is FIFO, ` +
-			`and Lambda rejects FIFO queues and topics as on-failure destinations of an event source mapping. Fix: use a standard SNS topic (fifoTopic unset).`,
+		mappingLabel + `, field destinationConfig.onFailure.destinationArn: SQS queue "failures.fifo" ` + fifoProblem,
+		`aws:lambda/eventSourceMapping:EventSourceMapping "views-mapping", field destinationConfig.onFailure.destinationArn: SNS topic "alerts.fifo" ` + fifoProblem,
 	}, messages(fs))
 
 	fs = validity(t, func(s stack) {
@@ -200,15 +196,13 @@ func TestMappingErrorHandlingBounds(t *testing.T) {
 	fs := validity(t, bounds(10001, 59))
 	require.Len(t, fs, 2, dump(fs))
 	assert.Equal(t, []string{
-		mappingLabel + `, field maximumRecordAgeInSeconds: maximumRecordAgeInSeconds is 59, but Lambda accepts -1 (no maximum age) or 60 to 604800 seconds, ` +
-			`so it rejects the event source mapping. Fix: set maximumRecordAgeInSeconds to -1 (no maximum age) or 60 to 604800 seconds, or leave it unset for Lambda's default.`,
-		mappingLabel + `, field maximumRetryAttempts: maximumRetryAttempts is 10001, but Lambda accepts -1 (retry until the record expires) or 0 to 10000, ` +
-			`so it rejects the event source mapping. Fix: set maximumRetryAttempts to -1 (retry until the record expires) or 0 to 10000, or leave it unset for Lambda's default.`,
+		mappingLabel + `, field maximumRecordAgeInSeconds: 59s is out of range; allowed: asyncroute.RecordAgeForever (-1, until the records expire) or 60s to 168h (60 to 604800 whole seconds)`,
+		mappingLabel + `, field maximumRetryAttempts: 10001 is out of range; allowed: -1 (asyncroute.RetryForever, until the records expire) or 0 to 10000`,
 	}, messages(fs))
 	fs = validity(t, bounds(-2, 604801))
 	require.Len(t, fs, 2, dump(fs))
-	assert.Contains(t, fs[0].Message, "maximumRecordAgeInSeconds is 604801,")
-	assert.Contains(t, fs[1].Message, "maximumRetryAttempts is -2,")
+	assert.Contains(t, fs[0].Message, "maximumRecordAgeInSeconds: 168h0m1s is out of range")
+	assert.Contains(t, fs[1].Message, "maximumRetryAttempts: -2 is out of range")
 
 	for _, ok := range [][2]int{{-1, -1}, {0, 60}, {10000, 604800}} {
 		fs := validity(t, bounds(ok[0], ok[1]))

@@ -1,6 +1,7 @@
 package asyncpolicy
 
 import (
+	"github.com/asyncroute/asyncroute/components/iampolicy"
 	"fmt"
 	"strings"
 )
@@ -10,44 +11,24 @@ type need struct {
 	action, resource string
 }
 
-// kmsActions are what a sender needs on a customer key (the role is
-// checked for kms:GenerateDataKey, which kms:GenerateDataKey* covers).
-var kmsActions = []string{"kms:GenerateDataKey", "kms:Decrypt"}
-
-// required lists what the role needs to deliver to d; nil when d's ARN or
-// kind is unknown.
+// required lists what the role needs to deliver to d, from the rulebook;
+// nil when d's ARN or kind is unknown, or the kind cannot go in d's slot
+// (ASYNC002 reports that).
 func (m *model) required(d dest) []need {
-	if d.arn == "" {
+	if d.arn == "" || d.spec == nil || d.spec.URI {
+		return nil
+	}
+	if d.slot != slotEither && !d.spec.Accepts(d.slot) {
 		return nil
 	}
 	var out []need
-	switch d.kind {
-	case kindSQS:
-		out = append(out, need{"sqs:SendMessage", d.arn})
-	case kindSNS:
-		out = append(out, need{"sns:Publish", d.arn})
-	case kindLambda:
-		if d.slot == slotDeadLetter {
-			return nil
-		}
-		out = append(out, need{"lambda:InvokeFunction", d.arn})
-	case kindEvents:
-		if d.slot == slotDeadLetter {
-			return nil
-		}
-		out = append(out, need{"events:PutEvents", d.arn})
-	case kindS3:
-		if d.slot == slotDeadLetter {
-			return nil
-		}
-		out = append(out, need{"s3:PutObject", d.arn + "/*"}, need{"s3:ListBucket", d.arn})
-	default:
-		return nil
+	for _, p := range d.spec.Needs(d.arn) {
+		out = append(out, need{p.Action, p.Resource})
 	}
-	if (d.kind == kindSQS || d.kind == kindSNS) && d.res != nil {
+	if d.spec.Keyed && d.res != nil {
 		if key, _ := m.customerKey(d.res); key != "" {
-			for _, a := range kmsActions {
-				out = append(out, need{a, key})
+			for _, p := range d.spec.KeyNeeds(key) {
+				out = append(out, need{p.Action, p.Resource})
 			}
 		}
 	}
@@ -88,7 +69,7 @@ func isAWSManagedKey(s string) bool {
 		return true
 	}
 	a, ok := parseARN(s)
-	return ok && a.service == "kms" && strings.HasPrefix(a.resource, "alias/aws/")
+	return ok && a.Service == "kms" && strings.HasPrefix(a.Resource, "alias/aws/")
 }
 
 // keyFor finds the kms Key a key id, key ARN, alias name or alias ARN
@@ -96,13 +77,13 @@ func isAWSManagedKey(s string) bool {
 func (m *model) keyFor(s string) *Resource {
 	id := s
 	if a, ok := parseARN(s); ok {
-		if a.service != "kms" {
+		if a.Service != "kms" {
 			return nil
 		}
-		if strings.HasPrefix(a.resource, "alias/") {
-			return m.aliasKey(m.aliasNamed(a.resource, s))
+		if strings.HasPrefix(a.Resource, "alias/") {
+			return m.aliasKey(m.aliasNamed(a.Resource, s))
 		}
-		id = strings.TrimPrefix(a.resource, "key/")
+		id = strings.TrimPrefix(a.Resource, "key/")
 	} else if strings.HasPrefix(s, "alias/") {
 		return m.aliasKey(m.aliasNamed(s, ""))
 	}
@@ -163,9 +144,9 @@ func checkPermissions(m *model, emit emitFunc) {
 			for _, n := range needs {
 				dec, src := decide(srcs, n.action, n.resource)
 				switch dec {
-				case NotAllowed:
+				case iampolicy.NotAllowed:
 					missing = append(missing, n)
-				case Denied:
+				case iampolicy.Denied:
 					denied = append(denied, fmt.Sprintf("denies %s on %s (explicit Deny in %s)", n.action, n.resource, src.label))
 					denyFix = append(denyFix, fmt.Sprintf("remove the Deny of %s on %s from %s", n.action, n.resource, src.label))
 				}
@@ -181,7 +162,7 @@ func checkPermissions(m *model, emit emitFunc) {
 			parts = append(parts, denied...)
 			fixes = append(fixes, denyFix...)
 			problem := fmt.Sprintf("the %s is %s, but execution role %s of function %q %s, so Lambda rejects the configuration",
-				slotLabels[d.slot], d.describe(), labelOf(role), f.name, strings.Join(parts, "; "))
+				slotLabel(d.slot), d.describeLong(), labelOf(role), f.name, strings.Join(parts, "; "))
 			emit(d.owner, d.field, message(d.owner, d.field, problem, strings.Join(fixes, "; ")))
 		}
 	}

@@ -3,142 +3,233 @@ package asyncpolicy
 import (
 	"fmt"
 	"math"
+	"sort"
 	"strconv"
 	"strings"
+	"time"
+
+	"github.com/asyncroute/asyncroute/components/lambdafacts"
 )
 
-const anyTarget = "an SQS queue, SNS topic, Lambda function or EventBridge event bus (or, on failure, an S3 bucket)"
-
-// checkValidity is ASYNC002.
+// checkValidity is ASYNC002: on raw stacks, what the components refuse,
+// in the components' words (package lambdafacts holds both).
 func checkValidity(m *model, emit emitFunc) {
 	for _, c := range m.configs {
-		checkRange(c.res, "maximumRetryAttempts", 0, 2, "0, 1 or 2", false, emit)
-		checkRange(c.res, "maximumEventAgeInSeconds", 60, 21600, "60 to 21600 seconds", true, emit)
+		r := c.res
+		if n, ok := wholeNumber(r, "maximumRetryAttempts", false, emit); ok {
+			report(emit, r, "maximumRetryAttempts", lambdafacts.CheckRetries(n))
+		}
+		if n, ok := wholeNumber(r, "maximumEventAgeInSeconds", true, emit); ok {
+			report(emit, r, "maximumEventAgeInSeconds", lambdafacts.CheckEventAge(time.Duration(n)*time.Second))
+		}
+		checkQualifier(c, emit)
 		for _, d := range c.dests {
-			checkDest(d, emit)
+			checkDest(m, d, emit)
 		}
 	}
+	checkDuplicateConfigs(m, emit)
 	for _, f := range m.functions {
 		if f.dlq != nil {
-			checkDest(*f.dlq, emit)
+			checkDest(m, *f.dlq, emit)
 		}
 	}
 	checkMappings(m, emit)
 }
 
-// checkRange reports a number outside [lo, hi]. zeroUnset treats 0 as not
-// set: the provider stores an unset maximum event age as 0.
-func checkRange(r *Resource, field string, lo, hi float64, allowed string, zeroUnset bool, emit emitFunc) {
-	checkRangeOf(r, field, lo, hi, nil, allowed, zeroUnset, "invoke config", emit)
+// report emits a rulebook problem as a finding on r's field.
+func report(emit emitFunc, r *Resource, field string, problem error) {
+	if problem != nil {
+		emit(r, field, fmt.Sprintf("%s, field %s: %s", labelOf(r), field, problem))
+	}
 }
 
-// checkRangeOf is checkRange for resource kind what, with also allowed
-// besides [lo, hi].
-func checkRangeOf(r *Resource, field string, lo, hi float64, also []float64, allowed string, zeroUnset bool, what string, emit emitFunc) {
+// wholeNumber reads a whole-number setting; zeroUnset treats 0 as not set
+// (the provider stores an unset maximum age as 0). A number with a
+// fraction is reported here.
+func wholeNumber(r *Resource, field string, zeroUnset bool, emit emitFunc) (int, bool) {
 	n, ok := inputOf(r, field).num()
 	if !ok || (zeroUnset && n == 0) {
-		return
+		return 0, false
 	}
-	if n >= lo && n <= hi && n == math.Trunc(n) {
-		return
+	if n != math.Trunc(n) || math.Abs(n) > 1e9 {
+		report(emit, r, field, fmt.Errorf("%s is not a whole number", strconv.FormatFloat(n, 'f', -1, 64)))
+		return 0, false
 	}
-	for _, a := range also {
-		if n == a {
-			return
-		}
-	}
-	shown := strconv.FormatFloat(n, 'f', -1, 64)
-	emit(r, field, message(r, field,
-		fmt.Sprintf("%s is %s, but Lambda accepts %s, so it rejects the %s", field, shown, allowed, what),
-		fmt.Sprintf("set %s to %s, or leave it unset for Lambda's default", field, allowed)))
+	return int(n), true
 }
 
-func checkDest(d dest, emit emitFunc) {
-	what := slotLabels[d.slot]
-	r := d.owner
-	bad := func(problem, fix string) { emit(r, d.field, message(r, d.field, problem, fix)) }
-
-	if d.value != "" && d.res == nil {
-		a, ok := parseARN(d.value)
-		switch {
-		case strings.HasPrefix(d.value, "https://") || strings.HasPrefix(d.value, "http://"):
-			bad(fmt.Sprintf("the %s %q is a URL, not an ARN, so Lambda rejects it", what, d.value),
-				"pass the target's ARN (for an SQS queue its arn output, not its url)")
+// checkDest checks one destination the way the components check theirs:
+// the ARN (a URL, a bare name, a malformed ARN, another service, a
+// wildcard, a missing region or account, a rule's, subscription's or
+// object's ARN), where the kind may go, FIFO, the function itself, and
+// the partition.
+func checkDest(m *model, d dest, emit emitFunc) {
+	bad := func(err error) { report(emit, d.owner, d.field, err) }
+	if d.value != "" && d.res == nil && !strings.HasPrefix(d.value, "kafka://") {
+		a, err := lambdafacts.ParseARN(d.value)
+		if err != nil {
+			bad(err)
 			return
-		case !ok:
-			bad(fmt.Sprintf("the %s %q is not an ARN, so Lambda rejects it", what, d.value),
-				"pass the target's full ARN (arn:<partition>:<service>:<region>:<account>:<resource>)")
-			return
-		case kindLabels[kind(a.service)] == "":
-			bad(fmt.Sprintf("the %s %s is an ARN of service %q, which cannot receive invocation records", what, d.value, a.service),
-				"use "+anyTarget)
+		}
+		if _, err := lambdafacts.KindOfARN(a); err != nil && d.slot != slotMapping {
+			bad(err)
 			return
 		}
 	}
-
-	switch {
-	case d.slot == slotDeadLetter && d.kind != "" && d.kind != kindSQS && d.kind != kindSNS:
-		bad(fmt.Sprintf("the dead-letter target %s is not an SQS queue or SNS topic, so Lambda rejects it", d.describe()),
-			"point deadLetterConfig.targetArn at a standard SQS queue or SNS topic, and send records to other targets with destinationConfig.onFailure")
-		return
-	case d.slot == slotSuccess && d.kind == kindS3:
-		bad(fmt.Sprintf("the on-success destination is %s, and Lambda accepts S3 buckets on failure only", d.describe()),
-			"move the bucket to destinationConfig.onFailure.destination, or send success records to an SQS queue, SNS topic, Lambda function or EventBridge event bus")
+	if d.spec == nil {
 		return
 	}
-
-	if isFIFO(d) {
-		std := "a standard SQS queue (fifoQueue unset)"
-		if d.kind == kindSNS {
-			std = "a standard SNS topic (fifoTopic unset)"
+	what := d.describe()
+	if d.slot != slotEither {
+		if err := lambdafacts.CheckUse(d.spec, d.slot, d.source, what); err != nil {
+			bad(err)
+			return
 		}
-		bad(fmt.Sprintf("the %s %s is FIFO, and Lambda rejects FIFO queues and topics as destinations and dead-letter targets", what, d.describe()),
-			"use "+std)
+	}
+	if d.res != nil && d.spec.FIFO {
+		if b, ok := valueOf(d.res, d.spec.FIFOFlag).boolean(); (ok && b) || strings.HasSuffix(physicalName(d.res), ".fifo") {
+			bad(lambdafacts.FIFOProblem(what))
+			return
+		}
+	}
+	if d.arn != "" && !d.spec.URI {
+		if err := d.spec.CheckARN(d.arn); err != nil {
+			bad(err)
+			return
+		}
+	}
+	if self := m.selfDestination(d); self != nil {
+		bad(self)
 		return
 	}
-
-	if d.kind == kindLambda && d.fn != nil && isSelf(d) {
-		bad(fmt.Sprintf("the %s is function %q itself, and a function must not be its own destination", what, d.fn.name),
-			"send the records to another function, or to a queue, topic or event bus")
+	if d.arn != "" && d.fn != nil && d.fn.arn != "" && !d.spec.URI {
+		a, _ := lambdafacts.ParseARN(d.arn)
+		f, err := lambdafacts.ParseARN(d.fn.arn)
+		if err == nil {
+			bad(lambdafacts.CheckPartition(a, f.Partition))
+		}
 	}
 }
 
-// isFIFO reports whether a queue or topic target is FIFO, from its
-// resource's settings or the .fifo suffix its name must have.
-func isFIFO(d dest) bool {
-	if d.kind != kindSQS && d.kind != kindSNS {
-		return false
+// selfDestination reports a Lambda destination that is the configured
+// function: the same resource, or the same name (in the same account and
+// region when both ARNs are known). A target outside the stack is named by
+// the function name in its ARN, as the components name it.
+func (m *model) selfDestination(d dest) error {
+	if d.spec == nil || d.spec.Kind != lambdafacts.KindLambda || d.slot == slotMapping {
+		return nil
 	}
-	if d.res != nil {
-		flag := "fifoQueue"
-		if d.kind == kindSNS {
-			flag = "fifoTopic"
-		}
-		if b, ok := valueOf(d.res, flag).boolean(); ok && b {
-			return true
-		}
-		if strings.HasSuffix(physicalName(d.res), ".fifo") {
-			return true
-		}
+	self, selfARN := m.configuredName(d)
+	if d.res != nil && d.fn != nil && d.res == d.fn.res {
+		return lambdafacts.SelfDestination(d.describe())
 	}
-	if a, ok := parseARN(d.arn); ok && strings.HasSuffix(a.resource, ".fifo") {
-		return true
-	}
-	return false
-}
-
-// isSelf reports whether a Lambda destination is the configured function.
-func isSelf(d dest) bool {
-	if d.res != nil {
-		return d.res == d.fn.res
+	if self == "" || d.arn == "" {
+		return nil
 	}
 	a, ok := parseARN(d.arn)
 	if !ok {
-		return false
+		return nil
 	}
-	name, _, ok := a.lambdaFunction()
-	if !ok || name != d.fn.name {
-		return false
+	ref, ok := functionOf(a)
+	if !ok || ref.Name != self || (selfARN != "" && !sameAccountRegion(selfARN, d.arn)) {
+		return nil
 	}
-	return d.fn.arn == "" || sameAccountRegion(d.fn.arn, d.arn)
+	if d.res != nil {
+		return lambdafacts.SelfDestination(d.describe())
+	}
+	return lambdafacts.SelfDestination(lambdafacts.Describe("Lambda function", ref.Name))
+}
+
+// configuredName is the name (and ARN, when known) of the function a
+// destination's owner configures, in the stack or named by the config.
+func (m *model) configuredName(d dest) (string, string) {
+	if d.fn != nil {
+		return d.fn.name, d.fn.arn
+	}
+	if d.owner.Type != tInvokeConfig {
+		return "", ""
+	}
+	s, ok := valueOf(d.owner, "functionName").str()
+	if !ok {
+		return "", ""
+	}
+	ref, err := lambdafacts.ParseFunctionRef(s)
+	if err != nil {
+		return "", ""
+	}
+	arn := ""
+	if ref.ARN != nil {
+		arn = lambdafacts.UnqualifiedFunctionARN(s)
+	}
+	return ref.Name, arn
+}
+
+// configTarget is the function (by resource, or by name when outside the
+// stack) and the qualifier an invoke config is for; ok is false when not
+// known.
+func configTarget(c *configModel) (key, name, qualifier string, ok bool, err error) {
+	q, _ := valueOf(c.res, "qualifier").str()
+	s, known := valueOf(c.res, "functionName").str()
+	var ref lambdafacts.FunctionRef
+	if known {
+		if ref, err = lambdafacts.ParseFunctionRef(s); err != nil {
+			return "", "", "", false, err
+		}
+	}
+	if c.fn == nil && !known {
+		return "", "", "", false, nil
+	}
+	if !known && valueOf(c.res, "functionName").unknown() {
+		// The function is in the stack but its name is unknown: it can
+		// carry no qualifier of its own.
+		ref = lambdafacts.FunctionRef{}
+	}
+	qualifier, err = lambdafacts.ResolveQualifier(ref, q)
+	if err != nil {
+		return "", "", "", false, err
+	}
+	if c.fn != nil {
+		return "resource:" + c.fn.res.URN, c.fn.res.Name, qualifier, true, nil
+	}
+	return "name:" + ref.Name, ref.Name, qualifier, true, nil
+}
+
+// checkQualifier checks an invoke config's qualifier against the one its
+// function name or ARN carries.
+func checkQualifier(c *configModel, emit emitFunc) {
+	if q, ok := valueOf(c.res, "qualifier").str(); ok {
+		if err := lambdafacts.CheckQualifier(q); err != nil {
+			report(emit, c.res, "qualifier", err)
+			return
+		}
+	}
+	if _, _, _, _, err := configTarget(c); err != nil {
+		field := "qualifier"
+		if s, ok := valueOf(c.res, "functionName").str(); ok {
+			if _, perr := lambdafacts.ParseFunctionRef(s); perr != nil {
+				field = "functionName"
+			}
+		}
+		report(emit, c.res, field, err)
+	}
+}
+
+// checkDuplicateConfigs reports every invoke config after the first for
+// the same function and qualifier.
+func checkDuplicateConfigs(m *model, emit emitFunc) {
+	first := map[string]*configModel{}
+	configs := append([]*configModel(nil), m.configs...)
+	sort.SliceStable(configs, func(i, j int) bool { return configs[i].res.URN < configs[j].res.URN })
+	for _, c := range configs {
+		key, name, q, ok, err := configTarget(c)
+		if !ok || err != nil {
+			continue
+		}
+		if prev := first[key+"|"+q]; prev != nil {
+			field := "functionName"
+			report(emit, c.res, field, lambdafacts.DuplicateConfig(name, q, labelOf(prev.res)))
+			continue
+		}
+		first[key+"|"+q] = c
+	}
 }

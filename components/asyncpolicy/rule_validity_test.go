@@ -14,6 +14,9 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// fifoProblem is the rulebook's words for a FIFO target, after its name.
+const fifoProblem = "is FIFO; allowed: a standard SQS queue or SNS topic (Lambda rejects FIFO destinations and dead-letter targets)"
+
 func validity(t *testing.T, program func(s stack), opts ...asyncroutetest.Option) []asyncpolicy.Finding {
 	t.Helper()
 	return of(findings(t, program, opts...), "ASYNC002")
@@ -35,9 +38,8 @@ func TestS3OnSuccess(t *testing.T) {
 	require.Len(t, fs, 1, dump(fs))
 	assert.Equal(t, "destinationConfig.onSuccess.destination", fs[0].Field)
 	assert.Equal(t, asyncpolicy.Mandatory, fs[0].Level)
-	assert.Equal(t, cfgLabel+`, field destinationConfig.onSuccess.destination: the on-success destination is S3 bucket "archive" (arn:aws:s3:::archive), `+
-		`and Lambda accepts S3 buckets on failure only. Fix: move the bucket to destinationConfig.onFailure.destination, `+
-		`or send success records to an SQS queue, SNS topic, Lambda function or EventBridge event bus.`, fs[0].Message)
+	assert.Equal(t, cfgLabel+`, field destinationConfig.onSuccess.destination: S3 bucket "archive" can receive failure records only; `+
+		`allowed on success: SQS queue, SNS topic, Lambda function, EventBridge event bus`, fs[0].Message)
 	assert.Empty(t, validity(t, bucketStack(false)))
 }
 
@@ -50,12 +52,9 @@ func TestFIFOTargets(t *testing.T) {
 	})
 	require.Len(t, fs, 3, dump(fs))
 	assert.Equal(t, []string{
-		`aws:lambda/function:Function "orders", field deadLetterConfig.targetArn: the dead-letter target SNS topic "dead.fifo" (` + snsPrefix + `dead.fifo) is FIFO, ` +
-			`and Lambda rejects FIFO queues and topics as destinations and dead-letter targets. Fix: use a standard SNS topic (fifoTopic unset).`,
-		cfgLabel + `, field destinationConfig.onFailure.destination: the on-failure destination SNS topic ` + snsPrefix + `elsewhere.fifo is FIFO, ` +
-			`and Lambda rejects FIFO queues and topics as destinations and dead-letter targets. Fix: use a standard SNS topic (fifoTopic unset).`,
-		cfgLabel + `, field destinationConfig.onSuccess.destination: the on-success destination SQS queue "jobs.fifo" (` + arnPrefix + `jobs.fifo) is FIFO, ` +
-			`and Lambda rejects FIFO queues and topics as destinations and dead-letter targets. Fix: use a standard SQS queue (fifoQueue unset).`,
+		`aws:lambda/function:Function "orders", field deadLetterConfig.targetArn: SNS topic "dead.fifo" ` + fifoProblem,
+		cfgLabel + `, field destinationConfig.onFailure.destination: SNS topic "elsewhere.fifo" ` + fifoProblem,
+		cfgLabel + `, field destinationConfig.onSuccess.destination: SQS queue "jobs.fifo" ` + fifoProblem,
 	}, messages(fs))
 }
 
@@ -81,8 +80,7 @@ func TestFIFOCaughtAtPreview(t *testing.T) {
 		s.config("orders-config", f, nil, q.Arn)
 	}, asyncroutetest.Preview())
 	require.Len(t, fs, 1, dump(fs))
-	assert.Equal(t, cfgLabel+`, field destinationConfig.onFailure.destination: the on-failure destination SQS queue "jobs.fifo" is FIFO, `+
-		`and Lambda rejects FIFO queues and topics as destinations and dead-letter targets. Fix: use a standard SQS queue (fifoQueue unset).`, fs[0].Message)
+	assert.Equal(t, cfgLabel+`, field destinationConfig.onFailure.destination: SQS queue "jobs.fifo" `+fifoProblem, fs[0].Message)
 }
 
 func TestSelfDestination(t *testing.T) {
@@ -96,8 +94,8 @@ func TestSelfDestination(t *testing.T) {
 			s.config("orders-config", f, f.Arn, nil)
 		}, opts...)
 		require.Len(t, fs, 1, "preview=%v\n%s", preview, dump(fs))
-		assert.Equal(t, cfgLabel+`, field destinationConfig.onSuccess.destination: the on-success destination is function "orders" itself, `+
-			`and a function must not be its own destination. Fix: send the records to another function, or to a queue, topic or event bus.`, fs[0].Message)
+		assert.Equal(t, cfgLabel+`, field destinationConfig.onSuccess.destination: Lambda function "orders" is the function being configured; `+
+			`a function must not be its own destination`, fs[0].Message)
 	}
 	other := validity(t, func(s stack) {
 		next := s.fn("next", s.role("next-role"), nil)
@@ -117,10 +115,8 @@ func TestRetryAndAgeRanges(t *testing.T) {
 	})
 	require.Len(t, fs, 2, dump(fs))
 	assert.Equal(t, []string{
-		cfgLabel + `, field maximumEventAgeInSeconds: maximumEventAgeInSeconds is 30, but Lambda accepts 60 to 21600 seconds, so it rejects the invoke config. ` +
-			`Fix: set maximumEventAgeInSeconds to 60 to 21600 seconds, or leave it unset for Lambda's default.`,
-		cfgLabel + `, field maximumRetryAttempts: maximumRetryAttempts is 3, but Lambda accepts 0, 1 or 2, so it rejects the invoke config. ` +
-			`Fix: set maximumRetryAttempts to 0, 1 or 2, or leave it unset for Lambda's default.`,
+		cfgLabel + `, field maximumEventAgeInSeconds: 30s is out of range; allowed: 60s to 6h (60 to 21600 whole seconds)`,
+		cfgLabel + `, field maximumRetryAttempts: 3 is out of range; allowed: 0, 1 or 2`,
 	}, messages(fs))
 
 	for _, c := range []struct{ retries, age int }{{0, 60}, {2, 21600}, {1, 0}} {
@@ -143,10 +139,10 @@ func TestDestinationNotAnARN(t *testing.T) {
 	})
 	require.Len(t, fs, 2, dump(fs))
 	assert.Equal(t, []string{
-		cfgLabel + `, field destinationConfig.onFailure.destination: the on-failure destination arn:aws:dynamodb:us-east-1:` + acct + `:table/t is an ARN of service "dynamodb", ` +
-			`which cannot receive invocation records. Fix: use an SQS queue, SNS topic, Lambda function or EventBridge event bus (or, on failure, an S3 bucket).`,
-		cfgLabel + `, field destinationConfig.onSuccess.destination: the on-success destination "https://sqs.us-east-1.amazonaws.com/` + acct + `/jobs" is a URL, not an ARN, ` +
-			`so Lambda rejects it. Fix: pass the target's ARN (for an SQS queue its arn output, not its url).`,
+		cfgLabel + `, field destinationConfig.onFailure.destination: "arn:aws:dynamodb:us-east-1:` + acct + `:table/t" is an ARN of service "dynamodb", ` +
+			`which cannot be a destination; allowed services: events, lambda, s3, sns, sqs`,
+		cfgLabel + `, field destinationConfig.onSuccess.destination: "https://sqs.us-east-1.amazonaws.com/` + acct + `/jobs" is a URL, not an ARN; ` +
+			`pass the ARN (for a queue, queue.Arn, not queue.Url): arn:<partition>:sqs:<region>:<account>:<queue-name>`,
 	}, messages(fs))
 }
 
@@ -156,7 +152,6 @@ func TestDeadLetterMustBeQueueOrTopic(t *testing.T) {
 		s.fn("orders", s.role("orders-role"), next.Arn)
 	})
 	require.Len(t, fs, 1, dump(fs))
-	assert.Equal(t, `aws:lambda/function:Function "orders", field deadLetterConfig.targetArn: the dead-letter target Lambda function "next" (`+fnPrefix+`next) `+
-		`is not an SQS queue or SNS topic, so Lambda rejects it. Fix: point deadLetterConfig.targetArn at a standard SQS queue or SNS topic, `+
-		`and send records to other targets with destinationConfig.onFailure.`, fs[0].Message)
+	assert.Equal(t, `aws:lambda/function:Function "orders", field deadLetterConfig.targetArn: Lambda function "next" cannot be a dead-letter target; `+
+		`allowed: SQS queue, SNS topic`, fs[0].Message)
 }

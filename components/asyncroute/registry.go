@@ -111,5 +111,5 @@ func claimAtDeploy(ctx *pulumi.Context, component, field string, fn pulumi.Strin
 }
 
 func duplicateConfig(name, qualifier, prev string) string {
-	return fmt.Sprintf("function %q already has an async invoke config for qualifier %q from %s; allowed: one config per function and qualifier", name, qualifier, prev)
+	return lambdafacts.DuplicateConfig(name, qualifier, prev).Error()
 }

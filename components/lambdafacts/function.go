@@ -125,3 +125,10 @@ func CheckQualifierValue(q string) error {
 	}
 	return CheckQualifier(q)
 }
+
+// DuplicateConfig is the error for a second invoke config of a function and
+// qualifier (Lambda keeps one: the second would overwrite the first);
+// previous names the owner of the first.
+func DuplicateConfig(function, qualifier, previous string) error {
+	return fmt.Errorf("function %q already has an async invoke config for qualifier %q from %s; allowed: one config per function and qualifier", function, qualifier, previous)
+}

@@ -10,7 +10,7 @@ var sqsKind = register(&KindSpec{
 	Label:         "SQS queue",
 	slots:         map[Slot]bool{SlotOnSuccess: true, SlotOnFailure: true, SlotDeadLetter: true, SlotMapping: true},
 	Keyed:         true,
-	KeyActions:    []string{"kms:Decrypt", "kms:GenerateDataKey"},
+	KeyActions:    []string{"kms:GenerateDataKey", "kms:Decrypt"},
 	KeyGrants:     []string{"kms:Decrypt", "kms:GenerateDataKey*"},
 	FIFO:          true,
 	FIFOFlag:      "fifoQueue",

@@ -136,7 +136,7 @@ func TestKMSRules(t *testing.T) {
 	assert.Equal(t, []lambdafacts.Permission{{Action: "kms:GenerateDataKey", Resource: "K"}}, s3.KeyGrantsOn("K"))
 	sqs, _ := lambdafacts.KindOf(lambdafacts.KindSQS)
 	assert.Equal(t, []lambdafacts.Permission{{Action: "kms:Decrypt", Resource: "K"}, {Action: "kms:GenerateDataKey*", Resource: "K"}}, sqs.KeyGrantsOn("K"))
-	assert.Equal(t, []lambdafacts.Permission{{Action: "kms:Decrypt", Resource: "K"}, {Action: "kms:GenerateDataKey", Resource: "K"}}, sqs.KeyNeeds("K"))
+	assert.Equal(t, []lambdafacts.Permission{{Action: "kms:GenerateDataKey", Resource: "K"}, {Action: "kms:Decrypt", Resource: "K"}}, sqs.KeyNeeds("K"))
 }
 
 func TestPartition(t *testing.T) {

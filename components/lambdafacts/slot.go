@@ -26,7 +26,7 @@ func (s Slot) Label() string {
 	case SlotDeadLetter:
 		return "dead-letter target"
 	}
-	return "mapping's on-failure destination"
+	return "on-failure destination"
 }
 
 // Property is where a raw stack holds the slot: the property path of the

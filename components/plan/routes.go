@@ -2,10 +2,10 @@ package plan
 
 import (
 	"fmt"
+	"github.com/asyncroute/asyncroute/components/iampolicy"
 	"sort"
 	"strings"
 
-	"github.com/asyncroute/asyncroute/components/asyncpolicy"
 	"github.com/asyncroute/asyncroute/components/asyncroute"
 	"github.com/asyncroute/asyncroute/components/stackgraph"
 )
@@ -95,17 +95,17 @@ func (ix *index) function(ref string) *stackgraph.Resource {
 
 // policies returns the policy documents of the function's role that are in
 // the stack: its inline role policies and the role's own inline policies.
-func (ix *index) policies(fn *stackgraph.Resource) []asyncpolicy.PolicyDocument {
+func (ix *index) policies(fn *stackgraph.Resource) []iampolicy.Document {
 	roleArn, _ := fn.Inputs["role"].(string)
 	role := ix.byARN[roleArn]
 	if role == nil {
 		return nil
 	}
 	roleName, _ := role.Outputs["name"].(string)
-	var out []asyncpolicy.PolicyDocument
+	var out []iampolicy.Document
 	add := func(doc any) {
 		if s, ok := doc.(string); ok {
-			if p, err := asyncpolicy.ParsePolicy(s); err == nil {
+			if p, err := iampolicy.Parse(s); err == nil {
 				out = append(out, p)
 			}
 		}
@@ -144,7 +144,7 @@ func Routes(st *stackgraph.Graph) []Route {
 			docs := ix.policies(fn)
 			r.Needs = needs
 			for _, n := range needs {
-				r.Granted = append(r.Granted, asyncpolicy.Evaluate(docs, n.Action, n.Resource) == asyncpolicy.Allowed)
+				r.Granted = append(r.Granted, iampolicy.Evaluate(docs, n.Action, n.Resource) == iampolicy.Allowed)
 			}
 		}
 		routes = append(routes, r)
