@@ -1,17 +1,17 @@
 package asyncpolicy
 
 import (
-	"github.com/asyncroute/asyncroute/components/iampolicy"
 	"encoding/json"
 	"fmt"
+	"github.com/asyncroute/asyncroute/components/iampolicy"
 	"strings"
 )
 
 // policySource is one policy document attached to a role.
 type policySource struct {
-	res   *Resource       // the resource to change to change the grant
-	field string          // its input holding the document or reference
-	label string          // names the document in messages
+	res   *Resource           // the resource to change to change the grant
+	field string              // its input holding the document or reference
+	label string              // names the document in messages
 	doc   *iampolicy.Document // nil when the document is not known
 }
 

@@ -1,8 +1,8 @@
 package asyncpolicy
 
 import (
-	"github.com/asyncroute/asyncroute/components/iampolicy"
 	"fmt"
+	"github.com/asyncroute/asyncroute/components/iampolicy"
 	"strings"
 )
 
