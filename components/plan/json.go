@@ -14,11 +14,14 @@ import (
 // sorted, and the mock's ids and names are derived from URNs, so the same
 // program gives the same bytes.
 type JSONPlan struct {
-	Project       string         `json:"project"`
-	Stack         string         `json:"stack"`
-	Account       string         `json:"account"`
-	Region        string         `json:"region"`
-	Resources     []JSONResource `json:"resources"`
+	Project   string         `json:"project"`
+	Stack     string         `json:"stack"`
+	Account   string         `json:"account"`
+	Region    string         `json:"region"`
+	Resources []JSONResource `json:"resources"`
+	// Outputs are the stack outputs (ctx.Export); unknowns are
+	// "<unknown until deploy>", secrets "[secret]".
+	Outputs       map[string]any `json:"outputs"`
 	Policies      []JSONPolicy   `json:"policies"`
 	CreationOrder []string       `json:"creationOrder"`
 	Routes        []Route        `json:"routes"`
@@ -38,6 +41,9 @@ type JSONResource struct {
 	Inputs       map[string]any `json:"inputs"`
 	Outputs      map[string]any `json:"outputs,omitempty"`
 	Dependencies []string       `json:"dependencies"`
+	// PropertyDependencies lists, per input, the URNs the input's value
+	// depends on (sorted; inputs that depend on nothing are left out).
+	PropertyDependencies map[string][]string `json:"propertyDependencies,omitempty"`
 }
 
 // JSONPolicy is a policy document found in a resource's inputs, decoded.
@@ -53,9 +59,13 @@ type JSONPolicy struct {
 }
 
 // BuildJSON converts a recorded stack into a [JSONPlan].
-func BuildJSON(st *stackgraph.Graph, p Project) JSONPlan {
+func BuildJSON(rec *Stack, p Project) JSONPlan {
+	st := rec.Graph
 	out := JSONPlan{Project: p.Name, Stack: p.Stack, Account: mockmonitor.Account, Region: mockmonitor.ConfiguredRegion(p.Config),
-		Resources: []JSONResource{}, Policies: []JSONPolicy{}, CreationOrder: []string{}}
+		Resources: []JSONResource{}, Outputs: map[string]any{}, Policies: []JSONPolicy{}, CreationOrder: []string{}}
+	if rec.Outputs != nil {
+		out.Outputs = jsonSafe(rec.Outputs).(map[string]any)
+	}
 	for _, r := range st.Resources {
 		deps := append([]string{}, r.Dependencies...)
 		sort.Strings(deps)
@@ -64,7 +74,7 @@ func BuildJSON(st *stackgraph.Graph, p Project) JSONPlan {
 			parent = "" // the stack itself
 		}
 		jr := JSONResource{URN: r.URN, Type: r.Type, Name: r.Name, Parent: parent, Component: !r.Custom, ID: r.ID,
-			Inputs: jsonSafe(r.Inputs).(map[string]any), Dependencies: deps}
+			Inputs: jsonSafe(r.Inputs).(map[string]any), Dependencies: deps, PropertyDependencies: propertyDependencies(r)}
 		if r.Custom {
 			jr.Outputs = jsonSafe(r.Outputs).(map[string]any)
 		}
@@ -98,6 +108,24 @@ func BuildJSON(st *stackgraph.Graph, p Project) JSONPlan {
 	return out
 }
 
+// propertyDependencies returns r's property dependencies sorted, without
+// the inputs that depend on nothing; nil when none does.
+func propertyDependencies(r *stackgraph.Resource) map[string][]string {
+	var out map[string][]string
+	for k, urns := range r.PropertyDependencies {
+		if len(urns) == 0 {
+			continue
+		}
+		if out == nil {
+			out = map[string][]string{}
+		}
+		s := append([]string(nil), urns...)
+		sort.Strings(s)
+		out[k] = s
+	}
+	return out
+}
+
 // jsonSafe replaces values JSON cannot show as they are (unknowns).
 func jsonSafe(v any) any {
 	switch v := v.(type) {
@@ -120,7 +148,7 @@ func jsonSafe(v any) any {
 }
 
 // WriteJSON prints the plan as indented JSON.
-func WriteJSON(w io.Writer, st *stackgraph.Graph, p Project) error {
+func WriteJSON(w io.Writer, st *Stack, p Project) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(BuildJSON(st, p))

@@ -9,7 +9,32 @@
 //
 //	func main() { plan.RunOrPlan(program) }
 //
-// `pulumi up` then runs it as usual, and `go run . plan` prints the plan.
+// `pulumi up` then runs it as usual, and `go run . plan` prints the plan:
+// resources, policy documents, the stack outputs (ctx.Export), the
+// findings of the async-routing policy rules (package asyncpolicy) and the
+// creation order, as text, as JSON (-json) or as a Mermaid diagram of the
+// routing (-diagram).
+//
+// # Exit status
+//
+// `go run . plan` is a CI gate that needs no cloud account and no Pulumi
+// CLI. It exits with
+//
+//	0  the plan was printed and no finding is at or above -fail-on
+//	1  the program failed (the message is the one `pulumi preview` would show)
+//	2  bad flags, or the project (Pulumi.yaml, Pulumi.<stack>.yaml) cannot be read
+//	3  the plan was printed and it has findings at or above -fail-on
+//
+// -fail-on says which findings fail the plan: mandatory (the default: a
+// violation of a mandatory rule), advisory (any finding) or none (never
+// fail on findings). The findings are printed in the text and JSON plans
+// whatever -fail-on says; when they fail the plan, standard error says so
+// (and lists them for -diagram, which does not show them).
+//
+// `go run` reports every non-zero status of the program it runs as its own
+// status 1, printing "exit status 3" on standard error. A CI step that
+// tells findings from a failing program by the status runs the built
+// binary instead: `go build -o bin/stack . && bin/stack plan`.
 package plan
 
 import (
@@ -45,9 +70,63 @@ type Options struct {
 	JSON, Diagram bool
 }
 
+// Exit statuses of [Main], and so of `go run . plan`.
+const (
+	// ExitOK: the plan was printed; no finding is at or above -fail-on.
+	ExitOK = 0
+	// ExitProgramError: the program failed, as `pulumi preview` would.
+	ExitProgramError = 1
+	// ExitUsage: bad flags, or an unreadable project.
+	ExitUsage = 2
+	// ExitFindings: the plan was printed and has findings at or above
+	// -fail-on.
+	ExitFindings = 3
+)
+
+// FailOn says which policy findings fail the plan (flag -fail-on).
+type FailOn string
+
+// The values of -fail-on.
+const (
+	// FailOnMandatory fails on a finding of a mandatory rule (the default).
+	FailOnMandatory FailOn = "mandatory"
+	// FailOnAdvisory fails on any finding, mandatory or advisory.
+	FailOnAdvisory FailOn = "advisory"
+	// FailOnNone never fails on findings.
+	FailOnNone FailOn = "none"
+)
+
+// String implements flag.Value.
+func (f *FailOn) String() string { return string(*f) }
+
+// Set implements flag.Value.
+func (f *FailOn) Set(s string) error {
+	switch v := FailOn(strings.ToLower(strings.TrimSpace(s))); v {
+	case FailOnMandatory, FailOnAdvisory, FailOnNone:
+		*f = v
+		return nil
+	}
+	return fmt.Errorf("%q: allowed: mandatory, advisory or none", s)
+}
+
+// Failing returns the findings that fail the plan at this setting, in
+// order; none for FailOnNone.
+func (f FailOn) Failing(findings []asyncpolicy.Finding) []asyncpolicy.Finding {
+	var out []asyncpolicy.Finding
+	for _, x := range findings {
+		switch {
+		case f == FailOnAdvisory,
+			f == FailOnMandatory && x.Level == asyncpolicy.Mandatory:
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
 // RunOrPlan runs program with pulumi.Run, or plans it when the first
 // command-line argument is "plan" (flags after it: -stack NAME, -dir DIR,
-// -preview, -json, -diagram).
+// -preview, -json, -diagram, -fail-on mandatory|advisory|none) and exits
+// with [Main]'s status.
 func RunOrPlan(program pulumi.RunFunc) {
 	if len(os.Args) > 1 && os.Args[1] == "plan" {
 		os.Exit(Main(os.Args[2:], os.Stdout, os.Stderr, program))
@@ -55,36 +134,75 @@ func RunOrPlan(program pulumi.RunFunc) {
 	pulumi.Run(program)
 }
 
-// Main parses plan flags, plans program and returns the exit code: 0 on
-// success, 1 when the program fails (printed as `pulumi preview` would),
-// 2 on bad flags or an unreadable project.
+// Main parses plan flags, plans program and returns the exit status (see
+// the package doc): [ExitOK], [ExitProgramError] when the program fails
+// (printed as `pulumi preview` would), [ExitUsage] on bad flags or an
+// unreadable project, [ExitFindings] when the plan has findings at or
+// above -fail-on.
 func Main(args []string, stdout, stderr io.Writer, program pulumi.RunFunc) int {
 	fs := flag.NewFlagSet("plan", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var o Options
+	failOn := FailOnMandatory
 	fs.StringVar(&o.Stack, "stack", "dev", "stack whose Pulumi.<stack>.yaml config is read")
 	fs.StringVar(&o.Dir, "dir", ".", "folder holding Pulumi.yaml")
 	fs.BoolVar(&o.Preview, "preview", false, "leave AWS-assigned values unknown, as a first preview does")
 	fs.BoolVar(&o.JSON, "json", false, "print the plan as JSON")
 	fs.BoolVar(&o.Diagram, "diagram", false, "print the asynchronous routing as a Mermaid flowchart")
+	fs.Var(&failOn, "fail-on", "which policy findings fail the plan with exit status 3: mandatory, advisory (any finding) or none")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: go run . plan [-stack NAME] [-dir DIR] [-preview] [-json | -diagram] [-fail-on mandatory|advisory|none]")
+		fs.PrintDefaults()
+		fmt.Fprintln(stderr, "exit status: 0 planned, no finding at or above -fail-on; 1 the program failed;")
+		fmt.Fprintln(stderr, "2 bad flags or unreadable project; 3 planned, with findings at or above -fail-on")
+	}
 	if err := fs.Parse(args); err != nil {
-		return 2
+		if errors.Is(err, flag.ErrHelp) {
+			return ExitOK
+		}
+		return ExitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "plan: unexpected argument %q; flags only\n", fs.Arg(0))
+		return ExitUsage
 	}
 	if o.JSON && o.Diagram {
 		fmt.Fprintln(stderr, "plan: -json and -diagram are exclusive")
-		return 2
+		return ExitUsage
 	}
-	err := Plan(stdout, program, o)
+	st, p, err := Record(program, o)
 	var pe *ProgramError
 	switch {
 	case errors.As(err, &pe):
 		fmt.Fprintf(stderr, "error: %v\n", pe.Err)
-		return 1
+		return ExitProgramError
 	case err != nil:
 		fmt.Fprintf(stderr, "plan: %v\n", err)
-		return 2
+		return ExitUsage
 	}
-	return 0
+	if err := Write(stdout, st, p, o); err != nil {
+		fmt.Fprintf(stderr, "plan: %v\n", err)
+		return ExitUsage
+	}
+	failing := failOn.Failing(Findings(st.Graph))
+	if len(failing) == 0 {
+		return ExitOK
+	}
+	if o.Diagram {
+		for _, f := range failing {
+			fmt.Fprintf(stderr, "  %s\n", f)
+		}
+	}
+	noun, verb := "finding", "fails"
+	if len(failing) > 1 {
+		noun, verb = "findings", "fail"
+	}
+	level := "mandatory "
+	if failOn == FailOnAdvisory {
+		level = ""
+	}
+	fmt.Fprintf(stderr, "plan: %d %s%s %s the plan (-fail-on %s)\n", len(failing), level, noun, verb, failOn)
+	return ExitFindings
 }
 
 // ProgramError is the program's own failure (bad input, say), as opposed to
@@ -94,8 +212,20 @@ type ProgramError struct{ Err error }
 func (e *ProgramError) Error() string { return e.Err.Error() }
 func (e *ProgramError) Unwrap() error { return e.Err }
 
+// Stack is what a program recorded under the mocks: its resources and
+// its stack outputs.
+type Stack struct {
+	*stackgraph.Graph
+	// Outputs are the stack outputs the program exported with ctx.Export,
+	// as plain values (see package stackgraph): a value AWS assigns is
+	// [stackgraph.Unknown] under Options.Preview, a resource is its URN,
+	// and a secret is "[secret]", as `pulumi stack output` shows it.
+	Outputs map[string]any
+}
+
 // Record runs program under the mocks with the project's name and config.
-func Record(program pulumi.RunFunc, o Options) (*stackgraph.Graph, Project, error) {
+// It returns what was recorded also when the program fails.
+func Record(program pulumi.RunFunc, o Options) (*Stack, Project, error) {
 	p, err := LoadProject(o)
 	if err != nil {
 		return nil, p, err
@@ -104,7 +234,19 @@ func Record(program pulumi.RunFunc, o Options) (*stackgraph.Graph, Project, erro
 	if o.Preview {
 		opts = append(opts, mockmonitor.Preview())
 	}
-	st, err := mockmonitor.Run(program, opts...)
+	var outputs map[string]any
+	g, err := mockmonitor.Run(func(ctx *pulumi.Context) error {
+		if err := program(ctx); err != nil {
+			return err
+		}
+		var err error
+		outputs, err = stackOutputs(ctx)
+		return err
+	}, opts...)
+	if outputs == nil {
+		outputs = map[string]any{}
+	}
+	st := &Stack{Graph: g, Outputs: outputs}
 	if err != nil {
 		return st, p, &ProgramError{Err: err}
 	}
@@ -117,11 +259,16 @@ func Plan(w io.Writer, program pulumi.RunFunc, o Options) error {
 	if err != nil {
 		return err
 	}
+	return Write(w, st, p, o)
+}
+
+// Write writes a recorded stack's plan to w, as text, JSON or a diagram.
+func Write(w io.Writer, st *Stack, p Project, o Options) error {
 	switch {
 	case o.JSON:
 		return WriteJSON(w, st, p)
 	case o.Diagram:
-		WriteDiagram(w, st)
+		WriteDiagram(w, st.Graph)
 	default:
 		WriteText(w, st, p)
 	}

@@ -180,6 +180,177 @@ func TestBadFlags(t *testing.T) {
 	errOut.Reset()
 	assert.Equal(t, 2, plan.Main([]string{"-dir", t.TempDir()}, &out, &errOut, routed))
 	assert.Contains(t, errOut.String(), "plan: reading the project:")
+	errOut.Reset()
+	assert.Equal(t, 2, plan.Main([]string{"-fail-on", "warning"}, &out, &errOut, routed))
+	assert.Contains(t, errOut.String(), `invalid value "warning" for flag -fail-on: "warning": allowed: mandatory, advisory or none`)
+	errOut.Reset()
+	assert.Equal(t, 2, plan.Main([]string{"json"}, &out, &errOut, routed))
+	assert.Equal(t, "plan: unexpected argument \"json\"; flags only\n", errOut.String())
+	assert.Empty(t, out.String())
+}
+
+// planDir writes a Pulumi.yaml for project name and returns its folder.
+func planDir(t *testing.T, name string) string {
+	t.Helper()
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), []byte("name: "+name+"\nruntime: go\n"), 0o644))
+	return dir
+}
+
+// advisoryOnly has one advisory finding and no mandatory one: a function
+// that an SNS topic invokes asynchronously with no failure path (ASYNC003).
+func advisoryOnly(ctx *pulumi.Context) error {
+	done, err := sqs.NewQueue(ctx, "done", &sqs.QueueArgs{})
+	if err != nil {
+		return err
+	}
+	alerts, err := sns.NewTopic(ctx, "alerts", &sns.TopicArgs{})
+	if err != nil {
+		return err
+	}
+	fn, err := asyncroute.NewFunction(ctx, "worker", &asyncroute.FunctionArgs{
+		Function:  lambda.FunctionArgs{Runtime: pulumi.String("python3.12"), Handler: pulumi.String("app.handler"), Code: pulumi.NewFileArchive("./handler")},
+		OnSuccess: asyncroute.SQSQueue{Queue: done},
+	})
+	if err != nil {
+		return err
+	}
+	_, err = sns.NewTopicSubscription(ctx, "alerts-to-worker", &sns.TopicSubscriptionArgs{
+		Topic: alerts.Arn, Protocol: pulumi.String("lambda"), Endpoint: fn.FunctionArn,
+	})
+	return err
+}
+
+// The plan is a CI gate: findings at or above -fail-on give exit status 3,
+// distinct from a failing program (1) and bad flags (2), in every format;
+// the findings are printed as always.
+func TestFindingsExitCode(t *testing.T) {
+	dir := planDir(t, "gate")
+	const (
+		mandatory = "Policy findings (asyncpolicy rules):\n  ASYNC001 [mandatory] "
+		advisory  = "Policy findings (asyncpolicy rules):\n  ASYNC003 [advisory] "
+		failing   = "plan: 1 mandatory finding fails the plan (-fail-on mandatory)\n"
+	)
+	for _, c := range []struct {
+		name     string
+		program  pulumi.RunFunc
+		args     []string
+		code     int
+		stderr   string
+		findings string // what the text plan shows of them
+	}{
+		{"mandatory finding fails by default", routed, nil, plan.ExitFindings, failing, mandatory},
+		{"mandatory finding, -fail-on mandatory", routed, []string{"-fail-on", "mandatory"}, plan.ExitFindings, failing, mandatory},
+		{"mandatory finding, -fail-on advisory", routed, []string{"-fail-on=advisory"}, plan.ExitFindings, "plan: 1 finding fails the plan (-fail-on advisory)\n", mandatory},
+		{"mandatory finding, -fail-on none", routed, []string{"-fail-on", "none"}, plan.ExitOK, "", mandatory},
+		{"mandatory finding, JSON", routed, []string{"-json"}, plan.ExitFindings, failing, ""},
+		// A first preview cannot decide the grant: its policy embeds ARNs
+		// AWS has not assigned yet, and an unknown is never a violation.
+		{"undecided at preview", routed, []string{"-preview"}, plan.ExitOK, "", "Policy findings (asyncpolicy rules):\n  none\n"},
+		{"advisory finding passes by default", advisoryOnly, nil, plan.ExitOK, "", advisory},
+		{"advisory finding, -fail-on advisory", advisoryOnly, []string{"-fail-on", "advisory"}, plan.ExitFindings, "plan: 1 finding fails the plan (-fail-on advisory)\n", advisory},
+		{"advisory finding, -fail-on none", advisoryOnly, []string{"-fail-on", "none"}, plan.ExitOK, "", advisory},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			code := plan.Main(append([]string{"-dir", dir}, c.args...), &out, &errOut, c.program)
+			assert.Equal(t, c.code, code, "stderr:\n%s", errOut.String())
+			assert.Equal(t, c.stderr, errOut.String())
+			if c.findings == "" { // JSON
+				var p plan.JSONPlan
+				require.NoError(t, json.Unmarshal(out.Bytes(), &p))
+				require.Len(t, p.Findings, 1)
+				assert.Equal(t, "ASYNC001", p.Findings[0].RuleID)
+			} else {
+				assert.Contains(t, out.String(), c.findings, "the findings are printed whatever -fail-on says")
+			}
+		})
+	}
+
+	// The diagram does not show findings: standard error lists those that fail.
+	var out, errOut bytes.Buffer
+	assert.Equal(t, plan.ExitFindings, plan.Main([]string{"-dir", dir, "-diagram"}, &out, &errOut, routed))
+	assert.True(t, strings.HasPrefix(out.String(), "flowchart LR\n"))
+	assert.Regexp(t, `^  ASYNC001 \[mandatory\] .*\nplan: 1 mandatory finding fails the plan \(-fail-on mandatory\)\n$`, errOut.String())
+
+	// A failing program is 1 whatever -fail-on says.
+	errOut.Reset()
+	assert.Equal(t, plan.ExitProgramError, plan.Main([]string{"-dir", dir, "-fail-on", "none"}, &out, &errOut, func(ctx *pulumi.Context) error {
+		_, err := asyncroute.NewFunction(ctx, "bad", &asyncroute.FunctionArgs{MaxRetries: pulumi.IntRef(5)})
+		return err
+	}))
+}
+
+// exporting exports every kind of value a program may export.
+func exporting(ctx *pulumi.Context) error {
+	q, err := sqs.NewQueue(ctx, "jobs", &sqs.QueueArgs{})
+	if err != nil {
+		return err
+	}
+	ctx.Export("queueUrl", q.Url)
+	ctx.Export("queueArn", q.Arn)
+	ctx.Export("queue", q)
+	ctx.Export("greeting", pulumi.String("hello"))
+	ctx.Export("retries", pulumi.Int(2))
+	ctx.Export("enabled", pulumi.Bool(true))
+	ctx.Export("names", pulumi.StringArray{pulumi.String("a"), q.Name})
+	ctx.Export("endpoints", pulumi.Map{"queue": q.Url, "region": pulumi.String("us-east-1")})
+	ctx.Export("command", pulumi.Sprintf("aws sqs send-message --queue-url %s", q.Url))
+	ctx.Export("token", pulumi.ToSecret(pulumi.String("s3cr3t")))
+	return nil
+}
+
+func TestStackOutputs(t *testing.T) {
+	dir := planDir(t, "outs")
+	var buf bytes.Buffer
+	require.NoError(t, plan.Plan(&buf, exporting, plan.Options{Dir: dir, JSON: true}))
+	var p plan.JSONPlan
+	require.NoError(t, json.Unmarshal(buf.Bytes(), &p))
+	url := "https://sqs.us-east-1.amazonaws.com/123456789012/jobs-"
+	require.Contains(t, p.Outputs, "queueUrl")
+	assert.True(t, strings.HasPrefix(p.Outputs["queueUrl"].(string), url), p.Outputs["queueUrl"])
+	assert.Equal(t, "urn:pulumi:dev::outs::aws:sqs/queue:Queue::jobs", p.Outputs["queue"], "a resource is its URN")
+	assert.Equal(t, "hello", p.Outputs["greeting"])
+	assert.Equal(t, 2.0, p.Outputs["retries"])
+	assert.Equal(t, true, p.Outputs["enabled"])
+	assert.Equal(t, "[secret]", p.Outputs["token"])
+	assert.Equal(t, "aws sqs send-message --queue-url "+p.Outputs["queueUrl"].(string), p.Outputs["command"])
+	assert.Equal(t, map[string]any{"queue": p.Outputs["queueUrl"], "region": "us-east-1"}, p.Outputs["endpoints"])
+	names := p.Outputs["names"].([]any)
+	require.Len(t, names, 2)
+	assert.Equal(t, "a", names[0])
+	assert.True(t, strings.HasPrefix(names[1].(string), "jobs-"))
+	assert.Len(t, p.Outputs, 10)
+
+	buf.Reset()
+	require.NoError(t, plan.Plan(&buf, exporting, plan.Options{Dir: dir}))
+	text := buf.String()
+	assert.Contains(t, text, "\nStack outputs (ctx.Export):\n  command: aws sqs send-message --queue-url "+url)
+	assert.Contains(t, text, "\n  endpoints.region: us-east-1\n")
+	assert.Contains(t, text, "\n  names: [a, jobs-")
+	assert.Contains(t, text, "\n  queue: urn:pulumi:dev::outs::aws:sqs/queue:Queue::jobs\n")
+	assert.Contains(t, text, "\n  token: [secret]\n")
+	assert.Less(t, strings.Index(text, "Stack outputs"), strings.Index(text, "Policy documents:"))
+
+	// A first preview: what AWS assigns, and what is made of it, is unknown.
+	buf.Reset()
+	require.NoError(t, plan.Plan(&buf, exporting, plan.Options{Dir: dir, Preview: true}))
+	text = buf.String()
+	assert.Contains(t, text, "\n  command: <unknown until deploy>\n")
+	assert.Contains(t, text, "\n  queueArn: <unknown until deploy>\n")
+	assert.Contains(t, text, "\n  queueUrl: <unknown until deploy>\n")
+	assert.Contains(t, text, "\n  greeting: hello\n")
+	buf.Reset()
+	require.NoError(t, plan.Plan(&buf, exporting, plan.Options{Dir: dir, Preview: true, JSON: true}))
+	require.NoError(t, json.Unmarshal(buf.Bytes(), &p))
+	assert.Equal(t, "<unknown until deploy>", p.Outputs["queueUrl"])
+	assert.Equal(t, "<unknown until deploy>", p.Outputs["command"])
+	assert.Equal(t, "urn:pulumi:dev::outs::aws:sqs/queue:Queue::jobs", p.Outputs["queue"])
+
+	// No export: the sections say so.
+	buf.Reset()
+	require.NoError(t, plan.Plan(&buf, routed, plan.Options{Dir: dir}))
+	assert.Contains(t, buf.String(), "\nStack outputs (ctx.Export):\n  (none)\n")
 }
 
 func TestFindingsInPlan(t *testing.T) {

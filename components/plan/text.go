@@ -22,7 +22,8 @@ var policyInputs = map[string][]string{
 func label(r *stackgraph.Resource) string { return r.Type + " " + r.Name }
 
 // WriteText prints the plan for people.
-func WriteText(w io.Writer, st *stackgraph.Graph, p Project) {
+func WriteText(w io.Writer, rec *Stack, p Project) {
+	st := rec.Graph
 	fmt.Fprintf(w, "Offline plan of project %q, stack %q\n", p.Name, p.Stack)
 	fmt.Fprintf(w, "(mock AWS account %s in %s: no cloud, no credentials, no Pulumi CLI)\n\n", mockmonitor.Account, mockmonitor.ConfiguredRegion(p.Config))
 
@@ -42,6 +43,14 @@ func WriteText(w io.Writer, st *stackgraph.Graph, p Project) {
 		for _, line := range flatten("", r.Inputs, skip) {
 			fmt.Fprintf(w, "    %s\n", line)
 		}
+	}
+
+	fmt.Fprintf(w, "\nStack outputs (ctx.Export):\n")
+	if len(rec.Outputs) == 0 {
+		fmt.Fprintf(w, "  (none)\n")
+	}
+	for _, line := range flatten("", rec.Outputs, nil) {
+		fmt.Fprintf(w, "  %s\n", line)
 	}
 
 	fmt.Fprintf(w, "\nPolicy documents:\n")
