@@ -7,6 +7,7 @@
 package iampolicy
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -156,8 +157,9 @@ func Parse(doc string) (Document, error) {
 			return Document{}, fmt.Errorf("policy Statement[%d]: %w", i, err)
 		}
 		var principal map[string]string
-		_ = json.Unmarshal(st.Principal, &principal) // "*" or lists of principals are not kept
-		cond := strings.TrimSpace(string(st.Condition))
+		if json.Unmarshal(st.Principal, &principal) != nil {
+			principal = nil // "*" or lists of principals are not kept
+		}
 		out.Statements = append(out.Statements, Statement{
 			Sid:          st.Sid,
 			Effect:       st.Effect,
@@ -166,15 +168,30 @@ func Parse(doc string) (Document, error) {
 			NotAction:    st.NotAction,
 			Resource:     st.Resource,
 			NotResource:  st.NotResource,
-			HasCondition: cond != "" && cond != "null" && cond != "{}",
+			HasCondition: hasCondition(st.Condition),
 		})
 	}
 	return out, nil
 }
 
+// hasCondition says a statement's Condition holds something: it is not
+// missing, null or an empty object (whitespace inside it included).
+func hasCondition(raw json.RawMessage) bool {
+	var compact bytes.Buffer
+	if json.Compact(&compact, raw) != nil {
+		return len(bytes.TrimSpace(raw)) > 0
+	}
+	c := compact.String()
+	return c != "" && c != "null" && c != "{}"
+}
+
 type stringOrList []string
 
 func (l *stringOrList) UnmarshalJSON(b []byte) error {
+	if string(bytes.TrimSpace(b)) == "null" {
+		*l = nil // as if the element were missing
+		return nil
+	}
 	var one string
 	if err := json.Unmarshal(b, &one); err == nil {
 		*l = stringOrList{one}

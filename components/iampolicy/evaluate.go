@@ -13,12 +13,14 @@ func WildcardMatch(pattern, s string, foldCase bool) bool {
 	star, mark := -1, 0
 	for ti < len(t) {
 		switch {
-		case pi < len(p) && (p[pi] == '?' || p[pi] == t[ti]):
-			pi++
-			ti++
+		// A * is a wildcard even where the text holds a * too ("*" matches
+		// "*s"): it is tried before the plain comparison.
 		case pi < len(p) && p[pi] == '*':
 			star, mark = pi, ti
 			pi++
+		case pi < len(p) && (p[pi] == '?' || p[pi] == t[ti]):
+			pi++
+			ti++
 		case star >= 0:
 			pi = star + 1
 			mark++
