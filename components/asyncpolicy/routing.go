@@ -74,6 +74,8 @@ func (d dest) describe() string {
 	switch {
 	case d.res != nil:
 		return lambdafacts.Describe(label, d.res.Name)
+	case strings.HasPrefix(d.value, "kafka://"):
+		return lambdafacts.Describe(label, strings.TrimPrefix(d.value, "kafka://"))
 	case d.arn != "":
 		return label + " " + d.arn
 	}

@@ -1,0 +1,402 @@
+// Package rulebook runs one table of misconfigurations through both doors:
+// each mistake is written once with the components (package asyncroute),
+// which must refuse it at preview, and once as raw pulumi-aws resources,
+// which the policy layer (asyncpolicy.Check) must flag as mandatory, with
+// the same words. Both doors read package lambdafacts, so a rule is written
+// once.
+package rulebook
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/asyncroute/asyncroute/components/asyncpolicy"
+	"github.com/asyncroute/asyncroute/components/asyncroute"
+	"github.com/asyncroute/asyncroute/components/asyncroutetest"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sqs"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/require"
+)
+
+const acct = "123456789012"
+
+func arnOf(service, resource string) string {
+	return "arn:aws:" + service + ":us-east-1:" + acct + ":" + resource
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
+// A few resources both sides use, named the same way on both sides.
+
+func queue(ctx *pulumi.Context, name string, fifo bool) *sqs.Queue {
+	args := &sqs.QueueArgs{Name: pulumi.String(name)}
+	if fifo {
+		args.Name, args.FifoQueue = pulumi.String(name+".fifo"), pulumi.Bool(true)
+	}
+	return must(sqs.NewQueue(ctx, name, args))
+}
+
+func topic(ctx *pulumi.Context, name string, fifo bool) *sns.Topic {
+	args := &sns.TopicArgs{Name: pulumi.String(name)}
+	if fifo {
+		args.Name, args.FifoTopic = pulumi.String(name+".fifo"), pulumi.Bool(true)
+	}
+	return must(sns.NewTopic(ctx, name, args))
+}
+
+func bucket(ctx *pulumi.Context, name string) *s3.BucketV2 {
+	return must(s3.NewBucketV2(ctx, name, &s3.BucketV2Args{Bucket: pulumi.String(name)}))
+}
+
+func role(ctx *pulumi.Context, name string) *iam.Role {
+	return must(iam.NewRole(ctx, name, &iam.RoleArgs{
+		Name:             pulumi.String(name),
+		AssumeRolePolicy: pulumi.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}`),
+	}))
+}
+
+func code() pulumi.Archive {
+	return pulumi.NewAssetArchive(map[string]interface{}{"index.py": pulumi.NewStringAsset("def handler(e, c): pass")})
+}
+
+func fnArgs(name string) lambda.FunctionArgs {
+	return lambda.FunctionArgs{Name: pulumi.String(name), Runtime: pulumi.String("python3.12"), Handler: pulumi.String("index.handler"), Code: code()}
+}
+
+// plainFn is a function outside the components, with its role.
+func plainFn(ctx *pulumi.Context, name string, dlq pulumi.StringInput) *lambda.Function {
+	args := fnArgs(name)
+	args.Role = role(ctx, name+"-role").Arn
+	if dlq != nil {
+		args.DeadLetterConfig = &lambda.FunctionDeadLetterConfigArgs{TargetArn: dlq}
+	}
+	return must(lambda.NewFunction(ctx, name, &args))
+}
+
+// Construct side: components named "orders" (Function), "routing"
+// (AsyncInvoke) and "stream" (EventSourceMapping).
+
+func onSlot(ctx *pulumi.Context, slot string, d asyncroute.Destination) error {
+	a := &asyncroute.FunctionArgs{Function: fnArgs("orders")}
+	switch slot {
+	case "success":
+		a.OnSuccess = d
+	case "failure":
+		a.OnFailure = d
+	case "dlq":
+		a.DeadLetter = d
+	}
+	_, err := asyncroute.NewFunction(ctx, "orders", a)
+	return err
+}
+
+// Raw side: the same mistake with plain resources; the config is
+// "orders-config" on function "orders".
+
+func rawConfig(ctx *pulumi.Context, fn pulumi.StringInput, onSuccess, onFailure pulumi.StringInput, mod func(*lambda.FunctionEventInvokeConfigArgs)) {
+	args := &lambda.FunctionEventInvokeConfigArgs{FunctionName: fn}
+	if onSuccess != nil || onFailure != nil {
+		dc := &lambda.FunctionEventInvokeConfigDestinationConfigArgs{}
+		if onSuccess != nil {
+			dc.OnSuccess = &lambda.FunctionEventInvokeConfigDestinationConfigOnSuccessArgs{Destination: onSuccess}
+		}
+		if onFailure != nil {
+			dc.OnFailure = &lambda.FunctionEventInvokeConfigDestinationConfigOnFailureArgs{Destination: onFailure}
+		}
+		args.DestinationConfig = dc
+	}
+	if mod != nil {
+		mod(args)
+	}
+	must(lambda.NewFunctionEventInvokeConfig(ctx, "orders-config", args))
+}
+
+func rawSlot(ctx *pulumi.Context, slot string, target pulumi.StringInput) {
+	if slot == "dlq" {
+		plainFn(ctx, "orders", target)
+		return
+	}
+	f := plainFn(ctx, "orders", nil)
+	if slot == "success" {
+		rawConfig(ctx, f.Name, target, nil, nil)
+	} else {
+		rawConfig(ctx, f.Name, nil, target, nil)
+	}
+}
+
+func rawMapping(ctx *pulumi.Context, source string, onFailure pulumi.StringInput, mod func(*lambda.EventSourceMappingArgs)) {
+	f := plainFn(ctx, "clicks", nil)
+	args := &lambda.EventSourceMappingArgs{FunctionName: f.Name, EventSourceArn: pulumi.String(source), StartingPosition: pulumi.String("LATEST")}
+	if onFailure != nil {
+		args.DestinationConfig = &lambda.EventSourceMappingDestinationConfigArgs{OnFailure: &lambda.EventSourceMappingDestinationConfigOnFailureArgs{DestinationArn: onFailure}}
+	}
+	if mod != nil {
+		mod(args)
+	}
+	must(lambda.NewEventSourceMapping(ctx, "stream", args))
+}
+
+func mapping(ctx *pulumi.Context, source string, onFailure asyncroute.Destination, mod func(*asyncroute.EventSourceMappingArgs)) error {
+	f := plainFn(ctx, "clicks", nil)
+	args := &asyncroute.EventSourceMappingArgs{Function: f, EventSourceArn: pulumi.String(source), SkipGrants: true, OnFailure: onFailure,
+		Mapping: lambda.EventSourceMappingArgs{StartingPosition: pulumi.String("LATEST")}}
+	if mod != nil {
+		mod(args)
+	}
+	_, err := asyncroute.NewEventSourceMapping(ctx, "stream", args)
+	return err
+}
+
+type row struct {
+	name      string
+	construct func(ctx *pulumi.Context) error
+	raw       func(ctx *pulumi.Context)
+	// want is the problem both doors must state. The construct's error
+	// ends with it; some finding's message ends with it too, unless
+	// prefix is set (the part after it names each door's own resources).
+	want   string
+	prefix bool
+}
+
+const (
+	fifo    = "is FIFO; allowed: a standard SQS queue or SNS topic (Lambda rejects FIFO destinations and dead-letter targets)"
+	selfMsg = "is the function being configured; a function must not be its own destination"
+	wildMsg = "so it names more than one resource (and a grant on it would cover them all); allowed: the ARN of one resource"
+)
+
+func rows() []row {
+	literal := func(slot, arn string, want string) row {
+		return row{
+			construct: func(ctx *pulumi.Context) error {
+				return onSlot(ctx, slot, asyncroute.ARN{Arn: pulumi.String(arn)})
+			},
+			raw:  func(ctx *pulumi.Context) { rawSlot(ctx, slot, pulumi.String(arn)) },
+			want: want,
+		}
+	}
+	named := func(name string, r row) row { r.name = name; return r }
+	return []row{
+		{name: "S3OnSuccess",
+			construct: func(ctx *pulumi.Context) error {
+				return onSlot(ctx, "success", asyncroute.S3Bucket{Bucket: bucket(ctx, "failures")})
+			},
+			raw:  func(ctx *pulumi.Context) { rawSlot(ctx, "success", bucket(ctx, "failures").Arn) },
+			want: `S3 bucket "failures" can receive failure records only; allowed on success: SQS queue, SNS topic, Lambda function, EventBridge event bus`},
+		{name: "FIFOQueue",
+			construct: func(ctx *pulumi.Context) error {
+				return onSlot(ctx, "failure", asyncroute.SQSQueue{Queue: queue(ctx, "jobs", true)})
+			},
+			raw:  func(ctx *pulumi.Context) { rawSlot(ctx, "failure", queue(ctx, "jobs", true).Arn) },
+			want: `SQS queue "jobs" ` + fifo},
+		{name: "FIFOTopicDeadLetter",
+			construct: func(ctx *pulumi.Context) error {
+				return onSlot(ctx, "dlq", asyncroute.SNSTopic{Topic: topic(ctx, "dead", true)})
+			},
+			raw:  func(ctx *pulumi.Context) { rawSlot(ctx, "dlq", topic(ctx, "dead", true).Arn) },
+			want: `SNS topic "dead" ` + fifo},
+		named("FIFOQueueARN", literal("failure", arnOf("sqs", "jobs.fifo"), `SQS queue "jobs.fifo" `+fifo)),
+		{name: "SelfByResource",
+			construct: func(ctx *pulumi.Context) error {
+				f := plainFn(ctx, "existing", nil)
+				_, err := asyncroute.NewAsyncInvoke(ctx, "routing", &asyncroute.AsyncInvokeArgs{Function: f, SkipGrants: true, OnFailure: asyncroute.LambdaFunction{Function: f}})
+				return err
+			},
+			raw: func(ctx *pulumi.Context) {
+				f := plainFn(ctx, "existing", nil)
+				rawConfig(ctx, f.Name, nil, f.Arn, nil)
+			},
+			want: `Lambda function "existing" ` + selfMsg},
+		{name: "SelfByARNOutsideTheStack",
+			construct: func(ctx *pulumi.Context) error {
+				_, err := asyncroute.NewAsyncInvoke(ctx, "routing", &asyncroute.AsyncInvokeArgs{FunctionName: pulumi.String("legacy"), SkipGrants: true,
+					OnSuccess: asyncroute.ARN{Arn: pulumi.String(arnOf("lambda", "function:legacy"))}})
+				return err
+			},
+			raw:  func(ctx *pulumi.Context) { rawConfig(ctx, pulumi.String("legacy"), pulumi.String(arnOf("lambda", "function:legacy")), nil, nil) },
+			want: `Lambda function "legacy" ` + selfMsg},
+		named("QueueURL", literal("failure", "https://sqs.us-east-1.amazonaws.com/"+acct+"/jobs",
+			`"https://sqs.us-east-1.amazonaws.com/123456789012/jobs" is a URL, not an ARN; pass the ARN (for a queue, queue.Arn, not queue.Url): arn:<partition>:sqs:<region>:<account>:<queue-name>`)),
+		named("BareName", literal("failure", "jobs", `"jobs" is not an ARN (a bare name?); pass the full ARN arn:<partition>:<service>:<region>:<account>:<resource>`)),
+		named("MalformedARN", literal("failure", "arn:aws:sqs", `"arn:aws:sqs" is a malformed ARN; expected arn:<partition>:<service>:<region>:<account>:<resource>`)),
+		named("AnotherService", literal("failure", arnOf("dynamodb", "table/t"), `"arn:aws:dynamodb:us-east-1:123456789012:table/t" is an ARN of service "dynamodb", which cannot be a destination; allowed services: events, lambda, s3, sns, sqs`)),
+		named("RuleARNAsBus", literal("success", arnOf("events", "rule/r"), `"arn:aws:events:us-east-1:123456789012:rule/r" is not an EventBridge event bus ARN (a rule's?); expected arn:<partition>:events:<region>:<account>:event-bus/<name>`)),
+		named("SubscriptionARN", literal("failure", arnOf("sns", "alerts:6b0e71bd-7e97-4d97-80ce-4a0994e55286"), `"arn:aws:sns:us-east-1:123456789012:alerts:6b0e71bd-7e97-4d97-80ce-4a0994e55286" is not an SNS topic ARN (a subscription's?); expected arn:<partition>:sns:<region>:<account>:<topic-name>`)),
+		named("S3ObjectARN", literal("failure", "arn:aws:s3:::failures/key", `"arn:aws:s3:::failures/key" is not an S3 bucket ARN (an object's?); expected arn:<partition>:s3:::<bucket-name>`)),
+		named("WildcardARN", literal("failure", arnOf("sqs", "*"), `"arn:aws:sqs:us-east-1:123456789012:*" has the wildcard "*", `+wildMsg)),
+		named("NoRegion", literal("failure", "arn:aws:sqs::"+acct+":jobs", `"arn:aws:sqs::123456789012:jobs" has no region; allowed: the ARN of one resource, with its region and account: arn:aws:sqs:<region>:<account>:jobs`)),
+		named("AnotherPartition", literal("failure", "arn:aws-cn:sqs:cn-north-1:"+acct+":jobs", `"arn:aws-cn:sqs:cn-north-1:123456789012:jobs" is in partition "aws-cn" but the function is in "aws"; Lambda cannot deliver across partitions; allowed: a target in partition "aws"`)),
+		{name: "LambdaDeadLetter",
+			construct: func(ctx *pulumi.Context) error {
+				return onSlot(ctx, "dlq", asyncroute.LambdaFunction{Function: plainFn(ctx, "next", nil)})
+			},
+			raw:  func(ctx *pulumi.Context) { rawSlot(ctx, "dlq", plainFn(ctx, "next", nil).Arn) },
+			want: `Lambda function "next" cannot be a dead-letter target; allowed: SQS queue, SNS topic`},
+		{name: "BusDeadLetter",
+			construct: func(ctx *pulumi.Context) error {
+				return onSlot(ctx, "dlq", asyncroute.EventBus{Bus: must(cloudwatch.NewEventBus(ctx, "bus", &cloudwatch.EventBusArgs{Name: pulumi.String("bus")}))})
+			},
+			raw: func(ctx *pulumi.Context) {
+				rawSlot(ctx, "dlq", must(cloudwatch.NewEventBus(ctx, "bus", &cloudwatch.EventBusArgs{Name: pulumi.String("bus")})).Arn)
+			},
+			want: `EventBridge event bus "bus" cannot be a dead-letter target; allowed: SQS queue, SNS topic`},
+		{name: "Retries",
+			construct: func(ctx *pulumi.Context) error {
+				_, err := asyncroute.NewFunction(ctx, "orders", &asyncroute.FunctionArgs{Function: fnArgs("orders"), MaxRetries: pulumi.IntRef(3)})
+				return err
+			},
+			raw: func(ctx *pulumi.Context) {
+				rawConfig(ctx, plainFn(ctx, "orders", nil).Name, nil, nil, func(a *lambda.FunctionEventInvokeConfigArgs) { a.MaximumRetryAttempts = pulumi.Int(3) })
+			},
+			want: `3 is out of range; allowed: 0, 1 or 2`},
+		{name: "EventAge",
+			construct: func(ctx *pulumi.Context) error {
+				_, err := asyncroute.NewFunction(ctx, "orders", &asyncroute.FunctionArgs{Function: fnArgs("orders"), MaxEventAge: asyncroute.EventAge(59e9)})
+				return err
+			},
+			raw: func(ctx *pulumi.Context) {
+				rawConfig(ctx, plainFn(ctx, "orders", nil).Name, nil, nil, func(a *lambda.FunctionEventInvokeConfigArgs) { a.MaximumEventAgeInSeconds = pulumi.Int(59) })
+			},
+			want: `59s is out of range; allowed: 60s to 6h (60 to 21600 whole seconds)`},
+		{name: "TwoConfigs",
+			construct: func(ctx *pulumi.Context) error {
+				must(asyncroute.NewAsyncInvoke(ctx, "first", &asyncroute.AsyncInvokeArgs{FunctionName: pulumi.String("legacy"), SkipGrants: true, MaxRetries: pulumi.IntRef(1)}))
+				_, err := asyncroute.NewAsyncInvoke(ctx, "routing", &asyncroute.AsyncInvokeArgs{FunctionName: pulumi.String("legacy"), SkipGrants: true, MaxRetries: pulumi.IntRef(0)})
+				return err
+			},
+			raw: func(ctx *pulumi.Context) {
+				must(lambda.NewFunctionEventInvokeConfig(ctx, "a-config", &lambda.FunctionEventInvokeConfigArgs{FunctionName: pulumi.String("legacy"), MaximumRetryAttempts: pulumi.Int(1)}))
+				must(lambda.NewFunctionEventInvokeConfig(ctx, "b-config", &lambda.FunctionEventInvokeConfigArgs{FunctionName: pulumi.String("legacy"), MaximumRetryAttempts: pulumi.Int(0)}))
+			},
+			want: `function "legacy" already has an async invoke config for qualifier "$LATEST" from `, prefix: true},
+		{name: "QualifierMismatch",
+			construct: func(ctx *pulumi.Context) error {
+				_, err := asyncroute.NewAsyncInvoke(ctx, "routing", &asyncroute.AsyncInvokeArgs{FunctionName: pulumi.String(arnOf("lambda", "function:legacy:live")),
+					Qualifier: pulumi.String("prod"), SkipGrants: true, MaxRetries: pulumi.IntRef(0)})
+				return err
+			},
+			raw: func(ctx *pulumi.Context) {
+				rawConfig(ctx, pulumi.String(arnOf("lambda", "function:legacy:live")), nil, nil, func(a *lambda.FunctionEventInvokeConfigArgs) {
+					a.Qualifier, a.MaximumRetryAttempts = pulumi.String("prod"), pulumi.Int(0)
+				})
+			},
+			want: `the function reference carries qualifier "live" but the qualifier is "prod"; allowed: the same qualifier in both, or one of them`},
+		{name: "VersionZero",
+			construct: func(ctx *pulumi.Context) error {
+				_, err := asyncroute.NewAsyncInvoke(ctx, "routing", &asyncroute.AsyncInvokeArgs{FunctionName: pulumi.String("legacy"), Qualifier: pulumi.String("0"), SkipGrants: true, MaxRetries: pulumi.IntRef(0)})
+				return err
+			},
+			raw: func(ctx *pulumi.Context) {
+				rawConfig(ctx, pulumi.String("legacy"), nil, nil, func(a *lambda.FunctionEventInvokeConfigArgs) {
+					a.Qualifier, a.MaximumRetryAttempts = pulumi.String("0"), pulumi.Int(0)
+				})
+			},
+			want: `"0" is not a version: versions start at 1; allowed: $LATEST, a version number from 1 or an alias name`},
+		{name: "MappingOfQueueWithOnFailure",
+			construct: func(ctx *pulumi.Context) error {
+				return mapping(ctx, arnOf("sqs", "clicks"), asyncroute.ARN{Arn: pulumi.String(arnOf("sqs", "failures"))}, nil)
+			},
+			raw:  func(ctx *pulumi.Context) { rawMapping(ctx, arnOf("sqs", "clicks"), pulumi.String(arnOf("sqs", "failures")), nil) },
+			want: `an event source mapping of an SQS queue has no on-failure destination; allowed: leave it empty and give the source queue a dead-letter queue (its RedrivePolicy)`},
+		{name: "MappingToAFunction",
+			construct: func(ctx *pulumi.Context) error {
+				return mapping(ctx, arnOf("kinesis", "stream/clicks"), asyncroute.LambdaFunction{Function: plainFn(ctx, "next", nil)}, nil)
+			},
+			raw:  func(ctx *pulumi.Context) { rawMapping(ctx, arnOf("kinesis", "stream/clicks"), plainFn(ctx, "next", nil).Arn, nil) },
+			want: `Lambda function "next" cannot receive an event source mapping's failure records; allowed: SQS queue, SNS topic, S3 bucket`},
+		{name: "MappingToABus",
+			construct: func(ctx *pulumi.Context) error {
+				return mapping(ctx, arnOf("kinesis", "stream/clicks"), asyncroute.ARN{Arn: pulumi.String(arnOf("events", "event-bus/default"))}, nil)
+			},
+			raw:  func(ctx *pulumi.Context) { rawMapping(ctx, arnOf("kinesis", "stream/clicks"), pulumi.String(arnOf("events", "event-bus/default")), nil) },
+			want: `EventBridge event bus arn:aws:events:us-east-1:123456789012:event-bus/default cannot receive an event source mapping's failure records; allowed: SQS queue, SNS topic, S3 bucket`},
+		{name: "KafkaTopicOnAStream",
+			construct: func(ctx *pulumi.Context) error {
+				return mapping(ctx, arnOf("kinesis", "stream/clicks"), asyncroute.KafkaTopic{Topic: "dlq"}, nil)
+			},
+			raw:  func(ctx *pulumi.Context) { rawMapping(ctx, arnOf("kinesis", "stream/clicks"), pulumi.String("kafka://dlq"), nil) },
+			want: `Kafka topic "dlq" can receive failure records of a Kafka source only, and this mapping reads a Kinesis stream; allowed: SQS queue, SNS topic, S3 bucket`},
+		{name: "MappingFIFOQueue",
+			construct: func(ctx *pulumi.Context) error {
+				return mapping(ctx, arnOf("kinesis", "stream/clicks"), asyncroute.SQSQueue{Queue: queue(ctx, "failures", true)}, nil)
+			},
+			raw:  func(ctx *pulumi.Context) { rawMapping(ctx, arnOf("kinesis", "stream/clicks"), queue(ctx, "failures", true).Arn, nil) },
+			want: `SQS queue "failures" ` + fifo},
+		{name: "MappingRetries",
+			construct: func(ctx *pulumi.Context) error {
+				return mapping(ctx, arnOf("kinesis", "stream/clicks"), nil, func(a *asyncroute.EventSourceMappingArgs) { a.MaxRetries = pulumi.IntRef(10001) })
+			},
+			raw: func(ctx *pulumi.Context) {
+				rawMapping(ctx, arnOf("kinesis", "stream/clicks"), nil, func(a *lambda.EventSourceMappingArgs) { a.MaximumRetryAttempts = pulumi.Int(10001) })
+			},
+			want: `10001 is out of range; allowed: -1 (asyncroute.RetryForever, until the records expire) or 0 to 10000`},
+		{name: "MappingRecordAge",
+			construct: func(ctx *pulumi.Context) error {
+				return mapping(ctx, arnOf("kinesis", "stream/clicks"), nil, func(a *asyncroute.EventSourceMappingArgs) { a.MaxRecordAge = asyncroute.EventAge(59e9) })
+			},
+			raw: func(ctx *pulumi.Context) {
+				rawMapping(ctx, arnOf("kinesis", "stream/clicks"), nil, func(a *lambda.EventSourceMappingArgs) { a.MaximumRecordAgeInSeconds = pulumi.Int(59) })
+			},
+			want: `59s is out of range; allowed: asyncroute.RecordAgeForever (-1, until the records expire) or 60s to 168h (60 to 604800 whole seconds)`},
+	}
+}
+
+// constructProblems runs the construct side in a preview and returns the
+// problems it reported (the component's and the program's).
+func constructProblems(t *testing.T, build func(ctx *pulumi.Context) error) []string {
+	t.Helper()
+	var call error
+	_, err := asyncroutetest.Run(func(ctx *pulumi.Context) error {
+		call = build(ctx)
+		return nil
+	}, asyncroutetest.Preview())
+	var out []string
+	for _, e := range append(asyncroute.InputErrors(call), asyncroute.InputErrors(err)...) {
+		out = append(out, e.Problem)
+	}
+	if len(out) == 0 && err != nil {
+		out = append(out, err.Error())
+	}
+	return out
+}
+
+func TestOneRulebookTwoDoors(t *testing.T) {
+	for _, r := range rows() {
+		t.Run(r.name, func(t *testing.T) {
+			problems := constructProblems(t, r.construct)
+			matches := func(s string) bool {
+				if r.prefix {
+					return strings.Contains(s, r.want)
+				}
+				return strings.HasSuffix(s, r.want)
+			}
+			found := false
+			for _, p := range problems {
+				found = found || matches(p)
+			}
+			require.True(t, found, "the components must refuse it with\n  %s\ngot\n  %s", r.want, strings.Join(problems, "\n  "))
+
+			st, err := asyncroutetest.Run(func(ctx *pulumi.Context) error { r.raw(ctx); return nil })
+			require.NoError(t, err)
+			var got []string
+			found = false
+			for _, f := range asyncpolicy.Check(asyncpolicy.FromStack(st), asyncpolicy.Config{}) {
+				got = append(got, fmt.Sprintf("%s [%s] %s", f.RuleID, f.Level, f.Message))
+				if f.Level == asyncpolicy.Mandatory && matches(f.Message) {
+					found = true
+				}
+			}
+			require.True(t, found, "the policy layer must flag it (mandatory) with\n  %s\ngot\n  %s", r.want, strings.Join(got, "\n  "))
+		})
+	}
+}
