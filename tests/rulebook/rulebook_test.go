@@ -223,7 +223,9 @@ func rows() []row {
 					OnSuccess: asyncroute.ARN{Arn: pulumi.String(arnOf("lambda", "function:legacy"))}})
 				return err
 			},
-			raw:  func(ctx *pulumi.Context) { rawConfig(ctx, pulumi.String("legacy"), pulumi.String(arnOf("lambda", "function:legacy")), nil, nil) },
+			raw: func(ctx *pulumi.Context) {
+				rawConfig(ctx, pulumi.String("legacy"), pulumi.String(arnOf("lambda", "function:legacy")), nil, nil)
+			},
 			want: `Lambda function "legacy" ` + selfMsg},
 		named("QueueURL", literal("failure", "https://sqs.us-east-1.amazonaws.com/"+acct+"/jobs",
 			`"https://sqs.us-east-1.amazonaws.com/123456789012/jobs" is a URL, not an ARN; pass the ARN (for a queue, queue.Arn, not queue.Url): arn:<partition>:sqs:<region>:<account>:<queue-name>`)),
@@ -306,31 +308,41 @@ func rows() []row {
 			construct: func(ctx *pulumi.Context) error {
 				return mapping(ctx, arnOf("sqs", "clicks"), asyncroute.ARN{Arn: pulumi.String(arnOf("sqs", "failures"))}, nil)
 			},
-			raw:  func(ctx *pulumi.Context) { rawMapping(ctx, arnOf("sqs", "clicks"), pulumi.String(arnOf("sqs", "failures")), nil) },
+			raw: func(ctx *pulumi.Context) {
+				rawMapping(ctx, arnOf("sqs", "clicks"), pulumi.String(arnOf("sqs", "failures")), nil)
+			},
 			want: `an event source mapping of an SQS queue has no on-failure destination; allowed: leave it empty and give the source queue a dead-letter queue (its RedrivePolicy)`},
 		{name: "MappingToAFunction",
 			construct: func(ctx *pulumi.Context) error {
 				return mapping(ctx, arnOf("kinesis", "stream/clicks"), asyncroute.LambdaFunction{Function: plainFn(ctx, "next", nil)}, nil)
 			},
-			raw:  func(ctx *pulumi.Context) { rawMapping(ctx, arnOf("kinesis", "stream/clicks"), plainFn(ctx, "next", nil).Arn, nil) },
+			raw: func(ctx *pulumi.Context) {
+				rawMapping(ctx, arnOf("kinesis", "stream/clicks"), plainFn(ctx, "next", nil).Arn, nil)
+			},
 			want: `Lambda function "next" cannot receive an event source mapping's failure records; allowed: SQS queue, SNS topic, S3 bucket`},
 		{name: "MappingToABus",
 			construct: func(ctx *pulumi.Context) error {
 				return mapping(ctx, arnOf("kinesis", "stream/clicks"), asyncroute.ARN{Arn: pulumi.String(arnOf("events", "event-bus/default"))}, nil)
 			},
-			raw:  func(ctx *pulumi.Context) { rawMapping(ctx, arnOf("kinesis", "stream/clicks"), pulumi.String(arnOf("events", "event-bus/default")), nil) },
+			raw: func(ctx *pulumi.Context) {
+				rawMapping(ctx, arnOf("kinesis", "stream/clicks"), pulumi.String(arnOf("events", "event-bus/default")), nil)
+			},
 			want: `EventBridge event bus arn:aws:events:us-east-1:123456789012:event-bus/default cannot receive an event source mapping's failure records; allowed: SQS queue, SNS topic, S3 bucket`},
 		{name: "KafkaTopicOnAStream",
 			construct: func(ctx *pulumi.Context) error {
 				return mapping(ctx, arnOf("kinesis", "stream/clicks"), asyncroute.KafkaTopic{Topic: "dlq"}, nil)
 			},
-			raw:  func(ctx *pulumi.Context) { rawMapping(ctx, arnOf("kinesis", "stream/clicks"), pulumi.String("kafka://dlq"), nil) },
+			raw: func(ctx *pulumi.Context) {
+				rawMapping(ctx, arnOf("kinesis", "stream/clicks"), pulumi.String("kafka://dlq"), nil)
+			},
 			want: `Kafka topic "dlq" can receive failure records of a Kafka source only, and this mapping reads a Kinesis stream; allowed: SQS queue, SNS topic, S3 bucket`},
 		{name: "MappingFIFOQueue",
 			construct: func(ctx *pulumi.Context) error {
 				return mapping(ctx, arnOf("kinesis", "stream/clicks"), asyncroute.SQSQueue{Queue: queue(ctx, "failures", true)}, nil)
 			},
-			raw:  func(ctx *pulumi.Context) { rawMapping(ctx, arnOf("kinesis", "stream/clicks"), queue(ctx, "failures", true).Arn, nil) },
+			raw: func(ctx *pulumi.Context) {
+				rawMapping(ctx, arnOf("kinesis", "stream/clicks"), queue(ctx, "failures", true).Arn, nil)
+			},
 			want: `SQS queue "failures" ` + fifo},
 		{name: "MappingRetries",
 			construct: func(ctx *pulumi.Context) error {
