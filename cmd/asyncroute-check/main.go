@@ -1,5 +1,6 @@
 // Command asyncroute-check checks a Pulumi stack for AWS Lambda async-
-// routing mistakes, offline, from a file the Pulumi CLI wrote:
+// routing mistakes, offline, from a file the Pulumi CLI or the offline
+// planner wrote:
 //
 //	pulumi stack export --file stack.json
 //	asyncroute-check stack.json
@@ -7,12 +8,19 @@
 //	pulumi preview --json > preview.json
 //	asyncroute-check --format json preview.json
 //
+//	go run . plan -json -fail-on none > plan.json   # no Pulumi CLI needed
+//	asyncroute-check plan.json
+//
+// The format is detected: a stack export (or a DIY backend's checkpoint),
+// a preview, or the plan's JSON (package plan), reported as "stack
+// export", "preview" and "plan".
+//
 // It runs the same rules as the asyncpolicy library and the policy pack
 // (ASYNC001-ASYNC005) and prints the findings as text or JSON.
 //
 // Exit status: 0 when there is no finding or only advisory ones, 1 when a
-// mandatory rule is violated, 2 when the input cannot be read or is not a
-// stack export or preview (or the command line is wrong).
+// mandatory rule is violated, 2 when the input cannot be read or is none
+// of the three formats (or the command line is wrong).
 //
 // Flags:
 //
@@ -79,7 +87,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	listRules := fs.Bool("rules", false, "list the rules and exit")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: asyncroute-check [--format text|json] [--level RULE=LEVEL]... FILE")
-		fmt.Fprintln(stderr, "FILE is the output of `pulumi stack export` or `pulumi preview --json`; - reads standard input.")
+		fmt.Fprintln(stderr, "FILE is the output of `pulumi stack export`, `pulumi preview --json` or `go run . plan -json`; - reads standard input.")
+		fmt.Fprintln(stderr, "exit status: 0 no mandatory finding; 1 mandatory findings; 2 unreadable input or bad flags")
 		fs.PrintDefaults()
 	}
 	// Accept flags before and after the file name.

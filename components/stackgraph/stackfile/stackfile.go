@@ -10,6 +10,13 @@
 //   - `pulumi preview --json`: the preview digest {"config", "steps":
 //     [{"op", "urn", "oldState", "newState"}], "diagnostics",
 //     "changeSummary"}, where each state is an apitype.ResourceV3.
+//   - `go run . plan -json`, the offline plan of package plan: {"project",
+//     "stack", "resources": [{"urn", "type", "name", "parent", "component",
+//     "id", "inputs", "outputs", "dependencies", "propertyDependencies"}],
+//     "creationOrder", ...}. Its values are plain values already (the plan
+//     is written from a stackgraph.Graph); the string
+//     "<unknown until deploy>", which the plan writes for
+//     stackgraph.Unknown, is read back as stackgraph.Unknown.
 //
 // The serialized property values are read back into engine values
 // (resource.PropertyValue) and converted by stackgraph's one converter, so
@@ -44,16 +51,20 @@ type Format string
 const (
 	StackExport Format = "stack export"
 	Preview     Format = "preview"
+	Plan        Format = "plan"
 )
+
+// expected names the formats in messages.
+const expected = "expected the output of `pulumi stack export`, `pulumi preview --json` or `go run . plan -json`"
 
 // Decode detects the format of data and converts it.
 func Decode(data []byte) (*stackgraph.Graph, Format, error) {
 	trimmed := bytes.TrimSpace(data)
 	if len(trimmed) == 0 {
-		return nil, "", errors.New("the file is empty; expected the output of `pulumi stack export` or `pulumi preview --json`")
+		return nil, "", errors.New("the file is empty; " + expected)
 	}
 	if trimmed[0] != '{' {
-		return nil, "", errors.New("the file is not a JSON object; expected the output of `pulumi stack export` or `pulumi preview --json`")
+		return nil, "", errors.New("the file is not a JSON object; " + expected)
 	}
 	var top map[string]json.RawMessage
 	dec := json.NewDecoder(bytes.NewReader(trimmed))
@@ -82,12 +93,15 @@ func Decode(data []byte) (*stackgraph.Graph, Format, error) {
 	case has(top, "steps") || has(top, "changeSummary"):
 		g, err := decodePreview(top)
 		return g, Preview, err
+	case has(top, "resources") && has(top, "creationOrder"):
+		g, err := decodePlan(top["resources"])
+		return g, Plan, err
 	}
 	keys := make([]string, 0, len(top))
 	for k := range top {
 		keys = append(keys, k)
 	}
-	return nil, "", fmt.Errorf("the JSON object has neither \"deployment\" (pulumi stack export) nor \"steps\" (pulumi preview --json); its keys are %s", strings.Join(sorted(keys), ", "))
+	return nil, "", fmt.Errorf("the JSON object has neither \"deployment\" (pulumi stack export), \"steps\" (pulumi preview --json) nor \"resources\" and \"creationOrder\" (go run . plan -json); its keys are %s", strings.Join(sorted(keys), ", "))
 }
 
 func has(m map[string]json.RawMessage, k string) bool {
@@ -227,6 +241,97 @@ func decodePreview(top map[string]json.RawMessage) (*stackgraph.Graph, error) {
 		rs = append(rs, res)
 	}
 	return stackgraph.New(rs), nil
+}
+
+// planResource is a resource of the offline plan's JSON (plan.JSONResource;
+// this package does not import the planner).
+type planResource struct {
+	URN                  string              `json:"urn"`
+	Type                 string              `json:"type"`
+	Parent               string              `json:"parent"`
+	Component            bool                `json:"component"`
+	ID                   string              `json:"id"`
+	Inputs               map[string]any      `json:"inputs"`
+	Outputs              map[string]any      `json:"outputs"`
+	Dependencies         []string            `json:"dependencies"`
+	PropertyDependencies map[string][]string `json:"propertyDependencies"`
+}
+
+// unknownShown is how the plan writes stackgraph.Unknown.
+var unknownShown = stackgraph.Unknown{}.String()
+
+func decodePlan(raw json.RawMessage) (*stackgraph.Graph, error) {
+	g := stackgraph.New(nil)
+	if string(raw) == "null" {
+		return g, nil
+	}
+	var list []json.RawMessage
+	if err := json.Unmarshal(raw, &list); err != nil {
+		return nil, fmt.Errorf("resources: expected a list of resources: %w", err)
+	}
+	for i, item := range list {
+		where := fmt.Sprintf("resources[%d]", i)
+		var r planResource
+		if err := json.Unmarshal(item, &r); err != nil {
+			return nil, fmt.Errorf("%s: %w", where, err)
+		}
+		if r.URN == "" {
+			return nil, fmt.Errorf("%s: the resource has no \"urn\"", where)
+		}
+		if r.Type == "" {
+			return nil, fmt.Errorf("%s (%s): the resource has no \"type\"", where, r.URN)
+		}
+		var deps []string
+		if len(r.Dependencies) > 0 {
+			deps = r.Dependencies
+		}
+		g.Add(&stackgraph.Resource{
+			URN:                  r.URN,
+			Type:                 r.Type,
+			Name:                 stackgraph.NameFromURN(r.URN),
+			Parent:               r.Parent,
+			Custom:               !r.Component,
+			ID:                   r.ID,
+			Inputs:               plainMap(r.Inputs),
+			Outputs:              plainMap(r.Outputs),
+			Dependencies:         deps,
+			PropertyDependencies: r.PropertyDependencies,
+		})
+	}
+	return g, nil
+}
+
+// plainMap reads a map of the plan's JSON: nulls left out, as in every
+// graph, and the unknown marker read back.
+func plainMap(m map[string]any) map[string]any {
+	if m == nil {
+		return nil
+	}
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		if v != nil {
+			out[k] = plainValue(v)
+		}
+	}
+	return out
+}
+
+func plainValue(v any) any {
+	switch x := v.(type) {
+	case string:
+		if x == unknownShown {
+			return stackgraph.Unknown{}
+		}
+	case map[string]any:
+		return plainMap(x)
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = plainValue(e)
+		}
+		return out
+	}
+	return v
 }
 
 // convertMap converts a serialized property map into plain values.

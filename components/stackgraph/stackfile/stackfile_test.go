@@ -92,3 +92,69 @@ func TestPreviewSteps(t *testing.T) {
 	_, _, err = stackfile.Decode([]byte(`{"steps": [{"op": "create", "newState": {"urn": "urn:a::b"}}]}`))
 	assert.ErrorContains(t, err, `steps[0].newState (urn:a::b): the resource has no "type"`)
 }
+
+func TestPlanJSON(t *testing.T) {
+	const (
+		comp   = "urn:pulumi:dev::shop::asyncroute:lambda:Function::orders"
+		role   = "urn:pulumi:dev::shop::asyncroute:lambda:Function$aws:iam/role:Role::orders-role"
+		policy = "urn:pulumi:dev::shop::asyncroute:lambda:Function$aws:iam/rolePolicy:RolePolicy::orders-async-grants"
+	)
+	g, f, err := stackfile.Decode([]byte(`{"project": "shop", "stack": "dev", "account": "123456789012", "region": "us-east-1",
+	  "resources": [
+	    {"urn": "` + comp + `", "type": "asyncroute:lambda:Function", "name": "orders", "component": true, "inputs": {"maxRetries": 1}, "dependencies": []},
+	    {"urn": "` + role + `", "type": "aws:iam/role:Role", "name": "orders-role", "parent": "` + comp + `", "id": "orders-role-1",
+	     "inputs": {"tags": {"app": "orders"}}, "outputs": {"arn": "arn:aws:iam::123456789012:role/orders-role-1", "name": "orders-role-1"}, "dependencies": []},
+	    {"urn": "` + policy + `", "type": "aws:iam/rolePolicy:RolePolicy", "name": "orders-async-grants", "parent": "` + comp + `",
+	     "inputs": {"policy": "<unknown until deploy>", "role": "orders-role-1", "list": ["a", "<unknown until deploy>", null], "nested": {"x": {"y": "<unknown until deploy>"}, "gone": null}},
+	     "outputs": {"policy": "<unknown until deploy>"},
+	     "dependencies": ["` + role + `"], "propertyDependencies": {"role": ["` + role + `"]}}
+	  ],
+	  "outputs": {"functionName": "<unknown until deploy>"}, "policies": [], "creationOrder": [], "routes": [], "findings": []}`))
+	require.NoError(t, err)
+	assert.Equal(t, stackfile.Plan, f)
+	assert.Equal(t, "plan", string(f))
+	require.Len(t, g.Resources, 3)
+
+	c := g.ByURN(comp)
+	require.NotNil(t, c)
+	assert.False(t, c.Custom, "a component")
+	assert.Equal(t, "", c.Parent, "a child of the stack")
+	assert.Nil(t, c.Dependencies)
+	assert.Nil(t, c.Outputs)
+	assert.Equal(t, map[string]any{"maxRetries": 1.0}, c.Inputs)
+
+	r := g.ByURN(role)
+	assert.True(t, r.Custom)
+	assert.Equal(t, comp, r.Parent)
+	assert.Equal(t, "orders-role-1", r.ID)
+	assert.Equal(t, "aws:iam/role:Role", r.Type)
+	assert.Equal(t, "orders-role", r.Name)
+	assert.Equal(t, map[string]any{"tags": map[string]any{"app": "orders"}}, r.Inputs)
+	assert.Equal(t, "orders-role-1", r.Outputs["name"])
+
+	p := g.ByURN(policy)
+	assert.Equal(t, stackgraph.Unknown{}, p.Inputs["policy"], "the plan's unknown marker is read back")
+	assert.Equal(t, []any{"a", stackgraph.Unknown{}, nil}, p.Inputs["list"])
+	assert.Equal(t, map[string]any{"x": map[string]any{"y": stackgraph.Unknown{}}}, p.Inputs["nested"], "nulls of objects are left out")
+	assert.Equal(t, stackgraph.Unknown{}, p.Outputs["policy"])
+	assert.Equal(t, []string{role}, p.Dependencies)
+	assert.Equal(t, map[string][]string{"role": {role}}, p.PropertyDependencies)
+	assert.Equal(t, "", p.ID, "no id at preview")
+	assert.True(t, g.DependsOn(p, r))
+
+	g, f, err = stackfile.Decode([]byte(`{"resources": [], "creationOrder": []}`))
+	require.NoError(t, err)
+	assert.Equal(t, stackfile.Plan, f)
+	assert.Empty(t, g.Resources)
+
+	for in, want := range map[string]string{
+		`{"resources": {}, "creationOrder": []}`:                                 "resources: expected a list of resources",
+		`{"resources": [{"type": "t"}], "creationOrder": []}`:                    `resources[0]: the resource has no "urn"`,
+		`{"resources": [{"urn": "urn:a::b"}], "creationOrder": []}`:              `resources[0] (urn:a::b): the resource has no "type"`,
+		`{"resources": [{"urn": "urn:a::b", "inputs": 3}], "creationOrder": []}`: "resources[0]: json: cannot unmarshal number",
+		`{"resources": []}`: `neither "deployment" (pulumi stack export), "steps" (pulumi preview --json) nor "resources" and "creationOrder" (go run . plan -json); its keys are resources`,
+	} {
+		_, _, err := stackfile.Decode([]byte(in))
+		assert.ErrorContains(t, err, want, in)
+	}
+}
