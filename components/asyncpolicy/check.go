@@ -40,6 +40,7 @@ const (
 	RuleFailurePath           = "ASYNC003"
 	RuleNeverFires            = "ASYNC004"
 	RuleBroadGrant            = "ASYNC005"
+	RuleInvokedQualifier      = "ASYNC006"
 )
 
 var rules = []Rule{
@@ -48,6 +49,7 @@ var rules = []Rule{
 	{RuleFailurePath, "failure-path-required", "A function invoked asynchronously must have an on-failure destination or a dead-letter target.", Advisory},
 	{RuleNeverFires, "destinations-never-fire", "Destinations of a function that is invoked only synchronously never receive a record.", Advisory},
 	{RuleBroadGrant, "broad-destination-grant", "The execution role should not allow destination actions on every resource (\"*\").", Advisory},
+	{RuleInvokedQualifier, "invoked-qualifier-has-config", "A trigger (S3 notification, SNS subscription, EventBridge target) must invoke a qualifier of the function that has its asynchronous invoke config, when another qualifier has one.", Mandatory},
 }
 
 // Rules returns the rules in id order.
@@ -118,6 +120,7 @@ func Check(g Graph, cfg Config) []Finding {
 		RuleFailurePath:           checkFailurePath,
 		RuleNeverFires:            checkNeverFires,
 		RuleBroadGrant:            checkBroadGrants,
+		RuleInvokedQualifier:      checkInvokedQualifiers,
 	}
 	for _, r := range rules {
 		if cfg.Level(r.ID) == Disabled {

@@ -10,8 +10,20 @@ import (
 // anyTarget names every kind that may receive failure records, for fixes.
 const anyTarget = "an SQS queue, SNS topic, Lambda function or EventBridge event bus (or, on failure, an S3 bucket)"
 
+// invocation is an asynchronous invoker of a function at a qualifier ("" when
+// the qualifier is not known); field is the invoker's input naming the
+// function.
+type invocation struct {
+	by        *Resource
+	field     string
+	qualifier string
+}
+
 // invokers records who invokes which function in the stack.
 type invokers struct {
+	// at lists the triggers (S3 notifications, SNS subscriptions,
+	// EventBridge targets) by the qualifier they invoke.
+	at    map[*fnModel][]invocation
 	async map[*fnModel][]*Resource // S3 notifications, SNS subscriptions, EventBridge targets
 	// other async-capable invokers: functions used as destinations,
 	// permissions for principals that are not synchronous callers.
@@ -30,7 +42,7 @@ var syncPrincipals = map[string]bool{
 
 func (m *model) invokers() *invokers {
 	ix := m.ix
-	inv := &invokers{async: map[*fnModel][]*Resource{}, otherAsync: map[*fnModel][]*Resource{}, sync: map[*fnModel][]*Resource{}}
+	inv := &invokers{at: map[*fnModel][]invocation{}, async: map[*fnModel][]*Resource{}, otherAsync: map[*fnModel][]*Resource{}, sync: map[*fnModel][]*Resource{}}
 	add := func(to map[*fnModel][]*Resource, r *Resource, rf ref, countUnresolved bool) {
 		switch {
 		case rf.res != nil:
@@ -41,13 +53,30 @@ func (m *model) invokers() *invokers {
 			inv.unresolved = true
 		}
 	}
+	// trigger records an asynchronous trigger of r (input field) at the
+	// qualifier its function reference carries, or at the alias it names.
+	trigger := func(r *Resource, field string, rf ref, countUnresolved bool) {
+		if rf.res == nil {
+			if al := m.aliasRef(r, field); al != nil {
+				if f := m.byRes[al.fn]; f != nil {
+					inv.async[f] = append(inv.async[f], r)
+					inv.at[f] = append(inv.at[f], invocation{by: r, field: field, qualifier: al.name})
+				}
+				return
+			}
+		}
+		add(inv.async, r, rf, countUnresolved)
+		if f := m.byRes[rf.res]; f != nil {
+			inv.at[f] = append(inv.at[f], invocation{by: r, field: field, qualifier: qualifierOf(rf.value)})
+		}
+	}
 
 	for _, n := range ix.byType[tBucketNotification] {
 		lf := valueOf(n, "lambdaFunctions")
 		if lf.unknown() {
 			fns := ix.depsOfType(n, "lambdaFunctions", tFunction)
 			for _, fr := range fns {
-				add(inv.async, n, ref{res: fr}, true)
+				trigger(n, "lambdaFunctions", ref{res: fr}, true)
 			}
 			if len(fns) == 0 {
 				inv.unresolved = true
@@ -64,13 +93,13 @@ func (m *model) invokers() *invokers {
 			switch v.st {
 			case known:
 				s, _ := v.str()
-				add(inv.async, n, ref{res: ix.function(s)}, true)
+				trigger(n, "lambdaFunctions", ref{value: s, res: ix.function(s)}, true)
 			default:
 				// Unknown, or left out by an SDK that drops unknowns: every
 				// entry names a function.
 				fns := ix.depsOfType(n, "lambdaFunctions", tFunction)
 				if len(fns) == 1 {
-					add(inv.async, n, ref{res: fns[0]}, true)
+					trigger(n, "lambdaFunctions", ref{res: fns[0]}, true)
 				} else {
 					inv.unresolved = true
 				}
@@ -82,14 +111,14 @@ func (m *model) invokers() *invokers {
 		if ps, ok := p.str(); ok && !strings.EqualFold(ps, "lambda") {
 			continue
 		}
-		add(inv.async, s, ix.functionRef(s, "endpoint"), p.known())
+		trigger(s, "endpoint", ix.functionRef(s, "endpoint"), p.known())
 	}
 	for _, t := range ix.byType[tEventTarget] {
 		rf := ix.functionRef(t, "arn")
 		if rf.value != "" && rf.res == nil {
 			continue // another kind of target
 		}
-		add(inv.async, t, rf, true)
+		trigger(t, "arn", rf, true)
 	}
 	for _, c := range m.configs {
 		for _, d := range c.dests {
@@ -118,6 +147,13 @@ func (m *model) invokers() *invokers {
 			}
 		}
 		add(inv.sync, i, ix.functionRef(i, "uri"), false)
+	}
+	// An event source mapping polls its source and invokes the function
+	// synchronously: destinations never see its records.
+	for _, mm := range m.mappings {
+		if mm.fn != nil {
+			inv.sync[mm.fn] = append(inv.sync[mm.fn], mm.res)
+		}
 	}
 	for _, i := range ix.byType[tAPIGatewayV2Integr] {
 		add(inv.sync, i, ix.functionRef(i, "integrationUri"), false)
@@ -200,4 +236,114 @@ func checkNeverFires(m *model, emit emitFunc) {
 			emit(f.res, field, message(f.res, field, fmt.Sprintf(problem, "its dead-letter target"), fmt.Sprintf(fix, "dead-letter target")))
 		}
 	}
+}
+
+// qualifierOf is the qualifier a function reference invokes: the one it
+// carries, or $LATEST; "" when the reference is not known.
+func qualifierOf(ref string) string {
+	if ref == "" {
+		return ""
+	}
+	r, err := lambdafacts.ParseFunctionRef(functionARNInURI(ref))
+	if err != nil {
+		return ""
+	}
+	if r.Qualifier == "" {
+		return lambdafacts.Latest
+	}
+	return r.Qualifier
+}
+
+// aliasRefTo is an invoker's reference to an alias of the stack.
+type aliasRefTo struct {
+	fn   *Resource
+	name string
+}
+
+// aliasRef finds the alias of the stack an invoker's field names (by its
+// ARN, or through its single dependency when the ARN is unknown).
+func (m *model) aliasRef(r *Resource, field string) *aliasRefTo {
+	var al *Resource
+	if s, ok := valueOf(r, field).str(); ok {
+		for _, a := range m.ix.byType[tAlias] {
+			if knownARN(a) == s {
+				al = a
+			}
+		}
+	} else if c := m.ix.depsOfType(r, field, tAlias); len(c) == 1 {
+		al = c[0]
+	}
+	if al == nil {
+		return nil
+	}
+	name, _ := valueOf(al, "name").str()
+	fr := m.ix.functionRef(al, "functionName")
+	if fr.res == nil || name == "" {
+		return nil
+	}
+	return &aliasRefTo{fn: fr.res, name: name}
+}
+
+// configQualifier is the qualifier an invoke config applies to ("" when
+// not known).
+func configQualifier(c *configModel) string {
+	_, _, q, ok, err := configTarget(c)
+	if !ok || err != nil {
+		return ""
+	}
+	return q
+}
+
+// checkInvokedQualifiers is ASYNC006: a trigger invokes a qualifier of a
+// function that has no asynchronous invoke config, while another qualifier
+// of it has one: records of those invocations never reach its
+// destinations.
+func checkInvokedQualifiers(m *model, emit emitFunc) {
+	inv := m.invokers()
+	for _, f := range m.functions {
+		configured := map[string]*configModel{}
+		var names []string
+		for _, c := range f.configs {
+			q := configQualifier(c)
+			if q == "" {
+				configured = nil // a config on an unknown qualifier might be the one
+				break
+			}
+			if configured[q] == nil {
+				names = append(names, q)
+			}
+			configured[q] = c
+		}
+		if len(configured) == 0 {
+			continue
+		}
+		sort.Strings(names)
+		for _, i := range inv.at[f] {
+			if i.qualifier == "" || configured[i.qualifier] != nil {
+				continue
+			}
+			use := make([]string, len(names))
+			for k, q := range names {
+				use[k] = fmt.Sprintf("qualifier %q", q)
+				if f.arn != "" {
+					use[k] = f.arn + ":" + q
+				}
+			}
+			problem := fmt.Sprintf("invokes function %q at qualifier %q, which has no asynchronous invoke config, while %s has one (%s), so the records of these invocations never reach its destinations",
+				f.name, i.qualifier, quoteList("qualifier", names), labelOf(configured[names[0]].res))
+			fix := "invoke " + strings.Join(use, " or ") + " (with asyncroute, the component's QualifiedArn output)"
+			emit(i.by, i.field, message(i.by, i.field, problem, fix))
+		}
+	}
+}
+
+func quoteList(what string, names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = fmt.Sprintf("%q", n)
+	}
+	if len(q) == 1 {
+		return what + " " + q[0]
+	}
+	return what + "s " + strings.Join(q, ", ")
 }
