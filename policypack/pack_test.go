@@ -62,7 +62,7 @@ func TestPackMetadata(t *testing.T) {
 	}
 	assert.Equal(t, []string{
 		"async001-destination-permission", "async002-destination-validity", "async003-failure-path-required",
-		"async004-destinations-never-fire", "async005-broad-destination-grant",
+		"async004-destinations-never-fire", "async005-broad-destination-grant", "async006-invoked-qualifier-has-config",
 	}, names)
 	assert.Equal(t, policyx.EnforcementLevelMandatory, levels["async001-destination-permission"])
 	assert.Equal(t, policyx.EnforcementLevelMandatory, levels["async002-destination-validity"])

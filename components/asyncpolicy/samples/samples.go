@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 
 	"github.com/asyncroute/asyncroute/components/asyncpolicy"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
@@ -46,6 +47,24 @@ func Mixed(ctx *pulumi.Context) error {
 	b.grant("notify-grants", notifyRole.Name, pulumi.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sns:Publish","Resource":"%s"}]}`, alerts.Arn))
 	if b.err == nil {
 		_, b.err = lambda.NewFunctionUrl(ctx, "api", &lambda.FunctionUrlArgs{FunctionName: api.Name, AuthorizationType: pulumi.String("AWS_IAM")})
+	}
+	// A nightly trigger of $LATEST while the config is on the alias live.
+	nightlyRole := b.role("nightly-role")
+	nightly := b.fn("nightly", nightlyRole.Arn, nil)
+	b.grant("nightly-grants", nightlyRole.Name, pulumi.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sns:Publish","Resource":"%s"}]}`, alerts.Arn))
+	if b.err == nil {
+		_, b.err = lambda.NewFunctionEventInvokeConfig(ctx, "nightly-config", &lambda.FunctionEventInvokeConfigArgs{
+			FunctionName: nightly.Name, Qualifier: pulumi.String("live"),
+			DestinationConfig: &lambda.FunctionEventInvokeConfigDestinationConfigArgs{
+				OnFailure: &lambda.FunctionEventInvokeConfigDestinationConfigOnFailureArgs{Destination: alerts.Arn},
+			},
+		})
+	}
+	if b.err == nil {
+		var rule *cloudwatch.EventRule
+		if rule, b.err = cloudwatch.NewEventRule(ctx, "nightly", &cloudwatch.EventRuleArgs{ScheduleExpression: pulumi.String("rate(1 day)")}); b.err == nil {
+			_, b.err = cloudwatch.NewEventTarget(ctx, "nightly", &cloudwatch.EventTargetArgs{Rule: rule.Name, Arn: nightly.Arn})
+		}
 	}
 	return b.err
 }
