@@ -149,7 +149,7 @@ func Main(args []string, stdout, stderr io.Writer, program pulumi.RunFunc) int {
 	fs.BoolVar(&o.Preview, "preview", false, "leave AWS-assigned values unknown, as a first preview does")
 	fs.BoolVar(&o.JSON, "json", false, "print the plan as JSON")
 	fs.BoolVar(&o.Diagram, "diagram", false, "print the asynchronous routing as a Mermaid flowchart")
-	fs.Var(&failOn, "fail-on", "which policy findings fail the plan with exit status 3: mandatory, advisory (any finding) or none")
+	fs.Var(&failOn, "fail-on", "the `level` of policy findings that fails the plan with exit status 3: mandatory, advisory (any finding) or none (never)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: go run . plan [-stack NAME] [-dir DIR] [-preview] [-json | -diagram] [-fail-on mandatory|advisory|none]")
 		fs.PrintDefaults()
