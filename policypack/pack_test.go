@@ -68,7 +68,8 @@ func TestPackMetadata(t *testing.T) {
 	assert.Equal(t, policyx.EnforcementLevelMandatory, levels["async002-destination-validity"])
 	assert.Equal(t, policyx.EnforcementLevelAdvisory, levels["async003-failure-path-required"])
 	assert.Equal(t, policyx.EnforcementLevelAdvisory, levels["async004-destinations-never-fire"])
-	assert.Equal(t, policyx.EnforcementLevelAdvisory, levels["async005-broad-destination-grant"])
+	assert.Equal(t, policyx.EnforcementLevelMandatory, levels["async005-broad-destination-grant"])
+	assert.Equal(t, policyx.EnforcementLevelMandatory, levels["async006-invoked-qualifier-has-config"])
 }
 
 func str(s string) property.Value { return property.New(s) }

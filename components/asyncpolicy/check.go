@@ -48,7 +48,7 @@ var rules = []Rule{
 	{RuleDestinationValidity, "destination-validity", "Destinations must be valid for Lambda: S3 on failure only, no FIFO queue or topic as destination or dead-letter target, no self-destination, retries 0-2, maximum event age 60-21600 seconds; event source mappings: no on-failure destination for an SQS source, no FIFO on-failure destination, retries -1 to 10000, maximum record age -1 or 60-604800 seconds.", Mandatory},
 	{RuleFailurePath, "failure-path-required", "A function invoked asynchronously must have an on-failure destination or a dead-letter target.", Advisory},
 	{RuleNeverFires, "destinations-never-fire", "Destinations of a function that is invoked only synchronously never receive a record.", Advisory},
-	{RuleBroadGrant, "broad-destination-grant", "The execution role should not allow destination actions on every resource (\"*\").", Advisory},
+	{RuleBroadGrant, "broad-destination-grant", "The execution role must not allow destination actions on more than one resource (\"*\", any other wildcard but a function's :* and a bucket's /*, or an ARN without region or account).", Mandatory},
 	{RuleInvokedQualifier, "invoked-qualifier-has-config", "A trigger (S3 notification, SNS subscription, EventBridge target) must invoke a qualifier of the function that has its asynchronous invoke config, when another qualifier has one.", Mandatory},
 }
 

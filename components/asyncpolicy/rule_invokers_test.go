@@ -160,11 +160,11 @@ func TestBroadGrant(t *testing.T) {
 	}))
 	require.Len(t, fs, 1, dump(fs))
 	assert.Equal(t, asyncpolicy.Finding{
-		RuleID: "ASYNC005", Level: asyncpolicy.Advisory,
+		RuleID: "ASYNC005", Level: asyncpolicy.Mandatory,
 		URN:  "urn:pulumi:test::asyncroute::aws:iam/rolePolicy:RolePolicy::orders-grants",
 		Type: "aws:iam/rolePolicy:RolePolicy", Name: "orders-grants", Field: "policy",
 		Message: `aws:iam/rolePolicy:RolePolicy "orders-grants", field policy: aws:iam/rolePolicy:RolePolicy "orders-grants" allows sqs:SendMessage, sns:Publish ` +
-			`on every resource ("*") to execution role aws:iam/role:Role "orders-role", so the functions using it can send records to any target in the account. ` +
+			`on every resource ("*") to execution role aws:iam/role:Role "orders-role", so the functions using it can send records to any target the pattern matches. ` +
 			`Fix: scope these actions to the ARNs of the destinations and dead-letter targets (or detach the broad policy and grant them explicitly).`,
 	}, fs[0])
 }
@@ -180,6 +180,33 @@ func TestBroadGrantFromManagedPolicy(t *testing.T) {
 	assert.Equal(t, "aws:iam/role:Role", fs[0].Type)
 	assert.Equal(t, "managedPolicyArns", fs[0].Field)
 	assert.Contains(t, fs[0].Message, `AWS managed policy AWSLambda_FullAccess (attached by aws:iam/role:Role "orders-role") allows lambda:InvokeFunction on every resource ("*")`)
+}
+
+func TestBroadGrantPatterns(t *testing.T) {
+	for _, c := range []struct {
+		resource string
+		broad    bool
+	}{
+		{arnPrefix + "*", true},
+		{"arn:aws:sqs:*:" + acct + ":failures", true},
+		{arnPrefix + "fail?res", true},
+		{"arn:aws:sqs:::failures", true},
+		{arnPrefix + "failures", false},
+		{fnPrefix + "next:*", false},
+		{fnPrefix + "next*", true},
+		{"arn:aws:s3:::archive/*", false},
+		{"arn:aws:s3:::*", true},
+	} {
+		fs := of(findings(t, onFailureQueue(func(s stack, r *iam.Role, q *sqs.Queue) {
+			s.grant("orders-grants", r, doc(stmt("Allow", "sqs:SendMessage", q.Arn), stmt("Allow", "sqs:SendMessage", pulumi.String(c.resource))))
+		})), asyncpolicy.RuleBroadGrant)
+		if !c.broad {
+			assert.Empty(t, fs, c.resource)
+			continue
+		}
+		require.Len(t, fs, 1, c.resource)
+		assert.Contains(t, fs[0].Message, `allows sqs:SendMessage on "`+c.resource+`" to execution role`, c.resource)
+	}
 }
 
 func TestNoBroadGrantFinding(t *testing.T) {

@@ -67,7 +67,15 @@ func TestPermissionGrantedInlineWithWildcards(t *testing.T) {
 		f := s.fn("orders", r, nil)
 		s.config("orders-config", f, nil, q.Arn)
 	})
-	assert.Empty(t, fs, dump(fs))
+	// The wildcards grant the permission (no ASYNC001), and are broad.
+	assert.Empty(t, of(fs, asyncpolicy.RuleDestinationPermission), dump(fs))
+	assert.Equal(t, []string{asyncpolicy.RuleBroadGrant}, func() []string {
+		var ids []string
+		for _, f := range fs {
+			ids = append(ids, f.RuleID)
+		}
+		return ids
+	}(), dump(fs))
 }
 
 func TestPermissionGrantedByAttachedCustomerPolicy(t *testing.T) {
