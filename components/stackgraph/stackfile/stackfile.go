@@ -57,8 +57,12 @@ const (
 // expected names the formats in messages.
 const expected = "expected the output of `pulumi stack export`, `pulumi preview --json` or `go run . plan -json`"
 
-// Decode detects the format of data and converts it.
+// Decode detects the format of data and converts it. A file beyond the
+// limits (MaxFileSize, MaxDepth, MaxValues) is an error.
 func Decode(data []byte) (*stackgraph.Graph, Format, error) {
+	if err := checkLimits(data); err != nil {
+		return nil, "", err
+	}
 	trimmed := bytes.TrimSpace(data)
 	if len(trimmed) == 0 {
 		return nil, "", errors.New("the file is empty; " + expected)
