@@ -26,6 +26,7 @@ const (
 	tBucket               = "aws:s3/bucket:Bucket"
 	tBucketV2             = "aws:s3/bucketV2:BucketV2"
 	tBucketNotification   = "aws:s3/bucketNotification:BucketNotification"
+	tBucketEncryption     = "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2"
 	tKey                  = "aws:kms/key:Key"
 	tKeyAlias             = "aws:kms/alias:Alias"
 	tAPIGatewayIntegr     = "aws:apigateway/integration:Integration"

@@ -39,7 +39,7 @@ func (m *model) required(d dest) []need {
 // that encrypts a queue or topic, or "" when there is none, it is
 // AWS-managed, it is outside the stack or its ARN is unknown.
 func (m *model) customerKey(t *Resource) (string, *Resource) {
-	v := valueOf(t, "kmsMasterKeyId")
+	owner, depKey, v := m.keyReference(t)
 	var key *Resource
 	switch v.st {
 	case absent:
@@ -51,7 +51,7 @@ func (m *model) customerKey(t *Resource) (string, *Resource) {
 		}
 		key = m.keyFor(s)
 	default:
-		if c := m.ix.depsOfType(t, "kmsMasterKeyId", tKey, tKeyAlias); len(c) == 1 {
+		if c := m.ix.depsOfType(owner, depKey, tKey, tKeyAlias); len(c) == 1 {
 			key = c[0]
 			if key.Type == tKeyAlias {
 				key = m.aliasKey(key)
@@ -62,6 +62,78 @@ func (m *model) customerKey(t *Resource) (string, *Resource) {
 		return "", nil
 	}
 	return knownARN(key), key
+}
+
+// keyReference finds where a target names the KMS key it is encrypted
+// with: a queue's or topic's kmsMasterKeyId; a bucket's default
+// encryption, in its own arguments or in a separate server-side
+// encryption configuration of the stack. It returns the resource holding
+// it and the top-level input whose dependencies explain an unknown value.
+func (m *model) keyReference(t *Resource) (*Resource, string, val) {
+	switch t.Type {
+	case tQueue, tTopic:
+		return t, "kmsMasterKeyId", valueOf(t, "kmsMasterKeyId")
+	case tBucket:
+		return t, "serverSideEncryptionConfiguration", valueOf(t, "serverSideEncryptionConfiguration", "rule", "applyServerSideEncryptionByDefault", "kmsMasterKeyId")
+	case tBucketV2:
+		for _, c := range m.ix.byType[tBucketEncryption] {
+			if namesBucket(c, t) {
+				return c, "rules", sseRuleKey(valueOf(c, "rules"), "applyServerSideEncryptionByDefault")
+			}
+		}
+		return t, "serverSideEncryptionConfigurations", sseRuleKey(firstOf(valueOf(t, "serverSideEncryptionConfigurations"), "rules"), "applyServerSideEncryptionByDefaults")
+	}
+	return t, "", val{}
+}
+
+// firstOf is the field of the first element of a list value.
+func firstOf(v val, field string) val {
+	if l, ok := v.list(); ok && len(l) > 0 {
+		if isUnknown(l[0]) {
+			return val{st: unknown}
+		}
+		if e, ok := l[0].(map[string]any); ok {
+			return lookup(e, []string{field})
+		}
+	}
+	if v.unknown() {
+		return v
+	}
+	return val{}
+}
+
+// sseRuleKey is the KMS key of the first rule with an aws:kms default
+// encryption; byDefault is the rule's field holding it (a list in
+// BucketV2, an object in the configuration resource).
+func sseRuleKey(rules val, byDefault string) val {
+	if rules.unknown() {
+		return rules
+	}
+	list, _ := rules.list()
+	for _, r := range list {
+		if isUnknown(r) {
+			return val{st: unknown}
+		}
+		rm, _ := r.(map[string]any)
+		d := lookup(rm, []string{byDefault})
+		if l, ok := d.list(); ok && len(l) > 0 {
+			d = val{v: l[0], st: known}
+		}
+		dm, _ := d.v.(map[string]any)
+		alg, _ := lookup(dm, []string{"sseAlgorithm"}).str()
+		if d.unknown() {
+			return d
+		}
+		if alg != "aws:kms" && alg != "aws:kms:dsse" {
+			continue
+		}
+		k := lookup(dm, []string{"kmsMasterKeyId"})
+		if k.st == absent {
+			return val{} // the AWS-managed aws/s3 key
+		}
+		return k
+	}
+	return val{}
 }
 
 func isAWSManagedKey(s string) bool {
@@ -183,4 +255,20 @@ func groupNeeds(ns []need) string {
 		parts[i] = strings.Join(byRes[r], ", ") + " on " + r
 	}
 	return strings.Join(parts, " and ")
+}
+
+// namesBucket reports whether r's bucket input is bucket t: its name or
+// id, or (when unknown) a dependency on it.
+func namesBucket(r, t *Resource) bool {
+	v := valueOf(r, "bucket")
+	if s, ok := v.str(); ok {
+		name, _ := valueOf(t, "bucket").str()
+		return s == name || (t.ID != "" && s == t.ID)
+	}
+	for _, u := range propDeps(r, "bucket") {
+		if u == t.URN {
+			return true
+		}
+	}
+	return false
 }

@@ -238,3 +238,41 @@ func TestPermissionRoleOutsideStackIsSkipped(t *testing.T) {
 	})
 	assert.Empty(t, of(fs, "ASYNC001"), dump(fs))
 }
+
+// An S3 failure bucket encrypted with a customer-managed key of the stack
+// (in its own arguments or in a separate encryption configuration): the
+// role also needs kms:GenerateDataKey on the key.
+func TestPermissionS3BucketCustomerKey(t *testing.T) {
+	for _, separate := range []bool{false, true} {
+		fs := of(findings(t, func(s stack) {
+			key := must(kms.NewKey(s.ctx, "archive-key", &kms.KeyArgs{}))
+			args := &s3.BucketV2Args{Bucket: pulumi.String("archive")}
+			if !separate {
+				args.ServerSideEncryptionConfigurations = s3.BucketV2ServerSideEncryptionConfigurationArray{&s3.BucketV2ServerSideEncryptionConfigurationArgs{
+					Rules: s3.BucketV2ServerSideEncryptionConfigurationRuleArray{&s3.BucketV2ServerSideEncryptionConfigurationRuleArgs{
+						ApplyServerSideEncryptionByDefaults: s3.BucketV2ServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArray{
+							&s3.BucketV2ServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs{SseAlgorithm: pulumi.String("aws:kms"), KmsMasterKeyId: key.Arn},
+						},
+					}},
+				}}
+			}
+			b := must(s3.NewBucketV2(s.ctx, "archive", args))
+			if separate {
+				must(s3.NewBucketServerSideEncryptionConfigurationV2(s.ctx, "archive", &s3.BucketServerSideEncryptionConfigurationV2Args{
+					Bucket: b.ID(),
+					Rules: s3.BucketServerSideEncryptionConfigurationV2RuleArray{&s3.BucketServerSideEncryptionConfigurationV2RuleArgs{
+						ApplyServerSideEncryptionByDefault: &s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{
+							SseAlgorithm: pulumi.String("aws:kms"), KmsMasterKeyId: key.KeyId,
+						},
+					}},
+				}))
+			}
+			r := s.role("orders-role")
+			f := s.fn("orders", r, nil)
+			s.config("orders-config", f, nil, b.Arn)
+			s.grant("grants", r, doc(stmt("Allow", "s3:PutObject", pulumi.Sprintf("%s/*", b.Arn)), stmt("Allow", "s3:ListBucket", b.Arn)))
+		}), asyncpolicy.RuleDestinationPermission)
+		require.Len(t, fs, 1, "separate %v: %s", separate, dump(fs))
+		assert.Contains(t, fs[0].Message, `the on-failure destination is S3 bucket "archive" (arn:aws:s3:::archive), but execution role aws:iam/role:Role "orders-role" of function "orders" does not allow kms:GenerateDataKey on arn:aws:kms:us-east-1:`+acct+`:key/`, "separate %v", separate)
+	}
+}
