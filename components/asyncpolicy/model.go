@@ -23,6 +23,7 @@ const (
 	tTopicSubscription    = "aws:sns/topicSubscription:TopicSubscription"
 	tBus                  = "aws:cloudwatch/eventBus:EventBus"
 	tEventTarget          = "aws:cloudwatch/eventTarget:EventTarget"
+	tEventRule            = "aws:cloudwatch/eventRule:EventRule"
 	tBucket               = "aws:s3/bucket:Bucket"
 	tBucketV2             = "aws:s3/bucketV2:BucketV2"
 	tBucketNotification   = "aws:s3/bucketNotification:BucketNotification"

@@ -191,6 +191,14 @@ func (m *model) configDests(c *configModel) {
 			cands = append(cands, t)
 		}
 	}
+	if len(cands) > 1 {
+		if byKind := m.slotsByComponentKinds(r, unknownSlots, cands); byKind != nil {
+			for _, slot := range unknownSlots {
+				c.dests = append(c.dests, m.destFor(r, c.fn, "destinationConfig."+slotKey(slot)+".destination", slot, "", byKind[slot]))
+			}
+			return
+		}
+	}
 	switch {
 	case len(cands) == 1:
 		for _, slot := range unknownSlots {
@@ -278,4 +286,36 @@ func (f *fnModel) routes() bool {
 		}
 	}
 	return false
+}
+
+// slotsByComponentKinds assigns the candidate targets of an invoke config
+// made by an asyncroute component to its unknown slots by the kinds the
+// component recorded for them (onSuccessKind, onFailureKind), when each
+// slot's kind names exactly one candidate; nil otherwise.
+func (m *model) slotsByComponentKinds(config *Resource, slots []lambdafacts.Slot, cands []*Resource) map[lambdafacts.Slot]*Resource {
+	parent := m.ix.byURN[config.Parent]
+	if parent == nil || !strings.HasPrefix(parent.Type, "asyncroute:") {
+		return nil
+	}
+	out := map[lambdafacts.Slot]*Resource{}
+	for _, slot := range slots {
+		kind, ok := lookup(parent.Inputs, []string{slotKey(slot) + "Kind"}).str()
+		if !ok {
+			return nil
+		}
+		var match *Resource
+		for _, c := range cands {
+			if k := kindOfType(c.Type); k != nil && string(k.Kind) == kind {
+				if match != nil {
+					return nil
+				}
+				match = c
+			}
+		}
+		if match == nil {
+			return nil
+		}
+		out[slot] = match
+	}
+	return out
 }

@@ -49,21 +49,49 @@ func WriteDiagram(w io.Writer, st *stackgraph.Graph) {
 		ids[k] = fmt.Sprintf("n%d", i+1)
 		fmt.Fprintf(w, "  %s%s\n", ids[k], nodeLabel(st, k))
 	}
+	qualifiers := map[string]map[string]bool{}
+	for _, r := range routes {
+		if r.Qualifier != "" && r.Condition != "invokes" {
+			if qualifiers[r.From] == nil {
+				qualifiers[r.From] = map[string]bool{}
+			}
+			qualifiers[r.From][r.Qualifier] = true
+		}
+	}
 	for _, r := range routes {
 		label := r.Condition
+		// Say which qualifier an edge belongs to when it is not the only
+		// one, or not $LATEST; a trigger, which qualifier it invokes.
+		switch {
+		case r.Qualifier == "":
+		case r.Condition == "invokes":
+			to := qualifiers[r.To]
+			if r.Qualifier != "$LATEST" || (len(to) > 0 && !(len(to) == 1 && to["$LATEST"])) {
+				label += " · " + r.Qualifier
+			}
+		case len(qualifiers[r.From]) > 1 || r.Qualifier != "$LATEST":
+			label += " · " + r.Qualifier
+		}
 		for i, p := range r.Needs {
-			mark := "✓"
-			if !r.Granted[i] {
-				mark = "✗ missing"
+			mark := "?"
+			if i < len(r.Granted) {
+				mark = "✓"
+				if !r.Granted[i] {
+					mark = "✗ missing"
+				}
 			}
 			label += fmt.Sprintf("<br/>%s %s", p.Action, mark)
+		}
+		if r.Grant == "decided at deploy" && len(r.Granted) == 0 {
+			label += "<br/>grants decided at deploy"
 		}
 		arrow := "-->"
 		if r.Condition == "dead letter" || r.Condition == "mapping on failure" {
 			arrow = "-.->"
 		}
-		fmt.Fprintf(w, "  %s %s|%q| %s\n", ids[r.From], arrow, label, ids[r.To])
+		fmt.Fprintf(w, "  %s %s|%q| %s\n", ids[r.From], arrow, mermaidText(label), ids[r.To])
 	}
+	fmt.Fprintln(w, `  legend["✓ granted by the role's policies in the stack<br/>✗ missing or denied<br/>? or 'decided at deploy': depends on values known only at deploy"]`)
 }
 
 func nodeLabel(st *stackgraph.Graph, key string) string {

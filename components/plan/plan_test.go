@@ -11,6 +11,7 @@ import (
 
 	"github.com/asyncroute/asyncroute/components/asyncroute"
 	"github.com/asyncroute/asyncroute/components/plan"
+	"github.com/asyncroute/asyncroute/stacks/orders"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
@@ -404,4 +405,14 @@ func TestPreviewShowsUnknowns(t *testing.T) {
 			assert.Equal(t, map[string]any{"destination": "<unknown until deploy>"}, r.Inputs["destinationConfig"].(map[string]any)["onSuccess"])
 		}
 	}
+}
+
+// In a preview (AWS-assigned values unknown) every route stays in the
+// diagram, its grants shown as decided at deploy.
+func TestPreviewDiagramKeepsEveryRoute(t *testing.T) {
+	var out bytes.Buffer
+	require.NoError(t, plan.Plan(&out, orders.NewProgram("../../handler"), plan.Options{Project: "orders", Dir: t.TempDir(), Diagram: true, Preview: true}))
+	assert.Contains(t, out.String(), `-->|"on success<br/>grants decided at deploy"|`)
+	assert.Contains(t, out.String(), `-->|"on failure<br/>grants decided at deploy"|`)
+	assert.Contains(t, out.String(), `legend[`)
 }

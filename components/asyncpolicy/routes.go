@@ -1,0 +1,230 @@
+package asyncpolicy
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/asyncroute/asyncroute/components/iampolicy"
+	"github.com/asyncroute/asyncroute/components/lambdafacts"
+)
+
+// Route is one edge of a stack's asynchronous routing, as the rules see
+// it: a trigger invoking a function, a function reaching a destination, an
+// event source mapping polling its source, a bus matching a rule.
+type Route struct {
+	// From and To are URNs of the stack's resources, ARNs of things
+	// outside it, or Unknown's text when not known until deploy.
+	From string `json:"from"`
+	To   string `json:"to"`
+	// Condition is "invokes" (an asynchronous trigger, or an event source
+	// mapping, which invokes synchronously), "on success", "on failure",
+	// "destination" (a slot not known until deploy), "dead letter",
+	// "mapping on failure", "polled by" or "matches".
+	Condition string `json:"condition"`
+	// Via is the URN of the resource that makes the edge (the invoke
+	// config, subscription, event target, mapping).
+	Via string `json:"via,omitempty"`
+	// Qualifier is the qualifier a destination's config applies to, or the
+	// one a trigger invokes; "" where it does not apply or is not known.
+	Qualifier string `json:"qualifier,omitempty"`
+	// Needs lists what the function's role needs for a destination edge,
+	// and Granted whether the role's policies in the stack allow each.
+	Needs   []lambdafacts.Permission `json:"needs,omitempty"`
+	Granted []bool                   `json:"granted,omitempty"`
+	// Grant sums up the edge's grants: "granted", "missing", "denied",
+	// "decided at deploy" (a value the grant depends on is unknown, or a
+	// policy that might decide it is), or "" for edges that need none.
+	Grant string `json:"grant,omitempty"`
+}
+
+// Routes derives the asynchronous routing of a stack, sorted. It reads the
+// stack the way Check does, so an edge the planner draws and a finding the
+// rules report never disagree.
+func Routes(g Graph) []Route {
+	copies := make([]*Resource, 0, len(g.Resources))
+	for _, r := range g.Resources {
+		if r != nil {
+			c := *r
+			copies = append(copies, &c)
+		}
+	}
+	m := buildModel(newIndex(Graph{Resources: copies}))
+	var out []Route
+	unknownNode := Unknown{}.String()
+	node := func(d dest) string {
+		switch {
+		case d.res != nil:
+			return d.res.URN
+		case d.arn != "":
+			return d.arn
+		case d.value != "":
+			return d.value
+		}
+		return unknownNode
+	}
+	edge := func(from string, f *fnModel, d dest, condition, qualifier string) {
+		r := Route{From: from, To: node(d), Condition: condition, Via: d.owner.URN, Qualifier: qualifier}
+		m.grantStatus(f, d, &r)
+		out = append(out, r)
+	}
+	for _, c := range m.configs {
+		from := unknownNode
+		if c.fn != nil {
+			from = c.fn.res.URN
+		} else if s, ok := valueOf(c.res, "functionName").str(); ok {
+			from = s
+		}
+		q := configQualifier(c)
+		for _, d := range c.dests {
+			cond := "destination"
+			switch d.slot {
+			case slotSuccess:
+				cond = "on success"
+			case slotFailure:
+				cond = "on failure"
+			}
+			edge(from, c.fn, d, cond, q)
+		}
+	}
+	for _, f := range m.functions {
+		if f.dlq != nil {
+			edge(f.res.URN, f, *f.dlq, "dead letter", "")
+		}
+	}
+	for _, mm := range m.mappings {
+		if s, ok := valueOf(mm.res, "eventSourceArn").str(); ok {
+			from := s
+			if t := m.ix.byARN[s]; t != nil {
+				from = t.URN
+			}
+			out = append(out, Route{From: from, To: mm.res.URN, Condition: "polled by", Via: mm.res.URN})
+		} else if c := m.ix.depsOfType(mm.res, "eventSourceArn", destinationTypes...); len(c) == 1 {
+			out = append(out, Route{From: c[0].URN, To: mm.res.URN, Condition: "polled by", Via: mm.res.URN})
+		}
+		if mm.fn != nil {
+			out = append(out, Route{From: mm.res.URN, To: mm.fn.res.URN, Condition: "invokes", Via: mm.res.URN})
+			if mm.onFailure != nil {
+				edge(mm.fn.res.URN, mm.fn, *mm.onFailure, "mapping on failure", "")
+			}
+		}
+	}
+	inv := m.invokers()
+	for _, f := range m.functions {
+		for _, i := range inv.at[f] {
+			out = append(out, Route{From: m.triggerSource(i.by), To: f.res.URN, Condition: "invokes", Via: i.by.URN, Qualifier: i.qualifier})
+		}
+	}
+	out = append(out, m.busRules(out)...)
+	rank := map[string]int{"polled by": 0, "matches": 0, "invokes": 0, "on success": 1, "on failure": 2, "destination": 3, "dead letter": 4, "mapping on failure": 5}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		return fmt.Sprint(a.From, "\x00", rank[a.Condition], a.Qualifier, "\x00", a.To) < fmt.Sprint(b.From, "\x00", rank[b.Condition], b.Qualifier, "\x00", b.To)
+	})
+	return out
+}
+
+// grantStatus fills a destination edge's needs and how the role's
+// policies decide them.
+func (m *model) grantStatus(f *fnModel, d dest, r *Route) {
+	if d.spec == nil || d.spec.URI || (d.slot != slotEither && !d.spec.Accepts(d.slot)) {
+		return
+	}
+	needs := m.required(d)
+	if len(needs) == 0 || f == nil || f.role.res == nil {
+		if d.arn == "" || (f != nil && f.role.res == nil && f.role.unknown) {
+			r.Grant = "decided at deploy"
+		}
+		for _, n := range needs {
+			r.Needs = append(r.Needs, lambdafacts.Permission{Action: n.action, Resource: n.resource})
+		}
+		return
+	}
+	srcs := m.roleSources(f.role.res)
+	sum := "granted"
+	for _, n := range needs {
+		dec, _ := decide(srcs, n.action, n.resource)
+		r.Needs = append(r.Needs, lambdafacts.Permission{Action: n.action, Resource: n.resource})
+		r.Granted = append(r.Granted, dec == iampolicy.Allowed)
+		switch {
+		case dec == iampolicy.Denied:
+			sum = "denied"
+		case dec == iampolicy.NotAllowed && sum != "denied":
+			sum = "missing"
+		case dec == iampolicy.Undecided && sum == "granted":
+			sum = "decided at deploy"
+		}
+	}
+	r.Grant = sum
+}
+
+// triggerSource is where a trigger's events come from: the topic of a
+// subscription, the rule of an event target, the bucket of a notification
+// (URNs when in the stack).
+func (m *model) triggerSource(by *Resource) string {
+	var key string
+	switch by.Type {
+	case tTopicSubscription:
+		key = "topic"
+	case tEventTarget:
+		key = "rule"
+	case tBucketNotification:
+		key = "bucket"
+	default:
+		return by.URN
+	}
+	if c := propDeps(by, key); len(c) > 0 {
+		for _, u := range c {
+			if r := m.ix.byURN[u]; r != nil && r.Type != tFunction {
+				return r.URN
+			}
+		}
+	}
+	s, ok := valueOf(by, key).str()
+	if !ok {
+		return by.URN
+	}
+	if r := m.ix.byARN[s]; r != nil {
+		return r.URN
+	}
+	for _, r := range m.ix.all {
+		if n, ok := valueOf(r, "name").str(); ok && n == s && r.Type != tFunction {
+			return r.URN
+		}
+		if n, ok := valueOf(r, "bucket").str(); ok && n == s {
+			return r.URN
+		}
+	}
+	return s
+}
+
+// busRules are the edges from an event bus to the rules on it that match
+// events (scheduled rules match none).
+func (m *model) busRules(routes []Route) []Route {
+	var out []Route
+	for _, rule := range m.ix.byType[tEventRule] {
+		if valueOf(rule, "scheduleExpression").st != absent {
+			continue
+		}
+		bus, _ := valueOf(rule, "eventBusName").str()
+		from := ""
+		for _, b := range m.ix.byType[tBus] {
+			if bus != "" && (physicalName(b) == bus || knownARN(b) == bus) {
+				from = b.URN
+			}
+		}
+		if from == "" && (bus == "" || bus == "default") {
+			// The default bus is outside the stack: use the ARN a route
+			// already reaches, if any.
+			for _, r := range routes {
+				if strings.HasSuffix(r.To, ":event-bus/default") {
+					from = r.To
+				}
+			}
+		}
+		if from != "" {
+			out = append(out, Route{From: from, To: rule.URN, Condition: "matches", Via: rule.URN})
+		}
+	}
+	return out
+}
