@@ -228,3 +228,37 @@ func (m *model) busRules(routes []Route) []Route {
 	}
 	return out
 }
+
+// Permissions answers, for the stack it was made from, what the execution
+// role of a function of the stack may do, as the rules evaluate it (inline
+// and attached policies, well-known AWS managed policies, explicit Deny).
+type Permissions struct{ m *model }
+
+// PermissionsOf reads g's roles and policies.
+func PermissionsOf(g Graph) *Permissions {
+	copies := make([]*Resource, 0, len(g.Resources))
+	for _, r := range g.Resources {
+		if r != nil {
+			c := *r
+			copies = append(copies, &c)
+		}
+	}
+	return &Permissions{m: buildModel(newIndex(Graph{Resources: copies}))}
+}
+
+// Decide evaluates action on resource for the execution role of the
+// function with URN fnURN: Undecided when the function, its role or one of
+// its policies is not in the stack or not known.
+func (p *Permissions) Decide(fnURN, action, resource string) iampolicy.Decision {
+	for _, f := range p.m.functions {
+		if f.res.URN != fnURN {
+			continue
+		}
+		if f.role.res == nil {
+			return iampolicy.Undecided
+		}
+		d, _ := decide(p.m.roleSources(f.role.res), action, resource)
+		return d
+	}
+	return iampolicy.Undecided
+}
