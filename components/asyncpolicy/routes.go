@@ -131,6 +131,24 @@ func (m *model) grantStatus(f *fnModel, d dest, r *Route) {
 		return
 	}
 	needs := m.required(d)
+	if f == nil && len(needs) > 0 {
+		if docs := m.componentGrants(d.owner); docs != nil {
+			// A function outside the stack configured by a component: its
+			// role is outside too, and the component's grant policy on it
+			// is what the stack adds.
+			sum := "granted"
+			for _, n := range needs {
+				ok := iampolicy.Evaluate(docs, n.action, n.resource) == iampolicy.Allowed
+				r.Needs = append(r.Needs, lambdafacts.Permission{Action: n.action, Resource: n.resource})
+				r.Granted = append(r.Granted, ok)
+				if !ok {
+					sum = "decided at deploy" // the role may hold other policies
+				}
+			}
+			r.Grant = sum
+			return
+		}
+	}
 	if len(needs) == 0 || f == nil || f.role.res == nil {
 		if d.arn == "" || (f != nil && f.role.res == nil && f.role.unknown) {
 			r.Grant = "decided at deploy"
@@ -261,4 +279,26 @@ func (p *Permissions) Decide(fnURN, action, resource string) iampolicy.Decision 
 		return d
 	}
 	return iampolicy.Undecided
+}
+
+// componentGrants are the documents of the grant policies an asyncroute
+// component (the parent of owner) attaches, or nil when owner is not a
+// component's child or they are not known.
+func (m *model) componentGrants(owner *Resource) []iampolicy.Document {
+	parent := m.ix.byURN[owner.Parent]
+	if parent == nil || !strings.HasPrefix(parent.Type, "asyncroute:") {
+		return nil
+	}
+	var docs []iampolicy.Document
+	for _, rp := range m.ix.byType[tRolePolicy] {
+		if rp.Parent != parent.URN {
+			continue
+		}
+		src := docSource(rp, "policy", labelOf(rp), valueOf(rp, "policy"))
+		if src.doc == nil {
+			return nil
+		}
+		docs = append(docs, *src.doc)
+	}
+	return docs
 }
