@@ -1,0 +1,72 @@
+//go:build engine
+
+package engine
+
+import (
+	"testing"
+
+	"github.com/asyncroute/asyncroute/components/asyncroute"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sqs"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// badDestination routes a function's failures to a queue whose mistake the
+// component sees only in the queue's outputs (its FIFO flag, or its KMS key
+// naming a custom alias): known at preview, not awaited during an update.
+func badDestination(kind string) pulumi.RunFunc {
+	return func(ctx *pulumi.Context) error {
+		args := &sqs.QueueArgs{}
+		switch kind {
+		case "fifo":
+			args.FifoQueue = pulumi.Bool(true)
+		case "alias":
+			args.KmsMasterKeyId = pulumi.String("alias/team-key")
+		}
+		q, err := sqs.NewQueue(ctx, "jobs", args)
+		if err != nil {
+			return err
+		}
+		_, err = asyncroute.NewFunction(ctx, "orders", &asyncroute.FunctionArgs{
+			Function:   pythonFunction(),
+			OnFailure:  asyncroute.SQSQueue{Queue: q},
+			MaxRetries: pulumi.IntRef(1),
+		})
+		return err
+	}
+}
+
+// TestBadDestinationIsRefused: a preview refuses a destination whose fault
+// is in an output and creates nothing; an update without a preview
+// (Automation API Up, like `pulumi up --skip-preview`) refuses it before
+// any invoke config exists, with the same message.
+func TestBadDestinationIsRefused(t *testing.T) {
+	for kind, want := range map[string]string{
+		"fifo":  `asyncroute: Function "orders": OnFailure: SQS queue "jobs" is FIFO; allowed: a standard SQS queue or SNS topic (Lambda rejects FIFO destinations and dead-letter targets)`,
+		"alias": `asyncroute: Function "orders": OnFailure: SQS queue "jobs" is encrypted with the custom KMS alias "alias/team-key", which cannot be resolved to a key at preview; set Key to the kms.Key behind it (AWS-managed alias/aws/sqs needs no key)`,
+	} {
+		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
+			w := newWorld(t, "asyncroute-bad-"+kind, badDestination(kind))
+			_, err := w.preview()
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), want)
+			assert.Empty(t, w.ops(0), "a preview creates nothing")
+
+			_, err = w.stack.Up(w.ctx, optup.ProgressStreams(discard{}))
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), want)
+			for _, op := range w.ops(0) {
+				assert.NotEqual(t, tInvokeConfig, op.Type, "%s %s", op.Op, op.URN)
+			}
+			w.destroy()
+			assert.Empty(t, w.providerState().Live())
+		})
+	}
+}
+
+type discard struct{}
+
+func (discard) Write(p []byte) (int, error) { return len(p), nil }
