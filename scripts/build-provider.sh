@@ -6,9 +6,9 @@
 # provider/cmd/pulumi-resource-asyncroute` builds the same binary through
 # the Go language host instead.
 #
-# Go's build cache makes a rebuild cheap: about 10 s once the library is
-# built, about 2.5 minutes on 2 cores from a cold cache (the AWS SDK
-# packages the library imports).
+# It compiles the library and its dependencies (the AWS SDK packages the
+# library imports); after the library's own build or tests, as in .ci/run,
+# that is a link of about 3 s.
 #
 # Usage: scripts/build-provider.sh
 set -euo pipefail
