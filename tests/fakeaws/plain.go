@@ -1,8 +1,9 @@
 package fakeaws
 
 import (
-	"fmt"
 	"strings"
+
+	"github.com/asyncroute/asyncroute/components/stackgraph"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
@@ -25,60 +26,36 @@ func marshal(m resource.PropertyMap) (*structpb.Struct, error) {
 	return plugin.MarshalProperties(m, marshalOpts)
 }
 
-// Plain turns property values into plain JSON values: secrets are unwrapped,
-// unknowns become "<unknown>", archives and assets maps of their path,
-// hash and URI, resource references their URN. Keys starting with "__"
-// (the engine's bookkeeping) are dropped.
+// Plain turns property values into plain JSON values with the library's one
+// converter (stackgraph.FromPropertyMap: secrets unwrapped, resource
+// references as their URN, assets and archives as "asset:<path>" and
+// "archive:<path>", null entries left out); unknowns become the string
+// "<unknown>", so that the state and the op log stay JSON. Keys starting
+// with "__" (the engine's bookkeeping) are dropped.
 func Plain(m resource.PropertyMap) map[string]any {
 	out := map[string]any{}
-	for k, v := range m {
-		if strings.HasPrefix(string(k), "__") {
-			continue
+	for k, v := range stackgraph.FromPropertyMap(m) {
+		if !strings.HasPrefix(k, "__") {
+			out[k] = unknownAsText(v)
 		}
-		out[string(k)] = plainValue(v)
 	}
 	return out
 }
 
-func plainValue(v resource.PropertyValue) any {
-	switch {
-	case v.IsNull():
-		return nil
-	case v.IsBool():
-		return v.BoolValue()
-	case v.IsNumber():
-		return v.NumberValue()
-	case v.IsString():
-		return v.StringValue()
-	case v.IsArray():
-		arr := v.ArrayValue()
-		out := make([]any, len(arr))
-		for i, e := range arr {
-			out[i] = plainValue(e)
-		}
-		return out
-	case v.IsObject():
-		return Plain(v.ObjectValue())
-	case v.IsSecret():
-		return plainValue(v.SecretValue().Element)
-	case v.IsComputed():
+func unknownAsText(v any) any {
+	switch x := v.(type) {
+	case stackgraph.Unknown:
 		return "<unknown>"
-	case v.IsOutput():
-		o := v.OutputValue()
-		if !o.Known {
-			return "<unknown>"
+	case []any:
+		for i, e := range x {
+			x[i] = unknownAsText(e)
 		}
-		return plainValue(o.Element)
-	case v.IsAsset():
-		a := v.AssetValue()
-		return map[string]any{"asset": map[string]any{"path": a.Path, "hash": a.Hash, "uri": a.URI}}
-	case v.IsArchive():
-		a := v.ArchiveValue()
-		return map[string]any{"archive": map[string]any{"path": a.Path, "hash": a.Hash, "uri": a.URI}}
-	case v.IsResourceReference():
-		return string(v.ResourceReferenceValue().URN)
+	case map[string]any:
+		for k, e := range x {
+			x[k] = unknownAsText(e)
+		}
 	}
-	return fmt.Sprint(v)
+	return v
 }
 
 // withOutputs returns the engine's state of a resource: its inputs
