@@ -115,7 +115,7 @@ func TestCapturedPreviewFixtures(t *testing.T) {
 		require.Len(t, findings, 1, name)
 		assert.Equal(t, "ASYNC002", findings[0].RuleID, name)
 		assert.Equal(t, "deadLetterConfig.targetArn", findings[0].Field, name)
-		assert.Contains(t, findings[0].Message, `the dead-letter target SQS queue "dead-letters" is FIFO`, name)
+		assert.Contains(t, findings[0].Message, `SQS queue "dead-letters" is FIFO`, name)
 	}
 	findings, code := checkFile(t, filepath.Join(dir, "preview-yaml-orders.json"))
 	assert.Empty(t, findings)

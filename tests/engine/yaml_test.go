@@ -373,11 +373,15 @@ var autoSuffix = regexp.MustCompile(`-[0-9a-f]{7}\b`)
 
 // normalize makes a value comparable between two deployments: auto-name
 // suffixes become -*******, an archive's path (relative in YAML, absolute
-// in Go) is dropped (its hash is kept), and the physical names of targets
+// in Go) is dropped (its hash is kept) or cut to its last element, and the
+// physical names of targets
 // become their role (targets maps a target's logical name to it).
 func normalize(v any, targets map[string]string) any {
 	switch x := v.(type) {
 	case string:
+		if kind, path, ok := strings.Cut(x, ":"); ok && (kind == "archive" || kind == "asset") && !strings.Contains(path, ":") {
+			return kind + ":" + filepath.Base(path) // the double's plain form of an archive
+		}
 		for name, role := range targets {
 			x = regexp.MustCompile(`[a-z0-9:./_-]*`+regexp.QuoteMeta(name)+`-[0-9a-f]{7}`).ReplaceAllString(x, role)
 		}
