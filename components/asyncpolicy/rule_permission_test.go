@@ -248,6 +248,7 @@ func TestPermissionS3BucketCustomerKey(t *testing.T) {
 			key := must(kms.NewKey(s.ctx, "archive-key", &kms.KeyArgs{}))
 			args := &s3.BucketV2Args{Bucket: pulumi.String("archive")}
 			if !separate {
+				//lint:ignore SA1019 the deprecated inline form is what this case covers
 				args.ServerSideEncryptionConfigurations = s3.BucketV2ServerSideEncryptionConfigurationArray{&s3.BucketV2ServerSideEncryptionConfigurationArgs{
 					Rules: s3.BucketV2ServerSideEncryptionConfigurationRuleArray{&s3.BucketV2ServerSideEncryptionConfigurationRuleArgs{
 						ApplyServerSideEncryptionByDefaults: s3.BucketV2ServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArray{

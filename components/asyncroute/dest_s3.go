@@ -84,6 +84,7 @@ func (d S3Bucket) resolve(env *resolveEnv) (*target, error) {
 		return nil, fmt.Errorf("S3Bucket has both Bucket and LegacyBucket; allowed: exactly one")
 	case d.Bucket != nil:
 		arn, res = d.Bucket.Arn, d.Bucket
+		//lint:ignore SA1019 a bucket's own (deprecated) encryption arguments are still read
 		keyID = d.Bucket.ServerSideEncryptionConfigurations.ApplyT(func(cs []s3.BucketV2ServerSideEncryptionConfiguration) *string {
 			for _, c := range cs {
 				for _, r := range c.Rules {

@@ -152,11 +152,6 @@ type resolveEnv struct {
 	source *mappingSource
 }
 
-// inputError wraps a deploy-time problem the way preview-time ones read.
-func (env *resolveEnv) inputError(err error) error {
-	return inputErrorOf(env.component, env.field, err)
-}
-
 func inputErrorOf(component, field string, err error) error {
 	var ie *InputError
 	if errors.As(err, &ie) {

@@ -49,6 +49,7 @@ func TestS3BucketWithCustomerKey(t *testing.T) {
 		st := run(t, onFailure(func(ctx *pulumi.Context) asyncroute.Destination {
 			b := must(s3.NewBucketV2(ctx, "archive", &s3.BucketV2Args{
 				Bucket: pulumi.String("archive"),
+				//lint:ignore SA1019 the deprecated inline form is what this test covers
 				ServerSideEncryptionConfigurations: s3.BucketV2ServerSideEncryptionConfigurationArray{&s3.BucketV2ServerSideEncryptionConfigurationArgs{
 					Rules: s3.BucketV2ServerSideEncryptionConfigurationRuleArray{&s3.BucketV2ServerSideEncryptionConfigurationRuleArgs{
 						ApplyServerSideEncryptionByDefaults: s3.BucketV2ServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArray{

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Kind names a destination service. Its value is the service field of the
@@ -81,17 +82,20 @@ func Kinds() []*KindSpec {
 	return out
 }
 
-// KindOfResourceType returns the kind of a Pulumi AWS resource type, or nil.
-func KindOfResourceType(typ string) *KindSpec {
+// byResourceType indexes the kinds by their resource types (filled on
+// first use, after every kind has registered).
+var byResourceType = sync.OnceValue(func() map[string]*KindSpec {
+	m := map[string]*KindSpec{}
 	for _, k := range Kinds() {
 		for _, t := range k.ResourceTypes {
-			if t == typ {
-				return k
-			}
+			m[t] = k
 		}
 	}
-	return nil
-}
+	return m
+})
+
+// KindOfResourceType returns the kind of a Pulumi AWS resource type, or nil.
+func KindOfResourceType(typ string) *KindSpec { return byResourceType()[typ] }
 
 // KindOfARN infers the destination kind from an ARN's service field.
 func KindOfARN(a ARN) (*KindSpec, error) {
@@ -137,7 +141,7 @@ func (k *KindSpec) CheckARN(arn string) error {
 		return fmt.Errorf("%q is an ARN, but a %s is named by URI, not by ARN; allowed: %s", arn, k.Label, k.uriForm)
 	}
 	if Kind(a.Service) != k.Kind {
-		return fmt.Errorf("%q is not an ARN of kind %q (%s); allowed: arn:<partition>:%s:...", arn, k.Kind, k.Label, k.Kind)
+		return fmt.Errorf("%q is not an ARN of kind %q (%s); allowed: arn:<partition>:%s:<region>:<account>:<resource>", arn, k.Kind, k.Label, k.Kind)
 	}
 	if err := k.checkResource(a); err != nil {
 		return err

@@ -5,25 +5,27 @@ import (
 	"strings"
 )
 
-var eventsKind = register(&KindSpec{
-	Kind:          KindEventBridge,
-	Label:         "EventBridge event bus",
-	slots:         map[Slot]bool{SlotOnSuccess: true, SlotOnFailure: true},
-	ResourceTypes: []string{"aws:cloudwatch/eventBus:EventBus"},
-	regional:      true,
-	checkResource: func(a ARN) error {
-		name, ok := strings.CutPrefix(a.Resource, "event-bus/")
-		if !ok || name == "" || strings.Contains(name, "/") {
-			what := "an EventBridge event bus ARN"
-			if strings.HasPrefix(a.Resource, "rule/") {
-				what += " (a rule's?)"
+func init() {
+	register(&KindSpec{
+		Kind:          KindEventBridge,
+		Label:         "EventBridge event bus",
+		slots:         map[Slot]bool{SlotOnSuccess: true, SlotOnFailure: true},
+		ResourceTypes: []string{"aws:cloudwatch/eventBus:EventBus"},
+		regional:      true,
+		checkResource: func(a ARN) error {
+			name, ok := strings.CutPrefix(a.Resource, "event-bus/")
+			if !ok || name == "" || strings.Contains(name, "/") {
+				what := "an EventBridge event bus ARN"
+				if strings.HasPrefix(a.Resource, "rule/") {
+					what += " (a rule's?)"
+				}
+				return fmt.Errorf("%q is not %s; expected arn:<partition>:events:<region>:<account>:event-bus/<name>", a.String(), what)
 			}
-			return fmt.Errorf("%q is not %s; expected arn:<partition>:events:<region>:<account>:event-bus/<name>", a.String(), what)
-		}
-		return nil
-	},
-	needs: func(arn string) []Permission { return ActionsOn(arn, "events:PutEvents") },
-})
+			return nil
+		},
+		needs: func(arn string) []Permission { return ActionsOn(arn, "events:PutEvents") },
+	})
+}
 
 // DefaultBusARN is the ARN of the account's default event bus.
 func DefaultBusARN(partition, region, account string) string {

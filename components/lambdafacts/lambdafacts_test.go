@@ -45,7 +45,7 @@ func TestCheckARN(t *testing.T) {
 		{lambdafacts.KindS3, "arn:aws:s3:us-east-1::failures", `"arn:aws:s3:us-east-1::failures" is not an S3 bucket ARN; expected arn:<partition>:s3:::<bucket-name>`},
 		{lambdafacts.KindLambda, "arn:aws:lambda:us-east-1:" + acct + ":function:next:live", ""},
 		{lambdafacts.KindLambda, "arn:aws:lambda:us-east-1:" + acct + ":function:next:*", `"arn:aws:lambda:us-east-1:123456789012:function:next:*" has the wildcard "*", so it names more than one resource (and a grant on it would cover them all); allowed: the ARN of one resource`},
-		{lambdafacts.KindSQS, "arn:aws:sns:us-east-1:" + acct + ":jobs", `"arn:aws:sns:us-east-1:123456789012:jobs" is not an ARN of kind "sqs" (SQS queue); allowed: arn:<partition>:sqs:...`},
+		{lambdafacts.KindSQS, "arn:aws:sns:us-east-1:" + acct + ":jobs", `"arn:aws:sns:us-east-1:123456789012:jobs" is not an ARN of kind "sqs" (SQS queue); allowed: arn:<partition>:sqs:<region>:<account>:<resource>`},
 		{lambdafacts.KindSQS, "arn:awz:sqs:us-east-1:" + acct + ":jobs", `"arn:awz:sqs:us-east-1:123456789012:jobs" is in partition "awz", which is not an AWS partition; allowed: aws, aws-cn, aws-us-gov (or an isolated aws-iso* partition)`},
 		{lambdafacts.KindSQS, "arn:aws-cn:sqs:cn-north-1:" + acct + ":jobs", ""},
 	} {

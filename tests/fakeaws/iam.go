@@ -128,6 +128,7 @@ type need struct {
 func needFor(arn string) (need, error) {
 	parts := strings.SplitN(arn, ":", 6)
 	if len(parts) < 6 || parts[0] != "arn" {
+		//lint:ignore ST1005 Lambda's own message, word for word
 		return need{}, fmt.Errorf("InvalidParameterValueException: The destination ARN %s is invalid.", arn)
 	}
 	switch parts[2] {
@@ -142,6 +143,7 @@ func needFor(arn string) (need, error) {
 	case "s3":
 		return need{"s3:PutObject", "PutObject", arn + "/lambda-destination-record"}, nil
 	}
+	//lint:ignore ST1005 Lambda's own message, word for word
 	return need{}, fmt.Errorf("InvalidParameterValueException: The destination ARN %s is invalid.", arn)
 }
 

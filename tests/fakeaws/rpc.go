@@ -53,6 +53,7 @@ func (p *Provider) DiffConfig(_ context.Context, req *pulumirpc.DiffRequest) (*p
 
 // Configure takes the region from the provider configuration.
 func (p *Provider) Configure(_ context.Context, req *pulumirpc.ConfigureRequest) (*pulumirpc.ConfigureResponse, error) {
+	//lint:ignore SA1019 the engine still sends the stack's aws:region this way
 	region := req.GetVariables()["aws:region"]
 	if args, err := unmarshal(req.GetArgs()); err == nil {
 		if v, ok := args["region"]; ok && v.IsString() {

@@ -51,6 +51,7 @@ var rolePolicySpec = &spec{
 		if s.roleByName(role) != nil {
 			return nil
 		}
+		//lint:ignore ST1005 the provider's own message, word for word
 		return fmt.Errorf("putting IAM Role (%s) Policy: operation error IAM: PutRolePolicy, https response error StatusCode: 404, RequestID: %s, NoSuchEntity: The role with name %s cannot be found.", role, uuid(), role)
 	},
 	propagates: true,
