@@ -148,23 +148,30 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return exitClean
 }
 
+// readInput reads at most one byte more than stackfile.MaxFileSize, so a
+// huge input is refused by the reader's limit without being held whole.
 func readInput(name string, stdin io.Reader) ([]byte, error) {
+	const limit = stackfile.MaxFileSize + 1
 	if name == "-" {
-		data, err := io.ReadAll(stdin)
+		data, err := io.ReadAll(io.LimitReader(stdin, limit))
 		if err != nil {
 			return nil, fmt.Errorf("reading standard input: %w", err)
 		}
 		return data, nil
 	}
-	data, err := os.ReadFile(name)
-	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
+	f, err := os.Open(name)
+	if err == nil {
+		defer f.Close()
+		var data []byte
+		if data, err = io.ReadAll(io.LimitReader(f, limit)); err == nil {
+			return data, nil
 		}
-		return nil, fmt.Errorf("cannot read %s: %w", name, err)
 	}
-	return data, nil
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return nil, fmt.Errorf("cannot read %s: %w", name, err)
 }
 
 func counts(fs []asyncpolicy.Finding) (mandatory, advisory int) {
