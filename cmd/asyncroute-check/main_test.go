@@ -30,7 +30,7 @@ func TestExitCodes(t *testing.T) {
 		{"export-ok.json", 0, []string{"export-ok.json (stack export, 7 resources): no findings"}, ""},
 		{"export-advisory.json", 0, []string{"ASYNC003 advisory: ", "1 finding, 0 mandatory, 1 advisory"}, ""},
 		{"export-violations.json", 1, []string{"ASYNC001 mandatory: ", "ASYNC002 mandatory: ", "4 findings, 4 mandatory, 0 advisory"}, ""},
-		{"preview.json", 1, []string{`field deadLetterConfig.targetArn: SQS queue "dead-letters" is FIFO; allowed: a standard SQS queue or SNS topic`, "preview.json (preview, 8 resources): 1 finding, 1 mandatory"}, ""},
+		{"preview-captured.json", 1, []string{`field deadLetterConfig.targetArn: SQS queue "dead-letters" is FIFO; allowed: a standard SQS queue or SNS topic`, "preview-captured.json (preview, 6 resources): 1 finding, 1 mandatory"}, ""},
 		{"preview-empty.json", 0, []string{"(preview, 0 resources): no findings"}, ""},
 
 		{"empty.json", 2, nil, "the file is empty"},
@@ -109,7 +109,7 @@ func TestLevelsAndFlags(t *testing.T) {
 		{"--format", "yaml", "testdata/export-ok.json"},
 		{"--bogus", "testdata/export-ok.json"},
 		{},
-		{"testdata/export-ok.json", "testdata/preview.json"},
+		{"testdata/export-ok.json", "testdata/preview-captured.json"},
 	} {
 		code, out, errOut := runCmd(t, "", bad...)
 		assert.Equal(t, 2, code, "%v", bad)
@@ -133,7 +133,7 @@ func TestStdin(t *testing.T) {
 // Any prefix of a valid file is either rejected with exit status 2 and a
 // message, or (never here) accepted: no panic.
 func TestTruncatedInputNeverPanics(t *testing.T) {
-	for _, name := range []string{"export-ok.json", "preview.json"} {
+	for _, name := range []string{"export-ok.json", "preview-captured.json"} {
 		data, err := os.ReadFile(filepath.Join("testdata", name))
 		require.NoError(t, err)
 		for n := 0; n < len(data)-2; n += 97 {
