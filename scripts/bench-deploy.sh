@@ -19,6 +19,7 @@ RUNS=${RUNS:-3}
 SCENARIOS=${SCENARIOS:-"chain fan"}
 LATENCY=${LATENCY:-create=1s}
 POLICY_DELAY=${POLICY_DELAY:-2s}
+PARALLEL=${PARALLEL:-0}  # the engine's --parallel; 0 keeps the CLI's default (4 per core)
 CLI=${PULUMI_CLI:-$PWD/.tools/pulumi/v3.274.1/bin/pulumi}
 [ -x "$CLI" ] || { echo "no Pulumi CLI at $CLI: run scripts/build-pulumi-cli.sh" >&2; exit 1; }
 
@@ -32,7 +33,7 @@ export PATH="$out/fakeaws-bin:$PATH"
 dirty=$(git status --porcelain -- components | wc -l)
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo) memory ($(awk '/MemAvailable/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo) available), $(go version | cut -d' ' -f3-4), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "code: $(git rev-parse --short HEAD) ($dirty changed files under components/), CLI $("$CLI" version)"
-echo "fakeaws: FAKEAWS_LATENCY=$LATENCY FAKEAWS_ROLE_POLICY_DELAY=$POLICY_DELAY; $RUNS runs per scenario and mode"
+echo "fakeaws: FAKEAWS_LATENCY=$LATENCY FAKEAWS_ROLE_POLICY_DELAY=$POLICY_DELAY; engine --parallel ${PARALLEL/#0/default}; $RUNS runs per scenario and mode"
 echo
 
 : > "$out/times.txt"
@@ -42,7 +43,7 @@ for scenario in $SCENARIOS; do
     if [ $((run % 2)) -eq 0 ]; then modes="raw construct"; fi
     for mode in $modes; do
       load=$(cut -d' ' -f1 /proc/loadavg)
-      line=$("$out/deploybench" -scenario "$scenario" -mode "$mode" -cli "$CLI" -latency "$LATENCY" -policy-delay "$POLICY_DELAY")
+      line=$("$out/deploybench" -scenario "$scenario" -mode "$mode" -cli "$CLI" -latency "$LATENCY" -policy-delay "$POLICY_DELAY" -parallel "$PARALLEL")
       set -- $line
       printf "%-6s run %d %-9s %7.2f s  (%s, load before %s)\n" "$scenario" "$run" "$mode" "$3" "$4" "$load"
       echo "$scenario $mode $3" >> "$out/times.txt"

@@ -51,6 +51,7 @@ func run() error {
 	latency := flag.String("latency", "create=1s", "value of "+fakeaws.EnvLatency)
 	policyDelay := flag.String("policy-delay", "2s", "value of "+fakeaws.EnvRolePolicyDelay)
 	keep := flag.Bool("keep", false, "keep the temporary folder (state, op log) and print its path")
+	parallel := flag.Int("parallel", 0, "the engine's --parallel (0: the CLI's default, 4 per core)")
 	flag.Parse()
 
 	var program pulumi.RunFunc
@@ -132,7 +133,11 @@ func run() error {
 
 	var out strings.Builder
 	start := time.Now()
-	_, err = st.Up(ctx, optup.ProgressStreams(io.Writer(&out)))
+	upOpts := []optup.Option{optup.ProgressStreams(io.Writer(&out))}
+	if *parallel > 0 {
+		upOpts = append(upOpts, optup.Parallel(*parallel))
+	}
+	_, err = st.Up(ctx, upOpts...)
 	wall := time.Since(start)
 	if err != nil {
 		return fmt.Errorf("up: %w\n%s", err, out.String())
