@@ -126,10 +126,14 @@ func (f FailOn) Failing(findings []asyncpolicy.Finding) []asyncpolicy.Finding {
 // RunOrPlan runs program with pulumi.Run, or plans it when the first
 // command-line argument is "plan" (flags after it: -stack NAME, -dir DIR,
 // -preview, -json, -diagram, -fail-on mandatory|advisory|none) and exits
-// with [Main]'s status.
+// with [Main]'s status, or simulates its asynchronous invocations when it
+// is "simulate" (see [SimulateMain]).
 func RunOrPlan(program pulumi.RunFunc) {
 	if len(os.Args) > 1 && os.Args[1] == "plan" {
 		os.Exit(Main(os.Args[2:], os.Stdout, os.Stderr, program))
+	}
+	if len(os.Args) > 1 && os.Args[1] == "simulate" {
+		os.Exit(SimulateMain(os.Args[2:], os.Stdout, os.Stderr, program))
 	}
 	pulumi.Run(program)
 }

@@ -1,0 +1,366 @@
+package simulate_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/asyncroute/asyncroute/components/asyncroute"
+	"github.com/asyncroute/asyncroute/components/mockmonitor"
+	"github.com/asyncroute/asyncroute/components/records"
+	"github.com/asyncroute/asyncroute/components/simulate"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sqs"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const trust = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
+
+// inline is function code the simulator does not run: Go handlers stand in.
+func inline() pulumi.ArchiveInput {
+	return pulumi.NewAssetArchive(map[string]interface{}{"index.js": pulumi.NewStringAsset("exports.handler = async () => ({})")})
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
+// failing is a Go handler that fails every attempt.
+var failing = simulate.HandlerFunc(func(context.Context, json.RawMessage) (json.RawMessage, error) {
+	return nil, errors.New("payment service unavailable")
+})
+
+// echo is a Go handler that returns its event.
+var echo = simulate.HandlerFunc(func(_ context.Context, e json.RawMessage) (json.RawMessage, error) { return e, nil })
+
+// rawStack: a function whose role is granted the on-success queue only,
+// not the on-failure queue, nor its dead-letter topic.
+func rawStack(ctx *pulumi.Context) error {
+	okQueue := must(sqs.NewQueue(ctx, "results", &sqs.QueueArgs{}))
+	failQueue := must(sqs.NewQueue(ctx, "failures", &sqs.QueueArgs{}))
+	dlq := must(sns.NewTopic(ctx, "dead-letters", &sns.TopicArgs{}))
+	role := must(iam.NewRole(ctx, "worker-role", &iam.RoleArgs{AssumeRolePolicy: pulumi.String(trust)}))
+	must(iam.NewRolePolicy(ctx, "worker-grants", &iam.RolePolicyArgs{
+		Role:   role.Name,
+		Policy: pulumi.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sqs:SendMessage","Resource":"%s"}]}`, okQueue.Arn),
+	}))
+	fn := must(lambda.NewFunction(ctx, "worker", &lambda.FunctionArgs{
+		Role: role.Arn, Runtime: pulumi.String("nodejs20.x"), Handler: pulumi.String("index.handler"), Code: inline(),
+		DeadLetterConfig: &lambda.FunctionDeadLetterConfigArgs{TargetArn: dlq.Arn},
+	}))
+	must(lambda.NewFunctionEventInvokeConfig(ctx, "worker-config", &lambda.FunctionEventInvokeConfigArgs{
+		FunctionName:         fn.Name,
+		MaximumRetryAttempts: pulumi.Int(0),
+		DestinationConfig: &lambda.FunctionEventInvokeConfigDestinationConfigArgs{
+			OnSuccess: &lambda.FunctionEventInvokeConfigDestinationConfigOnSuccessArgs{Destination: okQueue.Arn},
+			OnFailure: &lambda.FunctionEventInvokeConfigDestinationConfigOnFailureArgs{Destination: failQueue.Arn},
+		},
+	}))
+	return nil
+}
+
+func TestMissingGrantFailsTheDeliveryVisibly(t *testing.T) {
+	ctx := context.Background()
+	sim, err := simulate.Run(rawStack, simulate.Config{Handlers: map[string]simulate.Handler{"worker": echo}})
+	require.NoError(t, err)
+
+	// Granted: the record arrives.
+	_, err = sim.InvokeAsync(ctx, "worker", json.RawMessage(`{"job":1}`))
+	require.NoError(t, err)
+	require.Len(t, sim.Records("results"), 1)
+
+	// Not granted: the on-failure record and the dead letter are lost, and
+	// the trace says why.
+	sim.SetHandler("worker", failing)
+	inv, err := sim.InvokeAsync(ctx, "worker", json.RawMessage(`{"job":2}`))
+	require.NoError(t, err)
+	assert.Equal(t, records.RetriesExhausted, inv.Condition)
+	assert.Empty(t, sim.DeliveriesTo("failures"))
+	assert.Empty(t, sim.DeliveriesTo("dead-letters"))
+
+	lines := sim.Trace().Lines()
+	assert.Contains(t, lines, `00:00:00.000  worker  attempt 1 of 1: failed: errorString: payment service unavailable; retries exhausted (MaximumRetryAttempts 0)`)
+	assertLine(t, lines, `^00:00:00\.000  worker  on failure → SQS queue failures: record RetriesExhausted \(approximateInvokeCount 1\) NOT delivered: `+
+		`the execution role is not allowed sqs:SendMessage on arn:aws:sqs:us-east-1:123456789012:failures-[0-9a-f]+ \(no policy of the role grants it\); Lambda drops it and counts DestinationDeliveryFailures$`)
+	assertLine(t, lines, `^00:00:00\.000  worker  dead letter → SNS topic dead-letters: original event \(RequestID [0-9a-f]{8}, ErrorCode 200\) NOT delivered: `+
+		`the execution role is not allowed sns:Publish on arn:aws:sns:us-east-1:123456789012:dead-letters-[0-9a-f]+ \(no policy of the role grants it\); Lambda drops it and counts DeadLetterErrors$`)
+	problems := sim.Trace().Problems()
+	require.Len(t, problems, 2)
+	assert.Equal(t, simulate.StepOnFailure, problems[0].Step)
+	assert.Equal(t, simulate.OutcomeDeliveryFailed, problems[0].Outcome)
+	assert.Equal(t, simulate.StepDeadLetter, problems[1].Step, "the on-failure destination first, then the dead-letter target")
+}
+
+func assertLine(t *testing.T, lines []string, pattern string) {
+	t.Helper()
+	re := regexp.MustCompile(pattern)
+	for _, l := range lines {
+		if re.MatchString(l) {
+			return
+		}
+	}
+	t.Errorf("no trace line matches %s in:\n%s", pattern, strings.Join(lines, "\n"))
+}
+
+// componentStack: a function with both an on-failure queue and a DLQ
+// topic, MaxRetries 2, a success topic with a queue subscribed raw.
+func componentStack(maxAge *time.Duration) pulumi.RunFunc {
+	return func(ctx *pulumi.Context) error {
+		ok := must(sns.NewTopic(ctx, "ok", &sns.TopicArgs{}))
+		fails := must(sqs.NewQueue(ctx, "fails", &sqs.QueueArgs{}))
+		dlq := must(sns.NewTopic(ctx, "dlq", &sns.TopicArgs{}))
+		audit := must(sqs.NewQueue(ctx, "audit", &sqs.QueueArgs{}))
+		must(sns.NewTopicSubscription(ctx, "ok-audit", &sns.TopicSubscriptionArgs{
+			Topic: ok.Arn, Protocol: pulumi.String("sqs"), Endpoint: audit.Arn, RawMessageDelivery: pulumi.Bool(true),
+		}))
+		_, err := asyncroute.NewFunction(ctx, "charge", &asyncroute.FunctionArgs{
+			Function:    lambda.FunctionArgs{Runtime: pulumi.String("nodejs20.x"), Handler: pulumi.String("index.handler"), Code: inline()},
+			OnSuccess:   asyncroute.SNSTopic{Topic: ok},
+			OnFailure:   asyncroute.SQSQueue{Queue: fails},
+			DeadLetter:  asyncroute.SNSTopic{Topic: dlq},
+			MaxRetries:  pulumi.IntRef(2),
+			MaxEventAge: maxAge,
+		})
+		return err
+	}
+}
+
+func TestRetriesThenOnFailureThenDeadLetter(t *testing.T) {
+	ctx := context.Background()
+	sim, err := simulate.Run(componentStack(nil), simulate.Config{Handlers: map[string]simulate.Handler{"charge": failing}})
+	require.NoError(t, err)
+	inv, err := sim.InvokeAsync(ctx, "charge", json.RawMessage(`{"amount":12}`))
+	require.NoError(t, err)
+	assert.Equal(t, 3, inv.Attempts)
+	assert.Equal(t, records.RetriesExhausted, inv.Condition)
+
+	var attempts []time.Duration
+	var order []simulate.Step
+	for _, e := range sim.Trace() {
+		switch e.Step {
+		case simulate.StepAttempt:
+			attempts = append(attempts, e.Elapsed)
+		case simulate.StepOnFailure, simulate.StepDeadLetter:
+			order = append(order, e.Step)
+		}
+	}
+	assert.Equal(t, []time.Duration{0, time.Minute, 3 * time.Minute}, attempts, "one minute before the first retry, two before the second")
+	assert.Equal(t, []simulate.Step{simulate.StepOnFailure, simulate.StepDeadLetter}, order)
+
+	recs := sim.Records("fails")
+	require.Len(t, recs, 1)
+	rec := recs[0]
+	assert.Equal(t, 3, rec.RequestContext.ApproximateInvokeCount)
+	assert.Equal(t, "2025-01-01T00:03:00.000Z", rec.Timestamp)
+	assert.JSONEq(t, `{"amount":12}`, string(rec.RequestPayload))
+	fe, failed := rec.FunctionError()
+	require.True(t, failed)
+	assert.Equal(t, "Unhandled", fe.Kind)
+	assert.Equal(t, "payment service unavailable", fe.ErrorMessage)
+	assert.True(t, strings.HasSuffix(rec.RequestContext.FunctionArn, ":$LATEST"))
+
+	dls := sim.DeadLetters("dlq")
+	require.Len(t, dls, 1)
+	assert.JSONEq(t, `{"amount":12}`, string(dls[0].Event), "the DLQ gets the original event only")
+	assert.Equal(t, rec.RequestContext.RequestID, dls[0].RequestID)
+	assert.Equal(t, 200, dls[0].ErrorCode)
+	assert.Equal(t, "payment service unavailable", dls[0].ErrorMessage)
+	assert.Empty(t, sim.Trace().Problems())
+}
+
+func TestSuccessThroughATopicToARawSubscriber(t *testing.T) {
+	sim, err := simulate.Run(componentStack(nil), simulate.Config{Handlers: map[string]simulate.Handler{"charge": echo}})
+	require.NoError(t, err)
+	_, err = sim.InvokeAsync(context.Background(), "charge", json.RawMessage(`{"amount":5}`))
+	require.NoError(t, err)
+	topic := sim.DeliveriesTo("ok")
+	require.Len(t, topic, 1)
+	rec, err := records.FromSNSNotification(topic[0].Body)
+	require.NoError(t, err)
+	assert.Equal(t, records.Success, rec.RequestContext.Condition)
+	queued := sim.DeliveriesTo("audit")
+	require.Len(t, queued, 1)
+	assert.Equal(t, "subscription to SNS topic ok", queued[0].Via)
+	body, err := records.FromSQSBody(queued[0].Body)
+	require.NoError(t, err, "raw delivery: the queue's body is the record itself")
+	assert.Equal(t, rec, body)
+	assert.Empty(t, sim.DeliveriesTo("fails"))
+}
+
+func TestEventAgeExceededBetweenRetries(t *testing.T) {
+	minute := time.Minute
+	sim, err := simulate.Run(componentStack(&minute), simulate.Config{Handlers: map[string]simulate.Handler{"charge": failing}})
+	require.NoError(t, err)
+	inv, err := sim.InvokeAsync(context.Background(), "charge", json.RawMessage(`{"amount":1}`))
+	require.NoError(t, err)
+	assert.Equal(t, records.EventAgeExceeded, inv.Condition)
+	assert.Equal(t, 2, inv.Attempts, "attempts at 0 and 1m; the retry due at 3m is past the 1m maximum age")
+	rec := sim.Records("fails")[0]
+	assert.Equal(t, records.EventAgeExceeded, rec.RequestContext.Condition)
+	assert.Equal(t, 2, rec.RequestContext.ApproximateInvokeCount)
+	fe, failed := rec.FunctionError()
+	assert.True(t, failed, "the record keeps the last attempt's error")
+	assert.Equal(t, "payment service unavailable", fe.ErrorMessage)
+	assert.Contains(t, sim.Trace().String(),
+		"00:03:00.000  charge  event expired: it is 3m old, past the maximum event age 1m (MaximumEventAgeInSeconds 60); Lambda discards it after 2 of 3 attempts\n")
+}
+
+func TestSyncInvokeReachesNoDestination(t *testing.T) {
+	sim, err := simulate.Run(componentStack(nil), simulate.Config{Handlers: map[string]simulate.Handler{"charge": failing}})
+	require.NoError(t, err)
+	inv, err := sim.InvokeSync(context.Background(), "charge", json.RawMessage(`{"amount":3}`))
+	require.NoError(t, err)
+	assert.False(t, inv.Async)
+	assert.Equal(t, 1, inv.Attempts)
+	require.NotNil(t, inv.Error)
+	assert.Nil(t, inv.Record)
+	assert.Empty(t, sim.Deliveries())
+	lines := sim.Trace().Lines()
+	assert.Equal(t, []string{
+		`00:00:00.000  charge  invoke sync (RequestResponse), request ` + inv.RequestID[:8] + `: {"amount":3}`,
+		`00:00:00.000  charge  attempt 1 of 1: failed: errorString: payment service unavailable (returned to the caller; Lambda does not retry a synchronous invocation)`,
+		`00:00:00.000  charge  synchronous invocation: destinations and the dead-letter target are used only for asynchronous invocations: ` +
+			`no record or dead letter is sent (on success → SNS topic ok, on failure → SQS queue fails, dead letter → SNS topic dlq receive nothing)`,
+	}, lines)
+	assert.Equal(t, simulate.StepSync, sim.Trace()[2].Step)
+	assert.Equal(t, simulate.OutcomeNotUsed, sim.Trace()[2].Outcome)
+}
+
+// loopStack: "relay" puts its result on a bus whose rule invokes relay
+// with the result (InputPath $.detail.responsePayload): the event does not
+// grow, so only recursive-loop detection stops it.
+func loopStack(ctx *pulumi.Context) error {
+	bus := must(cloudwatch.NewEventBus(ctx, "loop-bus", &cloudwatch.EventBusArgs{Name: pulumi.String("loop-bus")}))
+	failures := must(sqs.NewQueue(ctx, "relay-failures", &sqs.QueueArgs{}))
+	role := must(iam.NewRole(ctx, "relay-role", &iam.RoleArgs{AssumeRolePolicy: pulumi.String(trust)}))
+	must(iam.NewRolePolicy(ctx, "relay-grants", &iam.RolePolicyArgs{
+		Role: role.Name,
+		Policy: pulumi.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"events:PutEvents","Resource":"%s"},{"Effect":"Allow","Action":"sqs:SendMessage","Resource":"%s"}]}`,
+			bus.Arn, failures.Arn),
+	}))
+	fn := must(lambda.NewFunction(ctx, "relay", &lambda.FunctionArgs{
+		Role: role.Arn, Runtime: pulumi.String("nodejs20.x"), Handler: pulumi.String("index.handler"), Code: inline(),
+	}))
+	must(lambda.NewFunctionEventInvokeConfig(ctx, "relay-config", &lambda.FunctionEventInvokeConfigArgs{
+		FunctionName: fn.Name,
+		DestinationConfig: &lambda.FunctionEventInvokeConfigDestinationConfigArgs{
+			OnSuccess: &lambda.FunctionEventInvokeConfigDestinationConfigOnSuccessArgs{Destination: bus.Arn},
+			OnFailure: &lambda.FunctionEventInvokeConfigDestinationConfigOnFailureArgs{Destination: failures.Arn},
+		},
+	}))
+	rule := must(cloudwatch.NewEventRule(ctx, "relay-again", &cloudwatch.EventRuleArgs{
+		EventBusName: bus.Name,
+		EventPattern: pulumi.Sprintf(`{"source":["lambda"],"detail-type":["Lambda Function Invocation Result - Success"],"resources":["%s:$LATEST"]}`, fn.Arn),
+	}))
+	must(cloudwatch.NewEventTarget(ctx, "relay-again-target", &cloudwatch.EventTargetArgs{
+		Rule: rule.Name, EventBusName: bus.Name, Arn: fn.Arn, InputPath: pulumi.String("$.detail.responsePayload"),
+	}))
+	return nil
+}
+
+func TestRecursiveLoopStopsAfter16Invocations(t *testing.T) {
+	sim, err := simulate.Run(loopStack, simulate.Config{Handlers: map[string]simulate.Handler{"relay": echo}})
+	require.NoError(t, err)
+	_, err = sim.InvokeAsync(context.Background(), "relay", json.RawMessage(`{"n":1}`))
+	require.NoError(t, err)
+	invs := sim.Invocations()
+	require.Len(t, invs, simulate.MaxChainInvocations+1)
+	for _, inv := range invs[:simulate.MaxChainInvocations] {
+		assert.Equal(t, records.Success, inv.Condition)
+		assert.JSONEq(t, `{"n":1}`, string(inv.Event), "the rule passes the response payload on")
+	}
+	last := invs[len(invs)-1]
+	assert.Equal(t, 0, last.Attempts)
+	assert.Equal(t, simulate.ConditionRecursiveLoop, last.Condition)
+	assert.Equal(t, "rule relay-again", last.Source)
+	recs := sim.Records("relay-failures")
+	require.Len(t, recs, 1)
+	assert.Equal(t, simulate.ConditionRecursiveLoop, recs[0].RequestContext.Condition)
+	assert.Equal(t, 0, recs[0].RequestContext.ApproximateInvokeCount)
+	problems := sim.Trace().Problems()
+	require.Len(t, problems, 1)
+	assert.Equal(t, simulate.StepLoop, problems[0].Step)
+	assert.Equal(t, "00:00:00.000  relay  recursive loop: relay ran 16 times in this chain of requests; Lambda stops the next invocation (RecursiveInvocationException) and sends the event to the on-failure destination or DLQ",
+		problems[0].String())
+	assert.Len(t, sim.DeliveriesTo("loop-bus"), simulate.MaxChainInvocations)
+}
+
+// growStack: "echo" publishes its record on a topic that invokes echo with
+// the SNS event, so every hop carries the previous record, escaped.
+func growStack(ctx *pulumi.Context) error {
+	topic := must(sns.NewTopic(ctx, "echo-out", &sns.TopicArgs{}))
+	fn, err := asyncroute.NewFunction(ctx, "echo", &asyncroute.FunctionArgs{
+		Function:  lambda.FunctionArgs{Runtime: pulumi.String("nodejs20.x"), Handler: pulumi.String("index.handler"), Code: inline()},
+		OnSuccess: asyncroute.SNSTopic{Topic: topic},
+		OnFailure: asyncroute.NewQueue{},
+	})
+	if err != nil {
+		return err
+	}
+	must(sns.NewTopicSubscription(ctx, "echo-in", &sns.TopicSubscriptionArgs{
+		Topic: topic.Arn, Protocol: pulumi.String("lambda"), Endpoint: fn.FunctionArn,
+	}))
+	return nil
+}
+
+func TestAsyncPayloadLimit(t *testing.T) {
+	sim, err := simulate.Run(growStack, simulate.Config{Handlers: map[string]simulate.Handler{"echo": echo}})
+	require.NoError(t, err)
+	_, err = sim.InvokeAsync(context.Background(), "echo", json.RawMessage(`{"n":1}`))
+	require.NoError(t, err)
+	problems := sim.Trace().Problems()
+	require.Len(t, problems, 1)
+	assert.Equal(t, simulate.StepInvoke, problems[0].Step)
+	assert.Contains(t, problems[0].Text, "invoke async (Event) by subscription to SNS topic echo-out refused: the event is ")
+	assert.Contains(t, problems[0].Text, "over the 1048576 bytes Lambda takes for an asynchronous invocation (RequestEntityTooLargeException)")
+	assert.Less(t, len(sim.Invocations()), simulate.MaxChainInvocations, "the event outgrows the limit before the loop is detected")
+
+	_, err = sim.InvokeAsync(context.Background(), "echo", json.RawMessage(`"`+strings.Repeat("x", simulate.MaxAsyncPayload)+`"`))
+	assert.ErrorContains(t, err, "RequestEntityTooLargeException")
+}
+
+func TestReferencesAndErrors(t *testing.T) {
+	sim, err := simulate.Run(componentStack(nil), simulate.Config{})
+	require.NoError(t, err)
+	ctx := context.Background()
+	_, err = sim.InvokeAsync(ctx, "charge", json.RawMessage(`{}`))
+	assert.ErrorContains(t, err, "function charge (charge-")
+	assert.ErrorContains(t, err, "has no handler")
+	_, err = sim.InvokeAsync(ctx, "nope", json.RawMessage(`{}`))
+	assert.ErrorContains(t, err, `simulate: no function "nope"; the stack has: charge (charge-`)
+	_, err = sim.InvokeAsync(ctx, "charge:live", json.RawMessage(`{}`))
+	assert.EqualError(t, err, `simulate: function charge has no alias "live" in the stack; it can be invoked as $LATEST`)
+	_, err = sim.InvokeAsync(ctx, "charge", json.RawMessage(`{`), simulate.UseHandler(echo))
+	assert.ErrorContains(t, err, "the payload is not JSON")
+
+	fns := sim.Functions()
+	require.Len(t, fns, 1)
+	for _, ref := range []string{"charge", fns[0].FunctionName, fns[0].Arn, fns[0].Arn + ":$LATEST", fns[0].URN, fns[0].FunctionName + ":$LATEST"} {
+		inv, err := sim.InvokeAsync(ctx, ref, json.RawMessage(`{}`), simulate.UseHandler(echo))
+		require.NoError(t, err, ref)
+		assert.Equal(t, "charge", inv.Function, ref)
+		assert.Equal(t, fns[0].Arn+":$LATEST", inv.FunctionArn, ref)
+	}
+	n, age, configured, err := sim.Settings("charge")
+	require.NoError(t, err)
+	assert.Equal(t, 2, n)
+	assert.Equal(t, 6*time.Hour, age)
+	assert.True(t, configured)
+}
+
+func TestPreviewGraphIsRefused(t *testing.T) {
+	_, err := simulate.Run(componentStack(nil), simulate.Config{}, mockmonitor.Preview())
+	assert.ErrorContains(t, err, "are not known (a preview?)")
+}

@@ -1,0 +1,662 @@
+package simulate
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/asyncroute/asyncroute/components/lambdafacts"
+	"github.com/asyncroute/asyncroute/components/mockmonitor"
+	"github.com/asyncroute/asyncroute/components/records"
+	"github.com/asyncroute/asyncroute/components/stackgraph"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// DefaultStart is where the virtual clock starts unless Config.Start says
+// otherwise.
+var DefaultStart = time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// MaxChainInvocations is how many times a function may run in one chain of
+// requests before recursive-loop detection stops the next invocation (AWS:
+// "If a function is invoked by the same triggering event more than 16
+// times, Lambda will stop the next invocation").
+const MaxChainInvocations = 16
+
+// MaxAsyncPayload is the largest event an asynchronous invocation takes
+// (Lambda's Invoke API: "For asynchronous invocations, the maximum payload
+// size is 1 MB"). A larger one is refused (RequestEntityTooLargeException).
+const MaxAsyncPayload = 1 << 20
+
+// ConditionRecursiveLoop is the condition the simulator writes on the
+// record of an invocation that recursive-loop detection stopped. AWS
+// documents that the event goes to the on-failure destination or DLQ, not
+// which condition the record carries; the simulator uses the name of the
+// error Lambda returns to a synchronous caller in that case.
+const ConditionRecursiveLoop records.Condition = "RecursiveInvocationException"
+
+// The delays Lambda waits before retrying a function error of an
+// asynchronous invocation: one minute before the first retry, two before
+// the second.
+var RetryDelays = [...]time.Duration{time.Minute, 2 * time.Minute}
+
+// Config says how to run a program's functions.
+type Config struct {
+	// Handlers run functions, keyed by any reference InvokeAsync accepts
+	// (Pulumi name, name, ARN or URN). They take precedence over a
+	// function's own code.
+	Handlers map[string]Handler
+	// CodeDir is the folder a function's relative code path is read from
+	// (the project folder); "" is the current folder.
+	CodeDir string
+	// IgnoreCode leaves functions without a handler in Handlers without a
+	// handler, instead of running their Python code (runtime python3.x,
+	// code a folder, handler "module.function") with Python.
+	IgnoreCode bool
+	// Python is the interpreter for functions' Python code; "" is python3.
+	Python string
+	// Start is the virtual clock's start; zero is DefaultStart.
+	Start time.Time
+	// Timeouts holds each handler to its function's timeout (real time):
+	// a handler still running then fails with Lambda's
+	// "Task timed out" error. Off by default, so that a slow machine does
+	// not fail a simulation.
+	Timeouts bool
+}
+
+// Simulator plays Lambda's asynchronous invocation on a stack, on a virtual
+// clock. It is not safe for concurrent use.
+type Simulator struct {
+	m           *model
+	cfg         Config
+	start, now  time.Time
+	seq, ids    int
+	queue       []*task
+	trace       Trace
+	invocations []*Invocation
+	deliveries  []*Delivery
+	ctx         context.Context
+	abort       error
+}
+
+type task struct {
+	at  time.Time
+	seq int
+	run func()
+}
+
+// Invocation is one invocation the simulator played: one you asked for,
+// or one a destination, rule or subscription made.
+type Invocation struct {
+	RequestID string
+	// Function is the function's Pulumi name (its name outside the stack);
+	// FunctionArn the qualified ARN it was invoked as.
+	Function, Qualifier, FunctionArn string
+	Async                            bool
+	// Source says who invoked it: "InvokeAsync", "InvokeSync", "on success
+	// of ingest", "rule ingest-on-success-response", "subscription to SNS
+	// topic alerts".
+	Source string
+	// Parent is the request ID of the invocation whose record or message
+	// caused this one; "" for one you asked for.
+	Parent string
+	Event  json.RawMessage
+	// Accepted is when Lambda took the event; Finished when it was done with
+	// it.
+	Accepted, Finished time.Time
+	// Attempts is how many times the handler ran; MaxAttempts how many the
+	// config allows.
+	Attempts, MaxAttempts int
+	// Condition is the record's condition once the asynchronous invocation
+	// is over; "" for a synchronous one and while it is not over.
+	Condition records.Condition
+	// Response is the last response: what the handler returned, or the
+	// error object of its failure. Error is that failure (nil on success).
+	Response json.RawMessage
+	Error    *Error
+	// Record is the invocation record Lambda wrote (nil for a synchronous
+	// invocation).
+	Record *records.Record
+	// NotRun says the function had no handler: the event was kept, not run.
+	NotRun bool
+
+	fn      *function
+	chain   map[*function]int
+	handler Handler
+}
+
+// Succeeded reports whether the last attempt succeeded.
+func (i *Invocation) Succeeded() bool { return i.Attempts > 0 && i.Error == nil }
+
+// InvokeOption changes one asynchronous invocation.
+type InvokeOption func(*invokeOptions)
+
+type invokeOptions struct {
+	queued  time.Duration
+	handler Handler
+}
+
+// QueuedFor makes the event wait d in Lambda's asynchronous event queue
+// before its first attempt, as it does when the function is throttled or
+// the queue is long. An event that waits longer than the config's maximum
+// event age expires without running.
+func QueuedFor(d time.Duration) InvokeOption {
+	return func(o *invokeOptions) { o.queued = d }
+}
+
+// UseHandler runs h instead of the function's handler for this event (its
+// attempts only, not what its destinations invoke): a failure forced for a
+// demonstration, say.
+func UseHandler(h Handler) InvokeOption {
+	return func(o *invokeOptions) { o.handler = h }
+}
+
+// Run records program under the mock monitor (see package mockmonitor) and
+// returns a simulator of the stack it describes.
+func Run(program pulumi.RunFunc, cfg Config, opts ...mockmonitor.Option) (*Simulator, error) {
+	g, err := mockmonitor.Run(program, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("simulate: the program failed: %w", err)
+	}
+	return New(g, cfg)
+}
+
+// New returns a simulator of the stack g describes (recorded by
+// mockmonitor.Run, or read from a stack export by package
+// stackgraph/stackfile), with handlers from cfg.
+func New(g *stackgraph.Graph, cfg Config) (*Simulator, error) {
+	if g == nil {
+		return nil, errors.New("simulate: no graph")
+	}
+	m, err := buildModel(g)
+	if err != nil {
+		return nil, err
+	}
+	start := cfg.Start
+	if start.IsZero() {
+		start = DefaultStart
+	}
+	s := &Simulator{m: m, cfg: cfg, start: start.UTC(), now: start.UTC()}
+	refs := make([]string, 0, len(cfg.Handlers))
+	for ref := range cfg.Handlers {
+		refs = append(refs, ref)
+	}
+	sort.Strings(refs)
+	for _, ref := range refs {
+		if err := s.SetHandler(ref, cfg.Handlers[ref]); err != nil {
+			return nil, err
+		}
+	}
+	if !cfg.IgnoreCode {
+		for _, f := range m.functions {
+			if f.handler == nil {
+				f.handler, f.handlerFrom = codeHandler(f, cfg.CodeDir, cfg.Python)
+			}
+		}
+	}
+	return s, nil
+}
+
+// SetHandler sets the handler of a function (any reference InvokeAsync
+// accepts; a qualifier is ignored: the handler runs for every qualifier).
+func (s *Simulator) SetHandler(ref string, h Handler) error {
+	f, _, err := s.m.lookup(ref, true)
+	if err != nil {
+		return err
+	}
+	f.handler, f.handlerFrom = h, "Go"
+	if _, ok := h.(*command); ok {
+		f.handlerFrom = "command"
+	}
+	return nil
+}
+
+// Settings returns the retry and age settings Lambda applies to an
+// asynchronous invocation of ref (with its qualifier): the invoke config's,
+// or Lambda's defaults when there is none (configured false).
+func (s *Simulator) Settings(ref string) (maxRetries int, maxEventAge time.Duration, configured bool, err error) {
+	f, q, err := s.resolve(ref)
+	if err != nil {
+		return 0, 0, false, err
+	}
+	c, n, age := settings(f, q)
+	return n, age, c != nil, nil
+}
+
+// Now is the virtual time.
+func (s *Simulator) Now() time.Time { return s.now }
+
+// Advance moves the virtual clock forward.
+func (s *Simulator) Advance(d time.Duration) {
+	if d > 0 {
+		s.now = s.now.Add(d)
+	}
+}
+
+// Trace returns what happened so far.
+func (s *Simulator) Trace() Trace { return append(Trace(nil), s.trace...) }
+
+// Invocations returns every invocation so far, in the order Lambda took
+// them.
+func (s *Simulator) Invocations() []*Invocation {
+	return append([]*Invocation(nil), s.invocations...)
+}
+
+// resolve finds the function and qualifier a reference names.
+func (s *Simulator) resolve(ref string) (*function, string, error) {
+	f, q, err := s.m.lookup(ref, true)
+	if err != nil {
+		return nil, "", err
+	}
+	if err := f.checkQualifier(q); err != nil {
+		return nil, "", err
+	}
+	if q == "" {
+		q = lambdafacts.Latest
+	}
+	return f, q, nil
+}
+
+func (s *Simulator) noHandler(f *function) error {
+	return fmt.Errorf("simulate: function %s has no handler: give one in Config.Handlers (a Go HandlerFunc, Command or Python); the simulator runs a function's own code only for a Python runtime whose code is a folder", f.describe())
+}
+
+// InvokeAsync invokes a function asynchronously (InvocationType Event), as
+// S3, SNS, EventBridge or `aws lambda invoke --invocation-type Event` do,
+// and plays everything that follows on the virtual clock until nothing is
+// left to do: attempts and retries, expiry, the record to the on-success
+// or on-failure destination, the dead letter, and whatever those
+// destinations invoke in turn. ref is a function's Pulumi name, name, ARN
+// or URN, with an optional qualifier (name:live, a qualified ARN); none
+// means $LATEST, as for Lambda.
+//
+// The error is about the simulation (an unknown function, no handler, a
+// handler that cannot start); what the function did is in the returned
+// Invocation and the trace.
+func (s *Simulator) InvokeAsync(ctx context.Context, ref string, payload json.RawMessage, opts ...InvokeOption) (*Invocation, error) {
+	f, q, err := s.resolve(ref)
+	if err != nil {
+		return nil, err
+	}
+	if !json.Valid(payload) {
+		return nil, fmt.Errorf("simulate: the payload is not JSON: %s", cut(string(payload), 80))
+	}
+	if len(payload) > MaxAsyncPayload {
+		return nil, fmt.Errorf("simulate: the payload is %d bytes; Lambda refuses an asynchronous invocation over %d bytes (RequestEntityTooLargeException)", len(payload), MaxAsyncPayload)
+	}
+	var o invokeOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if f.handler == nil && o.handler == nil {
+		return nil, s.noHandler(f)
+	}
+	inv := s.acceptWith(f, q, payload, "InvokeAsync", nil, o)
+	return inv, s.drain(ctx)
+}
+
+// InvokeSync invokes a function synchronously (InvocationType
+// RequestResponse), as API Gateway, the console's Test button or an SDK
+// call with RequestResponse do: the handler runs once and its response or
+// error goes back to the caller. Lambda does not retry it and sends
+// nothing to destinations or the dead-letter target; the trace says so.
+func (s *Simulator) InvokeSync(ctx context.Context, ref string, payload json.RawMessage) (*Invocation, error) {
+	f, q, err := s.resolve(ref)
+	if err != nil {
+		return nil, err
+	}
+	if !json.Valid(payload) {
+		return nil, fmt.Errorf("simulate: the payload is not JSON: %s", cut(string(payload), 80))
+	}
+	if f.handler == nil {
+		return nil, s.noHandler(f)
+	}
+	s.ctx = ctx
+	inv := &Invocation{RequestID: s.newID("request"), Function: f.pulumiName, Qualifier: q, FunctionArn: f.qualifiedARN(q),
+		Source: "InvokeSync", Event: payload, Accepted: s.now, MaxAttempts: 1, fn: f, handler: f.handler}
+	s.invocations = append(s.invocations, inv)
+	s.emit(inv, Event{Step: StepInvoke, Text: fmt.Sprintf("invoke sync (RequestResponse), request %s: %s", short(inv.RequestID), jsonString(payload, 120))})
+	inv.Attempts = 1
+	resp, ferr, err := s.run(f, inv)
+	if err != nil {
+		return inv, err
+	}
+	inv.Finished = s.now
+	if ferr == nil {
+		inv.Response = resp
+		s.emit(inv, Event{Step: StepAttempt, Attempt: 1, MaxAttempts: 1, Outcome: OutcomeOK,
+			Text: "attempt 1 of 1: ok → " + jsonString(resp, 120) + " (returned to the caller)"})
+	} else {
+		inv.Response, inv.Error = ferr.payload(), ferr
+		s.emit(inv, Event{Step: StepAttempt, Attempt: 1, MaxAttempts: 1, Outcome: OutcomeFailed,
+			Text: "attempt 1 of 1: failed: " + ferr.Error() + " (returned to the caller; Lambda does not retry a synchronous invocation)"})
+	}
+	s.emit(inv, Event{Step: StepSync, Outcome: OutcomeNotUsed, Text: s.syncNote(f, q)})
+	return inv, nil
+}
+
+// syncNote says what a synchronous invocation does not reach.
+func (s *Simulator) syncNote(f *function, q string) string {
+	var missed []string
+	if c := f.configs[q]; c != nil {
+		if c.onSuccess != nil {
+			missed = append(missed, "on success → "+c.onSuccess.target.String())
+		}
+		if c.onFailure != nil {
+			missed = append(missed, "on failure → "+c.onFailure.target.String())
+		}
+	}
+	if f.dlq != nil {
+		missed = append(missed, "dead letter → "+f.dlq.target.String())
+	}
+	const why = "synchronous invocation: destinations and the dead-letter target are used only for asynchronous invocations"
+	if len(missed) == 0 {
+		return why + " (none is set for " + f.label(q) + ")"
+	}
+	return why + ": no record or dead letter is sent (" + strings.Join(missed, ", ") + " receive nothing)"
+}
+
+// settings are the retry and age settings of a function's qualifier.
+func settings(f *function, q string) (*asyncConfig, int, time.Duration) {
+	if c := f.configs[q]; c != nil {
+		return c, c.maxRetries, c.maxAge
+	}
+	return nil, DefaultMaxRetries, DefaultMaxEventAge
+}
+
+// accept puts an event in the function's asynchronous queue.
+func (s *Simulator) accept(f *function, q string, payload json.RawMessage, source string, parent *Invocation, delay time.Duration) *Invocation {
+	return s.acceptWith(f, q, payload, source, parent, invokeOptions{queued: delay})
+}
+
+func (s *Simulator) acceptWith(f *function, q string, payload json.RawMessage, source string, parent *Invocation, o invokeOptions) *Invocation {
+	delay := o.queued
+	c, maxRetries, _ := settings(f, q)
+	inv := &Invocation{RequestID: s.newID("request"), Function: f.pulumiName, Qualifier: q, FunctionArn: f.qualifiedARN(q),
+		Async: true, Source: source, Event: payload, Accepted: s.now, MaxAttempts: 1 + maxRetries, fn: f,
+		chain: map[*function]int{}, handler: o.handler}
+	if inv.handler == nil {
+		inv.handler = f.handler
+	}
+	if parent != nil {
+		inv.Parent = parent.RequestID
+		for k, v := range parent.chain {
+			inv.chain[k] = v
+		}
+	}
+	inv.chain[f]++
+	if len(payload) > MaxAsyncPayload {
+		inv.NotRun, inv.Finished = true, s.now
+		s.emit(inv, Event{Step: StepInvoke, Outcome: OutcomeFailed, Problem: true,
+			Text: fmt.Sprintf("invoke async (Event) by %s refused: the event is %d bytes, over the %d bytes Lambda takes for an asynchronous invocation (RequestEntityTooLargeException)", source, len(payload), MaxAsyncPayload)})
+		return inv
+	}
+	s.invocations = append(s.invocations, inv)
+	by := ""
+	if source != "InvokeAsync" {
+		by = " by " + source
+	}
+	s.emit(inv, Event{Step: StepInvoke, Text: fmt.Sprintf("invoke async (Event)%s, request %s: %s", by, short(inv.RequestID), jsonString(payload, 120))})
+	if c == nil && len(f.configs) > 0 {
+		var qs []string
+		for k := range f.configs {
+			qs = append(qs, k)
+		}
+		sort.Strings(qs)
+		s.emit(inv, Event{Step: StepNote, Text: fmt.Sprintf("no invoke config for qualifier %s (the stack configures %s): Lambda's defaults apply (2 retries, 6h, no destinations); invoke %s:%s to use it",
+			q, strings.Join(qs, ", "), f.pulumiName, qs[0])})
+	}
+	if inv.chain[f] > MaxChainInvocations {
+		s.emit(inv, Event{Step: StepLoop, Outcome: OutcomeFailed, Problem: true,
+			Text: fmt.Sprintf("recursive loop: %s ran %d times in this chain of requests; Lambda stops the next invocation (RecursiveInvocationException) and sends the event to the on-failure destination or DLQ", f.pulumiName, MaxChainInvocations)})
+		inv.Finished = s.now
+		s.fail(inv, ConditionRecursiveLoop)
+		return inv
+	}
+	if inv.handler == nil {
+		inv.NotRun = true
+		s.emit(inv, Event{Step: StepNote, Text: fmt.Sprintf("%s has no handler in the simulation: the event is kept, not run", f.describe())})
+		return inv
+	}
+	if delay > 0 {
+		s.emit(inv, Event{Step: StepNote, Text: fmt.Sprintf("the event waits %s in Lambda's queue before its first attempt", human(delay))})
+	}
+	s.schedule(s.now.Add(delay), func() { s.attempt(inv) })
+	return inv
+}
+
+func (s *Simulator) schedule(at time.Time, run func()) {
+	s.seq++
+	s.queue = append(s.queue, &task{at: at, seq: s.seq, run: run})
+}
+
+// drain runs what is scheduled, in time order, until nothing is left.
+func (s *Simulator) drain(ctx context.Context) error {
+	s.ctx = ctx
+	for len(s.queue) > 0 && s.abort == nil {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		sort.SliceStable(s.queue, func(i, j int) bool {
+			if !s.queue[i].at.Equal(s.queue[j].at) {
+				return s.queue[i].at.Before(s.queue[j].at)
+			}
+			return s.queue[i].seq < s.queue[j].seq
+		})
+		t := s.queue[0]
+		s.queue = s.queue[1:]
+		if t.at.After(s.now) {
+			s.now = t.at
+		}
+		t.run()
+	}
+	if s.abort != nil {
+		err := s.abort
+		s.abort, s.queue = nil, nil
+		return err
+	}
+	return nil
+}
+
+// attempt runs one attempt of an asynchronous event.
+func (s *Simulator) attempt(inv *Invocation) {
+	f, q := inv.fn, inv.Qualifier
+	_, maxRetries, maxAge := settings(f, q)
+	if age := s.now.Sub(inv.Accepted); age > maxAge {
+		when := "before its first attempt"
+		if inv.Attempts > 0 {
+			when = fmt.Sprintf("after %d of %d attempts", inv.Attempts, inv.MaxAttempts)
+		}
+		s.emit(inv, Event{Step: StepExpired, Outcome: OutcomeFailed,
+			Text: fmt.Sprintf("event expired: it is %s old, past the maximum event age %s (MaximumEventAgeInSeconds %d); Lambda discards it %s",
+				human(age), human(maxAge), int(maxAge.Seconds()), when)})
+		inv.Finished = s.now
+		s.fail(inv, records.EventAgeExceeded)
+		return
+	}
+	inv.Attempts++
+	resp, ferr, err := s.run(f, inv)
+	if err != nil {
+		s.abort = err
+		return
+	}
+	n := fmt.Sprintf("attempt %d of %d", inv.Attempts, inv.MaxAttempts)
+	if ferr == nil {
+		inv.Response, inv.Error, inv.Finished = resp, nil, s.now
+		s.emit(inv, Event{Step: StepAttempt, Attempt: inv.Attempts, MaxAttempts: inv.MaxAttempts, Outcome: OutcomeOK, Text: n + ": ok → " + jsonString(resp, 120)})
+		s.succeed(inv)
+		return
+	}
+	inv.Response, inv.Error = ferr.payload(), ferr
+	if inv.Attempts <= maxRetries {
+		d := RetryDelays[min(inv.Attempts, len(RetryDelays))-1]
+		s.emit(inv, Event{Step: StepAttempt, Attempt: inv.Attempts, MaxAttempts: inv.MaxAttempts, Outcome: OutcomeFailed,
+			Text: fmt.Sprintf("%s: failed: %s; retry in %s", n, ferr.Error(), human(d))})
+		s.schedule(s.now.Add(d), func() { s.attempt(inv) })
+		return
+	}
+	inv.Finished = s.now
+	s.emit(inv, Event{Step: StepAttempt, Attempt: inv.Attempts, MaxAttempts: inv.MaxAttempts, Outcome: OutcomeFailed,
+		Text: fmt.Sprintf("%s: failed: %s; retries exhausted (MaximumRetryAttempts %d)", n, ferr.Error(), maxRetries)})
+	s.fail(inv, records.RetriesExhausted)
+}
+
+// run calls the handler once.
+func (s *Simulator) run(f *function, inv *Invocation) (json.RawMessage, *Error, error) {
+	var logs bytes.Buffer
+	info := Info{RequestID: inv.RequestID, FunctionName: f.name, InvokedFunctionArn: inv.FunctionArn, Qualifier: inv.Qualifier,
+		Version: f.executedVersion(inv.Qualifier), Attempt: inv.Attempts, Async: inv.Async, Timeout: f.timeout, Log: &logs}
+	ctx := s.ctx
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	hctx := context.WithValue(ctx, infoKey{}, info)
+	cancel := func() {}
+	if s.cfg.Timeouts {
+		hctx, cancel = context.WithTimeout(hctx, f.timeout)
+	}
+	h := inv.handler
+	if h == nil {
+		h = f.handler
+	}
+	resp, err := h.Invoke(hctx, append(json.RawMessage(nil), inv.Event...))
+	timedOut := s.cfg.Timeouts && errors.Is(hctx.Err(), context.DeadlineExceeded) && ctx.Err() == nil
+	cancel()
+	s.logLines(inv, logs.String())
+	if timedOut {
+		return nil, &Error{Type: "Sandbox.Timedout", Message: fmt.Sprintf("RequestId: %s Error: Task timed out after %.2f seconds", inv.RequestID, f.timeout.Seconds())}, nil
+	}
+	var setup *SetupError
+	switch {
+	case errors.As(err, &setup):
+		return nil, nil, fmt.Errorf("%s: %w", f.pulumiName, err)
+	case err != nil && ctx.Err() != nil:
+		return nil, nil, ctx.Err()
+	case err != nil:
+		return nil, functionError(err), nil
+	}
+	resp = bytes.TrimSpace(resp)
+	if len(resp) == 0 {
+		resp = json.RawMessage("null")
+	}
+	if !json.Valid(resp) {
+		return nil, &Error{Type: "Runtime.InvalidResponse", Message: "the handler returned bytes that are not JSON: " + cut(string(resp), 80)}, nil
+	}
+	return resp, nil, nil
+}
+
+// logLines puts what a handler logged in the trace (20 lines at most).
+func (s *Simulator) logLines(inv *Invocation, logs string) {
+	lines := strings.Split(strings.TrimRight(logs, "\n"), "\n")
+	if strings.TrimSpace(logs) == "" {
+		return
+	}
+	const most = 20
+	for i, l := range lines {
+		if i == most {
+			s.emit(inv, Event{Step: StepLog, Text: fmt.Sprintf("log: … %d more lines", len(lines)-most)})
+			break
+		}
+		s.emit(inv, Event{Step: StepLog, Attempt: inv.Attempts, Text: "log: " + cut(l, 160)})
+	}
+}
+
+// record builds the invocation record Lambda sends to a destination.
+func (s *Simulator) record(inv *Invocation, cond records.Condition) *records.Record {
+	rec := &records.Record{
+		Version:   records.Version,
+		Timestamp: records.FormatTimestamp(s.now),
+		RequestContext: records.RequestContext{
+			RequestID: inv.RequestID, FunctionArn: inv.FunctionArn, Condition: cond, ApproximateInvokeCount: inv.Attempts,
+		},
+		RequestPayload: inv.Event,
+	}
+	if inv.Attempts > 0 {
+		rec.ResponseContext = records.ResponseContext{StatusCode: 200, ExecutedVersion: inv.fn.executedVersion(inv.Qualifier)}
+		if inv.Error != nil {
+			rec.ResponseContext.FunctionError = "Unhandled"
+		}
+		rec.ResponsePayload = inv.Response
+	}
+	return rec
+}
+
+// succeed sends the success record to the on-success destination.
+func (s *Simulator) succeed(inv *Invocation) {
+	inv.Condition = records.Success
+	rec := s.record(inv, records.Success)
+	inv.Record = rec
+	c, _, _ := settings(inv.fn, inv.Qualifier)
+	if c == nil || c.onSuccess == nil {
+		s.emit(inv, Event{Step: StepOnSuccess, Outcome: OutcomeNone, Text: "on success: no destination; the response goes nowhere"})
+		return
+	}
+	s.deliver(inv, rec, c.onSuccess, StepOnSuccess)
+}
+
+// fail sends the failure record to the on-failure destination, then the
+// original event to the dead-letter target. AWS documents that both
+// receive, not in which order; the simulator sends the record first.
+func (s *Simulator) fail(inv *Invocation, cond records.Condition) {
+	inv.Condition = cond
+	rec := s.record(inv, cond)
+	inv.Record = rec
+	c, _, _ := settings(inv.fn, inv.Qualifier)
+	sent := false
+	if c != nil && c.onFailure != nil {
+		s.deliver(inv, rec, c.onFailure, StepOnFailure)
+		sent = true
+	}
+	if inv.fn.dlq != nil {
+		s.deliverDeadLetter(inv, inv.fn.dlq)
+		sent = true
+	}
+	if !sent {
+		text := fmt.Sprintf("discarded: %s has no on-failure destination and no dead-letter target; Lambda drops the event", inv.fn.label(inv.Qualifier))
+		if inv.fn.res == nil {
+			text += " (as far as the stack shows: a DLQ of a function outside it is not known)"
+		}
+		s.emit(inv, Event{Step: StepDiscarded, Outcome: OutcomeNone, Problem: true, Text: text})
+	}
+}
+
+func (s *Simulator) emit(inv *Invocation, e Event) {
+	e.Time = s.now
+	e.Elapsed = s.now.Sub(s.start)
+	if inv != nil {
+		e.Function, e.Qualifier, e.RequestID = inv.Function, inv.Qualifier, inv.RequestID
+	}
+	s.trace = append(s.trace, e)
+}
+
+// newID returns the next pseudo-random UUID: deterministic, so that traces
+// and tests repeat.
+func (s *Simulator) newID(kind string) string {
+	s.ids++
+	return pseudoUUID(kind, fmt.Sprint(s.ids))
+}
+
+func pseudoUUID(kind, seed string) string {
+	h := sha256.Sum256([]byte("asyncroute/simulate\x00" + kind + "\x00" + seed))
+	h[6] = h[6]&0x0f | 0x40
+	h[8] = h[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", h[0:4], h[4:6], h[6:8], h[8:10], h[10:16])
+}
+
+func short(id string) string {
+	if len(id) > 8 {
+		return id[:8]
+	}
+	return id
+}
+
+func isDir(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.IsDir()
+}
