@@ -66,8 +66,11 @@ func show(v any, present bool) string {
 	if !present {
 		return "absent"
 	}
-	b, _ := json.Marshal(v)
-	return cut(string(b), 160)
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.Encode(v)
+	return cut(strings.TrimSuffix(b.String(), "\n"), 160)
 }
 
 // matchValues matches one field against a list of alternatives.

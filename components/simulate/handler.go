@@ -54,6 +54,12 @@ type Info struct {
 
 type infoKey struct{}
 
+// WithInfo returns ctx carrying info, for calling a Handler outside the
+// simulator (a handler's own tests).
+func WithInfo(ctx context.Context, info Info) context.Context {
+	return context.WithValue(ctx, infoKey{}, info)
+}
+
 // InfoFrom returns the invocation a handler runs for.
 func InfoFrom(ctx context.Context) (Info, bool) {
 	i, ok := ctx.Value(infoKey{}).(Info)
