@@ -46,7 +46,7 @@ func pythonDir(t *testing.T) string {
 	return dir
 }
 
-func invoke(t *testing.T, h simulate.Handler, event string) (json.RawMessage, error, string) {
+func invoke(t *testing.T, h simulate.Handler, event string) (json.RawMessage, string, error) {
 	t.Helper()
 	var logs strings.Builder
 	ctx := context.Background()
@@ -54,21 +54,21 @@ func invoke(t *testing.T, h simulate.Handler, event string) (json.RawMessage, er
 		Version: "$LATEST", Attempt: 1, Async: true, Timeout: 3e9, Log: &logs}
 	ctx = simulate.WithInfo(ctx, info)
 	out, err := h.Invoke(ctx, json.RawMessage(event))
-	return out, err, logs.String()
+	return out, logs.String(), err
 }
 
 func TestPythonHandlerRunsAsTheRuntimeCallsIt(t *testing.T) {
 	dir := pythonDir(t)
-	out, err, logs := invoke(t, simulate.Python(dir, "app.ok"), `{"a":1}`)
+	out, logs, err := invoke(t, simulate.Python(dir, "app.ok"), `{"a":1}`)
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"seen":{"a":1},"request":"req-1","arn":"arn:aws:lambda:eu-west-1:123456789012:function:fn:$LATEST","left":true}`, string(out))
 	assert.Equal(t, "got {\"a\": 1}\n", logs, "what the handler prints is its log, not its response")
 
-	out, err, _ = invoke(t, simulate.Python(dir, "app.nothing"), `{}`)
+	out, _, err = invoke(t, simulate.Python(dir, "app.nothing"), `{}`)
 	require.NoError(t, err)
 	assert.Equal(t, "null", string(out))
 
-	_, err, _ = invoke(t, simulate.Python(dir, "app.boom"), `{"want":"x"}`)
+	_, _, err = invoke(t, simulate.Python(dir, "app.boom"), `{"want":"x"}`)
 	var fe *simulate.Error
 	require.ErrorAs(t, err, &fe)
 	assert.Equal(t, "KeyError", fe.Type)
@@ -88,7 +88,7 @@ func TestPythonHandlerRunsAsTheRuntimeCallsIt(t *testing.T) {
 		"app.missing":  "Runtime.HandlerNotFound: Handler 'missing' missing on module 'app'",
 		"nope.handler": "Runtime.ImportModuleError: Unable to import module 'nope': No module named 'nope'",
 	} {
-		_, err, _ := invoke(t, simulate.Python(dir, spec), `{}`)
+		_, _, err := invoke(t, simulate.Python(dir, spec), `{}`)
 		assert.EqualError(t, err, want, spec)
 	}
 }
@@ -96,20 +96,20 @@ func TestPythonHandlerRunsAsTheRuntimeCallsIt(t *testing.T) {
 func TestCommandHandler(t *testing.T) {
 	_, err := exec.LookPath("sh")
 	require.NoError(t, err)
-	out, err, logs := invoke(t, simulate.Command("", "sh", "-c", `cat; echo "ran $ASYNCROUTE_SIMULATE_REQUEST_ID in $AWS_REGION" >&2`), `{"x":true}`)
+	out, logs, err := invoke(t, simulate.Command("", "sh", "-c", `cat; echo "ran $ASYNCROUTE_SIMULATE_REQUEST_ID in $AWS_REGION" >&2`), `{"x":true}`)
 	require.NoError(t, err)
 	assert.Equal(t, `{"x":true}`, string(out))
 	assert.Equal(t, "ran req-1 in eu-west-1\n", logs)
 
-	_, err, _ = invoke(t, simulate.Command("", "sh", "-c", `echo 'disk full' >&2; exit 3`), `{}`)
+	_, _, err = invoke(t, simulate.Command("", "sh", "-c", `echo 'disk full' >&2; exit 3`), `{}`)
 	assert.EqualError(t, err, "Runtime.ExitError: disk full (exit status 3)")
-	_, err, _ = invoke(t, simulate.Command("", "sh", "-c", `echo '{"errorMessage":"bad","errorType":"Custom"}'; exit 1`), `{}`)
+	_, _, err = invoke(t, simulate.Command("", "sh", "-c", `echo '{"errorMessage":"bad","errorType":"Custom"}'; exit 1`), `{}`)
 	var fe *simulate.Error
 	require.ErrorAs(t, err, &fe)
 	assert.Equal(t, "Custom", fe.Type)
-	_, err, _ = invoke(t, simulate.Command("", "sh", "-c", `echo not json`), `{}`)
+	_, _, err = invoke(t, simulate.Command("", "sh", "-c", `echo not json`), `{}`)
 	assert.EqualError(t, err, "Runtime.InvalidResponse: the handler's output is not JSON: not json")
-	_, err, _ = invoke(t, simulate.Command("", "/no/such/command"), `{}`)
+	_, _, err = invoke(t, simulate.Command("", "/no/such/command"), `{}`)
 	var setup *simulate.SetupError
 	assert.ErrorAs(t, err, &setup)
 }

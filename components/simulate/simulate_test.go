@@ -231,8 +231,8 @@ func TestSyncInvokeReachesNoDestination(t *testing.T) {
 	assert.Equal(t, []string{
 		`00:00:00.000  charge  invoke sync (RequestResponse), request ` + inv.RequestID[:8] + `: {"amount":3}`,
 		`00:00:00.000  charge  attempt 1 of 1: failed: errorString: payment service unavailable (returned to the caller; Lambda does not retry a synchronous invocation)`,
-		`00:00:00.000  charge  synchronous invocation: destinations and the dead-letter target are used only for asynchronous invocations: ` +
-			`no record or dead letter is sent (on success → SNS topic ok, on failure → SQS queue fails, dead letter → SNS topic dlq receive nothing)`,
+		`00:00:00.000  charge  synchronous invocation: no record and no dead letter (destinations are for asynchronous invocations only): ` +
+			`on success → SNS topic ok, on failure → SQS queue fails, dead letter → SNS topic dlq get nothing`,
 	}, lines)
 	assert.Equal(t, simulate.StepSync, sim.Trace()[2].Step)
 	assert.Equal(t, simulate.OutcomeNotUsed, sim.Trace()[2].Outcome)

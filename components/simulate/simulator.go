@@ -355,11 +355,11 @@ func (s *Simulator) syncNote(f *function, q string) string {
 	if f.dlq != nil {
 		missed = append(missed, "dead letter → "+f.dlq.target.String())
 	}
-	const why = "synchronous invocation: destinations and the dead-letter target are used only for asynchronous invocations"
+	const why = "synchronous invocation: no record and no dead letter (destinations are for asynchronous invocations only)"
 	if len(missed) == 0 {
-		return why + " (none is set for " + f.label(q) + ")"
+		return why + "; none is set for " + f.label(q)
 	}
-	return why + ": no record or dead letter is sent (" + strings.Join(missed, ", ") + " receive nothing)"
+	return why + ": " + strings.Join(missed, ", ") + " get nothing"
 }
 
 // settings are the retry and age settings of a function's qualifier.

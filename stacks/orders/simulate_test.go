@@ -127,6 +127,6 @@ func TestSimulatedSyncInvokeReachesNeither(t *testing.T) {
 	lines := sim.Trace().Lines()
 	assert.Contains(t, lines, `00:00:00.000  order-processor  attempt 1 of 1: ok → {"order_id":"o-3003","status":"processed","item_count":0,"total":0} (returned to the caller)`)
 	assert.Contains(t, lines, `00:00:00.000  order-processor  attempt 1 of 1: failed: ValueError: order_id is required (returned to the caller; Lambda does not retry a synchronous invocation)`)
-	assert.Contains(t, lines, `00:00:00.000  order-processor  synchronous invocation: destinations and the dead-letter target are used only for asynchronous invocations: `+
-		`no record or dead letter is sent (on success → SQS queue orders-processed, on failure → SNS topic orders-failed receive nothing)`)
+	assert.Contains(t, lines, `00:00:00.000  order-processor  synchronous invocation: no record and no dead letter (destinations are for asynchronous invocations only): `+
+		`on success → SQS queue orders-processed, on failure → SNS topic orders-failed get nothing`)
 }
