@@ -2,12 +2,14 @@ package plan_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/asyncroute/asyncroute/components/plan"
+	"github.com/asyncroute/asyncroute/components/simulate"
 	"github.com/asyncroute/asyncroute/stacks/orders"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
@@ -67,6 +69,18 @@ func TestSimulateRootStackRealFailure(t *testing.T) {
 	assert.Contains(t, out, "00:01:00.000  order-processor  on failure → SNS topic orders-failed: record RetriesExhausted (approximateInvokeCount 2) delivered")
 	assert.NotContains(t, out, "== fail")
 	assert.Equal(t, out, readmeBlock(t, "orders-failure", `go run . simulate -payload '{"items":[]}' -scenario async`))
+}
+
+func TestSimulateJSONTrace(t *testing.T) {
+	code, out, errOut := simulateMain(t, orders.Program, "-dir", "../..", "-payload", validOrder, "-sync", "-json")
+	require.Equal(t, plan.ExitOK, code, errOut)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	require.Len(t, lines, 3)
+	var last simulate.Event
+	require.NoError(t, json.Unmarshal([]byte(lines[2]), &last))
+	assert.Equal(t, simulate.StepSync, last.Step)
+	assert.Equal(t, simulate.OutcomeNotUsed, last.Outcome)
+	assert.Equal(t, "order-processor", last.Function)
 }
 
 func TestSimulateListAndBadInput(t *testing.T) {

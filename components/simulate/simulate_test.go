@@ -103,6 +103,38 @@ func TestMissingGrantFailsTheDeliveryVisibly(t *testing.T) {
 	assert.Equal(t, simulate.StepDeadLetter, problems[1].Step, "the on-failure destination first, then the dead-letter target")
 }
 
+// TestExplicitDenyFailsTheDelivery: a role allowed everything but denied
+// sending to the failure queue loses the record, and the trace names the
+// Deny.
+func TestExplicitDenyFailsTheDelivery(t *testing.T) {
+	program := func(ctx *pulumi.Context) error {
+		fails := must(sqs.NewQueue(ctx, "fails", &sqs.QueueArgs{}))
+		role := must(iam.NewRole(ctx, "role", &iam.RoleArgs{AssumeRolePolicy: pulumi.String(trust)}))
+		must(iam.NewRolePolicy(ctx, "grants", &iam.RolePolicyArgs{
+			Role: role.Name,
+			Policy: pulumi.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sqs:*","Resource":"*"},`+
+				`{"Effect":"Deny","Action":"sqs:SendMessage","Resource":"%s"}]}`, fails.Arn),
+		}))
+		fn := must(lambda.NewFunction(ctx, "job", &lambda.FunctionArgs{
+			Role: role.Arn, Runtime: pulumi.String("nodejs20.x"), Handler: pulumi.String("index.handler"), Code: inline(),
+		}))
+		must(lambda.NewFunctionEventInvokeConfig(ctx, "job-config", &lambda.FunctionEventInvokeConfigArgs{
+			FunctionName: fn.Name, MaximumRetryAttempts: pulumi.Int(0),
+			DestinationConfig: &lambda.FunctionEventInvokeConfigDestinationConfigArgs{
+				OnFailure: &lambda.FunctionEventInvokeConfigDestinationConfigOnFailureArgs{Destination: fails.Arn},
+			},
+		}))
+		return nil
+	}
+	sim, err := simulate.Run(program, simulate.Config{Handlers: map[string]simulate.Handler{"job": failing}})
+	require.NoError(t, err)
+	_, err = sim.InvokeAsync(context.Background(), "job", json.RawMessage(`{}`))
+	require.NoError(t, err)
+	assert.Empty(t, sim.DeliveriesTo("fails"))
+	assertLine(t, sim.Trace().Lines(), `^00:00:00\.000  job  on failure → SQS queue fails: record RetriesExhausted \(approximateInvokeCount 1\) NOT delivered: `+
+		`the execution role is denied sqs:SendMessage on arn:aws:sqs:us-east-1:123456789012:fails-[0-9a-f]+ \(an explicit Deny\); Lambda drops it and counts DestinationDeliveryFailures$`)
+}
+
 func assertLine(t *testing.T, lines []string, pattern string) {
 	t.Helper()
 	re := regexp.MustCompile(pattern)
