@@ -92,6 +92,10 @@
 //     DestinationDeliveryFailures for permission errors and size limits;
 //     and PutFunctionEventInvokeConfig: destinations may be configured "in
 //     addition to or instead of a dead-letter queue".
+//   - DeadLetterErrors ("the number of times that Lambda attempts to send an
+//     event to a dead-letter queue (DLQ) but fails") and
+//     DestinationDeliveryFailures: "Types of metrics for Lambda functions"
+//     (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html).
 //   - Recursive loops: AWS What's New, July 2023, "AWS Lambda detects and
 //     stops recursive loops": "If a function is invoked by the same
 //     triggering event more than 16 times, Lambda will stop the next
