@@ -222,7 +222,9 @@ func NewFunction(ctx *pulumi.Context, name string, args *FunctionArgs, opts ...p
 		if err != nil {
 			return nil, err
 		}
-		fnOpts = append(fnOpts, pulumi.ResourceHooks(&pulumi.ResourceHookBinding{BeforeUpdate: []*pulumi.ResourceHook{hook}}))
+		if hook != nil {
+			fnOpts = append(fnOpts, pulumi.ResourceHooks(&pulumi.ResourceHookBinding{BeforeUpdate: []*pulumi.ResourceHook{hook}}))
+		}
 	}
 	if dl := built.route(slotDeadLetter); dl != nil {
 		fnArgs.DeadLetterConfig = &lambda.FunctionDeadLetterConfigArgs{TargetArn: dl.arn}

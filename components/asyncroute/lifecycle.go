@@ -37,19 +37,59 @@ const roleChangeWait = 15 * time.Minute
 // (no invoke config uses the function yet; a function with a dead-letter
 // target depends on its policy anyway), so first deployments stay as
 // parallel as raw resources.
+//
+// A preview registers no hook (the engine runs BeforeUpdate hooks only
+// when it updates): the program's callback server keeps every hook, and
+// what it captures, until the program exits, which held each function's
+// resource tree in memory for the whole of a large plan.
 func waitForGrantsOnRoleChange(ctx *pulumi.Context, component string, policy *iam.RolePolicy) (*pulumi.ResourceHook, error) {
+	if ctx.DryRun() {
+		return nil, nil
+	}
 	n := configsOf(ctx).nextHook()
 	name := fmt.Sprintf("asyncroute-grants-before-role-change-%d", n)
+	ready := grantsReady(policy)
 	return ctx.RegisterResourceHook(name, func(args *pulumi.ResourceHookArgs) error {
 		if args.OldInputs["role"].DeepEquals(args.NewInputs["role"]) {
 			return nil
 		}
-		wait, cancel := context.WithTimeout(ctx.Context(), roleChangeWait)
-		defer cancel()
-		if _, err := internals.UnsafeAwaitOutput(wait, policy.ID().ToStringOutput()); err != nil {
+		err := ready.wait(roleChangeWait)
+		if err != nil {
 			return &InputError{Component: component, Field: "Role", Problem: fmt.Sprintf(
 				"the function's new execution role did not get its grant policy (%v); the function keeps its old role", err)}
 		}
 		return nil
 	}, nil)
+}
+
+// policyReady says when a grant policy has been created (or failed to be).
+// A hook holds this and not the policy: the callback server keeps every
+// hook until the program exits, and a hook that held the policy's output
+// held the component's whole resource tree with it.
+type policyReady struct {
+	done chan struct{}
+	err  error
+}
+
+// grantsReady starts watching the policy's id in the background; the
+// program never waits for it (only a hook does, and only on a role change).
+func grantsReady(policy *iam.RolePolicy) *policyReady {
+	r := &policyReady{done: make(chan struct{})}
+	id := policy.ID().ToStringOutput()
+	go func() {
+		_, r.err = internals.UnsafeAwaitOutput(context.Background(), id)
+		close(r.done)
+	}()
+	return r
+}
+
+// wait returns once the policy exists, with its error if it could not be
+// created, or with an error after limit.
+func (r *policyReady) wait(limit time.Duration) error {
+	select {
+	case <-r.done:
+		return r.err
+	case <-time.After(limit):
+		return fmt.Errorf("still not created after %s", limit)
+	}
 }

@@ -7,6 +7,8 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"runtime"
+	"runtime/pprof"
 	"time"
 
 	"github.com/asyncroute/asyncroute/components/asyncroutetest"
@@ -16,6 +18,7 @@ import (
 func main() {
 	mode := flag.String("mode", "construct", "construct or raw")
 	n := flag.Int("n", 100, "functions to plan")
+	memprofile := flag.String("memprofile", "", "write a heap profile (what the plan holds when it ends) to this file")
 	flag.Parse()
 	program := bench.Construct(*n)
 	if *mode == "raw" {
@@ -30,5 +33,18 @@ func main() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	fmt.Printf("%s n=%d resources=%d elapsed=%s\n", *mode, *n, len(st.Resources), time.Since(start))
+	fmt.Printf("%s n=%d resources=%d elapsed=%s goroutines=%d\n", *mode, *n, len(st.Resources), time.Since(start), runtime.NumGoroutine())
+	if *memprofile != "" {
+		f, err := os.Create(*memprofile)
+		if err == nil {
+			runtime.GC()
+			err = pprof.WriteHeapProfile(f)
+			f.Close()
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		runtime.KeepAlive(st)
+	}
 }
