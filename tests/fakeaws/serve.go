@@ -22,6 +22,12 @@ func Serve(args []string) error {
 	if err != nil {
 		return err
 	}
+	return ServeProvider(args, prov)
+}
+
+// ServeProvider serves prov as Serve serves the test double: for a
+// program that wraps the Provider (one that adds a schema, say).
+func ServeProvider(args []string, prov pulumirpc.ResourceProviderServer) error {
 	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer cancel()
 	if addr := engineAddress(args); addr != "" {

@@ -19,21 +19,17 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/signal"
 	"reflect"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/asyncroute/asyncroute/tests/fakeaws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sqs"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
-	"google.golang.org/grpc"
 )
 
 // resource is one AWS resource type of the schema: its token and the
@@ -139,22 +135,6 @@ func (p *withSchema) GetSchema(_ context.Context, req *pulumirpc.GetSchemaReques
 	return &pulumirpc.GetSchemaResponse{Schema: p.schema}, nil
 }
 
-// engineAddress is the last argument that is not a flag (the engine passes
-// flags first, then its address).
-func engineAddress(args []string) string {
-	var addr string
-	for i := 0; i < len(args); i++ {
-		switch a := args[i]; {
-		case a == "--tracing" || a == "-tracing" || a == "--root" || a == "-root":
-			i++
-		case strings.HasPrefix(a, "-"):
-		default:
-			addr = a
-		}
-	}
-	return addr
-}
-
 func serve(args []string) error {
 	s, err := schema()
 	if err != nil {
@@ -164,31 +144,7 @@ func serve(args []string) error {
 	if err != nil {
 		return err
 	}
-	p := &withSchema{Provider: prov, schema: string(s)}
-	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer cancel()
-	if addr := engineAddress(args); addr != "" {
-		if err := rpcutil.Healthcheck(ctx, addr, 5*time.Minute, cancel); err != nil {
-			return fmt.Errorf("health check of the engine at %s: %w", addr, err)
-		}
-	}
-	stop := make(chan bool)
-	go func() {
-		<-ctx.Done()
-		close(stop)
-	}()
-	handle, err := rpcutil.ServeWithOptions(rpcutil.ServeOptions{
-		Cancel: stop,
-		Init: func(srv *grpc.Server) error {
-			pulumirpc.RegisterResourceProviderServer(srv, p)
-			return nil
-		},
-	})
-	if err != nil {
-		return err
-	}
-	fmt.Printf("%d\n", handle.Port)
-	return <-handle.Done
+	return fakeaws.ServeProvider(args, &withSchema{Provider: prov, schema: string(s)})
 }
 
 func main() {
