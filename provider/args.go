@@ -30,6 +30,7 @@ const (
 	KindDefaultEventBus DestinationKind = "defaultEventBus"
 	KindNewQueue        DestinationKind = "newQueue"
 	KindNewTopic        DestinationKind = "newTopic"
+	KindResponseOnly    DestinationKind = "responseOnly"
 	KindKafkaTopic      DestinationKind = "kafkaTopic"
 )
 
@@ -48,7 +49,8 @@ const (
 // of the other fields apply. It stands for the Go package's Destination
 // values that a program in another language can express: asyncroute.ARN
 // (kind sqs, sns, lambda, events, s3, or empty), DefaultEventBus,
-// NewQueue, NewTopic and KafkaTopic.
+// NewQueue and NewTopic (with KmsKeyArn), ResponseOnly (by FunctionArn)
+// and KafkaTopic.
 type Destination struct {
 	Kind                   DestinationKind    `pulumi:"kind,optional"`
 	Arn                    pulumi.StringInput `pulumi:"arn,optional"`

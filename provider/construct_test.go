@@ -9,6 +9,7 @@ import (
 	"github.com/asyncroute/asyncroute/components/asyncroute"
 	"github.com/asyncroute/asyncroute/components/asyncroutetest"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/archive"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
@@ -176,6 +177,54 @@ func TestConstructRegistersWhatGoDoes(t *testing.T) {
 			},
 		},
 		{
+			name: "response-only chain and created targets with keys by ARN",
+			typ:  Token("Function"),
+			inputs: func(t *testing.T) map[string]any {
+				return map[string]any{
+					"function":   orderSettings(t),
+					"onSuccess":  map[string]any{"kind": "responseOnly", "arn": nextFunctionArn},
+					"onFailure":  map[string]any{"kind": "newQueue", "kmsKeyArn": keyArn, "retentionPeriodSeconds": 86400.0},
+					"deadLetter": map[string]any{"kind": "newTopic", "kmsKeyArn": keyArn},
+					"alias":      "live",
+				}
+			},
+			goProg: func(t *testing.T) pulumi.RunFunc {
+				return func(ctx *pulumi.Context) error {
+					_, err := asyncroute.NewFunction(ctx, "order-processor", &asyncroute.FunctionArgs{
+						Function:   goOrderSettings(t),
+						OnSuccess:  asyncroute.ResponseOnly{FunctionArn: pulumi.String(nextFunctionArn)},
+						OnFailure:  asyncroute.NewQueue{KmsKeyArn: pulumi.String(keyArn), RetentionPeriod: 24 * time.Hour},
+						DeadLetter: asyncroute.NewTopic{KmsKeyArn: pulumi.String(keyArn)},
+						Alias:      "live",
+					})
+					return err
+				}
+			},
+		},
+		{
+			name: "response-only on an existing function",
+			typ:  Token("AsyncInvoke"),
+			inputs: func(*testing.T) map[string]any {
+				return map[string]any{
+					"functionName": "legacy-billing",
+					"qualifier":    "prod",
+					"role":         map[string]any{"name": "legacy-billing-role"},
+					"onFailure":    map[string]any{"kind": "responseOnly", "arn": nextFunctionArn},
+				}
+			},
+			goProg: func(*testing.T) pulumi.RunFunc {
+				return func(ctx *pulumi.Context) error {
+					_, err := asyncroute.NewAsyncInvoke(ctx, "order-processor", &asyncroute.AsyncInvokeArgs{
+						FunctionName: pulumi.String("legacy-billing"),
+						Qualifier:    pulumi.String("prod"),
+						Role:         &asyncroute.ExistingRole{Name: pulumi.String("legacy-billing-role")},
+						OnFailure:    asyncroute.ResponseOnly{FunctionArn: pulumi.String(nextFunctionArn)},
+					})
+					return err
+				}
+			},
+		},
+		{
 			name: "async invoke on an existing function",
 			typ:  Token("AsyncInvoke"),
 			inputs: func(*testing.T) map[string]any {
@@ -247,6 +296,105 @@ func TestConstructRegistersWhatGoDoes(t *testing.T) {
 				assert.Equal(t, summarize(want.Resources), summarize(w.mocks.Resources()))
 			})
 		}
+	}
+}
+
+// The ARNs of the response-only and key cases.
+const (
+	nextFunctionArn = "arn:aws:lambda:us-east-1:123456789012:function:enrich"
+	keyArn          = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+)
+
+// TestConstructResponseOnlyAndKeys checks the children a response-only
+// route and a created queue with a key by ARN make through the provider:
+// the rule target and the permission take the next function's ARN, and the
+// queue is encrypted with the key, which the role is granted in a policy
+// the queue waits for.
+func TestConstructResponseOnlyAndKeys(t *testing.T) {
+	w := newWorld(t, false)
+	_, err := w.construct(Token("Function"), "orders", map[string]any{
+		"function":  orderSettings(t),
+		"onSuccess": map[string]any{"kind": "responseOnly", "arn": nextFunctionArn},
+		"onFailure": map[string]any{"kind": "newQueue", "kmsKeyArn": keyArn},
+	})
+	require.NoError(t, err)
+	find := func(typ, name string) *asyncroutetest.Resource {
+		for _, r := range w.mocks.Resources() {
+			if r.Type == typ && r.Name == name {
+				return r
+			}
+		}
+		t.Fatalf("no %s %q", typ, name)
+		return nil
+	}
+	target := find("aws:cloudwatch/eventTarget:EventTarget", "orders-on-success-response-target")
+	assert.Equal(t, nextFunctionArn, target.Inputs["arn"])
+	assert.Equal(t, "$.detail.responsePayload", target.Inputs["inputPath"])
+	perm := find("aws:lambda/permission:Permission", "orders-on-success-response-permission")
+	assert.Equal(t, nextFunctionArn, perm.Inputs["function"])
+	assert.Equal(t, "events.amazonaws.com", perm.Inputs["principal"])
+	queue := find("aws:sqs/queue:Queue", "orders-on-failure")
+	assert.Equal(t, map[string]any{"kmsMasterKeyId": keyArn, "messageRetentionSeconds": 1209600.0}, queue.Inputs)
+	keyGrants := find("aws:iam/rolePolicy:RolePolicy", "orders-on-failure-key-grants")
+	doc, err := asyncroutetest.DecodePolicy(keyGrants.Inputs["policy"])
+	require.NoError(t, err)
+	require.Len(t, doc.Statements, 1)
+	assert.Equal(t, []string{"kms:Decrypt", "kms:GenerateDataKey*"}, doc.Statements[0].Action)
+	assert.Equal(t, []string{keyArn}, doc.Statements[0].Resource)
+	assert.Contains(t, queue.Dependencies, keyGrants.URN)
+}
+
+// TestConstructChecksOutputsAtDeploy passes the ARNs as a TypeScript
+// program passes another resource's output (next.arn, key.arn): a preview
+// rejects a bad value with Go's message and registers nothing; an update
+// checks it inside the outputs that feed the rule target, the permission,
+// the key grant, the queue and the invoke config, none of which is
+// registered.
+func TestConstructChecksOutputsAtDeploy(t *testing.T) {
+	output := func(v string) resource.PropertyValue {
+		return resource.NewOutputProperty(resource.Output{Element: resource.NewStringProperty(v), Known: true,
+			Dependencies: []resource.URN{resource.URN(stackURN[:len("urn:pulumi:test::asyncroute::")] + "aws:lambda/function:Function::enrich")}})
+	}
+	cases := []struct {
+		name   string
+		inputs map[string]any
+		want   string
+		never  []string // type/name of children an update must not register
+	}{
+		{
+			name:   "response-only to a queue",
+			inputs: map[string]any{"onSuccess": map[string]any{"kind": "responseOnly", "arn": output("arn:aws:sqs:us-east-1:123456789012:jobs")}},
+			want: `asyncroute: Function "orders": OnSuccess: ResponseOnly.FunctionArn "arn:aws:sqs:us-east-1:123456789012:jobs" is not a Lambda function ARN; ` +
+				`allowed: the next function's unqualified ARN, arn:<partition>:lambda:<region>:<account>:function:<name>`,
+			never: []string{"aws:cloudwatch/eventTarget:EventTarget/orders-on-success-response-target", "aws:lambda/permission:Permission/orders-on-success-response-permission"},
+		},
+		{
+			name:   "created queue with a key alias",
+			inputs: map[string]any{"onFailure": map[string]any{"kind": "newQueue", "kmsKeyArn": output("arn:aws:kms:us-east-1:123456789012:alias/orders")}},
+			want: `asyncroute: Function "orders": OnFailure: NewQueue.KmsKeyArn "arn:aws:kms:us-east-1:123456789012:alias/orders" is not a KMS key ARN; ` +
+				`expected arn:<partition>:kms:<region>:<account>:key/<key-id>`,
+			never: []string{"aws:iam/rolePolicy:RolePolicy/orders-on-failure-key-grants", "aws:sqs/queue:Queue/orders-on-failure"},
+		},
+	}
+	for _, c := range cases {
+		inputs := map[string]any{"function": orderSettings(t)}
+		for k, v := range c.inputs {
+			inputs[k] = v
+		}
+		t.Run(c.name+"/preview", func(t *testing.T) {
+			w := newWorld(t, true)
+			assert.Equal(t, c.want, constructErr(t, w, Token("Function"), inputs))
+			assert.Empty(t, w.mocks.Resources(), "nothing registered")
+		})
+		t.Run(c.name+"/update", func(t *testing.T) {
+			w := newWorld(t, false)
+			_, err := w.construct(Token("Function"), "orders", inputs)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), c.want)
+			for _, r := range w.mocks.Resources() {
+				assert.NotContains(t, append(c.never, "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig/orders-async-config"), r.Type+"/"+r.Name)
+			}
+		})
 	}
 }
 
@@ -348,6 +496,31 @@ func TestBadInputGetsTheGoMessage(t *testing.T) {
 			goArgs: asyncroute.FunctionArgs{OnFailure: asyncroute.NewQueue{}, Role: &asyncroute.ExistingRole{Arn: pulumi.String("arn:aws:iam::123456789012:role/r")}},
 		},
 		{
+			name:   "response-only to a version",
+			inputs: map[string]any{"onSuccess": map[string]any{"kind": "responseOnly", "arn": nextFunctionArn + ":3"}},
+			goArgs: asyncroute.FunctionArgs{OnSuccess: asyncroute.ResponseOnly{FunctionArn: pulumi.String(nextFunctionArn + ":3")}},
+		},
+		{
+			name:   "response-only to a queue",
+			inputs: map[string]any{"onSuccess": map[string]any{"kind": "responseOnly", "arn": "arn:aws:sqs:us-east-1:123456789012:jobs"}},
+			goArgs: asyncroute.FunctionArgs{OnSuccess: asyncroute.ResponseOnly{FunctionArn: pulumi.String("arn:aws:sqs:us-east-1:123456789012:jobs")}},
+		},
+		{
+			name:   "response-only as dead-letter target",
+			inputs: map[string]any{"deadLetter": map[string]any{"kind": "responseOnly", "arn": nextFunctionArn}},
+			goArgs: asyncroute.FunctionArgs{DeadLetter: asyncroute.ResponseOnly{FunctionArn: pulumi.String(nextFunctionArn)}},
+		},
+		{
+			name:   "created queue with a key alias",
+			inputs: map[string]any{"onFailure": map[string]any{"kind": "newQueue", "kmsKeyArn": "alias/orders"}},
+			goArgs: asyncroute.FunctionArgs{OnFailure: asyncroute.NewQueue{KmsKeyArn: pulumi.String("alias/orders")}},
+		},
+		{
+			name:   "created topic with a key alias ARN",
+			inputs: map[string]any{"onFailure": map[string]any{"kind": "newTopic", "kmsKeyArn": "arn:aws:kms:us-east-1:123456789012:alias/orders"}},
+			goArgs: asyncroute.FunctionArgs{OnFailure: asyncroute.NewTopic{KmsKeyArn: pulumi.String("arn:aws:kms:us-east-1:123456789012:alias/orders")}},
+		},
+		{
 			name:   "queue retention too short",
 			inputs: map[string]any{"onFailure": map[string]any{"kind": "newQueue", "retentionPeriodSeconds": 30.0}},
 			goArgs: asyncroute.FunctionArgs{OnFailure: asyncroute.NewQueue{RetentionPeriod: 30 * time.Second}},
@@ -401,16 +574,36 @@ func TestBadTaggedInput(t *testing.T) {
 			want:   `asyncroute: Function "orders": OnSuccess.Arn: is empty; kind "sqs" needs the target's ARN (for a queue its arn, not its url)`,
 		},
 		{
+			name:   "no arn for kind responseOnly",
+			inputs: map[string]any{"onSuccess": map[string]any{"kind": "responseOnly"}},
+			want:   `asyncroute: Function "orders": OnSuccess.Arn: is empty; kind "responseOnly" needs the next function's unqualified ARN`,
+		},
+		{
+			name:   "key on a response-only route",
+			inputs: map[string]any{"onSuccess": map[string]any{"kind": "responseOnly", "arn": nextFunctionArn, "kmsKeyArn": keyArn}},
+			want:   `asyncroute: Function "orders": OnSuccess.KmsKeyArn: is not used by kind "responseOnly"; leave it out, or choose the kind it belongs to`,
+		},
+		{
+			name:   "retention on a response-only route",
+			inputs: map[string]any{"onSuccess": map[string]any{"kind": "responseOnly", "arn": nextFunctionArn, "retentionPeriodSeconds": 60.0}},
+			want:   `asyncroute: Function "orders": OnSuccess.RetentionPeriodSeconds: is not used by kind "responseOnly"; leave it out, or choose the kind it belongs to`,
+		},
+		{
+			name:   "arn on a created topic with a key",
+			inputs: map[string]any{"onFailure": map[string]any{"kind": "newTopic", "kmsKeyArn": keyArn, "arn": "arn:aws:sns:us-east-1:123456789012:alerts"}},
+			want:   `asyncroute: Function "orders": OnFailure.Arn: is not used by kind "newTopic"; leave it out, or choose the kind it belongs to`,
+		},
+		{
 			name:   "neither kind nor arn",
 			inputs: map[string]any{"onSuccess": map[string]any{}},
 			want: `asyncroute: Function "orders": OnSuccess: has neither kind nor arn; allowed: kind one of sqs, sns, lambda, events, s3, ` +
-				`defaultEventBus, newQueue, newTopic, kafkaTopic, or the target's arn (its kind is read from the ARN)`,
+				`defaultEventBus, newQueue, newTopic, responseOnly, kafkaTopic, or the target's arn (its kind is read from the ARN)`,
 		},
 		{
 			name:   "unknown kind",
 			inputs: map[string]any{"onSuccess": map[string]any{"kind": "queue"}},
 			want: `asyncroute: Function "orders": OnSuccess.Kind: "queue" is not a destination kind; allowed: sqs, sns, lambda, events, s3, ` +
-				`defaultEventBus, newQueue, newTopic, kafkaTopic`,
+				`defaultEventBus, newQueue, newTopic, responseOnly, kafkaTopic`,
 		},
 		{
 			name:   "retries not whole",

@@ -114,19 +114,28 @@ func (c *converter) destination(field string, d *Destination) asyncroute.Destina
 		}
 		return asyncroute.DefaultEventBus{}
 	case KindNewQueue:
-		if !unused(string(d.Kind), hasArn, hasKey, false, hasTopic) {
+		if !unused(string(d.Kind), hasArn, false, false, hasTopic) {
 			return nil
 		}
-		q := asyncroute.NewQueue{}
+		q := asyncroute.NewQueue{KmsKeyArn: d.KmsKeyArn}
 		if r := seconds(d.RetentionPeriodSeconds); r != nil {
 			q.RetentionPeriod = *r
 		}
 		return q
 	case KindNewTopic:
-		if !unused(string(d.Kind), hasArn, hasKey, hasRetention, hasTopic) {
+		if !unused(string(d.Kind), hasArn, false, hasRetention, hasTopic) {
 			return nil
 		}
-		return asyncroute.NewTopic{}
+		return asyncroute.NewTopic{KmsKeyArn: d.KmsKeyArn}
+	case KindResponseOnly:
+		if !hasArn {
+			c.fail(field+".Arn", "is empty; kind %q needs the next function's unqualified ARN", d.Kind)
+			return nil
+		}
+		if !unused(string(d.Kind), false, hasKey, hasRetention, hasTopic) {
+			return nil
+		}
+		return asyncroute.ResponseOnly{FunctionArn: d.Arn}
 	case KindKafkaTopic:
 		if !unused(string(d.Kind), hasArn, hasKey, hasRetention, false) {
 			return nil

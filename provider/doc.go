@@ -23,8 +23,9 @@
 // resource pointers (*sqs.Queue, *iam.Role, *kms.Key) that a schema cannot
 // describe. The schema's arguments instead take a destination as a tagged
 // object (kind plus the target's ARN, or a kind that creates the target:
-// newQueue, newTopic, defaultEventBus), a role by name and ARN, durations
-// in seconds, and a subset of lambda.FunctionArgs (FunctionSettings).
+// newQueue, newTopic, defaultEventBus; responseOnly with the next
+// function's ARN), a role by name and ARN, KMS keys by ARN, durations in
+// seconds, and a subset of lambda.FunctionArgs (FunctionSettings).
 //
 // # Why the SDK's provider package, not pulumi-go-provider
 //
@@ -56,11 +57,11 @@
 // # Not expressible yet
 //
 // Destinations given as resources (SQSQueue, SNSTopic, LambdaFunction,
-// EventBus, S3Bucket with their KMS lookup by resource) would make the
-// schema refer to the AWS package's schema; a KMS key of a NewQueue or
-// NewTopic is a *kms.Key; ResponseOnly needs the next function as a
-// *lambda.Function. Programs in other languages pass ARNs instead
-// (kmsKeyArn for encrypted queues and topics). The function settings are a
-// subset of lambda.FunctionArgs: the ones an asynchronously invoked
-// function commonly needs.
+// EventBus, S3Bucket with their KMS lookup by resource, ResponseOnly's
+// Function, NewQueue's and NewTopic's KmsKey) would make the schema refer to
+// the AWS package's schema. Programs in other languages pass ARNs instead,
+// which the Go package takes as well: ARN{Arn, KmsKeyArn},
+// ResponseOnly{FunctionArn} and NewQueue{KmsKeyArn} / NewTopic{KmsKeyArn}.
+// The function settings are a subset of lambda.FunctionArgs: the ones an
+// asynchronously invoked function commonly needs.
 package provider

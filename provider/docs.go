@@ -45,8 +45,9 @@ var typeDocs = map[string]string{
 		"(dead-letter target). `kind` says which fields apply: `sqs`, `sns`, `lambda`, `events` and `s3` take `arn` " +
 		"(and `kmsKeyArn` for an encrypted queue or topic); without `kind` the kind is read from `arn`; " +
 		"`defaultEventBus` takes nothing; `newQueue` creates a standard encrypted SQS queue (optionally " +
-		"`retentionPeriodSeconds`); `newTopic` creates an SNS topic encrypted with alias/aws/sns; `kafkaTopic` " +
-		"takes `topic` (event source mappings of a Kafka source only).",
+		"`retentionPeriodSeconds` and `kmsKeyArn`); `newTopic` creates an SNS topic encrypted with alias/aws/sns " +
+		"(or `kmsKeyArn`); `responseOnly` takes the next function's `arn` and passes it only the response payload; " +
+		"`kafkaTopic` takes `topic` (event source mappings of a Kafka source only).",
 	"DestinationKind": "The kind of a destination.",
 	"SourceKind":      "The service an event source mapping reads.",
 	"ExistingRole": "An execution role you bring instead of the one the component would create. Give its " +
@@ -60,14 +61,17 @@ var typeDocs = map[string]string{
 
 // enumDocs describes the enum values.
 var enumDocs = map[string]string{
-	string(KindSQS):                    "A standard SQS queue, by `arn` (the queue's ARN, not its URL). The role gets sqs:SendMessage.",
-	string(KindSNS):                    "A standard SNS topic, by `arn`. The role gets sns:Publish.",
-	string(KindLambda):                 "A Lambda function, by `arn`; it receives the whole invocation record. The role gets lambda:InvokeFunction on the ARN and ARN:*.",
-	string(KindEvents):                 "An EventBridge event bus, by `arn`. The role gets events:PutEvents.",
-	string(KindS3):                     "An S3 bucket, by `arn`; on failure only. The role gets s3:PutObject on bucket/* and s3:ListBucket on the bucket.",
-	string(KindDefaultEventBus):        "The account's default event bus in the provider's region. The role gets events:PutEvents on it.",
-	string(KindNewQueue):               "The component creates a standard SQS queue named <component>-on-success (-on-failure, -dead-letter), encrypted with SQS-managed SSE; a failure or dead-letter queue keeps messages 14 days.",
-	string(KindNewTopic):               "The component creates a standard SNS topic named <component>-on-success (-on-failure, -dead-letter), encrypted with alias/aws/sns. Subscribe to it to receive the records.",
+	string(KindSQS):             "A standard SQS queue, by `arn` (the queue's ARN, not its URL). The role gets sqs:SendMessage.",
+	string(KindSNS):             "A standard SNS topic, by `arn`. The role gets sns:Publish.",
+	string(KindLambda):          "A Lambda function, by `arn`; it receives the whole invocation record. The role gets lambda:InvokeFunction on the ARN and ARN:*.",
+	string(KindEvents):          "An EventBridge event bus, by `arn`. The role gets events:PutEvents.",
+	string(KindS3):              "An S3 bucket, by `arn`; on failure only. The role gets s3:PutObject on bucket/* and s3:ListBucket on the bucket.",
+	string(KindDefaultEventBus): "The account's default event bus in the provider's region. The role gets events:PutEvents on it.",
+	string(KindNewQueue):        "The component creates a standard SQS queue named <component>-on-success (-on-failure, -dead-letter), encrypted with SQS-managed SSE (or `kmsKeyArn`); a failure or dead-letter queue keeps messages 14 days.",
+	string(KindNewTopic):        "The component creates a standard SNS topic named <component>-on-success (-on-failure, -dead-letter), encrypted with alias/aws/sns (or `kmsKeyArn`). Subscribe to it to receive the records.",
+	string(KindResponseOnly): "The next function, by its unqualified ARN (`arn`), receives only the function's response payload (on failure, Lambda's error object), through the account's default event bus: " +
+		"the invoke config's destination is the default bus (the role gets events:PutEvents on it), and the component creates a rule on that bus, a rule target that invokes the next function " +
+		"with `$.detail.responsePayload`, and a Lambda permission for that rule. Not a dead-letter target, nor an event source mapping's.",
 	string(KindKafkaTopic):             "A topic of the source Kafka cluster (`topic`), as an event source mapping's dead-letter topic.",
 	"source:" + string(SourceKinesis):  "A Kinesis data stream (or stream consumer).",
 	"source:" + string(SourceDynamoDB): "A DynamoDB stream.",
@@ -80,9 +84,11 @@ var enumDocs = map[string]string{
 var propertyDocs = map[string]map[string]string{
 	"Destination": {
 		"kind": "Which kind of destination this is (see the type's description). Optional when `arn` is given: the kind is then read from the ARN, which must be known at preview.",
-		"arn":  "The target's ARN, for kinds `sqs`, `sns`, `lambda`, `events` and `s3` (or no kind). A queue's ARN, not its URL. When the ARN is known only at deploy time, set `kind`.",
+		"arn": "The target's ARN, for kinds `sqs`, `sns`, `lambda`, `events` and `s3` (or no kind). A queue's ARN, not its URL. When the ARN is known only at deploy time, set `kind`. " +
+			"For kind `responseOnly`: the next function's unqualified ARN (not a version's or alias's).",
 		"kmsKeyArn": "The ARN of the customer-managed KMS key that encrypts the SQS queue or SNS topic given by `arn`; the role gets kms:GenerateDataKey* and kms:Decrypt on it. " +
-			"Leave it out for unencrypted targets and AWS-managed keys (alias/aws/sqs, alias/aws/sns, SQS-managed SSE).",
+			"Leave it out for unencrypted targets and AWS-managed keys (alias/aws/sqs, alias/aws/sns, SQS-managed SSE). " +
+			"For kinds `newQueue` and `newTopic`: the key the created queue or topic is encrypted with, granted in a policy of its own that the queue or topic waits for.",
 		"retentionPeriodSeconds": "For kind `newQueue`: how long the created queue keeps a message, " + retention + " whole seconds. Default: 14 days for a failure or dead-letter queue, SQS's default (4 days) on success.",
 		"topic":                  "For kind `kafkaTopic`: the dead-letter topic's name, a topic of the source cluster other than the mapping's source topics.",
 	},

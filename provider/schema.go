@@ -96,7 +96,7 @@ var components = []component{
 // enums lists the values of the enum types, in schema order.
 var enums = map[reflect.Type][]string{
 	reflect.TypeFor[DestinationKind](): {string(KindSQS), string(KindSNS), string(KindLambda), string(KindEvents), string(KindS3),
-		string(KindDefaultEventBus), string(KindNewQueue), string(KindNewTopic), string(KindKafkaTopic)},
+		string(KindDefaultEventBus), string(KindNewQueue), string(KindNewTopic), string(KindResponseOnly), string(KindKafkaTopic)},
 	reflect.TypeFor[SourceKind](): {string(SourceKinesis), string(SourceDynamoDB), string(SourceKafka), string(SourceSQS)},
 }
 

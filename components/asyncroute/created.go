@@ -34,9 +34,9 @@ type CreatedTarget struct {
 	RuleTarget *cloudwatch.EventTarget
 	// Permission lets EventBridge invoke the next function from Rule only.
 	Permission *lambda.Permission
-	// KeyPolicy grants the role the use of the KmsKey of a NewQueue or
-	// NewTopic, in a policy the queue or topic waits for (named
-	// <component>-on-failure-key-grants, say); nil without KmsKey or with
+	// KeyPolicy grants the role the use of the KmsKey (or KmsKeyArn) of a
+	// NewQueue or NewTopic, in a policy the queue or topic waits for (named
+	// <component>-on-failure-key-grants, say); nil without a key or with
 	// SkipGrants.
 	KeyPolicy *iam.RolePolicy
 }

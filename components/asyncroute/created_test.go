@@ -224,3 +224,109 @@ func TestPreviewNewQueue(t *testing.T) {
 	assert.Equal(t, deps(dep(rolePolicyType, "orders-async-grants"), dep(lambdaType, "orders"), dep(queueType, "orders-on-failure")),
 		st.Dependencies(config(t, st, "orders")))
 }
+
+// KmsKeyArn encrypts a created queue or topic with a key given by its ARN:
+// the same key-grants policy, which the queue or topic waits for, and the
+// same dependencies as KmsKey when the ARN is a key's output.
+func TestCreatedTargetWithKmsKeyArn(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		output bool // the ARN is the output of a key of the program
+		topic  bool
+	}{
+		{"QueueLiteral", false, false},
+		{"QueueKeyOutput", true, false},
+		{"TopicLiteral", false, true},
+		{"TopicKeyOutput", true, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var comp *asyncroute.Function
+			st := run(t, func(ctx *pulumi.Context) error {
+				var key pulumi.StringInput = pulumi.String(foreignKey)
+				if tc.output {
+					key = newKey(ctx, "key").Arn
+				}
+				var d asyncroute.Destination = asyncroute.NewQueue{KmsKeyArn: key}
+				if tc.topic {
+					d = asyncroute.NewTopic{KmsKeyArn: key}
+				}
+				c, err := asyncroute.NewFunction(ctx, "orders", &asyncroute.FunctionArgs{Function: lambdaArgs("orders"), OnFailure: d})
+				comp = c
+				return err
+			})
+			key, keyDeps := foreignKey, []string(nil)
+			if tc.output {
+				key, keyDeps = find(t, st, keyType, "key").Outputs["arn"].(string), []string{dep(keyType, "key")}
+			}
+			typ, send, want := queueType, sqsSend, map[string]any{"messageRetentionSeconds": fourteenDays, "kmsMasterKeyId": key}
+			if tc.topic {
+				typ, send, want = topicType, snsPublish, map[string]any{"kmsMasterKeyId": key}
+			}
+			target := find(t, st, typ, "orders-on-failure")
+			targetArn := target.Outputs["arn"].(string)
+			assert.Equal(t, want, target.Inputs)
+
+			keyGrants := find(t, st, rolePolicyType, "orders-on-failure-key-grants")
+			doc, err := asyncroutetest.DecodePolicy(keyGrants.Inputs["policy"])
+			require.NoError(t, err)
+			assert.Equal(t, stmts(allow(kmsUse, key)), doc.Statements)
+			assert.Equal(t, find(t, st, roleType, "orders-role").Outputs["name"], keyGrants.Inputs["role"])
+			assert.Equal(t, deps(append([]string{dep(roleType, "orders-role")}, keyDeps...)...), st.Dependencies(keyGrants))
+			assert.Equal(t, deps(append([]string{dep(rolePolicyType, "orders-on-failure-key-grants")}, keyDeps...)...), st.Dependencies(target))
+
+			// The route itself is any created target's.
+			assert.Equal(t, stmts(allow(send, targetArn)), statements(t, st, "orders"))
+			assert.Equal(t, destinations("", targetArn), config(t, st, "orders").Inputs["destinationConfig"])
+			assert.Equal(t, deps(
+				dep(roleType, "orders-role"), dep(rolePolicyType, "orders-on-failure-key-grants"), dep(typ, "orders-on-failure"),
+				dep(rolePolicyType, "orders-async-grants"), dep(lambdaType, "orders"), dep(configType, "orders-async-config"),
+			), childNames(st, find(t, st, functionComponentType, "orders")))
+			require.NotNil(t, comp.OnFailureCreated)
+			assert.NotNil(t, comp.OnFailureCreated.KeyPolicy)
+		})
+	}
+}
+
+// With SkipGrants the key encrypts the queue and nothing is granted.
+func TestNewQueueKmsKeyArnSkipGrants(t *testing.T) {
+	st := run(t, fn(func(_ *pulumi.Context, a *asyncroute.FunctionArgs) {
+		a.Role = &asyncroute.ExistingRole{Name: pulumi.String("external"), Arn: pulumi.String(externalRoleArn)}
+		a.SkipGrants = true
+		a.DeadLetter = asyncroute.NewQueue{KmsKeyArn: pulumi.String(foreignKey)}
+	}))
+	q := find(t, st, queueType, "orders-dead-letter")
+	assert.Equal(t, map[string]any{"messageRetentionSeconds": fourteenDays, "kmsMasterKeyId": foreignKey}, q.Inputs)
+	assert.Nil(t, st.Dependencies(q))
+	assert.Nil(t, st.Find(rolePolicyType, "orders-dead-letter-key-grants"))
+}
+
+// At a first preview a key's ARN is unknown: the queue and the key grant
+// take it unknown, in the same order.
+func TestPreviewNewQueueKmsKeyArnOutput(t *testing.T) {
+	st := run(t, func(ctx *pulumi.Context) error {
+		_, err := asyncroute.NewFunction(ctx, "orders", &asyncroute.FunctionArgs{
+			Function:  lambdaArgs("orders"),
+			OnFailure: asyncroute.NewQueue{KmsKeyArn: newKey(ctx, "key").Arn},
+		})
+		return err
+	}, asyncroutetest.Preview())
+	q := find(t, st, queueType, "orders-on-failure")
+	assert.Equal(t, map[string]any{"messageRetentionSeconds": fourteenDays, "kmsMasterKeyId": asyncroutetest.Unknown{}}, q.Inputs)
+	keyGrants := find(t, st, rolePolicyType, "orders-on-failure-key-grants")
+	assert.Equal(t, deps(dep(roleType, "orders-role"), dep(keyType, "key")), st.Dependencies(keyGrants))
+	assert.Equal(t, deps(dep(keyType, "key"), dep(rolePolicyType, "orders-on-failure-key-grants")), st.Dependencies(q))
+}
+
+// During an update a key ARN that is an output and no key ARN fails the
+// key grant's, the queue's and the config's inputs: neither the grant nor
+// the queue nor the config is written.
+func TestNewQueueKmsKeyArnCheckedAtDeploy(t *testing.T) {
+	st, err := asyncroutetest.Run(onFailure(func(ctx *pulumi.Context) asyncroute.Destination {
+		return asyncroute.NewQueue{KmsKeyArn: newQueue(ctx, "other", nil).Arn}
+	}))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), fPrefix+`OnFailure: NewQueue.KmsKeyArn "arn:aws:sqs:us-east-1:123456789012:other" is not a KMS key ARN; expected arn:<partition>:kms:<region>:<account>:key/<key-id>`)
+	assert.Nil(t, st.Find(rolePolicyType, "orders-on-failure-key-grants"))
+	assert.Nil(t, st.Find(queueType, "orders-on-failure"))
+	assert.Nil(t, st.Find(configType, "orders-async-config"))
+}

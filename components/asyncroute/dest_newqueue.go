@@ -29,8 +29,9 @@ const (
 // failure or dead-letter queue 14 days of retention, SQS's maximum, so a
 // failure outlives a long weekend; a success queue keeps SQS's default. The
 // role is granted like any queue's (sqs:SendMessage, plus the key actions
-// when KmsKey is set). Each use creates its own queue: to share one queue
-// between fields or functions, create it and pass [SQSQueue].
+// when KmsKey or KmsKeyArn is set). Each use creates its own queue: to
+// share one queue between fields or functions, create it and pass
+// [SQSQueue].
 type NewQueue struct {
 	// RetentionPeriod is how long the queue keeps a message: 60s to 14 days
 	// in whole seconds. Zero takes the default described above.
@@ -39,6 +40,12 @@ type NewQueue struct {
 	// instead of SQS-managed SSE, and the role gets kms:GenerateDataKey* and
 	// kms:Decrypt on it.
 	KmsKey *kms.Key
+	// KmsKeyArn is the same by the key's ARN
+	// (arn:<partition>:kms:<region>:<account>:key/<key-id>), for a key
+	// this program has no resource for; an alternative to KmsKey (set one
+	// of them at most). Aliases and key ids are refused: the grant needs
+	// the key's ARN.
+	KmsKeyArn pulumi.StringInput
 }
 
 func checkRetention(what string, d time.Duration) error {
@@ -55,7 +62,10 @@ func checkRetention(what string, d time.Duration) error {
 }
 
 // newQueueRoute creates the queue once the component exists.
-type newQueueRoute struct{ d NewQueue }
+type newQueueRoute struct {
+	d   NewQueue
+	key createdKey
+}
 
 func (r newQueueRoute) build(b *buildEnv, u *routeUse) (pulumi.StringOutput, error) {
 	d := r.d
@@ -67,15 +77,16 @@ func (r newQueueRoute) build(b *buildEnv, u *routeUse) (pulumi.StringOutput, err
 	if retention != 0 {
 		args.MessageRetentionSeconds = pulumi.Int(int(retention / time.Second))
 	}
-	if d.KmsKey != nil {
-		args.KmsMasterKeyId = d.KmsKey.Arn
+	opts := b.childOpts()
+	if r.key.set {
+		args.KmsMasterKeyId = r.key.arn
+		spec, _ := lambdafacts.KindOf(KindSQS)
+		var err error
+		if opts, err = b.keyGrantBefore(u, spec, r.key.arn); err != nil {
+			return pulumi.StringOutput{}, err
+		}
 	} else {
 		args.SqsManagedSseEnabled = pulumi.Bool(true)
-	}
-	spec, _ := lambdafacts.KindOf(KindSQS)
-	opts, err := b.keyGrantBefore(u, spec, d.KmsKey)
-	if err != nil {
-		return pulumi.StringOutput{}, err
 	}
 	q, err := sqs.NewQueue(b.ctx, u.childName(""), args, opts...)
 	if err != nil {
@@ -85,10 +96,16 @@ func (r newQueueRoute) build(b *buildEnv, u *routeUse) (pulumi.StringOutput, err
 	return q.Arn, nil
 }
 
-func (d NewQueue) resolve(*resolveEnv) (*target, error) {
+func (d NewQueue) resolve(env *resolveEnv) (*target, error) {
 	if err := checkRetention("NewQueue.RetentionPeriod", d.RetentionPeriod); err != nil {
 		return nil, err
 	}
 	spec, _ := lambdafacts.KindOf(KindSQS)
-	return &target{spec: spec, route: newQueueRoute{d}, describe: "SQS queue created by the component", fromResource: true}, nil
+	t := &target{spec: spec, describe: "SQS queue created by the component", fromResource: true}
+	key, err := resolveCreatedKey(env, t, "NewQueue", d.KmsKey, d.KmsKeyArn)
+	if err != nil {
+		return nil, err
+	}
+	t.route = newQueueRoute{d: d, key: key}
+	return t, nil
 }

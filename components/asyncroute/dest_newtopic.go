@@ -13,25 +13,33 @@ import (
 // CreatedTarget for that field. Use it wherever an [SNSTopic] may go.
 //
 // Encryption is on: the AWS-managed key alias/aws/sns (no grant needed), or
-// KmsKey, for which the role gets kms:GenerateDataKey* and kms:Decrypt.
-// Subscribe to the topic to receive the records.
+// a customer-managed key (KmsKey or KmsKeyArn), for which the role gets
+// kms:GenerateDataKey* and kms:Decrypt. Subscribe to the topic to receive
+// the records.
 type NewTopic struct {
 	// KmsKey, when set, encrypts the topic with this customer-managed key.
 	KmsKey *kms.Key
+	// KmsKeyArn is the same by the key's ARN
+	// (arn:<partition>:kms:<region>:<account>:key/<key-id>), for a key
+	// this program has no resource for; an alternative to KmsKey (set one
+	// of them at most). Aliases and key ids are refused: the grant needs
+	// the key's ARN.
+	KmsKeyArn pulumi.StringInput
 }
 
 // newTopicRoute creates the topic once the component exists.
-type newTopicRoute struct{ d NewTopic }
+type newTopicRoute struct{ key createdKey }
 
 func (r newTopicRoute) build(b *buildEnv, u *routeUse) (pulumi.StringOutput, error) {
 	args := &sns.TopicArgs{Tags: b.tags, KmsMasterKeyId: pulumi.String(lambdafacts.AWSManagedSNSKey)}
-	if r.d.KmsKey != nil {
-		args.KmsMasterKeyId = r.d.KmsKey.Arn
-	}
-	spec, _ := lambdafacts.KindOf(KindSNS)
-	opts, err := b.keyGrantBefore(u, spec, r.d.KmsKey)
-	if err != nil {
-		return pulumi.StringOutput{}, err
+	opts := b.childOpts()
+	if r.key.set {
+		args.KmsMasterKeyId = r.key.arn
+		spec, _ := lambdafacts.KindOf(KindSNS)
+		var err error
+		if opts, err = b.keyGrantBefore(u, spec, r.key.arn); err != nil {
+			return pulumi.StringOutput{}, err
+		}
 	}
 	topic, err := sns.NewTopic(b.ctx, u.childName(""), args, opts...)
 	if err != nil {
@@ -41,7 +49,13 @@ func (r newTopicRoute) build(b *buildEnv, u *routeUse) (pulumi.StringOutput, err
 	return topic.Arn, nil
 }
 
-func (d NewTopic) resolve(*resolveEnv) (*target, error) {
+func (d NewTopic) resolve(env *resolveEnv) (*target, error) {
 	spec, _ := lambdafacts.KindOf(KindSNS)
-	return &target{spec: spec, route: newTopicRoute{d}, describe: "SNS topic created by the component", fromResource: true}, nil
+	t := &target{spec: spec, describe: "SNS topic created by the component", fromResource: true}
+	key, err := resolveCreatedKey(env, t, "NewTopic", d.KmsKey, d.KmsKeyArn)
+	if err != nil {
+		return nil, err
+	}
+	t.route = newTopicRoute{key: key}
+	return t, nil
 }

@@ -3,6 +3,8 @@ package asyncroute
 import (
 	"encoding/json"
 	"fmt"
+	"reflect"
+	"strings"
 
 	"github.com/asyncroute/asyncroute/components/lambdafacts"
 
@@ -46,6 +48,12 @@ const (
 // SkipGrants leaves out the role's events:PutEvents only: the permission on
 // the next function is part of the route and is always created.
 //
+// The next function is given either as a resource (Function) or by its
+// unqualified ARN (FunctionArn), exactly one of them. An ARN known while
+// the program runs is checked before anything is registered; one known
+// only at deploy time is checked inside the inputs of the rule target, the
+// permission and the invoke config, with the same message.
+//
 // ResponseOnly is a type of its own rather than a flag on LambdaFunction
 // because everything about the route differs: its kind (an event bus), its
 // grant, the resources it creates and what the next function receives.
@@ -53,29 +61,154 @@ type ResponseOnly struct {
 	// Function is the next function. To chain a function made with
 	// [NewFunction], pass its Function field.
 	Function *lambda.Function
+	// FunctionArn is the next function by its unqualified ARN
+	// (arn:<partition>:lambda:<region>:<account>:function:<name>), for a
+	// function this program has no resource for; an alternative to
+	// Function. The rule target invokes this ARN, and the permission is
+	// added to it. A qualified ARN (a version or alias) is refused.
+	FunctionArn pulumi.StringInput
 }
 
 // responseRoute is the route through the default bus to the next function.
-type responseRoute struct{ next *lambda.Function }
+// A function given as a resource is invoked by its ARN and permitted by
+// its name; one given by its ARN (byARN) is both, checked at deploy time
+// (when it was not known while the program ran) and against the
+// provider's partition inside the inputs of the rule target and the
+// permission, whose messages name component and field.
+type responseRoute struct {
+	next, function   pulumi.StringInput
+	byARN, checkLate bool
+	component, field string
+}
 
 func (r responseRoute) build(b *buildEnv, _ *routeUse) (pulumi.StringOutput, error) {
 	return b.defaultBus(), nil
 }
 
 func (d ResponseOnly) resolve(env *resolveEnv) (*target, error) {
-	if d.Function == nil {
-		return nil, fmt.Errorf("ResponseOnly.Function is nil; allowed: a *lambda.Function")
+	switch {
+	case d.Function == nil && isNil(d.FunctionArn):
+		return nil, fmt.Errorf("ResponseOnly has neither Function nor FunctionArn; allowed: the next function as a *lambda.Function in Function, or its unqualified ARN in FunctionArn")
+	case d.Function != nil && !isNil(d.FunctionArn):
+		return nil, fmt.Errorf("ResponseOnly has both Function and FunctionArn; allowed: exactly one")
+	case d.Function == nil:
+		return d.resolveARN(env)
 	}
 	spec, _ := lambdafacts.KindOf(KindEventBridge)
 	next := d.Function
 	return &target{
 		spec:         spec,
-		route:        responseRoute{next},
-		describe:     lambdafacts.Describe("Lambda function", next.PulumiResourceName()) + " (response only, through the default event bus)",
+		route:        responseRoute{next: next.Arn, function: next.Name},
+		describe:     lambdafacts.Describe("Lambda function", next.PulumiResourceName()) + viaDefaultBus,
 		fnName:       next.Name,
 		res:          next,
 		fromResource: true,
 	}, nil
+}
+
+// viaDefaultBus ends the description of a response-only target.
+const viaDefaultBus = " (response only, through the default event bus)"
+
+// resolveARN checks a next function given by its ARN. The target's own
+// ARN is the default bus, which the component builds; the next function's
+// ARN is checked now when it is known, and otherwise inside the outputs
+// that feed the rule target and the permission (responseRoute.checkedNext)
+// and the invoke config (the target's later checks).
+func (d ResponseOnly) resolveARN(env *resolveEnv) (*target, error) {
+	spec, _ := lambdafacts.KindOf(KindEventBridge)
+	v, err := await(env.ctx, d.FunctionArn)
+	if err != nil {
+		return nil, err
+	}
+	arn := d.FunctionArn.ToStringOutput()
+	t := &target{spec: spec, fromResource: true}
+	// As for an ARN destination: a literal names the target in messages,
+	// an output does not, so that a message reads the same at preview and
+	// at deploy time.
+	if holdsOutput(reflect.ValueOf(d.FunctionArn)) {
+		t.describe = "Lambda function (ARN known at deploy)" + viaDefaultBus
+	} else {
+		t.describe = "Lambda function " + v.str + viaDefaultBus
+	}
+	err = t.checkWhenKnown(env, func(v []any) error {
+		if isUnknown(v[0]) {
+			return errNeedsValues
+		}
+		s, _ := v[0].(string)
+		return checkNextFunctionARN(s)
+	}, d.FunctionArn)
+	if err != nil {
+		return nil, err
+	}
+	// The self check compares function names, as it does for a Lambda
+	// ARN destination; a bad ARN has none (its own check reports it).
+	if v.known {
+		t.fnName = pulumi.String(nextFunctionName(v.str))
+	} else {
+		t.fnName = arn.ApplyT(nextFunctionName).(pulumi.StringOutput)
+	}
+	t.route = responseRoute{next: arn, function: arn, byARN: true, checkLate: !v.known, component: env.component, field: env.field}
+	return t, nil
+}
+
+// checkedNext is the next function's ARN as the rule target and the
+// permission take it: for a function given by its ARN, the ARN once it
+// passed the checks that could not run while the program ran and is in
+// the provider's partition (an EventBridge rule cannot invoke a function
+// in another partition).
+func (r responseRoute) checkedNext(b *buildEnv) pulumi.StringInput {
+	if !r.byARN {
+		return r.next
+	}
+	return pulumi.All(b.partition(), r.next).ApplyT(func(v []any) (string, error) {
+		s := v[1].(string)
+		if r.checkLate {
+			if err := checkNextFunctionARN(s); err != nil {
+				return "", inputErrorOf(r.component, r.field, err)
+			}
+		}
+		if a, err := lambdafacts.ParseARN(s); err == nil && lambdafacts.CheckPartition(a, v[0].(string)) != nil {
+			return "", inputErrorOf(r.component, r.field, fmt.Errorf(
+				"ResponseOnly.FunctionArn %q is in partition %q but the rule on the default event bus is in %q; an EventBridge rule cannot invoke a function in another partition; allowed: a function in partition %q",
+				s, a.Partition, v[0], v[0]))
+		}
+		return s, nil
+	}).(pulumi.StringOutput)
+}
+
+// checkNextFunctionARN checks the ARN of a response-only route's next
+// function: a Lambda function ARN of one function, without a qualifier.
+func checkNextFunctionARN(s string) error {
+	const field = "ResponseOnly.FunctionArn"
+	const allowed = "allowed: the next function's unqualified ARN, arn:<partition>:lambda:<region>:<account>:function:<name>"
+	a, err := lambdafacts.ParseARN(s)
+	if err != nil {
+		return fmt.Errorf("%s: %w", field, err)
+	}
+	ref, err := lambdafacts.ParseFunctionRef(a.String())
+	if err != nil {
+		return fmt.Errorf("%s %q is not a Lambda function ARN; %s", field, s, allowed)
+	}
+	if ref.Qualifier != "" {
+		return fmt.Errorf("%s %q is qualified with %q; allowed: the function's unqualified ARN %q (a response-only route invokes the function, not a version or alias)",
+			field, s, ref.Qualifier, lambdafacts.UnqualifiedFunctionARN(s))
+	}
+	lambdaSpec, _ := lambdafacts.KindOf(KindLambda)
+	if err := lambdaSpec.CheckARN(s); err != nil {
+		return fmt.Errorf("%s: %w", field, err)
+	}
+	return nil
+}
+
+// nextFunctionName is the function name in a next function's ARN, "" when
+// it is no function ARN.
+func nextFunctionName(s string) string {
+	if strings.HasPrefix(s, "arn:") {
+		if ref, err := lambdafacts.ParseFunctionRef(s); err == nil {
+			return ref.Name
+		}
+	}
+	return ""
 }
 
 // eventPattern is the rule's pattern, with keys in the order people write
@@ -87,7 +220,11 @@ type eventPattern struct {
 }
 
 func (r responseRoute) after(b *buildEnv, u *routeUse, source pulumi.StringOutput) ([]pulumi.Resource, error) {
-	next := r.next
+	next, function := r.next, r.function
+	if r.byARN {
+		next = r.checkedNext(b)
+		function = next
+	}
 	detailType, side := ResultSuccessDetailType, "success"
 	if u.slot == slotFailure {
 		detailType, side = ResultFailureDetailType, "failure"
@@ -106,7 +243,7 @@ func (r responseRoute) after(b *buildEnv, u *routeUse, source pulumi.StringOutpu
 	}
 	ruleTarget, err := cloudwatch.NewEventTarget(b.ctx, u.childName("response-target"), &cloudwatch.EventTargetArgs{
 		Rule:      rule.Name,
-		Arn:       next.Arn,
+		Arn:       next,
 		InputPath: pulumi.String(ResponsePayloadPath),
 	}, b.childOpts()...)
 	if err != nil {
@@ -114,7 +251,7 @@ func (r responseRoute) after(b *buildEnv, u *routeUse, source pulumi.StringOutpu
 	}
 	perm, err := lambda.NewPermission(b.ctx, u.childName("response-permission"), &lambda.PermissionArgs{
 		Action:    pulumi.String("lambda:InvokeFunction"),
-		Function:  next.Name,
+		Function:  function,
 		Principal: pulumi.String("events.amazonaws.com"),
 		SourceArn: rule.Arn,
 	}, b.childOpts()...)

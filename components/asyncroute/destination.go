@@ -2,6 +2,7 @@ package asyncroute
 
 import (
 	"errors"
+	"fmt"
 	"sync"
 
 	"github.com/asyncroute/asyncroute/components/lambdafacts"
@@ -263,19 +264,68 @@ func (b *buildEnv) childOpts(deps ...pulumi.Resource) []pulumi.ResourceOption {
 }
 
 // keyGrantBefore grants the KMS actions on a customer-managed key that a
-// target the component creates is encrypted with, in a policy of its own
-// that the target waits for: when the key is added to a deployed queue or
-// topic, the role may use the key before the first message is encrypted
-// with it; when it is removed, the grant goes only after the target no
-// longer uses the key. It returns the options for the target.
-func (b *buildEnv) keyGrantBefore(u *routeUse, spec *lambdafacts.KindSpec, key *kms.Key) ([]pulumi.ResourceOption, error) {
-	if key == nil || isNil(b.grantTo) {
+// target the component creates is encrypted with (keyArn, the key's ARN),
+// in a policy of its own that the target waits for: when the key is added
+// to a deployed queue or topic, the role may use the key before the first
+// message is encrypted with it; when it is removed, the grant goes only
+// after the target no longer uses the key. It returns the options for the
+// target.
+func (b *buildEnv) keyGrantBefore(u *routeUse, spec *lambdafacts.KindSpec, keyArn pulumi.StringOutput) ([]pulumi.ResourceOption, error) {
+	if isNil(b.grantTo) {
 		return b.childOpts(), nil
 	}
-	p, err := grantPolicy(b.ctx, u.childName("key-grants"), b.grantTo, []grant{grantOf(key.Arn, spec.KeyGrantsOn)}, b.parent)
+	p, err := grantPolicy(b.ctx, u.childName("key-grants"), b.grantTo, []grant{grantOf(keyArn, spec.KeyGrantsOn)}, b.parent)
 	if err != nil {
 		return nil, err
 	}
 	u.created.KeyPolicy = p
 	return b.childOpts(p), nil
+}
+
+// createdKey is the customer-managed key of a queue or topic the component
+// creates, given as a resource (KmsKey) or by its ARN (KmsKeyArn).
+type createdKey struct {
+	// arn is the key's ARN, checked at deploy time when it was not known
+	// while the program ran; set says there is a key.
+	arn pulumi.StringOutput
+	set bool
+}
+
+// resolveCreatedKey checks the key fields of a NewQueue or NewTopic (what
+// names the type): at most one of them; a key ARN known while the program
+// runs is checked now, one known only at deploy time inside the key ARN
+// that the key grant and the queue or topic take, and inside the invoke
+// config's (or mapping's) input, with the same message.
+func resolveCreatedKey(env *resolveEnv, t *target, what string, key *kms.Key, keyArn pulumi.StringInput) (createdKey, error) {
+	switch {
+	case key != nil && !isNil(keyArn):
+		return createdKey{}, fmt.Errorf("%s has both KmsKey and KmsKeyArn; allowed: one of them, or neither", what)
+	case key != nil:
+		return createdKey{arn: key.Arn, set: true}, nil
+	case isNil(keyArn):
+		return createdKey{}, nil
+	}
+	field := what + ".KmsKeyArn"
+	check := func(v []any) error {
+		if isUnknown(v[0]) {
+			return errNeedsValues
+		}
+		k, _ := v[0].(string)
+		return lambdafacts.CheckKeyARN(field, k)
+	}
+	later := len(t.later)
+	if err := t.checkWhenKnown(env, check, keyArn); err != nil {
+		return createdKey{}, err
+	}
+	arn := keyArn.ToStringOutput()
+	if len(t.later) > later {
+		component, slot := env.component, env.field
+		arn = arn.ApplyT(func(k string) (string, error) {
+			if err := lambdafacts.CheckKeyARN(field, k); err != nil {
+				return "", inputErrorOf(component, slot, err)
+			}
+			return k, nil
+		}).(pulumi.StringOutput)
+	}
+	return createdKey{arn: arn, set: true}, nil
 }

@@ -59,7 +59,10 @@
 // resources that deliver records: the invoke config's destinations, the
 // function's dead-letter target, the event source mapping's source and
 // on-failure destination, and the function name the config is written for
-// (the one-config-per-qualifier check). The check is the same function
+// (the one-config-per-qualifier check); a response-only route's next
+// function given by ARN is checked in its rule target and permission too,
+// and a created queue's or topic's key given by ARN in its key grant and
+// the queue or topic. The check is the same function
 // either way, so the message is the same; a bad value fails the input of
 // the resource that would deliver records, which is then never written
 // (the role, the grant policy and the function may already exist). An
@@ -96,10 +99,11 @@
 //     minutes with an error naming the component's Role field, and the
 //     function keeps its old role (change one role per deployment);
 //   - a queue or topic the component creates with a customer-managed key
-//     (NewQueue{KmsKey: ...}, NewTopic{KmsKey: ...}) waits for a policy of
-//     its own that grants the key, so the role may use the key before the
-//     first message is encrypted with it, and the grant goes only after the
-//     queue stops using the key. A queue or topic you create and pass as
+//     (NewQueue{KmsKey: ...}, NewTopic{KmsKey: ...}, or KmsKeyArn, the
+//     key's ARN) waits for a policy of its own that grants the key, so the
+//     role may use the key before the first message is encrypted with it,
+//     and the grant goes only after the queue stops using the key. A queue
+//     or topic you create and pass as
 //     SQSQueue or SNSTopic is updated by your program, not by the
 //     component: when you add a customer-managed key to one already in use,
 //     deploy the key's grant first (add the Key, or the key id, in a

@@ -181,6 +181,12 @@ func mappingBadCases() []badCase {
 		{name: "ResponseOnlyOnFailure", users: 1, build: mappingFailure(func(ctx *pulumi.Context) asyncroute.Destination {
 			return asyncroute.ResponseOnly{Function: newPlainFunction(ctx, "next", pulumi.String(externalRoleArn))}
 		}), want: mPrefix + `OnFailure: Lambda function "next"` + viaBus + notMapping},
+		{name: "ResponseOnlyArnOnFailure", build: mappingFailure(func(*pulumi.Context) asyncroute.Destination {
+			return asyncroute.ResponseOnly{FunctionArn: pulumi.String(fnARN("next"))}
+		}), want: mPrefix + `OnFailure: Lambda function arn:aws:lambda:us-east-1:123456789012:function:next` + viaBus + notMapping},
+		{name: "NewQueueKeyArnOnFailure", build: mappingFailure(func(*pulumi.Context) asyncroute.Destination {
+			return asyncroute.NewQueue{KmsKeyArn: pulumi.String(customAlias)}
+		}), want: mPrefix + `OnFailure: NewQueue.KmsKeyArn "alias/foo" is not a KMS key ARN; ` + keyArnExpected},
 		{name: "LambdaARNOnFailure", build: mappingFailure(arnDest(fnARN("next"), "")),
 			want: mPrefix + `OnFailure: Lambda function arn:aws:lambda:us-east-1:123456789012:function:next` + notMapping},
 		{name: "FifoOnFailure", users: 1, build: mappingFailure(func(ctx *pulumi.Context) asyncroute.Destination {

@@ -72,6 +72,49 @@ func ExampleResponseOnly() {
 	//   sourceArn: arn:aws:events:us-east-1:123456789012:rule/ingest-on-success-response-b7cbbe5
 }
 
+// Chaining by response to a function this program has no resource for, by
+// its unqualified ARN: the rule target invokes the ARN and the permission is
+// added to it.
+func ExampleResponseOnly_functionArn() {
+	stack, err := asyncroutetest.Run(func(ctx *pulumi.Context) error {
+		_, err := asyncroute.NewFunction(ctx, "ingest", &asyncroute.FunctionArgs{
+			Function:  python("ingest"),
+			OnSuccess: asyncroute.ResponseOnly{FunctionArn: pulumi.String("arn:aws:lambda:us-east-1:123456789012:function:enrich")},
+		})
+		return err
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	printInputs(stack, "aws:cloudwatch/eventTarget:EventTarget", "ingest-on-success-response-target")
+	printInputs(stack, "aws:lambda/permission:Permission", "ingest-on-success-response-permission")
+
+	// A version or alias is refused, before anything is registered.
+	var componentErr error
+	stack, _ = asyncroutetest.Run(func(ctx *pulumi.Context) error {
+		_, componentErr = asyncroute.NewFunction(ctx, "ingest", &asyncroute.FunctionArgs{
+			Function:  python("ingest"),
+			OnSuccess: asyncroute.ResponseOnly{FunctionArn: pulumi.String("arn:aws:lambda:us-east-1:123456789012:function:enrich:live")},
+		})
+		return nil // a real program returns componentErr, failing the preview
+	}, asyncroutetest.Preview())
+	fmt.Println(componentErr)
+	fmt.Println("registered:", len(stack.Resources))
+	// Output:
+	// ingest-on-success-response-target:
+	//   arn: arn:aws:lambda:us-east-1:123456789012:function:enrich
+	//   inputPath: $.detail.responsePayload
+	//   rule: ingest-on-success-response-b7cbbe5
+	// ingest-on-success-response-permission:
+	//   action: lambda:InvokeFunction
+	//   function: arn:aws:lambda:us-east-1:123456789012:function:enrich
+	//   principal: events.amazonaws.com
+	//   sourceArn: arn:aws:events:us-east-1:123456789012:rule/ingest-on-success-response-b7cbbe5
+	// asyncroute: Function "ingest": OnSuccess: ResponseOnly.FunctionArn "arn:aws:lambda:us-east-1:123456789012:function:enrich:live" is qualified with "live"; allowed: the function's unqualified ARN "arn:aws:lambda:us-east-1:123456789012:function:enrich" (a response-only route invokes the function, not a version or alias)
+	// registered: 0
+}
+
 // A failure queue the component creates: encrypted, 14 days of retention,
 // exposed as OnFailureCreated.Queue.
 func ExampleNewQueue() {
@@ -100,6 +143,37 @@ func ExampleNewQueue() {
 	// orders-on-failure:
 	//   messageRetentionSeconds: 1.2096e+06
 	//   sqsManagedSseEnabled: true
+}
+
+// A created queue encrypted with a customer-managed key given by its ARN:
+// the role is granted the key in a policy of its own, which the queue waits
+// for.
+func ExampleNewQueue_kmsKeyArn() {
+	const key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+	stack, err := asyncroutetest.Run(func(ctx *pulumi.Context) error {
+		_, err := asyncroute.NewFunction(ctx, "orders", &asyncroute.FunctionArgs{
+			Function:  python("orders"),
+			OnFailure: asyncroute.NewQueue{KmsKeyArn: pulumi.String(key)},
+		})
+		return err
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	printInputs(stack, "aws:sqs/queue:Queue", "orders-on-failure")
+	doc, _ := asyncroutetest.DecodePolicy(stack.Find("aws:iam/rolePolicy:RolePolicy", "orders-on-failure-key-grants").Inputs["policy"])
+	for _, s := range doc.Statements {
+		fmt.Println("key grant:", strings.Join(s.Action, ","), "on", strings.Join(s.Resource, " "))
+	}
+	q := stack.Find("aws:sqs/queue:Queue", "orders-on-failure")
+	fmt.Println("queue waits for:", strings.Join(stack.Dependencies(q), " "))
+	// Output:
+	// orders-on-failure:
+	//   kmsMasterKeyId: arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab
+	//   messageRetentionSeconds: 1.2096e+06
+	// key grant: kms:Decrypt,kms:GenerateDataKey* on arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab
+	// queue waits for: aws:iam/rolePolicy:RolePolicy/orders-on-failure-key-grants
 }
 
 // A Kinesis stream mapped to a function with an on-failure queue: the role

@@ -226,3 +226,136 @@ func TestResponseOnlyTags(t *testing.T) {
 	})
 	assert.Equal(t, map[string]any{"team": "payments"}, find(t, st, ruleType, "orders-on-success-response").Inputs["tags"])
 }
+
+// The next function by its ARN: the rule target invokes the ARN and the
+// permission is added to it; the route is the same as for a resource.
+func TestResponseOnlyByFunctionArn(t *testing.T) {
+	const next = "arn:aws:lambda:us-east-1:210987654321:function:enrich"
+	for _, preview := range []bool{false, true} {
+		t.Run(map[bool]string{false: "Update", true: "Preview"}[preview], func(t *testing.T) {
+			var opts []asyncroutetest.Option
+			if preview {
+				opts = append(opts, asyncroutetest.Preview())
+			}
+			var comp *asyncroute.Function
+			st := run(t, func(ctx *pulumi.Context) error {
+				c, err := asyncroute.NewFunction(ctx, "orders", &asyncroute.FunctionArgs{
+					Function:  lambdaArgs("orders"),
+					OnSuccess: asyncroute.ResponseOnly{FunctionArn: pulumi.String(next)},
+				})
+				comp = c
+				return err
+			}, opts...)
+			c := find(t, st, functionComponentType, "orders")
+			rule := find(t, st, ruleType, "orders-on-success-response")
+			target := find(t, st, eventTargetType, "orders-on-success-response-target")
+			perm := find(t, st, permissionType, "orders-on-success-response-permission")
+			var pattern, ruleName, sourceArn any = pattern(successResult, fnARN("orders")+":$LATEST"), rule.Outputs["name"], arnOf("events", "rule/"+rule.Outputs["name"].(string))
+			if preview {
+				pattern, sourceArn = asyncroutetest.Unknown{}, asyncroutetest.Unknown{}
+			}
+			assert.Equal(t, map[string]any{
+				"description":  "asyncroute: response payload on success to the next function",
+				"eventPattern": pattern,
+			}, rule.Inputs)
+			assert.Equal(t, map[string]any{"rule": ruleName, "arn": next, "inputPath": "$.detail.responsePayload"}, target.Inputs)
+			assert.Equal(t, map[string]any{
+				"action":    "lambda:InvokeFunction",
+				"function":  next,
+				"principal": "events.amazonaws.com",
+				"sourceArn": sourceArn,
+			}, perm.Inputs)
+			assert.Equal(t, deps(dep(ruleType, "orders-on-success-response")), st.Dependencies(target))
+			assert.Equal(t, deps(dep(ruleType, "orders-on-success-response")), st.Dependencies(perm))
+			assert.Equal(t, deps(dep(lambdaType, "orders")), st.Dependencies(rule))
+
+			cfg := config(t, st, "orders")
+			assert.Equal(t, map[string]any{"functionName": "orders", "qualifier": "$LATEST", "destinationConfig": destinations(defaultBus, "")}, cfg.Inputs)
+			assert.Equal(t, stmts(allow(putEvents, defaultBus)), statements(t, st, "orders"))
+			assert.Equal(t, deps(
+				dep(rolePolicyType, "orders-async-grants"), dep(lambdaType, "orders"),
+				dep(ruleType, "orders-on-success-response"), dep(eventTargetType, "orders-on-success-response-target"),
+				dep(permissionType, "orders-on-success-response-permission"),
+			), st.Dependencies(cfg))
+			assert.Equal(t, deps(
+				dep(roleType, "orders-role"), dep(rolePolicyType, "orders-async-grants"), dep(lambdaType, "orders"),
+				dep(ruleType, "orders-on-success-response"), dep(eventTargetType, "orders-on-success-response-target"),
+				dep(permissionType, "orders-on-success-response-permission"), dep(configType, "orders-async-config"),
+			), childNames(st, c))
+			assert.Equal(t, map[string]any{"qualifier": "$LATEST", "skipGrants": false, "onSuccessKind": "events"}, c.Inputs)
+			require.NotNil(t, comp.OnSuccessCreated)
+			assert.NotNil(t, comp.OnSuccessCreated.Rule)
+			assert.NotNil(t, comp.OnSuccessCreated.RuleTarget)
+			assert.NotNil(t, comp.OnSuccessCreated.Permission)
+		})
+	}
+}
+
+// An ARN that is an output (a function of this program, passed as a
+// program in another language passes it) is checked inside the outputs
+// during an update; the target and the permission wait for its resource.
+func TestResponseOnlyByFunctionArnOutput(t *testing.T) {
+	st := run(t, func(ctx *pulumi.Context) error {
+		next := newPlainFunction(ctx, "next", pulumi.String(externalRoleArn))
+		_, err := asyncroute.NewAsyncInvoke(ctx, "routing", &asyncroute.AsyncInvokeArgs{
+			FunctionName: pulumi.String("existing"),
+			Role:         &asyncroute.ExistingRole{Name: pulumi.String("existing-role")},
+			OnFailure:    asyncroute.ResponseOnly{FunctionArn: next.Arn},
+		})
+		return err
+	})
+	rule := find(t, st, ruleType, "routing-on-failure-response")
+	target := find(t, st, eventTargetType, "routing-on-failure-response-target")
+	perm := find(t, st, permissionType, "routing-on-failure-response-permission")
+	assert.Equal(t, pattern(failureResult, fnARN("existing")+":$LATEST"), rule.Inputs["eventPattern"])
+	assert.Equal(t, map[string]any{"rule": rule.Outputs["name"], "arn": fnARN("next"), "inputPath": "$.detail.responsePayload"}, target.Inputs)
+	assert.Equal(t, fnARN("next"), perm.Inputs["function"])
+	assert.Equal(t, deps(dep(ruleType, "routing-on-failure-response"), dep(lambdaType, "next")), st.Dependencies(target))
+	assert.Equal(t, deps(dep(ruleType, "routing-on-failure-response"), dep(lambdaType, "next")), st.Dependencies(perm))
+	assert.Equal(t, destinations("", defaultBus), config(t, st, "routing").Inputs["destinationConfig"])
+	assert.Equal(t, stmts(allow(putEvents, defaultBus)), statements(t, st, "routing"))
+
+	// At a first preview the ARN is unknown, and so are the inputs that
+	// take it.
+	st = run(t, func(ctx *pulumi.Context) error {
+		next := newPlainFunction(ctx, "next", pulumi.String(externalRoleArn))
+		_, err := asyncroute.NewFunction(ctx, "orders", &asyncroute.FunctionArgs{
+			Function:  lambdaArgs("orders"),
+			OnSuccess: asyncroute.ResponseOnly{FunctionArn: next.Arn},
+		})
+		return err
+	}, asyncroutetest.Preview())
+	assert.Equal(t, asyncroutetest.Unknown{}, find(t, st, eventTargetType, "orders-on-success-response-target").Inputs["arn"])
+	assert.Equal(t, asyncroutetest.Unknown{}, find(t, st, permissionType, "orders-on-success-response-permission").Inputs["function"])
+	assert.True(t, st.DependsOn(config(t, st, "orders"), find(t, st, permissionType, "orders-on-success-response-permission")))
+}
+
+// A next function in another partition than the provider's fails the rule
+// target's and the permission's inputs, so the route and its config are
+// never written.
+func TestResponseOnlyFunctionArnOtherPartition(t *testing.T) {
+	programFails(t, onSuccess(func(*pulumi.Context) asyncroute.Destination {
+		return asyncroute.ResponseOnly{FunctionArn: pulumi.String("arn:aws-cn:lambda:cn-north-1:123456789012:function:next")}
+	}), fPrefix+`OnSuccess: ResponseOnly.FunctionArn "arn:aws-cn:lambda:cn-north-1:123456789012:function:next" is in partition "aws-cn" but the rule on the default event bus is in "aws"; an EventBridge rule cannot invoke a function in another partition; allowed: a function in partition "aws"`, "orders")
+}
+
+// During an update a bad next-function ARN that is an output fails the
+// rule target's and the permission's inputs as well as the config's: the
+// route is never written, and the message is the one a preview of the
+// known ARN gives.
+func TestResponseOnlyFunctionArnCheckedAtDeploy(t *testing.T) {
+	st, err := asyncroutetest.Run(onSuccess(func(ctx *pulumi.Context) asyncroute.Destination {
+		return asyncroute.ResponseOnly{FunctionArn: newQueue(ctx, "jobs", nil).Arn}
+	}))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), fPrefix+`OnSuccess: ResponseOnly.FunctionArn "arn:aws:sqs:us-east-1:123456789012:jobs" is not a Lambda function ARN; `+nextAllowed)
+	assert.Nil(t, st.Find(eventTargetType, "orders-on-success-response-target"))
+	assert.Nil(t, st.Find(permissionType, "orders-on-success-response-permission"))
+	assert.Nil(t, st.Find(configType, "orders-async-config"))
+
+	// A first preview cannot know the ARN: it registers the route with
+	// unknown inputs, and the update rejects it as above.
+	run(t, onSuccess(func(ctx *pulumi.Context) asyncroute.Destination {
+		return asyncroute.ResponseOnly{FunctionArn: newQueue(ctx, "jobs", nil).Arn}
+	}), asyncroutetest.Preview())
+}

@@ -33,7 +33,7 @@
 //	<name>-<alias>                     TypeAlias          Function with Alias: the alias the config is on
 //	<name>-async-config                TypeInvokeConfig   Function, AsyncInvoke: the FunctionEventInvokeConfig
 //	<name>-<slot>                      TypeQueue, TypeTopic   NewQueue{} or NewTopic{} (e.g. <name>-on-failure)
-//	<name>-<slot>-key-grants           TypeRolePolicy     the KMS grant of a created target encrypted with KmsKey
+//	<name>-<slot>-key-grants           TypeRolePolicy     the KMS grant of a created target encrypted with KmsKey or KmsKeyArn
 //	<name>-<slot>-response             TypeEventRule      ResponseOnly{}: the rule on the default bus
 //	<name>-<slot>-response-target      TypeEventTarget    ResponseOnly{}: its target, the next function
 //	<name>-<slot>-response-permission  TypePermission     ResponseOnly{}: lets the rule invoke it
