@@ -3,8 +3,8 @@ package plan
 import (
 	"fmt"
 	"io"
+	"reflect"
 	"sort"
-	"strings"
 
 	"github.com/asyncroute/asyncroute/components/stackgraph"
 )
@@ -26,7 +26,11 @@ var nodeKinds = map[string]struct{ label, open, close string }{
 // WriteDiagram prints the stack's asynchronous routing as a Mermaid
 // flowchart: invokers → function → on-success / on-failure / dead-letter
 // targets, each edge labelled with its condition and the grants it relies
-// on (✓ granted by the role's policies in the stack, ✗ missing).
+// on (✓ granted by the role's policies in the stack, ✗ missing). Names,
+// ARNs, qualifiers and actions are shown as the text plan shows them
+// (Go-quoted when they would break a line, see [WriteText]) and written
+// with Mermaid entity codes for the characters that mean something to
+// Mermaid or to HTML, so any name gives a valid diagram that shows it.
 func WriteDiagram(w io.Writer, st *stackgraph.Graph) {
 	routes := Routes(st)
 	ids := map[string]string{}
@@ -59,7 +63,7 @@ func WriteDiagram(w io.Writer, st *stackgraph.Graph) {
 		}
 	}
 	for _, r := range routes {
-		label := r.Condition
+		first := r.Condition
 		// Say which qualifier an edge belongs to when it is not the only
 		// one, or not $LATEST; a trigger, which qualifier it invokes.
 		switch {
@@ -67,11 +71,12 @@ func WriteDiagram(w io.Writer, st *stackgraph.Graph) {
 		case r.Condition == "invokes":
 			to := qualifiers[r.To]
 			if r.Qualifier != "$LATEST" || (len(to) > 0 && !(len(to) == 1 && to["$LATEST"])) {
-				label += " · " + r.Qualifier
+				first += " · " + shown(r.Qualifier)
 			}
 		case len(qualifiers[r.From]) > 1 || r.Qualifier != "$LATEST":
-			label += " · " + r.Qualifier
+			first += " · " + shown(r.Qualifier)
 		}
+		lines := []string{first}
 		for i, p := range r.Needs {
 			mark := "?"
 			if i < len(r.Granted) {
@@ -80,58 +85,67 @@ func WriteDiagram(w io.Writer, st *stackgraph.Graph) {
 					mark = "✗ missing"
 				}
 			}
-			label += fmt.Sprintf("<br/>%s %s", p.Action, mark)
+			lines = append(lines, shown(p.Action)+" "+mark)
 		}
 		if r.Grant == "decided at deploy" && len(r.Granted) == 0 {
-			label += "<br/>grants decided at deploy"
+			lines = append(lines, "grants decided at deploy")
 		}
 		arrow := "-->"
 		if r.Condition == "dead letter" || r.Condition == "mapping on failure" {
 			arrow = "-.->"
 		}
-		fmt.Fprintf(w, "  %s %s|%q| %s\n", ids[r.From], arrow, mermaidText(label), ids[r.To])
+		fmt.Fprintf(w, "  %s %s|\"%s\"| %s\n", ids[r.From], arrow, mermaidLines(lines...), ids[r.To])
 	}
 	fmt.Fprintln(w, `  legend["✓ granted by the role's policies in the stack<br/>✗ missing or denied<br/>? or 'decided at deploy': depends on values known only at deploy"]`)
 }
 
+// nodeLabel is a node's shape and label: its kind, its Pulumi name (a
+// target outside the stack: its ARN or what the stack holds of it) and,
+// for a function, its invoke configs. Every string from the stack is
+// shown with [shown] and escaped with [mermaidText].
 func nodeLabel(st *stackgraph.Graph, key string) string {
 	r := st.ByURN(key)
 	if r == nil {
-		return fmt.Sprintf(`>"%s"]`, mermaidText("outside the stack<br/>"+key))
+		return `>"` + mermaidLines("outside the stack", shown(key)) + `"]`
 	}
 	k, ok := nodeKinds[r.Type]
 	if !ok {
 		k = nodeKinds["aws:kms/key:Key"]
-		k.label = r.Type
+		k.label = shown(r.Type)
 	}
-	text := k.label + "<br/>" + r.Name
+	lines := []string{k.label, shown(r.Name)}
 	if r.Type == "aws:lambda/function:Function" {
-		text += functionSettings(st, r)
+		lines = append(lines, functionSettings(st, r)...)
 	}
-	return k.open + mermaidText(text) + k.close
+	return k.open + mermaidLines(lines...) + k.close
 }
 
-// functionSettings summarises the retry settings of a function's configs.
-func functionSettings(st *stackgraph.Graph, fn *stackgraph.Resource) string {
-	var parts []string
+// functionSettings summarises the retry settings of a function's configs,
+// one line each.
+func functionSettings(st *stackgraph.Graph, fn *stackgraph.Resource) []string {
+	var lines []string
 	for _, cfg := range st.OfType("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig") {
 		ref := cfg.Inputs["functionName"]
-		if ref != fn.Outputs["name"] && ref != fn.Outputs["arn"] {
+		if !sameValue(ref, fn.Outputs["name"]) && !sameValue(ref, fn.Outputs["arn"]) {
 			continue
 		}
-		s := fmt.Sprintf("%v", cfg.Inputs["qualifier"])
+		s := shownValue(cfg.Inputs["qualifier"])
 		if v, ok := cfg.Inputs["maximumRetryAttempts"]; ok {
-			s += fmt.Sprintf(" · retries %v", v)
+			s += " · retries " + shownValue(v)
 		}
 		if v, ok := cfg.Inputs["maximumEventAgeInSeconds"]; ok {
-			s += fmt.Sprintf(" · max age %vs", v)
+			s += " · max age " + shownValue(v) + "s"
 		}
-		parts = append(parts, s)
+		lines = append(lines, s)
 	}
-	if len(parts) == 0 {
-		return ""
-	}
-	return "<br/>" + strings.Join(parts, "<br/>")
+	return lines
 }
 
-func mermaidText(s string) string { return strings.ReplaceAll(s, `"`, "#quot;") }
+// sameValue is a == b for plain values, false (not a panic) when a is a
+// list or a map.
+func sameValue(a, b any) bool {
+	if a != nil && !reflect.TypeOf(a).Comparable() {
+		return false
+	}
+	return a == b
+}

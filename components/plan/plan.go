@@ -194,7 +194,7 @@ func Main(args []string, stdout, stderr io.Writer, program pulumi.RunFunc) int {
 	}
 	if o.Diagram {
 		for _, f := range failing {
-			fmt.Fprintf(stderr, "  %s\n", f)
+			fmt.Fprintf(stderr, "  %s\n", oneLine(f.String()))
 		}
 	}
 	noun, verb := "finding", "fails"

@@ -19,9 +19,16 @@ var policyInputs = map[string][]string{
 	"aws:sns/topicPolicy:TopicPolicy": {"policy"},
 }
 
-func label(r *stackgraph.Resource) string { return r.Type + " " + r.Name }
+// label names a resource in the text plan: its type and Pulumi name, each
+// shown with [shown].
+func label(r *stackgraph.Resource) string { return shown(r.Type) + " " + shown(r.Name) }
 
-// WriteText prints the plan for people.
+// WriteText prints the plan for people. Strings from the program (names,
+// URNs, ARNs, input and output values, actions) are shown as they are, or
+// Go-quoted ("a\nb") when they hold a control, line-separator or
+// bidirectional formatting character, are not valid UTF-8, start with a
+// double quote or start or end with white space: a line of the plan is
+// never broken, reordered or made ambiguous by a name.
 func WriteText(w io.Writer, rec *Stack, p Project) {
 	st := rec.Graph
 	fmt.Fprintf(w, "Offline plan of project %q, stack %q\n", p.Name, p.Stack)
@@ -30,7 +37,7 @@ func WriteText(w io.Writer, rec *Stack, p Project) {
 	order := CreationOrder(st)
 	fmt.Fprintf(w, "Resources (%d, in creation order):\n", len(order))
 	for _, r := range order {
-		fmt.Fprintf(w, "\n  %s  %s\n", r.Type, r.Name)
+		fmt.Fprintf(w, "\n  %s  %s\n", shown(r.Type), shown(r.Name))
 		parent := "(stack)"
 		if pr := st.ByURN(r.Parent); pr != nil {
 			parent = label(pr)
@@ -62,10 +69,10 @@ func WriteText(w io.Writer, rec *Stack, p Project) {
 				continue
 			}
 			any = true
-			fmt.Fprintf(w, "\n  %s  %s  (%s)\n", r.Type, r.Name, k)
+			fmt.Fprintf(w, "\n  %s  %s  (%s)\n", shown(r.Type), shown(r.Name), k)
 			doc, err := stackgraph.DecodePolicy(v)
 			if err != nil {
-				fmt.Fprintf(w, "    %v\n", err)
+				fmt.Fprintf(w, "    %s\n", oneLine(err.Error()))
 				continue
 			}
 			for _, s := range doc.Statements {
@@ -74,12 +81,12 @@ func WriteText(w io.Writer, rec *Stack, p Project) {
 				if len(s.NotAction) > 0 {
 					what, acts = "NotAction", s.NotAction
 				}
-				fmt.Fprintf(w, "    %s %s %s\n", s.Effect, what, strings.Join(acts, ", "))
+				fmt.Fprintf(w, "    %s %s %s\n", shown(s.Effect), what, shownList(acts, ", "))
 				if s.Principal != nil {
-					fmt.Fprintf(w, "      principal: %v\n", s.Principal)
+					fmt.Fprintf(w, "      principal: %s\n", oneLine(fmt.Sprint(s.Principal)))
 				}
 				for _, res := range s.Resource {
-					fmt.Fprintf(w, "      on %s\n", res)
+					fmt.Fprintf(w, "      on %s\n", shown(res))
 				}
 			}
 		}
@@ -94,7 +101,7 @@ func WriteText(w io.Writer, rec *Stack, p Project) {
 		fmt.Fprintf(w, "  none\n")
 	}
 	for _, f := range findings {
-		fmt.Fprintf(w, "  %s\n", f)
+		fmt.Fprintf(w, "  %s\n", oneLine(f.String()))
 	}
 
 	fmt.Fprintf(w, "\nCreation order (each after its parent and dependencies):\n")
@@ -102,7 +109,7 @@ func WriteText(w io.Writer, rec *Stack, p Project) {
 		deps := st.Dependencies(r)
 		after := ""
 		if len(deps) > 0 {
-			after = "  after " + strings.Join(deps, ", ")
+			after = "  after " + shownList(deps, ", ")
 		}
 		fmt.Fprintf(w, "  %2d. %s%s\n", i+1, label(r), after)
 	}
@@ -119,9 +126,9 @@ func flatten(prefix string, m map[string]any, skip map[string]bool) []string {
 	sort.Strings(keys)
 	var out []string
 	for _, k := range keys {
-		name := k
+		name := shown(k)
 		if prefix != "" {
-			name = prefix + "." + k
+			name = prefix + "." + name
 		}
 		switch v := m[k].(type) {
 		case map[string]any:
@@ -132,12 +139,21 @@ func flatten(prefix string, m map[string]any, skip map[string]bool) []string {
 		case []any:
 			parts := make([]string, len(v))
 			for i, e := range v {
-				parts[i] = fmt.Sprint(e)
+				parts[i] = shownValue(e)
 			}
 			out = append(out, fmt.Sprintf("%s: [%s]", name, strings.Join(parts, ", ")))
 		default:
-			out = append(out, fmt.Sprintf("%s: %v", name, v))
+			out = append(out, name+": "+shownValue(v))
 		}
 	}
 	return out
+}
+
+// shownList shows each string with [shown] and joins them with sep.
+func shownList(list []string, sep string) string {
+	out := make([]string, len(list))
+	for i, s := range list {
+		out[i] = shown(s)
+	}
+	return strings.Join(out, sep)
 }
