@@ -178,9 +178,9 @@ func TestCheckerOnStackExport(t *testing.T) {
 		assert.Equal(t, []string{
 			"ASYNC001 mandatory raw-fn-config destinationConfig.onFailure.destination",
 			"ASYNC003 advisory raw-nofailure-config destinationConfig.onFailure.destination",
-			"ASYNC005 advisory raw-grants policy",
+			"ASYNC005 mandatory raw-grants policy",
 		}, summarize(fs))
-		assert.Equal(t, 1, code, "exit status 1: a mandatory rule is violated")
+		assert.Equal(t, 1, code, "exit status 1: mandatory rules are violated")
 		for _, f := range fs {
 			if f.RuleID == "ASYNC001" {
 				assert.Contains(t, f.Message, "kms:GenerateDataKey")
