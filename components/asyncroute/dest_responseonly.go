@@ -65,7 +65,12 @@ type ResponseOnly struct {
 	// (arn:<partition>:lambda:<region>:<account>:function:<name>), for a
 	// function this program has no resource for; an alternative to
 	// Function. The rule target invokes this ARN, and the permission is
-	// added to it. A qualified ARN (a version or alias) is refused.
+	// added to it. A qualified ARN (a version or alias) is refused, and so
+	// is a function in another partition, region or account than the
+	// default bus the rule is on: a rule invokes functions in its own
+	// region only, and the permission can be added only by the function's
+	// own account (send to that account's or region's bus with [EventBus]
+	// instead). The same holds for Function.
 	FunctionArn pulumi.StringInput
 }
 
@@ -98,7 +103,7 @@ func (d ResponseOnly) resolve(env *resolveEnv) (*target, error) {
 	next := d.Function
 	return &target{
 		spec:         spec,
-		route:        responseRoute{next: next.Arn, function: next.Name},
+		route:        responseRoute{next: next.Arn, function: next.Name, component: env.component, field: env.field},
 		describe:     lambdafacts.Describe("Lambda function", next.PulumiResourceName()) + viaDefaultBus,
 		fnName:       next.Name,
 		res:          next,
@@ -153,27 +158,55 @@ func (d ResponseOnly) resolveARN(env *resolveEnv) (*target, error) {
 
 // checkedNext is the next function's ARN as the rule target and the
 // permission take it: for a function given by its ARN, the ARN once it
-// passed the checks that could not run while the program ran and is in
-// the provider's partition (an EventBridge rule cannot invoke a function
-// in another partition).
-func (r responseRoute) checkedNext(b *buildEnv) pulumi.StringInput {
-	if !r.byARN {
-		return r.next
+// passed the checks that could not run while the program ran; for either
+// form, once it is known to be in the partition, region and account of
+// the default event bus the rule is on. An EventBridge rule invokes a
+// function in its own region only (another region is reached through an
+// event bus), and the permission the route adds to the next function can
+// only be added in the function's own account.
+func (r responseRoute) checkedNext(b *buildEnv) pulumi.StringOutput {
+	field := "ResponseOnly.Function"
+	if r.byARN {
+		field = "ResponseOnly.FunctionArn"
 	}
-	return pulumi.All(b.partition(), r.next).ApplyT(func(v []any) (string, error) {
-		s := v[1].(string)
+	return pulumi.All(b.partition(), r.next, b.defaultBus()).ApplyT(func(v []any) (string, error) {
+		s, partition, bus := v[1].(string), v[0].(string), v[2].(string)
 		if r.checkLate {
 			if err := checkNextFunctionARN(s); err != nil {
 				return "", inputErrorOf(r.component, r.field, err)
 			}
 		}
-		if a, err := lambdafacts.ParseARN(s); err == nil && lambdafacts.CheckPartition(a, v[0].(string)) != nil {
-			return "", inputErrorOf(r.component, r.field, fmt.Errorf(
-				"ResponseOnly.FunctionArn %q is in partition %q but the rule on the default event bus is in %q; an EventBridge rule cannot invoke a function in another partition; allowed: a function in partition %q",
-				s, a.Partition, v[0], v[0]))
+		if err := checkNextBeside(field, s, partition, bus); err != nil {
+			return "", inputErrorOf(r.component, r.field, err)
 		}
 		return s, nil
 	}).(pulumi.StringOutput)
+}
+
+// checkNextBeside checks that the next function's ARN is in the partition,
+// region and account of the default bus whose ARN is bus.
+func checkNextBeside(field, next, partition, bus string) error {
+	a, err := lambdafacts.ParseARN(next)
+	if err != nil {
+		return nil // reported by the ARN's own check
+	}
+	if lambdafacts.CheckPartition(a, partition) != nil {
+		return fmt.Errorf("%s %q is in partition %q but the rule on the default event bus is in %q; an EventBridge rule cannot invoke a function in another partition; allowed: a function in partition %q",
+			field, next, a.Partition, partition, partition)
+	}
+	busARN, err := lambdafacts.ParseARN(bus)
+	if err != nil {
+		return nil
+	}
+	if a.Region != "" && a.Region != busARN.Region {
+		return fmt.Errorf("%s %q is in region %q but the rule on the default event bus is in %q; an EventBridge rule invokes functions in its own region only; allowed: a function in region %q (for another region, send to that region's bus with EventBus)",
+			field, next, a.Region, busARN.Region, busARN.Region)
+	}
+	if a.Account != "" && a.Account != busARN.Account {
+		return fmt.Errorf("%s %q is in account %q but the rule on the default event bus is in %q; the route adds EventBridge's permission to the next function, which only its own account can do; allowed: a function in account %q (for another account, send to its event bus with EventBus)",
+			field, next, a.Account, busARN.Account, busARN.Account)
+	}
+	return nil
 }
 
 // checkNextFunctionARN checks the ARN of a response-only route's next
@@ -220,9 +253,9 @@ type eventPattern struct {
 }
 
 func (r responseRoute) after(b *buildEnv, u *routeUse, source pulumi.StringOutput) ([]pulumi.Resource, error) {
-	next, function := r.next, r.function
+	next := r.checkedNext(b)
+	function := r.function
 	if r.byARN {
-		next = r.checkedNext(b)
 		function = next
 	}
 	detailType, side := ResultSuccessDetailType, "success"
@@ -253,7 +286,11 @@ func (r responseRoute) after(b *buildEnv, u *routeUse, source pulumi.StringOutpu
 		Action:    pulumi.String("lambda:InvokeFunction"),
 		Function:  function,
 		Principal: pulumi.String("events.amazonaws.com"),
-		SourceArn: rule.Arn,
+		// The rule's ARN, once the next function's ARN passed its checks:
+		// a function given as a resource is permitted by its name, so the
+		// permission waits for the checks here (the rule's ARN is unknown
+		// at preview anyway).
+		SourceArn: pulumi.All(rule.Arn, next).ApplyT(func(v []any) string { return v[0].(string) }).(pulumi.StringOutput),
 	}, b.childOpts()...)
 	if err != nil {
 		return nil, err

@@ -5,6 +5,8 @@ import (
 
 	"github.com/asyncroute/asyncroute/components/asyncroute"
 	"github.com/asyncroute/asyncroute/components/asyncroutetest"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -230,7 +232,7 @@ func TestResponseOnlyTags(t *testing.T) {
 // The next function by its ARN: the rule target invokes the ARN and the
 // permission is added to it; the route is the same as for a resource.
 func TestResponseOnlyByFunctionArn(t *testing.T) {
-	const next = "arn:aws:lambda:us-east-1:210987654321:function:enrich"
+	const next = "arn:aws:lambda:us-east-1:123456789012:function:enrich"
 	for _, preview := range []bool{false, true} {
 		t.Run(map[bool]string{false: "Update", true: "Preview"}[preview], func(t *testing.T) {
 			var opts []asyncroutetest.Option
@@ -337,6 +339,35 @@ func TestResponseOnlyFunctionArnOtherPartition(t *testing.T) {
 	programFails(t, onSuccess(func(*pulumi.Context) asyncroute.Destination {
 		return asyncroute.ResponseOnly{FunctionArn: pulumi.String("arn:aws-cn:lambda:cn-north-1:123456789012:function:next")}
 	}), fPrefix+`OnSuccess: ResponseOnly.FunctionArn "arn:aws-cn:lambda:cn-north-1:123456789012:function:next" is in partition "aws-cn" but the rule on the default event bus is in "aws"; an EventBridge rule cannot invoke a function in another partition; allowed: a function in partition "aws"`, "orders")
+}
+
+// An EventBridge rule invokes functions in its own region only, and the
+// route's permission can be added only in the next function's account: a
+// next function elsewhere is refused, by ARN or as a resource made with a
+// provider in another region.
+func TestResponseOnlyNextInAnotherRegionOrAccount(t *testing.T) {
+	programFails(t, onSuccess(func(*pulumi.Context) asyncroute.Destination {
+		return asyncroute.ResponseOnly{FunctionArn: pulumi.String("arn:aws:lambda:eu-west-1:123456789012:function:next")}
+	}), fPrefix+`OnSuccess: ResponseOnly.FunctionArn "arn:aws:lambda:eu-west-1:123456789012:function:next" is in region "eu-west-1" but the rule on the default event bus is in "us-east-1"; an EventBridge rule invokes functions in its own region only; allowed: a function in region "us-east-1" (for another region, send to that region's bus with EventBus)`, "orders")
+	programFails(t, onFailure(func(*pulumi.Context) asyncroute.Destination {
+		return asyncroute.ResponseOnly{FunctionArn: pulumi.String("arn:aws:lambda:us-east-1:210987654321:function:next")}
+	}), fPrefix+`OnFailure: ResponseOnly.FunctionArn "arn:aws:lambda:us-east-1:210987654321:function:next" is in account "210987654321" but the rule on the default event bus is in "123456789012"; the route adds EventBridge's permission to the next function, which only its own account can do; allowed: a function in account "123456789012" (for another account, send to its event bus with EventBus)`, "orders")
+
+	// As a resource, the ARN is known only once the function exists: the
+	// update fails before the rule target, the permission or the config is
+	// written.
+	st, err := asyncroutetest.Run(onSuccess(func(ctx *pulumi.Context) asyncroute.Destination {
+		p := must(aws.NewProvider(ctx, "euw1", &aws.ProviderArgs{Region: pulumi.String("eu-west-1")}))
+		fnArgs := lambdaArgs("next")
+		fnArgs.Role = pulumi.String(externalRoleArn)
+		next := must(lambda.NewFunction(ctx, "next", &fnArgs, pulumi.Provider(p)))
+		return asyncroute.ResponseOnly{Function: next}
+	}))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), fPrefix+`OnSuccess: ResponseOnly.Function "arn:aws:lambda:eu-west-1:123456789012:function:next" is in region "eu-west-1" but the rule on the default event bus is in "us-east-1"; an EventBridge rule invokes functions in its own region only; allowed: a function in region "us-east-1" (for another region, send to that region's bus with EventBus)`)
+	assert.Nil(t, st.Find(eventTargetType, "orders-on-success-response-target"))
+	assert.Nil(t, st.Find(permissionType, "orders-on-success-response-permission"))
+	assert.Nil(t, st.Find(configType, "orders-async-config"))
 }
 
 // During an update a bad next-function ARN that is an output fails the
