@@ -14,6 +14,17 @@ func (a ARN) String() string {
 	return strings.Join([]string{"arn", a.Partition, a.Service, a.Region, a.Account, a.Resource}, ":")
 }
 
+// Name is the last segment of the resource: the part after its last "/"
+// or ":" (the whole resource when it has neither). It is the name of a
+// queue, topic, role, bus or bucket; for a qualified function ARN it is the
+// qualifier, so use [FunctionName] for functions.
+func (a ARN) Name() string {
+	if i := strings.LastIndexAny(a.Resource, "/:"); i >= 0 {
+		return a.Resource[i+1:]
+	}
+	return a.Resource
+}
+
 // Regional builds an ARN in a's partition, region and account.
 func (a ARN) Regional(service, resource string) string {
 	return ARN{Partition: a.Partition, Service: service, Region: a.Region, Account: a.Account, Resource: resource}.String()

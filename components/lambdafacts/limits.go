@@ -13,6 +13,13 @@ const (
 	MaxMaxEventAge = 6 * time.Hour
 )
 
+// Lambda's defaults for an asynchronous invocation without an invoke
+// config, or for a setting an invoke config leaves out.
+const (
+	DefaultMaxRetries  = 2
+	DefaultMaxEventAge = 6 * time.Hour
+)
+
 // Limits Lambda enforces on the error handling of a stream or Kafka event
 // source mapping.
 const (

@@ -89,6 +89,16 @@ const (
 // destination: every condition except [Success] does.
 func (c Condition) Failed() bool { return c != Success }
 
+// DetailType is the detail-type of the EventBridge event Lambda puts on an
+// EventBridge destination for a record of condition c: [DetailTypeFailure]
+// when c [Condition.Failed], [DetailTypeSuccess] otherwise.
+func (c Condition) DetailType() string {
+	if c.Failed() {
+		return DetailTypeFailure
+	}
+	return DetailTypeSuccess
+}
+
 // Documented reports whether AWS's own material shows this condition
 // ([Success] and [RetriesExhausted]).
 func (c Condition) Documented() bool { return c == Success || c == RetriesExhausted }

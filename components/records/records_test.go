@@ -83,6 +83,13 @@ func TestConditions(t *testing.T) {
 		if tc.c.Failed() != tc.failed || tc.c.Documented() != tc.documented {
 			t.Errorf("%s: Failed %v Documented %v", tc.c, tc.c.Failed(), tc.c.Documented())
 		}
+		want := DetailTypeSuccess
+		if tc.failed {
+			want = DetailTypeFailure
+		}
+		if got := tc.c.DetailType(); got != want {
+			t.Errorf("%s: DetailType %q, want %q", tc.c, got, want)
+		}
 	}
 }
 

@@ -101,18 +101,10 @@ func FromEventBridgeEvent(e EventBridgeEvent) (*Record, error) {
 	if err != nil {
 		return nil, err
 	}
-	if want := detailType(r.RequestContext.Condition); want != e.DetailType {
+	if want := r.RequestContext.Condition.DetailType(); want != e.DetailType {
 		return nil, &Error{Where: "EventBridge event", Expected: fmt.Sprintf("detail-type %q for condition %q", want, r.RequestContext.Condition), Found: fmt.Sprintf("detail-type %q", e.DetailType)}
 	}
 	return r, nil
-}
-
-// detailType is the detail-type Lambda uses for a record of condition c.
-func detailType(c Condition) string {
-	if c.Failed() {
-		return DetailTypeFailure
-	}
-	return DetailTypeSuccess
 }
 
 // FromResponseOnly reads the event a function receives through a

@@ -166,7 +166,7 @@ func WrapEventBridge(r *Record, e EventBridgeEvent) ([]byte, error) {
 		return nil, err
 	}
 	e.Source = EventBridgeSource
-	e.DetailType = detailType(r.RequestContext.Condition)
+	e.DetailType = r.RequestContext.Condition.DetailType()
 	e.Detail = body
 	if e.Version == "" {
 		e.Version = "0"
@@ -231,13 +231,16 @@ func WrapResponseOnly(r *Record) ([]byte, error) {
 }
 
 // WrapDeadLetterSQS returns m with the dead letter in it: the original event
-// as Body and the RequestID, ErrorCode and ErrorMessage attributes (added to
-// any m already has). Pass it to [WrapSQSEvent] for a Lambda consumer.
+// as Body, MD5OfBody its MD5 (replacing any m has), and the RequestID,
+// ErrorCode and ErrorMessage attributes (added to any m already has). Pass
+// it to [WrapSQSEvent] for a Lambda consumer.
 func WrapDeadLetterSQS(d *DeadLetter, m SQSMessage) (SQSMessage, error) {
 	if err := checkDeadLetter(d); err != nil {
 		return SQSMessage{}, err
 	}
 	m.Body = string(d.Event)
+	sum := md5.Sum(d.Event)
+	m.MD5OfBody = hex.EncodeToString(sum[:])
 	attrs := make(map[string]SQSMessageAttribute, len(m.MessageAttributes)+3)
 	for k, v := range m.MessageAttributes {
 		attrs[k] = v

@@ -238,6 +238,32 @@ func TestWrapDeadLetters(t *testing.T) {
 	}
 }
 
+// TestWrapDeadLetterSQSMD5 is a regression test: a message whose
+// MD5OfBody was set for another body (the simulator passed one built for an
+// empty body) must carry the MD5 of the original event, as SQS sets it, in
+// the message and in the Lambda event.
+func TestWrapDeadLetterSQSMD5(t *testing.T) {
+	d := &DeadLetter{Event: json.RawMessage(`{"orderId":"o-18","amount":-1}`), RequestID: "0a1b2c3d-0000-4000-8000-000000000002", ErrorCode: 200, ErrorMessage: "amount must be positive"}
+	const want = "8a48e050a54f02903fd7d996769dc9f3" // md5 of the event's bytes
+	for _, stale := range []string{"", "d41d8cd98f00b204e9800998ecf8427e"} {
+		m, err := WrapDeadLetterSQS(d, SQSMessage{MessageID: "m", MD5OfBody: stale})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.MD5OfBody != want {
+			t.Errorf("MD5OfBody given %q = %q, want %q (the MD5 of %s)", stale, m.MD5OfBody, want, m.Body)
+		}
+		ev, err := WrapSQSEvent(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got SQSEvent
+		if err := json.Unmarshal(ev, &got); err != nil || len(got.Records) != 1 || got.Records[0].MD5OfBody != want {
+			t.Errorf("WrapSQSEvent md5OfBody: %s, %v", ev, err)
+		}
+	}
+}
+
 func TestWrapErrors(t *testing.T) {
 	success := mustRecord(t, successRecord)
 	noPayload := mustRecord(t, successRecord)

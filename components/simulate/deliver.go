@@ -232,12 +232,12 @@ func (s *Simulator) deliver(inv *Invocation, rec *records.Record, rt *route, ste
 	}
 	head += t.String()
 	what := fmt.Sprintf("record %s (approximateInvokeCount %d)", rec.RequestContext.Condition, rec.RequestContext.ApproximateInvokeCount)
-	if problem, _ := s.allowed(inv.fn, rt); problem != "" {
+	problem, note := s.allowed(inv.fn, rt)
+	if problem != "" {
 		s.emit(inv, Event{Step: step, Outcome: OutcomeDeliveryFailed, Target: t.String(), Problem: true,
 			Text: head + ": " + what + " NOT delivered: " + problem})
 		return
 	}
-	_, note := s.allowed(inv.fn, rt)
 	emit := func(extra string) {
 		text := head + ": " + what + " delivered"
 		if extra != "" {
@@ -272,7 +272,7 @@ func (s *Simulator) deliver(inv *Invocation, rec *records.Record, rt *route, ste
 			return
 		}
 		s.store(t, inv, string(step), &Delivery{Body: body})
-		emit(fmt.Sprintf("as detail of an event (detail-type %q)", detailType(rec)))
+		emit(fmt.Sprintf("as detail of an event (detail-type %q)", rec.RequestContext.Condition.DetailType()))
 		s.applyRules(inv, t, body, 0)
 	case lambdafacts.KindS3:
 		key, body, err := records.WrapS3(rec, s.newID("object"))
@@ -302,13 +302,6 @@ func (s *Simulator) deliver(inv *Invocation, rec *records.Record, rt *route, ste
 	default:
 		s.emit(inv, Event{Step: step, Outcome: OutcomeNone, Target: t.String(), Text: head + ": " + what + " sent to a target the simulator does not model"})
 	}
-}
-
-func detailType(rec *records.Record) string {
-	if rec.RequestContext.Condition == records.Success {
-		return records.DetailTypeSuccess
-	}
-	return records.DetailTypeFailure
 }
 
 func (s *Simulator) wrapErr(inv *Invocation, step Step, t *target, err error) bool {
@@ -469,19 +462,18 @@ func (s *Simulator) fanout(inv *Invocation, topic *target, notification []byte) 
 				continue
 			}
 			body := notification
-			msg := s.sqsMessage(qt, nil)
+			var attrs map[string]records.SNSMessageAttribute
 			if sub.raw {
 				var n records.SNSNotification
 				if err := json.Unmarshal(notification, &n); err == nil {
-					body = []byte(n.Message)
-					for k, v := range n.MessageAttributes {
-						val := v.Value
-						msg.MessageAttributes[k] = records.SQSMessageAttribute{StringValue: &val, DataType: v.Type, StringListValues: []string{}, BinaryListValues: [][]byte{}}
-					}
+					body, attrs = []byte(n.Message), n.MessageAttributes
 				}
 			}
-			sum := md5.Sum(body)
-			msg.Body, msg.MD5OfBody = string(body), hex.EncodeToString(sum[:])
+			msg := s.sqsMessage(qt, body)
+			for k, v := range attrs {
+				val := v.Value
+				msg.MessageAttributes[k] = records.SQSMessageAttribute{StringValue: &val, DataType: v.Type, StringListValues: []string{}, BinaryListValues: [][]byte{}}
+			}
 			s.store(qt, inv, via, &Delivery{Body: body, SQS: &msg})
 			raw := "as an SNS notification"
 			if sub.raw {

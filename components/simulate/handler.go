@@ -12,6 +12,8 @@ import (
 	"reflect"
 	"strings"
 	"time"
+
+	"github.com/asyncroute/asyncroute/components/records"
 )
 
 // Handler runs a function's code for one invocation: it gets the event
@@ -99,10 +101,7 @@ func (e *Error) payload() json.RawMessage {
 	if len(e.Payload) > 0 {
 		return e.Payload
 	}
-	b, _ := json.Marshal(struct {
-		ErrorMessage string `json:"errorMessage"`
-		ErrorType    string `json:"errorType,omitempty"`
-	}{e.Message, e.Type})
+	b, _ := json.Marshal(records.FunctionError{ErrorMessage: e.Message, ErrorType: e.Type})
 	return b
 }
 

@@ -1,6 +1,10 @@
 package simulate
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/asyncroute/asyncroute/components/lambdafacts"
+)
 
 // FunctionInfo describes a function the simulator can invoke.
 type FunctionInfo struct {
@@ -34,7 +38,7 @@ func (s *Simulator) Functions() []FunctionInfo {
 	for _, f := range s.m.functions {
 		for _, c := range f.configs {
 			for _, r := range []*route{c.onSuccess, c.onFailure} {
-				if r != nil && r.target != nil && r.target.kind == "lambda" {
+				if r != nil && r.target != nil && r.target.kind == lambdafacts.KindLambda {
 					if n, _, _ := s.m.lookup(r.target.arn, false); n != nil {
 						invoked[n] = true
 					}

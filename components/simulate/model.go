@@ -28,10 +28,10 @@ const (
 )
 
 // Lambda's defaults for an asynchronous invocation without an invoke
-// config (or with a setting left out).
+// config (or with a setting left out), as in package lambdafacts.
 const (
-	DefaultMaxRetries  = 2
-	DefaultMaxEventAge = 6 * time.Hour
+	DefaultMaxRetries  = lambdafacts.DefaultMaxRetries
+	DefaultMaxEventAge = lambdafacts.DefaultMaxEventAge
 )
 
 // function is one Lambda function: of the stack, or outside it but
@@ -306,12 +306,12 @@ func buildModel(g *stackgraph.Graph) (*model, error) {
 			// A function outside the stack, configured by name or ARN.
 			f = &function{
 				pulumiName: fr.Name, name: fr.Name,
-				arn:     fmt.Sprintf("arn:%s:lambda:%s:%s:function:%s", m.partition, m.region, m.account, fr.Name),
+				arn:     lambdafacts.ARN{Partition: m.partition, Region: m.region, Account: m.account}.Regional("lambda", "function:"+fr.Name),
 				aliases: map[string]string{}, configs: map[string]*asyncConfig{},
 				timeout: 3 * time.Second,
 			}
 			if fr.ARN != nil {
-				f.arn = fmt.Sprintf("arn:%s:lambda:%s:%s:function:%s", fr.ARN.Partition, fr.ARN.Region, fr.ARN.Account, fr.Name)
+				f.arn = fr.ARN.Regional("lambda", "function:"+fr.Name)
 			}
 			m.functions = append(m.functions, f)
 		}
@@ -438,8 +438,6 @@ func (m *model) target(node, dest string) *target {
 		}
 		if spec := lambdafacts.KindOfResourceType(res.Type); spec != nil {
 			t.kind, t.label = spec.Kind, spec.Label
-		} else if res.Type == tFunction {
-			t.kind, t.label = lambdafacts.KindLambda, "Lambda function"
 		} else {
 			t.label = res.Type
 		}
@@ -476,10 +474,7 @@ func (m *model) target(node, dest string) *target {
 	} else {
 		t.label = parsed.Service
 	}
-	t.name = parsed.Resource
-	if i := strings.LastIndexAny(t.name, ":/"); i >= 0 {
-		t.name = t.name[i+1:]
-	}
+	t.name = parsed.Name()
 	if parsed.Service == "lambda" {
 		if n, ok := lambdafacts.FunctionName(parsed); ok {
 			t.name = n
@@ -506,7 +501,7 @@ func (m *model) lookup(ref string, strict bool) (*function, string, error) {
 	if fr, err := lambdafacts.ParseFunctionRef(ref); err == nil {
 		name, q = fr.Name, fr.Qualifier
 		if fr.ARN != nil {
-			arn = fmt.Sprintf("arn:%s:lambda:%s:%s:function:%s", fr.ARN.Partition, fr.ARN.Region, fr.ARN.Account, fr.Name)
+			arn = fr.ARN.Regional("lambda", "function:"+fr.Name)
 		}
 	} else if i := strings.LastIndex(ref, ":"); i > 0 && !strings.HasPrefix(ref, "arn:") {
 		name, q = ref[:i], ref[i+1:]

@@ -409,8 +409,8 @@ func (s *Simulator) acceptWith(f *function, q string, payload json.RawMessage, s
 			qs = append(qs, k)
 		}
 		sort.Strings(qs)
-		s.emit(inv, Event{Step: StepNote, Text: fmt.Sprintf("no invoke config for qualifier %s (the stack configures %s): Lambda's defaults apply (2 retries, 6h, no destinations); invoke %s:%s to use it",
-			q, strings.Join(qs, ", "), f.pulumiName, qs[0])})
+		s.emit(inv, Event{Step: StepNote, Text: fmt.Sprintf("no invoke config for qualifier %s (the stack configures %s): Lambda's defaults apply (%d retries, %s, no destinations); invoke %s:%s to use it",
+			q, strings.Join(qs, ", "), DefaultMaxRetries, human(DefaultMaxEventAge), f.pulumiName, qs[0])})
 	}
 	if inv.chain[f] > MaxChainInvocations {
 		s.emit(inv, Event{Step: StepLoop, Outcome: OutcomeFailed, Problem: true,

@@ -29,7 +29,7 @@ func TestSimulatedBusAndArchive(t *testing.T) {
 	require.Len(t, bus, 1)
 	var ev records.EventBridgeEvent
 	require.NoError(t, json.Unmarshal(bus[0].Body, &ev))
-	assert.Equal(t, "lambda", ev.Source)
+	assert.Equal(t, records.EventBridgeSource, ev.Source)
 	assert.Equal(t, records.DetailTypeSuccess, ev.DetailType)
 	rec, err := records.FromEventBridge(bus[0].Body)
 	require.NoError(t, err)

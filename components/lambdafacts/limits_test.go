@@ -1,0 +1,13 @@
+package lambdafacts_test
+
+import (
+	"testing"
+
+	"github.com/asyncroute/asyncroute/components/lambdafacts"
+	"github.com/stretchr/testify/assert"
+)
+
+func TestDefaultsWithinLimits(t *testing.T) {
+	assert.NoError(t, lambdafacts.CheckRetries(lambdafacts.DefaultMaxRetries))
+	assert.NoError(t, lambdafacts.CheckEventAge(lambdafacts.DefaultMaxEventAge))
+}
