@@ -1,7 +1,8 @@
 // Package asyncpolicy checks a Pulumi stack for AWS Lambda asynchronous-
 // invocation routing mistakes: missing grants for destinations, targets
 // Lambda rejects, failure paths that do not exist, destinations that never
-// fire and over-broad grants.
+// fire, over-broad grants and triggers that invoke a qualifier without the
+// function's invoke config.
 //
 // The rules look at one graph model ([Graph], package stackgraph's:
 // resources with type, URN, name, parent, inputs, outputs and
@@ -20,13 +21,16 @@
 //
 // # Rules
 //
-//	ASYNC001 destination-permission   mandatory  the execution role allows delivery to every destination, DLQ and mapping on-failure destination (and KMS for customer keys)
-//	ASYNC002 destination-validity     mandatory  S3 only on failure, no FIFO target or DLQ, no self-destination, retries 0-2, max age 60-21600;
-//	                                             mappings: no on-failure destination for an SQS source, no FIFO on-failure
-//	                                             destination, retries -1..10000, record age -1 or 60-604800
-//	ASYNC003 failure-path-required    advisory   an asynchronously invoked function has an on-failure destination or a DLQ
-//	ASYNC004 destinations-never-fire  advisory   a function with destinations is invoked only synchronously
-//	ASYNC005 broad-destination-grant  advisory   the execution role allows destination actions on "*"
+//	ASYNC001 destination-permission        mandatory  the execution role allows delivery to every destination, DLQ and mapping on-failure destination (and KMS for customer keys)
+//	ASYNC002 destination-validity          mandatory  S3 only on failure, no FIFO target or DLQ, no self-destination, retries 0-2, max age 60-21600;
+//	                                                  mappings: no on-failure destination for an SQS source, no FIFO on-failure
+//	                                                  destination, retries -1..10000, record age -1 or 60-604800
+//	ASYNC003 failure-path-required         advisory   an asynchronously invoked function has an on-failure destination or a DLQ
+//	ASYNC004 destinations-never-fire       advisory   a function with destinations is invoked only synchronously
+//	ASYNC005 broad-destination-grant       mandatory  the execution role allows destination actions on more than one resource ("*", any other wildcard
+//	                                                  but a function's :* and a bucket's /*, or an ARN without region or account)
+//	ASYNC006 invoked-qualifier-has-config  mandatory  a trigger invokes a qualifier that has no invoke config while another qualifier of the
+//	                                                  function has one
 //
 // Levels can be changed per rule with [Config].
 //

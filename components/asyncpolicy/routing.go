@@ -299,7 +299,7 @@ func (m *model) slotsByComponentKinds(config *Resource, slots []lambdafacts.Slot
 	}
 	out := map[lambdafacts.Slot]*Resource{}
 	for _, slot := range slots {
-		kind, ok := lookup(parent.Inputs, []string{slotKey(slot) + "Kind"}).str()
+		kind, ok := lookup(parent.Inputs, []string{slot.InputKey()}).str()
 		if !ok {
 			return nil
 		}

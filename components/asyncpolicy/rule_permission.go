@@ -2,8 +2,10 @@ package asyncpolicy
 
 import (
 	"fmt"
-	"github.com/asyncroute/asyncroute/components/iampolicy"
 	"strings"
+
+	"github.com/asyncroute/asyncroute/components/iampolicy"
+	"github.com/asyncroute/asyncroute/components/lambdafacts"
 )
 
 // need is one permission the execution role must have.
@@ -46,7 +48,7 @@ func (m *model) customerKey(t *Resource) (string, *Resource) {
 		return "", nil
 	case known:
 		s, _ := v.str()
-		if isAWSManagedKey(s) {
+		if lambdafacts.IsAWSManagedAlias(s) {
 			return "", nil
 		}
 		key = m.keyFor(s)
@@ -134,14 +136,6 @@ func sseRuleKey(rules val, byDefault string) val {
 		return k
 	}
 	return val{}
-}
-
-func isAWSManagedKey(s string) bool {
-	if strings.HasPrefix(s, "alias/aws/") {
-		return true
-	}
-	a, ok := parseARN(s)
-	return ok && a.Service == "kms" && strings.HasPrefix(a.Resource, "alias/aws/")
 }
 
 // keyFor finds the kms Key a key id, key ARN, alias name or alias ARN

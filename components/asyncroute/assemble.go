@@ -91,20 +91,10 @@ func (a *assembly) routingInputs(r routing, qualifier string, skipGrants bool) p
 	}
 	for _, slot := range []lambdafacts.Slot{slotSuccess, slotFailure, slotDeadLetter} {
 		if t := a.targets[slot]; t != nil {
-			m[inputKeyOf(slot)] = t.kindInput()
+			m[slot.InputKey()] = t.kindInput()
 		}
 	}
 	return m
-}
-
-func inputKeyOf(s lambdafacts.Slot) string {
-	switch s {
-	case slotSuccess:
-		return "onSuccessKind"
-	case slotDeadLetter:
-		return "deadLetterKind"
-	}
-	return "onFailureKind"
 }
 
 // grantPolicy creates the inline policy holding grants on role, or nothing

@@ -81,10 +81,12 @@ func NewAsyncInvoke(ctx *pulumi.Context, name string, args *AsyncInvokeArgs, opt
 		fields: "OnSuccess, OnFailure, MaxRetries, MaxEventAge"}
 
 	// The function: its reference (name or ARN, maybe qualified) and, when
-	// known now, its name and the qualifier it carries.
+	// known now, its name and the qualifier it carries. refQualifierKnown
+	// says whether that qualifier is known now: a function given as a
+	// resource carries none in its name, known or not.
 	var fnIn pulumi.StringInput
 	var ref lambdafacts.FunctionRef
-	refKnown := true
+	refQualifierKnown := true
 	var depFns []pulumi.Resource
 	me := self{}
 	switch {
@@ -97,7 +99,7 @@ func NewAsyncInvoke(ctx *pulumi.Context, name string, args *AsyncInvokeArgs, opt
 		if err != nil {
 			return nil, err
 		}
-		ref, refKnown = lambdafacts.FunctionRef{Name: n.str}, n.known
+		ref = lambdafacts.FunctionRef{Name: n.str}
 	case !isNil(args.FunctionName):
 		fnIn = args.FunctionName
 		me = self{name: args.FunctionName}
@@ -112,7 +114,7 @@ func NewAsyncInvoke(ctx *pulumi.Context, name string, args *AsyncInvokeArgs, opt
 				depFns = append(depFns, f)
 			}
 		}
-		refKnown = n.known
+		refQualifierKnown = n.known
 		if ref, err = lambdafacts.ParseFunctionRef(n.str); err != nil {
 			errs.addErr("FunctionName", err)
 		}
@@ -133,9 +135,8 @@ func NewAsyncInvoke(ctx *pulumi.Context, name string, args *AsyncInvokeArgs, opt
 			errs.addErr("Qualifier", lambdafacts.CheckQualifier(""))
 		}
 	}
-	// A function given as a resource carries no qualifier in its name.
 	qualifier := ""
-	if (refKnown || args.Function != nil) && explicitKnown {
+	if refQualifierKnown && explicitKnown {
 		q, err := resolveQualifier(ref, explicit)
 		if err != nil {
 			errs.addErr(err.field, err.err)

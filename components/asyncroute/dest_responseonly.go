@@ -7,17 +7,20 @@ import (
 	"strings"
 
 	"github.com/asyncroute/asyncroute/components/lambdafacts"
+	"github.com/asyncroute/asyncroute/components/records"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// Detail types of the events Lambda puts on an event bus destination, and
-// the path of the function's response in them.
+// Detail types of the events Lambda puts on an event bus destination (the
+// records package's [records.DetailTypeSuccess] and
+// [records.DetailTypeFailure]), and the path of the function's response in
+// them.
 const (
-	ResultSuccessDetailType = "Lambda Function Invocation Result - Success"
-	ResultFailureDetailType = "Lambda Function Invocation Result - Failure"
+	ResultSuccessDetailType = records.DetailTypeSuccess
+	ResultFailureDetailType = records.DetailTypeFailure
 	ResponsePayloadPath     = "$.detail.responsePayload"
 )
 
@@ -77,9 +80,9 @@ type ResponseOnly struct {
 // responseRoute is the route through the default bus to the next function.
 // A function given as a resource is invoked by its ARN and permitted by
 // its name; one given by its ARN (byARN) is both, checked at deploy time
-// (when it was not known while the program ran) and against the
-// provider's partition inside the inputs of the rule target and the
-// permission, whose messages name component and field.
+// (when it was not known while the program ran) and against the default
+// bus's partition, region and account inside the inputs of the rule target
+// and the permission, whose messages name component and field.
 type responseRoute struct {
 	next, function   pulumi.StringInput
 	byARN, checkLate bool
@@ -169,14 +172,14 @@ func (r responseRoute) checkedNext(b *buildEnv) pulumi.StringOutput {
 	if r.byARN {
 		field = "ResponseOnly.FunctionArn"
 	}
-	return pulumi.All(b.partition(), r.next, b.defaultBus()).ApplyT(func(v []any) (string, error) {
-		s, partition, bus := v[1].(string), v[0].(string), v[2].(string)
+	return pulumi.All(r.next, b.defaultBus()).ApplyT(func(v []any) (string, error) {
+		s, bus := v[0].(string), v[1].(string)
 		if r.checkLate {
 			if err := checkNextFunctionARN(s); err != nil {
 				return "", inputErrorOf(r.component, r.field, err)
 			}
 		}
-		if err := checkNextBeside(field, s, partition, bus); err != nil {
+		if err := checkNextBeside(field, s, bus); err != nil {
 			return "", inputErrorOf(r.component, r.field, err)
 		}
 		return s, nil
@@ -185,18 +188,18 @@ func (r responseRoute) checkedNext(b *buildEnv) pulumi.StringOutput {
 
 // checkNextBeside checks that the next function's ARN is in the partition,
 // region and account of the default bus whose ARN is bus.
-func checkNextBeside(field, next, partition, bus string) error {
+func checkNextBeside(field, next, bus string) error {
 	a, err := lambdafacts.ParseARN(next)
 	if err != nil {
 		return nil // reported by the ARN's own check
 	}
-	if lambdafacts.CheckPartition(a, partition) != nil {
-		return fmt.Errorf("%s %q is in partition %q but the rule on the default event bus is in %q; an EventBridge rule cannot invoke a function in another partition; allowed: a function in partition %q",
-			field, next, a.Partition, partition, partition)
-	}
 	busARN, err := lambdafacts.ParseARN(bus)
 	if err != nil {
 		return nil
+	}
+	if partition := busARN.Partition; lambdafacts.CheckPartition(a, partition) != nil {
+		return fmt.Errorf("%s %q is in partition %q but the rule on the default event bus is in %q; an EventBridge rule cannot invoke a function in another partition; allowed: a function in partition %q",
+			field, next, a.Partition, partition, partition)
 	}
 	if a.Region != "" && a.Region != busARN.Region {
 		return fmt.Errorf("%s %q is in region %q but the rule on the default event bus is in %q; an EventBridge rule invokes functions in its own region only; allowed: a function in region %q (for another region, send to that region's bus with EventBus)",
@@ -263,7 +266,7 @@ func (r responseRoute) after(b *buildEnv, u *routeUse, source pulumi.StringOutpu
 		detailType, side = ResultFailureDetailType, "failure"
 	}
 	pattern := source.ApplyT(func(arn string) (string, error) {
-		p, err := json.Marshal(eventPattern{Source: []string{"lambda"}, DetailType: []string{detailType}, Resources: []string{arn}})
+		p, err := json.Marshal(eventPattern{Source: []string{records.EventBridgeSource}, DetailType: []string{detailType}, Resources: []string{arn}})
 		return string(p), err
 	}).(pulumi.StringOutput)
 	rule, err := cloudwatch.NewEventRule(b.ctx, u.childName("response"), &cloudwatch.EventRuleArgs{

@@ -228,23 +228,28 @@ type identity struct {
 	partition, region, account pulumi.StringOutput
 }
 
-// lookupIdentity asks the provider (once per component) where it deploys.
-func lookupIdentity(ctx *pulumi.Context, parent pulumi.Resource) func() identity {
+// lookupPartition asks the provider (once per component) for its partition.
+func lookupPartition(ctx *pulumi.Context, parent pulumi.Resource) func() pulumi.StringOutput {
+	return sync.OnceValue(func() pulumi.StringOutput {
+		return aws.GetPartitionOutput(ctx, aws.GetPartitionOutputArgs{}, pulumi.Parent(parent)).Partition()
+	})
+}
+
+// lookupIdentity asks the provider (once per component) where it deploys;
+// the partition comes from partition, the component's one lookup of it.
+func lookupIdentity(ctx *pulumi.Context, parent pulumi.Resource, partition func() pulumi.StringOutput) func() identity {
 	return sync.OnceValue(func() identity {
 		opt := pulumi.Parent(parent)
 		id := aws.GetCallerIdentityOutput(ctx, aws.GetCallerIdentityOutputArgs{}, opt)
 		region := aws.GetRegionOutput(ctx, aws.GetRegionOutputArgs{}, opt)
-		part := aws.GetPartitionOutput(ctx, aws.GetPartitionOutputArgs{}, opt)
-		return identity{partition: part.Partition(), region: region.Name(), account: id.AccountId()}
+		return identity{partition: partition(), region: region.Name(), account: id.AccountId()}
 	})
 }
 
 func newBuildEnv(ctx *pulumi.Context, parent pulumi.Resource, name string, tags pulumi.StringMapInput) *buildEnv {
 	b := &buildEnv{ctx: ctx, parent: parent, name: name, tags: tags}
-	b.identity = lookupIdentity(ctx, parent)
-	b.partition = sync.OnceValue(func() pulumi.StringOutput {
-		return aws.GetPartitionOutput(ctx, aws.GetPartitionOutputArgs{}, pulumi.Parent(parent)).Partition()
-	})
+	b.partition = lookupPartition(ctx, parent)
+	b.identity = lookupIdentity(ctx, parent, b.partition)
 	b.defaultBus = sync.OnceValue(func() pulumi.StringOutput {
 		i := b.identity()
 		return pulumi.All(i.partition, i.region, i.account).ApplyT(func(v []any) string {

@@ -287,7 +287,7 @@ func mappingInputs(args *EventSourceMappingArgs, src *mappingSource, failure *ta
 		m["bisectBatchOnFunctionError"] = pulumi.Bool(*args.BisectBatchOnFunctionError)
 	}
 	if failure != nil {
-		m["onFailureKind"] = failure.kindInput()
+		m[slotMapping.InputKey()] = failure.kindInput()
 	}
 	return m
 }

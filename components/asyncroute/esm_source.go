@@ -71,10 +71,10 @@ func (s *mappingSource) grants() []grant {
 		return nil
 	}
 	return []grant{s.arn.ApplyT(func(arn string) []Permission {
-		k, a, err := lambdafacts.SourceOfARN(arn)
+		perms, err := lambdafacts.SourcePermissions(arn)
 		if err != nil {
 			return nil
 		}
-		return k.Reads(a)
+		return perms
 	}).(pulumi.AnyOutput)}
 }

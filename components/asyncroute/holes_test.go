@@ -250,3 +250,16 @@ func TestProgramErrorListsEveryFault(t *testing.T) {
 	assert.Equal(t, fPrefix+"MaxRetries: 3 is out of range; allowed: 0, 1 or 2\n"+
 		fPrefix+"MaxEventAge: 59s is out of range; allowed: 60s to 6h (60 to 21600 whole seconds)", err.Error())
 }
+
+// A Lambda ARN that names the configured function and is in another
+// partition is refused as the function itself, in a preview (the name is
+// known) and in an update without one (the name of a function given as a
+// resource is known only at deploy, where the self check runs before the
+// partition check).
+func TestSelfARNInOtherPartition(t *testing.T) {
+	rejects(t, ai(func(ctx *pulumi.Context) *asyncroute.AsyncInvokeArgs {
+		r, f := existing(ctx)
+		return &asyncroute.AsyncInvokeArgs{Function: f, Role: &asyncroute.ExistingRole{Role: r},
+			OnFailure: asyncroute.ARN{Arn: pulumi.String("arn:aws-cn:lambda:cn-north-1:123456789012:function:existing")}}
+	}), aPrefix+`OnFailure: Lambda function "existing"`+selfMsg, "routing", 2)
+}

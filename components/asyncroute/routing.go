@@ -114,6 +114,11 @@ func checkTarget(env *resolveEnv, errs *errorList, slot lambdafacts.Slot, d Dest
 			errs.addErr(field, err)
 			return nil
 		}
+		// With the function's name unknown this is deferred, not left to
+		// deployCheck's final self check: as a later check it runs before
+		// the partition check and a late source's, so an ARN that is both
+		// the function and wrong otherwise reads as it does at preview
+		// (TestSelfARNInOtherPartition).
 		err := t.checkWhenKnown(env, func(v []any) error {
 			if isUnknown(v[0]) {
 				return errNeedsValues

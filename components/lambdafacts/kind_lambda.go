@@ -13,13 +13,14 @@ func init() {
 		ResourceTypes: []string{"aws:lambda/function:Function"},
 		regional:      true,
 		checkResource: func(a ARN) error {
-			if _, err := functionOfARN(a); err != nil {
+			ref, err := functionOfARN(a)
+			if err != nil {
 				return fmt.Errorf("%q is not a Lambda function ARN; expected arn:<partition>:lambda:<region>:<account>:function:<name>[:<qualifier>]", a.String())
 			}
 			// A qualified ARN names a version or alias: its qualifier must be
 			// one. A wildcard is reported as one, by checkConcrete.
-			if f := strings.Split(a.Resource, ":"); len(f) == 3 && !strings.ContainsAny(f[2], "*?") && CheckQualifier(f[2]) != nil {
-				return fmt.Errorf("%q has the qualifier %q, which is not a version or alias; expected arn:<partition>:lambda:<region>:<account>:function:<name>[:<qualifier>], the qualifier $LATEST, a version number from 1 or an alias name", a.String(), f[2])
+			if q := ref.Qualifier; q != "" && !strings.ContainsAny(q, "*?") && CheckQualifier(q) != nil {
+				return fmt.Errorf("%q has the qualifier %q, which is not a version or alias; expected arn:<partition>:lambda:<region>:<account>:function:<name>[:<qualifier>], the qualifier $LATEST, a version number from 1 or an alias name", a.String(), q)
 			}
 			return nil
 		},

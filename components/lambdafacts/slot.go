@@ -43,6 +43,20 @@ func (s Slot) Property() string {
 	return "destinationConfig.onFailure.destinationArn"
 }
 
+// InputKey is the input in which an asyncroute component records the kind
+// of the slot's target ("onSuccessKind", "onFailureKind", "deadLetterKind";
+// a mapping's on-failure destination is "onFailureKind"), which policy
+// checks read back.
+func (s Slot) InputKey() string {
+	switch s {
+	case SlotOnSuccess:
+		return "onSuccessKind"
+	case SlotDeadLetter:
+		return "deadLetterKind"
+	}
+	return "onFailureKind"
+}
+
 // Accepts reports whether the kind may go in the slot.
 func (k *KindSpec) Accepts(s Slot) bool { return k.slots[s] }
 
