@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/asyncroute/asyncroute/components/asyncroute"
+	"github.com/asyncroute/asyncroute/components/lambdafacts"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -93,11 +94,35 @@ var components = []component{
 	{"EventSourceMapping", EventSourceMappingArgs{}, asyncroute.EventSourceMapping{}},
 }
 
-// enums lists the values of the enum types, in schema order.
+// enums lists the values of the enum types, in schema order: the
+// destination kinds an ARN names and the event sources as the library
+// lists them (lambdafacts; a new one fails Schema until it has a
+// description), then the provider's own destination kinds. The library's
+// URI kind (a Kafka topic, kafka://<topic>) is the provider's kafkaTopic.
 var enums = map[reflect.Type][]string{
-	reflect.TypeFor[DestinationKind](): {string(KindSQS), string(KindSNS), string(KindLambda), string(KindEvents), string(KindS3),
-		string(KindDefaultEventBus), string(KindNewQueue), string(KindNewTopic), string(KindResponseOnly), string(KindKafkaTopic)},
-	reflect.TypeFor[SourceKind](): {string(SourceKinesis), string(SourceDynamoDB), string(SourceKafka), string(SourceSQS)},
+	reflect.TypeFor[DestinationKind](): append(arnKindValues(),
+		string(KindDefaultEventBus), string(KindNewQueue), string(KindNewTopic), string(KindResponseOnly), string(KindKafkaTopic)),
+	reflect.TypeFor[SourceKind](): sourceKindValues(),
+}
+
+// arnKindValues are the library's destination kinds given by an ARN.
+func arnKindValues() []string {
+	var out []string
+	for _, k := range lambdafacts.Kinds() {
+		if !k.URI {
+			out = append(out, string(k.Kind))
+		}
+	}
+	return out
+}
+
+// sourceKindValues are the library's event sources.
+func sourceKindValues() []string {
+	out := make([]string, len(lambdafacts.SourceOrder))
+	for i, k := range lambdafacts.SourceOrder {
+		out[i] = string(k)
+	}
+	return out
 }
 
 // Token is the type token of a resource or type of this package.

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/asyncroute/asyncroute/components/asyncroute"
+	"github.com/asyncroute/asyncroute/components/lambdafacts"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -118,14 +119,21 @@ func TestSchemaOutputsAreTheGoComponents(t *testing.T) {
 	}
 }
 
-// TestDestinationKindsCoverTheGoKinds: every kind an ARN can name is a
-// destination kind of the schema, with the same value.
+// TestDestinationKindsCoverTheGoKinds: every kind an ARN can name (the
+// library's kinds but its URI kind, Kafka, which is kafkaTopic here) is a
+// destination kind of the schema, with the same value, and every event
+// source of the library is a source kind of the schema.
 func TestDestinationKindsCoverTheGoKinds(t *testing.T) {
-	for _, k := range []asyncroute.Kind{asyncroute.KindSQS, asyncroute.KindSNS, asyncroute.KindLambda, asyncroute.KindEventBridge, asyncroute.KindS3} {
+	for _, spec := range lambdafacts.Kinds() {
+		if spec.URI {
+			continue
+		}
+		k := spec.Kind
 		assert.Contains(t, arnKinds, DestinationKind(k), "kind %q", k)
 		assert.Equal(t, k, arnKinds[DestinationKind(k)])
+		assert.Contains(t, enums[reflect.TypeFor[DestinationKind]()], string(k))
 	}
-	for _, k := range []asyncroute.SourceKind{asyncroute.SourceKinesis, asyncroute.SourceDynamoDB, asyncroute.SourceKafka, asyncroute.SourceSQS} {
+	for _, k := range lambdafacts.SourceOrder {
 		assert.Contains(t, enums[reflect.TypeFor[SourceKind]()], string(k))
 	}
 }

@@ -1,5 +1,3 @@
-//go:build engine
-
 // Package deploybench holds the programs of the deploy-time benchmark: the
 // asyncroute construct against the same AWS resources written by hand,
 // deployed with `pulumi up` by the real engine against the test-double

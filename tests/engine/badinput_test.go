@@ -7,7 +7,6 @@ import (
 
 	"github.com/asyncroute/asyncroute/components/asyncroute"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sqs"
-	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -55,7 +54,7 @@ func TestBadDestinationIsRefused(t *testing.T) {
 			assert.Contains(t, err.Error(), want)
 			assert.Empty(t, w.ops(0), "a preview creates nothing")
 
-			_, err = w.stack.Up(w.ctx, optup.ProgressStreams(discard{}))
+			err = w.upErr()
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), want)
 			for _, op := range w.ops(0) {
@@ -66,7 +65,3 @@ func TestBadDestinationIsRefused(t *testing.T) {
 		})
 	}
 }
-
-type discard struct{}
-
-func (discard) Write(p []byte) (int, error) { return len(p), nil }

@@ -3,7 +3,6 @@
 package engine
 
 import (
-	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
@@ -47,7 +46,5 @@ func TestChainIsNotSerialized(t *testing.T) {
 			"role %s started at %s, after the first function's creation ended at %s: the construct waits for its destination before registering (%s later)",
 			name, role.Start.Format(time.RFC3339Nano), firstFunctionEnd.Format(time.RFC3339Nano), role.Start.Sub(firstFunctionEnd).Round(time.Millisecond))
 	}
-	windows, err := fakeaws.Windows(w.state)
-	require.NoError(t, err)
-	require.Empty(t, windows, fmt.Sprint(windows))
+	w.assertNoWindows("up", 0)
 }

@@ -6,12 +6,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/asyncroute/asyncroute/tests/fakeaws"
@@ -35,29 +32,14 @@ import (
 //     processor (asyncroute:lambda:Function through the provider), which
 //     has no finding.
 
-var awsWithSchema struct {
-	once sync.Once
-	dir  string
-	err  error
-}
+// awsWithSchema is tests/engine/awsschema (the test double with a GetSchema
+// answer) built as pulumi-resource-aws into a folder of its own.
+var awsWithSchema = &tool{pkg: "./tests/engine/awsschema", out: filepath.Join("with-aws-schema", "pulumi-resource-aws")}
 
-// awsSchemaBin builds tests/engine/awsschema (the test double with a
-// GetSchema answer) as pulumi-resource-aws into a folder of its own.
+// awsSchemaBin builds awsWithSchema and returns its folder.
 func awsSchemaBin(t *testing.T) string {
 	t.Helper()
-	awsWithSchema.once.Do(func() {
-		dir := filepath.Join(fakeBinDir, "with-aws-schema")
-		cmd := exec.Command("go", "build", "-o", filepath.Join(dir, "pulumi-resource-aws"), "./tests/engine/awsschema")
-		cmd.Dir = repoRoot
-		if out, err := cmd.CombinedOutput(); err != nil {
-			awsWithSchema.err = err
-			awsWithSchema.dir = string(out)
-			return
-		}
-		awsWithSchema.dir = dir
-	})
-	require.NoError(t, awsWithSchema.err, "building tests/engine/awsschema:\n%s", awsWithSchema.dir)
-	return awsWithSchema.dir
+	return filepath.Dir(awsWithSchema.build(t))
 }
 
 // fixture is one captured preview and where it is kept.
@@ -152,31 +134,11 @@ func stepShape(t *testing.T, data []byte) []string {
 	return append(out, "changeSummary "+strings.Join(summary, " "))
 }
 
-// checkFile runs asyncroute-check --format json on a file.
-func checkFile(t *testing.T, path string) ([]finding, int) {
-	t.Helper()
-	cmd := exec.Command(checker.build(t), "--format", "json", path)
-	out, err := cmd.Output()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else {
-		require.NoError(t, err)
-	}
-	var rep struct {
-		Findings []finding `json:"findings"`
-	}
-	require.NoError(t, json.Unmarshal(out, &rep), string(out))
-	return rep.Findings, code
-}
-
-var suffix7 = regexp.MustCompile(`-[0-9a-f]{7}\b`)
-
 func normalizeFindings(fs []finding) []finding {
 	out := make([]finding, len(fs))
 	for i, f := range fs {
-		f.Message = suffix7.ReplaceAllString(f.Message, "-*******")
-		f.Name = suffix7.ReplaceAllString(f.Name, "-*******")
+		f.Message = autoSuffix.ReplaceAllString(f.Message, "-*******")
+		f.Name = autoSuffix.ReplaceAllString(f.Name, "-*******")
 		out[i] = f
 	}
 	return out

@@ -111,6 +111,31 @@ type world struct {
 
 func newWorld(t *testing.T, project string, program pulumi.RunFunc) *world {
 	t.Helper()
+	w := newWorldDir(t, project, "backend", "home", "work")
+	dir := w.dir
+	st, err := auto.UpsertStackInlineSource(w.ctx, "test", project, program,
+		auto.Pulumi(cli),
+		auto.WorkDir(filepath.Join(dir, "work")),
+		auto.PulumiHome(filepath.Join(dir, "home")),
+		auto.Project(workspace.Project{
+			Name:    tokens.PackageName(project),
+			Runtime: workspace.NewProjectRuntimeInfo("go", nil),
+			Backend: &workspace.ProjectBackend{URL: "file://" + filepath.Join(dir, "backend")},
+		}),
+		auto.SecretsProvider("passphrase"),
+		auto.EnvVars(w.baseEnv()),
+	)
+	require.NoError(t, err)
+	require.NoError(t, st.SetConfig(w.ctx, "aws:region", auto.ConfigValue{Value: region}))
+	w.stack = st
+	return w
+}
+
+// newWorldDir makes a world without its stack: a fresh temporary folder
+// with the given subfolders, the provider's state and log in it, and a
+// context that ends 30 s before the test's deadline.
+func newWorldDir(t *testing.T, project string, subdirs ...string) *world {
+	t.Helper()
 	ctx := context.Background()
 	if d, ok := t.Deadline(); ok {
 		var cancel context.CancelFunc
@@ -118,12 +143,18 @@ func newWorld(t *testing.T, project string, program pulumi.RunFunc) *world {
 		t.Cleanup(cancel)
 	}
 	dir := t.TempDir()
-	w := &world{t: t, ctx: ctx, dir: dir, project: project,
-		state: filepath.Join(dir, "fakeaws-state.json"), log: filepath.Join(dir, "fakeaws-log.jsonl")}
-	for _, d := range []string{"backend", "home", "work"} {
+	for _, d := range subdirs {
 		require.NoError(t, os.MkdirAll(filepath.Join(dir, d), 0o755))
 	}
-	env := map[string]string{
+	return &world{t: t, ctx: ctx, dir: dir, project: project,
+		state: filepath.Join(dir, "fakeaws-state.json"), log: filepath.Join(dir, "fakeaws-log.jsonl")}
+}
+
+// baseEnv is the environment of the world's CLI commands: the CLI's
+// settings and the test-double provider's state, log and role-policy
+// delay.
+func (w *world) baseEnv() map[string]string {
+	return map[string]string{
 		"PULUMI_CONFIG_PASSPHRASE": "engine-tests",
 		"PULUMI_SKIP_UPDATE_CHECK": "true",
 		// Deterministic plugin resolution: ambient plugins on (the test
@@ -137,22 +168,6 @@ func newWorld(t *testing.T, project string, program pulumi.RunFunc) *world {
 		fakeaws.EnvLog:                                w.log,
 		fakeaws.EnvRolePolicyDelay:                    policyDelay,
 	}
-	st, err := auto.UpsertStackInlineSource(ctx, "test", project, program,
-		auto.Pulumi(cli),
-		auto.WorkDir(filepath.Join(dir, "work")),
-		auto.PulumiHome(filepath.Join(dir, "home")),
-		auto.Project(workspace.Project{
-			Name:    tokens.PackageName(project),
-			Runtime: workspace.NewProjectRuntimeInfo("go", nil),
-			Backend: &workspace.ProjectBackend{URL: "file://" + filepath.Join(dir, "backend")},
-		}),
-		auto.SecretsProvider("passphrase"),
-		auto.EnvVars(env),
-	)
-	require.NoError(t, err)
-	require.NoError(t, st.SetConfig(ctx, "aws:region", auto.ConfigValue{Value: region}))
-	w.stack = st
-	return w
 }
 
 // setProgram replaces the program for the next operation.

@@ -4,6 +4,7 @@ package engine
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -27,10 +28,16 @@ import (
 // tool builds a command of this repository once per test run into the
 // temporary bin folder and returns its path.
 type tool struct {
-	pkg  string
-	once sync.Once
-	path string
-	err  error
+	pkg    string // the package, relative to module
+	module string // the module's folder under the repository root; "" the root module
+	out    string // the binary's path under the bin folder; default the package's base name
+	// prebuilt names an environment variable that may give the path of a
+	// binary already built from the same source; it is then linked to out
+	// instead of being built again.
+	prebuilt string
+	once     sync.Once
+	path     string
+	err      error
 }
 
 var (
@@ -40,19 +47,31 @@ var (
 
 func (b *tool) build(t *testing.T) string {
 	t.Helper()
-	b.once.Do(func() {
-		out := filepath.Join(fakeBinDir, filepath.Base(b.pkg))
-		cmd := exec.Command("go", "build", "-o", out, b.pkg)
-		cmd.Dir = repoRoot
-		if msg, err := cmd.CombinedOutput(); err != nil {
-			b.err = err
-			b.path = string(msg)
-			return
-		}
-		b.path = out
-	})
-	require.NoError(t, b.err, "go build %s:\n%s", b.pkg, b.path)
+	b.once.Do(func() { b.path, b.err = b.make() })
+	require.NoError(t, b.err)
 	return b.path
+}
+
+func (b *tool) make() (string, error) {
+	out := filepath.Join(fakeBinDir, filepath.Base(b.pkg))
+	if b.out != "" {
+		out = filepath.Join(fakeBinDir, b.out)
+	}
+	if bin := os.Getenv(b.prebuilt); b.prebuilt != "" && bin != "" {
+		if _, err := os.Stat(bin); err != nil {
+			return "", fmt.Errorf("%s=%q: %w", b.prebuilt, bin, err)
+		}
+		if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+			return "", err
+		}
+		return out, os.Symlink(bin, out)
+	}
+	cmd := exec.Command("go", "build", "-o", out, b.pkg)
+	cmd.Dir = filepath.Join(repoRoot, b.module)
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go build %s (in %s): %v\n%s", b.pkg, cmd.Dir, err, msg)
+	}
+	return out, nil
 }
 
 // finding is one entry of `asyncroute-check --format json`.
@@ -74,7 +93,22 @@ func (w *world) check(t *testing.T) ([]finding, int) {
 	file := filepath.Join(w.dir, "stack-export.json")
 	require.NoError(t, os.WriteFile(file, b, 0o600))
 
-	cmd := exec.Command(checker.build(t), "--format", "json", file)
+	report, code := runChecker(t, file)
+	require.Equal(t, "stack export", report.Format)
+	return report.Findings, code
+}
+
+// checkReport is the output of `asyncroute-check --format json`.
+type checkReport struct {
+	Format   string    `json:"format"`
+	Findings []finding `json:"findings"`
+}
+
+// runChecker runs asyncroute-check --format json on a file (a stack export
+// or a preview) and returns its report and exit code.
+func runChecker(t *testing.T, path string) (checkReport, int) {
+	t.Helper()
+	cmd := exec.Command(checker.build(t), "--format", "json", path)
 	out, err := cmd.Output()
 	code := 0
 	if ee, ok := err.(*exec.ExitError); ok {
@@ -82,12 +116,16 @@ func (w *world) check(t *testing.T) ([]finding, int) {
 	} else {
 		require.NoError(t, err)
 	}
-	var report struct {
-		Format   string    `json:"format"`
-		Findings []finding `json:"findings"`
-	}
+	var report checkReport
 	require.NoError(t, json.Unmarshal(out, &report), "%s", out)
-	require.Equal(t, "stack export", report.Format)
+	return report, code
+}
+
+// checkFile runs asyncroute-check --format json on a file and returns its
+// findings and exit code.
+func checkFile(t *testing.T, path string) ([]finding, int) {
+	t.Helper()
+	report, code := runChecker(t, path)
 	return report.Findings, code
 }
 

@@ -4,6 +4,7 @@ package engine
 
 import (
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/asyncroute/asyncroute/components/asyncroutetest"
@@ -107,35 +108,50 @@ func TestStacks(t *testing.T) {
 				assert.Equal(t, "create", op.Op, "%s %s", op.Op, op.URN)
 				assert.Empty(t, op.Error, "%s %s", op.Op, op.URN)
 			}
-			custom := 0
-			for _, r := range mocked.Resources {
-				if r.Custom {
-					custom++
-				}
-			}
+			custom := countCustom(mocked)
 			assert.Len(t, created, custom, "one provider create per custom resource")
 			assert.Len(t, w.providerState().Live(), custom)
 			checkCreateOrder(t, created)
 
-			// The deployed stack's export through the checker command.
-			findings, code := w.check(t)
-			assert.Empty(t, findings, "asyncroute-check on the stack export")
-			assert.Equal(t, 0, code)
-
-			again, err := w.preview(optpreview.ExpectNoChanges(), optpreview.Diff())
-			require.NoError(t, err, "second preview must report no changes")
-			assert.Equal(t, map[apitype.OpType]int{apitype.OpSame: want}, again.ChangeSummary, "second preview")
-
-			n := w.logLen()
-			down := w.destroy()
-			require.NotNil(t, down.Summary.ResourceChanges)
-			assert.Equal(t, map[string]int{"delete": want}, *down.Summary.ResourceChanges, "destroy")
-			checkDeleteOrder(t, w.ops(n))
-			assert.Empty(t, w.providerState().Live(), "destroy leaves nothing behind in the provider")
-			_, d := w.export()
-			assert.Empty(t, d.Resources, "destroy leaves nothing in the stack's state")
+			w.checkCleanThenDestroy(t, want)
 		})
 	}
+}
+
+// countCustom is the number of custom resources a program registered.
+func countCustom(s *asyncroutetest.Stack) int {
+	n := 0
+	for _, r := range s.Resources {
+		if r.Custom {
+			n++
+		}
+	}
+	return n
+}
+
+// checkCleanThenDestroy ends the life of a deployed stack of want
+// resources (the stack included): the checker finds nothing in its
+// export; a second preview reports no changes; destroy deletes all of
+// them, each invoke config before its grant policy, and leaves nothing in
+// the provider or the stack's state.
+func (w *world) checkCleanThenDestroy(t *testing.T, want int) {
+	t.Helper()
+	findings, code := w.check(t)
+	assert.Empty(t, findings, "asyncroute-check on the stack export")
+	assert.Equal(t, 0, code)
+
+	again, err := w.preview(optpreview.ExpectNoChanges(), optpreview.Diff())
+	require.NoError(t, err, "second preview must report no changes")
+	assert.Equal(t, map[apitype.OpType]int{apitype.OpSame: want}, again.ChangeSummary, "second preview")
+
+	n := w.logLen()
+	down := w.destroy()
+	require.NotNil(t, down.Summary.ResourceChanges)
+	assert.Equal(t, map[string]int{"delete": want}, *down.Summary.ResourceChanges, "destroy")
+	checkDeleteOrder(t, w.ops(n))
+	assert.Empty(t, w.providerState().Live(), "destroy leaves nothing behind in the provider")
+	_, d := w.export()
+	assert.Empty(t, d.Resources, "destroy leaves nothing in the stack's state")
 }
 
 // checkCreateOrder asserts that each component's grant policy was stored
@@ -148,7 +164,7 @@ func checkCreateOrder(t *testing.T, ops []fakeaws.Op) {
 		var component string
 		switch {
 		case op.Op == "create" && op.Type == tInvokeConfig:
-			component = trimSuffix(op.Name(), "-async-config")
+			component = strings.TrimSuffix(op.Name(), "-async-config")
 		case op.Op == "create" && op.Type == tFunction && deadLetterTarget(op) != "":
 			component = op.Name()
 		case op.Op == "create" && op.Type == tMapping:
@@ -179,7 +195,7 @@ func checkDeleteOrder(t *testing.T, ops []fakeaws.Op) {
 		if op.Op != "delete" || op.Type != tInvokeConfig {
 			continue
 		}
-		policy, ok := find(ops, "delete", tRolePolicy, trimSuffix(op.Name(), "-async-config")+"-async-grants")
+		policy, ok := find(ops, "delete", tRolePolicy, strings.TrimSuffix(op.Name(), "-async-config")+"-async-grants")
 		if !ok {
 			continue
 		}
@@ -192,13 +208,6 @@ func checkDeleteOrder(t *testing.T, ops []fakeaws.Op) {
 func deadLetterTarget(op fakeaws.Op) string {
 	dlc, _ := op.Inputs["deadLetterConfig"].(map[string]any)
 	s, _ := dlc["targetArn"].(string)
-	return s
-}
-
-func trimSuffix(s, suffix string) string {
-	if len(s) >= len(suffix) && s[len(s)-len(suffix):] == suffix {
-		return s[:len(s)-len(suffix)]
-	}
 	return s
 }
 

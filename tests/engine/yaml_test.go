@@ -3,11 +3,9 @@
 package engine
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -22,7 +20,6 @@ import (
 	"github.com/asyncroute/asyncroute/tests/fakeaws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
-	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
@@ -33,42 +30,39 @@ import (
 // asyncroute component provider, through the same CLI, Automation API and
 // test-double AWS provider as the Go stacks, with a local (non-inline)
 // workspace. They need two more plugins on PATH, put into the tests' bin
-// folder: the provider, built here from ./provider (its own module), and
-// the YAML language host, built by scripts/build-pulumi-yaml.sh, whose path
-// ASYNCROUTE_PULUMI_YAML gives; without it they are skipped:
+// folder: the provider, built here from ./provider (its own module) unless
+// ASYNCROUTE_PROVIDER_BIN gives the binary scripts/build-provider.sh
+// built, and the YAML language host, built by scripts/build-pulumi-yaml.sh,
+// whose path ASYNCROUTE_PULUMI_YAML gives; without it they are skipped:
 //
 //	ASYNCROUTE_PULUMI_YAML=$(scripts/build-pulumi-yaml.sh) go test -tags engine -run 'YAML|Fixtures' ./tests/engine/
 
-var yamlPlugins struct {
-	once sync.Once
-	err  error
-}
+var (
+	yamlHost struct {
+		once sync.Once
+		err  error
+	}
+	componentProvider = &tool{pkg: "./cmd/pulumi-resource-asyncroute", module: "provider", prebuilt: "ASYNCROUTE_PROVIDER_BIN"}
+)
 
-// needYAMLPlugins builds the provider and links the YAML host into the
-// bin folder on PATH, once per test run.
+// needYAMLPlugins links the YAML host and builds (or links) the provider
+// into the bin folder on PATH, once per test run.
 func needYAMLPlugins(t *testing.T) {
 	t.Helper()
 	if os.Getenv("ASYNCROUTE_PULUMI_YAML") == "" {
 		t.Skip("ASYNCROUTE_PULUMI_YAML is not set: the YAML tests need the YAML language host; " +
 			"ASYNCROUTE_PULUMI_YAML=$(scripts/build-pulumi-yaml.sh) runs them (.ci/run does)")
 	}
-	yamlPlugins.once.Do(func() {
+	yamlHost.once.Do(func() {
 		host := os.Getenv("ASYNCROUTE_PULUMI_YAML")
 		if _, err := os.Stat(host); err != nil {
-			yamlPlugins.err = fmt.Errorf("no YAML language host at ASYNCROUTE_PULUMI_YAML=%q: run scripts/build-pulumi-yaml.sh, which prints its path", host)
+			yamlHost.err = fmt.Errorf("no YAML language host at ASYNCROUTE_PULUMI_YAML=%q: run scripts/build-pulumi-yaml.sh, which prints its path", host)
 			return
 		}
-		if err := os.Symlink(host, filepath.Join(fakeBinDir, "pulumi-language-yaml")); err != nil {
-			yamlPlugins.err = err
-			return
-		}
-		cmd := exec.Command("go", "build", "-o", filepath.Join(fakeBinDir, "pulumi-resource-asyncroute"), "./cmd/pulumi-resource-asyncroute")
-		cmd.Dir = filepath.Join(repoRoot, "provider")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			yamlPlugins.err = fmt.Errorf("building the provider: %v\n%s", err, out)
-		}
+		yamlHost.err = os.Symlink(host, filepath.Join(fakeBinDir, "pulumi-language-yaml"))
 	})
-	require.NoError(t, yamlPlugins.err)
+	require.NoError(t, yamlHost.err)
+	componentProvider.build(t)
 }
 
 // yamlWorld is a world whose program is a Pulumi YAML project in a
@@ -107,49 +101,29 @@ func newYAMLWorld(t *testing.T, o yamlOptions) *yamlWorld {
 	if o.code == "" {
 		o.code = "handler"
 	}
-	ctx := context.Background()
-	if d, ok := t.Deadline(); ok {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithDeadline(ctx, d.Add(-30*time.Second))
-		t.Cleanup(cancel)
-	}
-	dir := t.TempDir()
-	w := &world{t: t, ctx: ctx, dir: dir, project: o.project,
-		state: filepath.Join(dir, "fakeaws-state.json"), log: filepath.Join(dir, "fakeaws-log.jsonl")}
+	w := newWorldDir(t, o.project, "backend", "home", "project")
+	dir := w.dir
 	y := &yamlWorld{world: w, proj: filepath.Join(dir, "project")}
-	for _, d := range []string{"backend", "home", "project"} {
-		require.NoError(t, os.MkdirAll(filepath.Join(dir, d), 0o755))
-	}
 	y.useProgram(o.testdata)
 	require.NoError(t, os.CopyFS(filepath.Join(y.proj, o.code), os.DirFS(filepath.Join(repoRoot, "handler"))))
 	if len(o.seed) > 0 {
 		require.NoError(t, fakeaws.Seed(w.state, o.seed...))
 	}
 
-	y.env = map[string]string{
-		"PULUMI_BACKEND_URL":                          "file://" + filepath.Join(dir, "backend"),
-		"PULUMI_HOME":                                 filepath.Join(dir, "home"),
-		"PULUMI_CONFIG_PASSPHRASE":                    "engine-tests",
-		"PULUMI_SKIP_UPDATE_CHECK":                    "true",
-		"PULUMI_IGNORE_AMBIENT_PLUGINS":               "false",
-		"PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
-		"PULUMI_DISABLE_REGISTRY_RESOLVE":             "true",
-		"PULUMI_DIY_BACKEND_NO_LEGACY_WARNING":        "true",
-		fakeaws.EnvState:                              w.state,
-		fakeaws.EnvLog:                                w.log,
-		fakeaws.EnvRolePolicyDelay:                    policyDelay,
-	}
+	y.env = w.baseEnv()
+	y.env["PULUMI_BACKEND_URL"] = "file://" + filepath.Join(dir, "backend")
+	y.env["PULUMI_HOME"] = filepath.Join(dir, "home")
 	if o.path != "" {
 		y.env["PATH"] = o.path + string(os.PathListSeparator) + os.Getenv("PATH")
 	}
-	st, err := auto.UpsertStackLocalSource(ctx, o.stack, y.proj,
+	st, err := auto.UpsertStackLocalSource(w.ctx, o.stack, y.proj,
 		auto.Pulumi(cli),
 		auto.PulumiHome(filepath.Join(dir, "home")),
 		auto.SecretsProvider("passphrase"),
 		auto.EnvVars(y.env),
 	)
 	require.NoError(t, err)
-	require.NoError(t, st.SetConfig(ctx, "aws:region", auto.ConfigValue{Value: o.region}))
+	require.NoError(t, st.SetConfig(w.ctx, "aws:region", auto.ConfigValue{Value: o.region}))
 	w.stack = st
 	return y
 }
@@ -221,12 +195,7 @@ func TestYAMLOrderProcessor(t *testing.T) {
 	// What the Go program registers, per the mocks.
 	mocked, err := asyncroutetest.Run(sameAsYAML(handlerDir), asyncroutetest.Project("orders"))
 	require.NoError(t, err)
-	custom := 0
-	for _, r := range mocked.Resources {
-		if r.Custom {
-			custom++
-		}
-	}
+	custom := countCustom(mocked)
 	want := len(mocked.Resources) + 1 // and the stack
 
 	pre, err := y.preview()
@@ -279,23 +248,9 @@ func TestYAMLOrderProcessor(t *testing.T) {
 	assert.Equal(t, stateSummary(t, r, targets, childNotTarget), stateSummary(t, y.world, targets, childNotTarget),
 		"the component's children depend on the same resources as in the root stack")
 
-	// The checker finds nothing on the YAML stack either.
-	findings, code := y.world.check(t)
-	assert.Empty(t, findings, "asyncroute-check on the YAML stack's export")
-	assert.Equal(t, 0, code)
-
-	again, err := y.preview(optpreview.ExpectNoChanges(), optpreview.Diff())
-	require.NoError(t, err, "second preview must report no changes")
-	assert.Equal(t, map[apitype.OpType]int{apitype.OpSame: want}, again.ChangeSummary, "second preview")
-
-	n := y.logLen()
-	down := y.destroy()
-	require.NotNil(t, down.Summary.ResourceChanges)
-	assert.Equal(t, map[string]int{"delete": want}, *down.Summary.ResourceChanges, "destroy")
-	checkDeleteOrder(t, y.ops(n))
-	assert.Empty(t, y.providerState().Live(), "destroy leaves nothing behind in the provider")
-	_, d := y.export()
-	assert.Empty(t, d.Resources, "destroy leaves nothing in the stack's state")
+	// The checker finds nothing on the YAML stack either; no changes;
+	// destroy.
+	y.checkCleanThenDestroy(t, want)
 }
 
 // TestYAMLRootStackTwin declares the root stack in YAML resource for
@@ -369,6 +324,8 @@ func TestYAMLBadInput(t *testing.T) {
 	}
 }
 
+// autoSuffix is the random suffix Pulumi appends to an auto-named
+// resource's physical name.
 var autoSuffix = regexp.MustCompile(`-[0-9a-f]{7}\b`)
 
 // normalize makes a value comparable between two deployments: auto-name

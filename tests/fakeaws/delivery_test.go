@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/asyncroute/asyncroute/components/stackgraph"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -217,7 +218,7 @@ func TestWindows(t *testing.T) {
 			}
 			var got []wantWindow
 			for _, w := range s.Windows {
-				g := wantWindow{owner: logicalName(w.OwnerURN), field: w.Field, target: w.Target, missing: w.Missing,
+				g := wantWindow{owner: stackgraph.NameFromURN(w.OwnerURN), field: w.Field, target: w.Target, missing: w.Missing,
 					role: w.Role[len("arn:aws:iam::"+Account+":role/"):], opened: int(w.Start.Sub(t0) / time.Second), closed: -1}
 				assert.Equal(t, fmt.Sprintf("mutation %d", g.opened), w.OpenedBy)
 				if w.End != nil {

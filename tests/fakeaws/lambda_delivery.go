@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/asyncroute/asyncroute/components/stackgraph"
 )
 
 // This file is Lambda's delivery-time view: after every mutation of the
@@ -63,7 +65,7 @@ func (w Window) String() string {
 	if owner == "" {
 		owner = w.OwnerID
 	} else {
-		owner = logicalName(owner)
+		owner = stackgraph.NameFromURN(owner)
 	}
 	end := "open"
 	if w.End != nil {

@@ -2,6 +2,7 @@ package fakeaws
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -41,7 +42,7 @@ func ParseLatency(v string) (Latency, error) {
 		}
 		sel, dur = strings.TrimSpace(sel), strings.TrimSpace(dur)
 		op, typ, _ := strings.Cut(sel, ":")
-		if op != "*" && !contains(latencyOps, op) {
+		if op != "*" && !slices.Contains(latencyOps, op) {
 			return Latency{}, fail("unknown operation %q", op)
 		}
 		if strings.Contains(sel, ":") {
@@ -78,29 +79,6 @@ func (l Latency) For(op, typ string) time.Duration {
 		}
 	}
 	return 0
-}
-
-// String renders the rules in the grammar, most specific first.
-func (l Latency) String() string {
-	var parts []string
-	for k, d := range l.rules {
-		sel := k.op
-		if k.typ != "" {
-			sel += ":" + k.typ
-		}
-		parts = append(parts, sel+"="+d.String())
-	}
-	sort.Strings(parts)
-	return strings.Join(parts, ",")
-}
-
-func contains(list []string, s string) bool {
-	for _, e := range list {
-		if e == s {
-			return true
-		}
-	}
-	return false
 }
 
 func knownTypes() []string {

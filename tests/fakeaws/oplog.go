@@ -8,6 +8,8 @@ import (
 	"os"
 	"syscall"
 	"time"
+
+	"github.com/asyncroute/asyncroute/components/stackgraph"
 )
 
 // This file is the operation log: one JSON line per create, update and
@@ -35,17 +37,7 @@ type Op struct {
 }
 
 // Name returns the resource's logical name (the last URN component).
-func (o Op) Name() string { return logicalName(o.URN) }
-
-// logicalName is the last component of a URN.
-func logicalName(urn string) string {
-	for i := len(urn) - 1; i > 0; i-- {
-		if urn[i] == ':' && urn[i-1] == ':' {
-			return urn[i+1:]
-		}
-	}
-	return urn
-}
+func (o Op) Name() string { return stackgraph.NameFromURN(o.URN) }
 
 func appendLog(path string, op Op) error {
 	if path == "" {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/asyncroute/asyncroute/components/stackgraph"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"google.golang.org/protobuf/types/known/emptypb"
@@ -101,7 +102,7 @@ func (p *Provider) Check(_ context.Context, req *pulumirpc.CheckRequest) (*pulum
 	}
 	name := req.GetName()
 	if name == "" {
-		name = logicalName(req.GetUrn())
+		name = stackgraph.NameFromURN(req.GetUrn())
 	}
 	if err := sp.naming.autoName(name, news, olds, req.GetRandomSeed()); err != nil {
 		return &pulumirpc.CheckResponse{Failures: []*pulumirpc.CheckFailure{{Property: sp.naming.nameKey, Reason: err.Error()}}}, nil
