@@ -101,33 +101,31 @@ func (f Finding) String() string {
 // Check runs every enabled rule on g and returns the findings sorted by
 // rule id, URN, field and message.
 func Check(g Graph, cfg Config) []Finding {
-	// Work on copies of the resources: the index fills in missing names
-	// and types.
-	copies := make([]*Resource, 0, len(g.Resources))
-	for _, r := range g.Resources {
-		if r != nil {
-			c := *r
-			copies = append(copies, &c)
+	m := modelOf(g)
+	// Three rules read who invokes which function: work it out once, for
+	// the first of them that runs.
+	var inv *invokers
+	invs := func() *invokers {
+		if inv == nil {
+			inv = m.invokers()
 		}
+		return inv
 	}
-	g = Graph{Resources: copies}
-	ix := newIndex(g)
-	m := buildModel(ix)
 	var out []Finding
-	checks := map[string]func(*model, emitFunc){
-		RuleDestinationPermission: checkPermissions,
-		RuleDestinationValidity:   checkValidity,
-		RuleFailurePath:           checkFailurePath,
-		RuleNeverFires:            checkNeverFires,
-		RuleBroadGrant:            checkBroadGrants,
-		RuleInvokedQualifier:      checkInvokedQualifiers,
+	checks := map[string]func(emitFunc){
+		RuleDestinationPermission: func(emit emitFunc) { checkPermissions(m, emit) },
+		RuleDestinationValidity:   func(emit emitFunc) { checkValidity(m, emit) },
+		RuleFailurePath:           func(emit emitFunc) { checkFailurePath(m, invs(), emit) },
+		RuleNeverFires:            func(emit emitFunc) { checkNeverFires(m, invs(), emit) },
+		RuleBroadGrant:            func(emit emitFunc) { checkBroadGrants(m, emit) },
+		RuleInvokedQualifier:      func(emit emitFunc) { checkInvokedQualifiers(m, invs(), emit) },
 	}
 	for _, r := range rules {
 		if cfg.Level(r.ID) == Disabled {
 			continue
 		}
 		id := r.ID
-		checks[id](m, func(res *Resource, field, msg string) {
+		checks[id](func(res *Resource, field, msg string) {
 			out = append(out, Finding{RuleID: id, URN: res.URN, Type: res.Type, Name: res.Name, Field: field, Message: msg})
 		})
 	}

@@ -56,17 +56,27 @@ type index struct {
 	byARN  map[string]*Resource
 }
 
+// modelOf builds the routing model of g, which it does not change.
+func modelOf(g Graph) *model { return buildModel(newIndex(g)) }
+
+// newIndex indexes g's resources, which it does not change: a resource
+// without a Name or Type (a hand-written graph) is indexed as a copy that
+// has the ones its URN gives.
 func newIndex(g Graph) *index {
 	ix := &index{byURN: map[string]*Resource{}, byType: map[string][]*Resource{}, byARN: map[string]*Resource{}}
 	for _, r := range g.Resources {
 		if r == nil {
 			continue
 		}
-		if r.Name == "" {
-			r.Name = nameFromURN(r.URN)
-		}
-		if r.Type == "" {
-			r.Type = typeFromURN(r.URN)
+		if r.Name == "" || r.Type == "" {
+			c := *r
+			if c.Name == "" {
+				c.Name = nameFromURN(c.URN)
+			}
+			if c.Type == "" {
+				c.Type = typeFromURN(c.URN)
+			}
+			r = &c
 		}
 		ix.all = append(ix.all, r)
 		ix.byURN[r.URN] = r

@@ -1,10 +1,11 @@
 package asyncpolicy
 
 import (
-	"encoding/json"
 	"fmt"
-	"github.com/asyncroute/asyncroute/components/iampolicy"
 	"strings"
+
+	"github.com/asyncroute/asyncroute/components/iampolicy"
+	"github.com/asyncroute/asyncroute/components/stackgraph"
 )
 
 // policySource is one policy document attached to a role.
@@ -95,21 +96,10 @@ func (m *model) roleSources(role *Resource) []policySource {
 // docSource parses a policy document value.
 func docSource(r *Resource, field, label string, v val) policySource {
 	src := policySource{res: r, field: field, label: label}
-	var text string
-	switch x := v.v.(type) {
-	case string:
-		text = x
-	case map[string]any:
-		b, err := json.Marshal(x)
-		if err != nil {
-			return src
-		}
-		text = string(b)
-	}
-	if !v.known() || text == "" {
+	if !v.known() {
 		return src
 	}
-	doc, err := iampolicy.Parse(text)
+	doc, err := stackgraph.DecodePolicy(v.v)
 	if err != nil {
 		return src // an invalid document fails at deploy; it is not judged here
 	}

@@ -42,14 +42,7 @@ type Route struct {
 // stack the way Check does, so an edge the planner draws and a finding the
 // rules report never disagree.
 func Routes(g Graph) []Route {
-	copies := make([]*Resource, 0, len(g.Resources))
-	for _, r := range g.Resources {
-		if r != nil {
-			c := *r
-			copies = append(copies, &c)
-		}
-	}
-	m := buildModel(newIndex(Graph{Resources: copies}))
+	m := modelOf(g)
 	var out []Route
 	unknownNode := Unknown{}.String()
 	node := func(d dest) string {
@@ -121,6 +114,22 @@ func Routes(g Graph) []Route {
 		a, b := out[i], out[j]
 		return fmt.Sprint(a.From, "\x00", rank[a.Condition], a.Qualifier, "\x00", a.To) < fmt.Sprint(b.From, "\x00", rank[b.Condition], b.Qualifier, "\x00", b.To)
 	})
+	return out
+}
+
+// ConfiguredFunctions maps the URN of each asynchronous invoke config
+// (FunctionEventInvokeConfig) of g whose function is in g to that
+// function's URN, linked as Check and [Routes] link them: functionName
+// as the function's name or ARN (qualified or not), a partial ARN, or,
+// when it is not known until deploy, the function it depends on. A config
+// whose function is outside g or cannot be told is left out.
+func ConfiguredFunctions(g Graph) map[string]string {
+	out := map[string]string{}
+	for _, c := range modelOf(g).configs {
+		if c.fn != nil {
+			out[c.res.URN] = c.fn.res.URN
+		}
+	}
 	return out
 }
 
@@ -254,14 +263,7 @@ type Permissions struct{ m *model }
 
 // PermissionsOf reads g's roles and policies.
 func PermissionsOf(g Graph) *Permissions {
-	copies := make([]*Resource, 0, len(g.Resources))
-	for _, r := range g.Resources {
-		if r != nil {
-			c := *r
-			copies = append(copies, &c)
-		}
-	}
-	return &Permissions{m: buildModel(newIndex(Graph{Resources: copies}))}
+	return &Permissions{m: modelOf(g)}
 }
 
 // Decide evaluates action on resource for the execution role of the

@@ -31,3 +31,32 @@ func TestRoutesAndPermissions(t *testing.T) {
 	assert.Equal(t, iampolicy.NotAllowed, p.Decide(fn.URN, "sns:Publish", snsPrefix+"alerts"))
 	assert.Equal(t, iampolicy.Undecided, p.Decide("urn:pulumi:test::x::aws:lambda/function:Function::nope", "sqs:SendMessage", arnPrefix+"failures"))
 }
+
+// ConfiguredFunctions links each invoke config to its function as the
+// rules do: by name, by qualified ARN, or through its dependency when
+// functionName is unknown; a config whose function is not in the stack is
+// left out. Neither it nor Routes or PermissionsOf changes the graph.
+func TestConfiguredFunctions(t *testing.T) {
+	other := &asyncpolicy.Resource{URN: urnPrefix + fnType + "::other", Type: fnType,
+		Outputs: map[string]any{"name": "other", "arn": asyncpolicy.Unknown{}}}
+	byARN := &asyncpolicy.Resource{URN: urnPrefix + cfgType + "::by-arn", Type: cfgType,
+		Inputs: map[string]any{"functionName": fnPrefix + "orders:live"}}
+	byDep := &asyncpolicy.Resource{URN: urnPrefix + cfgType + "::by-dep", Type: cfgType,
+		Inputs:               map[string]any{"functionName": asyncpolicy.Unknown{}},
+		PropertyDependencies: map[string][]string{"functionName": {other.URN}}}
+	outside := &asyncpolicy.Resource{URN: urnPrefix + cfgType + "::outside", Type: cfgType,
+		Inputs: map[string]any{"functionName": "legacy"}}
+	g := handGraph(other, byARN, byDep, outside)
+	orders := urnPrefix + fnType + "::orders"
+	assert.Equal(t, map[string]string{
+		urnPrefix + cfgType + "::orders-config": orders,
+		byARN.URN:                               orders,
+		byDep.URN:                               other.URN,
+	}, asyncpolicy.ConfiguredFunctions(g))
+
+	asyncpolicy.Routes(g)
+	asyncpolicy.PermissionsOf(g).Decide(orders, "sqs:SendMessage", arnPrefix+"failures")
+	for _, r := range g.Resources {
+		assert.Empty(t, r.Name, "the graph is not changed: %s", r.URN)
+	}
+}

@@ -40,6 +40,8 @@ var syncPrincipals = map[string]bool{
 	"elasticloadbalancing.amazonaws.com": true,
 }
 
+// invokers works out who invokes which function; Check does it once for
+// the rules that need it.
 func (m *model) invokers() *invokers {
 	ix := m.ix
 	inv := &invokers{at: map[*fnModel][]invocation{}, async: map[*fnModel][]*Resource{}, otherAsync: map[*fnModel][]*Resource{}, sync: map[*fnModel][]*Resource{}}
@@ -181,8 +183,7 @@ func labels(rs []*Resource) string {
 }
 
 // checkFailurePath is ASYNC003.
-func checkFailurePath(m *model, emit emitFunc) {
-	inv := m.invokers()
+func checkFailurePath(m *model, inv *invokers, emit emitFunc) {
 	for _, f := range m.functions {
 		by := inv.async[f]
 		if len(by) == 0 && len(f.configs) == 0 {
@@ -212,8 +213,7 @@ func checkFailurePath(m *model, emit emitFunc) {
 }
 
 // checkNeverFires is ASYNC004.
-func checkNeverFires(m *model, emit emitFunc) {
-	inv := m.invokers()
+func checkNeverFires(m *model, inv *invokers, emit emitFunc) {
 	if inv.unresolved {
 		return // an asynchronous invoker might point at any function
 	}
@@ -298,8 +298,7 @@ func configQualifier(c *configModel) string {
 // function that has no asynchronous invoke config, while another qualifier
 // of it has one: records of those invocations never reach its
 // destinations.
-func checkInvokedQualifiers(m *model, emit emitFunc) {
-	inv := m.invokers()
+func checkInvokedQualifiers(m *model, inv *invokers, emit emitFunc) {
 	for _, f := range m.functions {
 		configured := map[string]*configModel{}
 		var names []string

@@ -12,7 +12,6 @@ import (
 	"github.com/asyncroute/asyncroute/components/mockmonitor"
 	"github.com/asyncroute/asyncroute/components/stackgraph"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	"gopkg.in/yaml.v3"
 )
 
 // Fixed identity the mocks report.
@@ -82,79 +81,64 @@ func (s *Stack) Require(t testing.TB, typ, name string) *Resource {
 	return r
 }
 
-// Option changes how [Run] runs a program.
-type Option func(*settings)
-
-type settings struct {
-	preview        bool
-	project, stack string
-	config         map[string]string
-}
+// Option changes how [Run] runs a program: the options of package
+// mockmonitor, which [Run] passes on after its own defaults (so an option
+// given later wins).
+type Option = mockmonitor.Option
 
 // Preview runs the program as `pulumi preview` would on a new stack: ARNs,
 // URLs and ids that AWS assigns are [Unknown], and so is everything made
 // from them.
-func Preview() Option { return func(s *settings) { s.preview = true } }
+func Preview() Option { return mockmonitor.Preview() }
 
 // Project sets the project name (default: the name in ./Pulumi.yaml, or
 // [DefaultProject]).
-func Project(name string) Option { return func(s *settings) { s.project = name } }
+func Project(name string) Option {
+	if name == "" {
+		return projectFromFile
+	}
+	return mockmonitor.Project(name)
+}
 
 // StackName sets the stack name (default "test").
-func StackName(name string) Option { return func(s *settings) { s.stack = name } }
+func StackName(name string) Option { return mockmonitor.Stack(name) }
 
 // Config sets stack configuration, keyed "project:key" as Pulumi does;
 // "aws:region" is the default provider's region.
-func Config(cfg map[string]string) Option { return func(s *settings) { s.config = cfg } }
+func Config(cfg map[string]string) Option { return mockmonitor.Config(cfg) }
 
 // Run runs program under the recording mocks and returns what it
 // registered, also when the program failed (to assert that nothing was).
 func Run(program pulumi.RunFunc, opts ...Option) (*Stack, error) {
-	s := settings{stack: "test"}
-	for _, o := range opts {
-		o(&s)
-	}
-	if s.project == "" {
-		name, err := projectName("Pulumi.yaml")
-		if err != nil {
-			return &Stack{Graph: stackgraph.New(nil)}, err
-		}
-		s.project = name
-	}
-	mo := []mockmonitor.Option{mockmonitor.Project(s.project), mockmonitor.Stack(s.stack)}
-	if s.preview {
-		mo = append(mo, mockmonitor.Preview())
-	}
-	if s.config != nil {
-		mo = append(mo, mockmonitor.Config(s.config))
-	}
-	g, err := mockmonitor.Run(program, mo...)
+	defaults := []Option{projectFromFile, mockmonitor.Stack("test")}
+	g, err := mockmonitor.Run(program, append(defaults, opts...)...)
 	return &Stack{Graph: g}, err
 }
+
+// projectFromFile is the default project: the name in ./Pulumi.yaml, read
+// when Run starts unless an option given later sets one.
+var projectFromFile = mockmonitor.ProjectFrom(func() (string, error) { return projectName("Pulumi.yaml") })
 
 // projectName reads the project name from a Pulumi.yaml; [DefaultProject]
 // when there is none.
 func projectName(path string) (string, error) {
-	raw, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
+	name, err := mockmonitor.ProjectName(path)
+	var readErr *os.PathError
+	switch {
+	case errors.Is(err, os.ErrNotExist):
 		return DefaultProject, nil
-	} else if err != nil {
+	case errors.As(err, &readErr):
 		return "", fmt.Errorf("asyncroutetest: reading the project name: %w", err)
-	}
-	var proj struct {
-		Name string `yaml:"name"`
-	}
-	if err := yaml.Unmarshal(raw, &proj); err != nil {
-		return "", fmt.Errorf("asyncroutetest: %s: %w", path, err)
-	}
-	if strings.TrimSpace(proj.Name) == "" {
+	case err != nil:
+		return "", fmt.Errorf("asyncroutetest: %w", err)
+	case strings.TrimSpace(name) == "":
 		return "", fmt.Errorf("asyncroutetest: %s has no name; set one or pass asyncroutetest.Project", path)
 	}
-	return proj.Name, nil
+	return name, nil
 }
 
 // DecodePolicy parses an IAM policy document recorded as an input or
-// output. A value that is not a string is an error: an [Unknown] one (at
-// preview, a document that embeds values AWS assigns) says it is unknown
-// until deploy.
+// output: a JSON string, or the document as an object. Any other value is
+// an error: an [Unknown] one (at preview, a document that embeds values
+// AWS assigns) says it is unknown until deploy.
 func DecodePolicy(doc any) (iampolicy.Document, error) { return stackgraph.DecodePolicy(doc) }

@@ -107,6 +107,15 @@ func TestProjectFromPulumiYAML(t *testing.T) {
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), []byte("runtime: go\n"), 0o644))
 	_, err = asyncroutetest.Run(queue)
 	assert.EqualError(t, err, "asyncroutetest: Pulumi.yaml has no name; set one or pass asyncroutetest.Project")
+	st, err = asyncroutetest.Run(queue, asyncroutetest.Project("shop"))
+	require.NoError(t, err, "with Project, Pulumi.yaml is not read")
+	assert.Equal(t, "urn:pulumi:test::shop::aws:sqs/queue:Queue::q", st.Resources[0].URN)
+	_, err = asyncroutetest.Run(queue, asyncroutetest.Project("shop"), asyncroutetest.Project(""))
+	assert.EqualError(t, err, "asyncroutetest: Pulumi.yaml has no name; set one or pass asyncroutetest.Project", "Project(\"\") is the default")
+
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), []byte("name: [\n"), 0o644))
+	_, err = asyncroutetest.Run(queue)
+	assert.ErrorContains(t, err, "asyncroutetest: Pulumi.yaml: yaml: ")
 }
 
 // fakeT records what Require reports instead of failing the test.
@@ -217,6 +226,13 @@ func TestDecodePolicy(t *testing.T) {
 		{Effect: "Allow", Action: []string{"sqs:SendMessage"}, Resource: []string{"a", "b"}},
 		{Effect: "Deny", NotAction: []string{"s3:*"}, Resource: []string{"*"}},
 	}}, p)
+
+	obj, err := asyncroutetest.DecodePolicy(map[string]any{"Version": "2012-10-17", "Statement": []any{
+		map[string]any{"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": []any{"a", "b"}},
+		map[string]any{"Effect": "Deny", "NotAction": []any{"s3:*"}, "Resource": "*"},
+	}})
+	require.NoError(t, err)
+	assert.Equal(t, p, obj, "the document as an object reads as the same JSON string")
 
 	_, err = asyncroutetest.DecodePolicy(asyncroutetest.Unknown{})
 	assert.EqualError(t, err, "policy is unknown until deploy (it embeds values AWS assigns when it creates resources)")

@@ -1,17 +1,25 @@
 package mockmonitor
 
 import (
+	"fmt"
+	"os"
+	"path/filepath"
+
 	"github.com/asyncroute/asyncroute/components/stackgraph"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"gopkg.in/yaml.v3"
 )
 
-// Option changes how [Run] runs a program.
+// Option changes how [Run] runs a program. Run applies options in order:
+// of two that set the same thing, the later wins.
 type Option func(*settings)
 
 type settings struct {
 	preview        bool
 	project, stack string
-	config         map[string]string
+	// projectFrom, when set, gives the project name when Run starts.
+	projectFrom func() (string, error)
+	config      map[string]string
 }
 
 // Preview runs the program as `pulumi preview` would on a new stack: ARNs,
@@ -19,7 +27,17 @@ type settings struct {
 func Preview() Option { return func(s *settings) { s.preview = true } }
 
 // Project sets the project name (default [DefaultProject]).
-func Project(name string) Option { return func(s *settings) { s.project = name } }
+func Project(name string) Option {
+	return func(s *settings) { s.project, s.projectFrom = name, nil }
+}
+
+// ProjectFrom makes [Run] take the project name from name, called once
+// before the program runs, unless a later [Project] sets the name. When
+// name fails, Run returns its error and an empty graph without running the
+// program.
+func ProjectFrom(name func() (string, error)) Option {
+	return func(s *settings) { s.projectFrom = name }
+}
 
 // Stack sets the stack name (default [DefaultStack]).
 func Stack(name string) Option { return func(s *settings) { s.stack = name } }
@@ -36,6 +54,13 @@ func Run(program pulumi.RunFunc, opts ...Option) (*stackgraph.Graph, error) {
 	for _, o := range opts {
 		o(&s)
 	}
+	if s.projectFrom != nil {
+		name, err := s.projectFrom()
+		if err != nil {
+			return stackgraph.New(nil), err
+		}
+		s.project = name
+	}
 	m := &Monitor{Preview: s.preview, Project: s.project, Stack: s.stack, Config: s.config}
 	err := pulumi.RunErr(program, pulumi.WithMocks(s.project, s.stack, m), func(info *pulumi.RunInfo) {
 		info.DryRun = s.preview
@@ -44,4 +69,23 @@ func Run(program pulumi.RunFunc, opts ...Option) (*stackgraph.Graph, error) {
 		}
 	})
 	return m.Graph(), err
+}
+
+// ProjectName reads the project name (the name field) of the Pulumi.yaml
+// at path; "" when it has none. A failure to read the file is returned as
+// os.ReadFile returns it (an *fs.PathError: errors.Is(err, fs.ErrNotExist)
+// when there is no file); a file that is not valid YAML gives an error
+// that starts with the file's base name ("Pulumi.yaml: yaml: ...").
+func ProjectName(path string) (string, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return "", err
+	}
+	var proj struct {
+		Name string `yaml:"name"`
+	}
+	if err := yaml.Unmarshal(raw, &proj); err != nil {
+		return "", fmt.Errorf("%s: %w", filepath.Base(path), err)
+	}
+	return proj.Name, nil
 }

@@ -3,9 +3,9 @@ package plan
 import (
 	"fmt"
 	"io"
-	"reflect"
 	"sort"
 
+	"github.com/asyncroute/asyncroute/components/asyncpolicy"
 	"github.com/asyncroute/asyncroute/components/stackgraph"
 )
 
@@ -49,9 +49,10 @@ func WriteDiagram(w io.Writer, st *stackgraph.Graph) {
 		fmt.Fprintln(w, `  empty["no asynchronous routing in this stack"]`)
 		return
 	}
+	configured := asyncpolicy.ConfiguredFunctions(asyncpolicy.FromStack(st))
 	for i, k := range keys {
 		ids[k] = fmt.Sprintf("n%d", i+1)
-		fmt.Fprintf(w, "  %s%s\n", ids[k], nodeLabel(st, k))
+		fmt.Fprintf(w, "  %s%s\n", ids[k], nodeLabel(st, k, configured))
 	}
 	qualifiers := map[string]map[string]bool{}
 	for _, r := range routes {
@@ -103,7 +104,7 @@ func WriteDiagram(w io.Writer, st *stackgraph.Graph) {
 // target outside the stack: its ARN or what the stack holds of it) and,
 // for a function, its invoke configs. Every string from the stack is
 // shown with [shown] and escaped with [mermaidText].
-func nodeLabel(st *stackgraph.Graph, key string) string {
+func nodeLabel(st *stackgraph.Graph, key string, configured map[string]string) string {
 	r := st.ByURN(key)
 	if r == nil {
 		return `>"` + mermaidLines("outside the stack", shown(key)) + `"]`
@@ -115,18 +116,18 @@ func nodeLabel(st *stackgraph.Graph, key string) string {
 	}
 	lines := []string{k.label, shown(r.Name)}
 	if r.Type == "aws:lambda/function:Function" {
-		lines = append(lines, functionSettings(st, r)...)
+		lines = append(lines, functionSettings(st, r, configured)...)
 	}
 	return k.open + mermaidLines(lines...) + k.close
 }
 
 // functionSettings summarises the retry settings of a function's configs,
-// one line each.
-func functionSettings(st *stackgraph.Graph, fn *stackgraph.Resource) []string {
+// one line each: the configs asyncpolicy links to the function (see
+// asyncpolicy.ConfiguredFunctions).
+func functionSettings(st *stackgraph.Graph, fn *stackgraph.Resource, configured map[string]string) []string {
 	var lines []string
 	for _, cfg := range st.OfType("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig") {
-		ref := cfg.Inputs["functionName"]
-		if !sameValue(ref, fn.Outputs["name"]) && !sameValue(ref, fn.Outputs["arn"]) {
+		if configured[cfg.URN] != fn.URN {
 			continue
 		}
 		s := shownValue(cfg.Inputs["qualifier"])
@@ -139,13 +140,4 @@ func functionSettings(st *stackgraph.Graph, fn *stackgraph.Resource) []string {
 		lines = append(lines, s)
 	}
 	return lines
-}
-
-// sameValue is a == b for plain values, false (not a panic) when a is a
-// list or a map.
-func sameValue(a, b any) bool {
-	if a != nil && !reflect.TypeOf(a).Comparable() {
-		return false
-	}
-	return a == b
 }

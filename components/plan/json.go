@@ -60,6 +60,11 @@ type JSONPolicy struct {
 
 // BuildJSON converts a recorded stack into a [JSONPlan].
 func BuildJSON(rec *Stack, p Project) JSONPlan {
+	return buildJSON(rec, p, Findings(rec.Graph))
+}
+
+// buildJSON is [BuildJSON] with the stack's findings already computed.
+func buildJSON(rec *Stack, p Project, findings []asyncpolicy.Finding) JSONPlan {
 	st := rec.Graph
 	out := JSONPlan{Project: p.Name, Stack: p.Stack, Account: mockmonitor.Account, Region: mockmonitor.ConfiguredRegion(p.Config),
 		Resources: []JSONResource{}, Outputs: map[string]any{}, Policies: []JSONPolicy{}, CreationOrder: []string{}}
@@ -104,7 +109,7 @@ func BuildJSON(rec *Stack, p Project) JSONPlan {
 		out.CreationOrder = append(out.CreationOrder, r.URN)
 	}
 	out.Routes = Routes(st)
-	out.Findings = Findings(st)
+	out.Findings = findings
 	return out
 }
 
@@ -149,7 +154,12 @@ func jsonSafe(v any) any {
 
 // WriteJSON prints the plan as indented JSON.
 func WriteJSON(w io.Writer, st *Stack, p Project) error {
+	return writeJSON(w, st, p, Findings(st.Graph))
+}
+
+// writeJSON is [WriteJSON] with the stack's findings already computed.
+func writeJSON(w io.Writer, st *Stack, p Project, findings []asyncpolicy.Finding) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(BuildJSON(st, p))
+	return enc.Encode(buildJSON(st, p, findings))
 }

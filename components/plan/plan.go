@@ -144,12 +144,9 @@ func RunOrPlan(program pulumi.RunFunc) {
 // unreadable project, [ExitFindings] when the plan has findings at or
 // above -fail-on.
 func Main(args []string, stdout, stderr io.Writer, program pulumi.RunFunc) int {
-	fs := flag.NewFlagSet("plan", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	var o Options
 	failOn := FailOnMandatory
-	fs.StringVar(&o.Stack, "stack", "dev", "stack whose Pulumi.<stack>.yaml config is read")
-	fs.StringVar(&o.Dir, "dir", ".", "folder holding Pulumi.yaml")
+	fs := newFlagSet("plan", "folder holding Pulumi.yaml", stderr, &o)
 	fs.BoolVar(&o.Preview, "preview", false, "leave AWS-assigned values unknown, as a first preview does")
 	fs.BoolVar(&o.JSON, "json", false, "print the plan as JSON")
 	fs.BoolVar(&o.Diagram, "diagram", false, "print the asynchronous routing as a Mermaid flowchart")
@@ -160,35 +157,23 @@ func Main(args []string, stdout, stderr io.Writer, program pulumi.RunFunc) int {
 		fmt.Fprintln(stderr, "exit status: 0 planned, no finding at or above -fail-on; 1 the program failed;")
 		fmt.Fprintln(stderr, "2 bad flags or unreadable project; 3 planned, with findings at or above -fail-on")
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return ExitOK
-		}
-		return ExitUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "plan: unexpected argument %q; flags only\n", fs.Arg(0))
-		return ExitUsage
+	if status, ok := parseFlags(fs, args); !ok {
+		return status
 	}
 	if o.JSON && o.Diagram {
 		fmt.Fprintln(stderr, "plan: -json and -diagram are exclusive")
 		return ExitUsage
 	}
-	st, p, err := Record(program, o)
-	var pe *ProgramError
-	switch {
-	case errors.As(err, &pe):
-		fmt.Fprintf(stderr, "error: %v\n", pe.Err)
-		return ExitProgramError
-	case err != nil:
+	st, p, status, ok := recordFor("plan", program, o, stderr)
+	if !ok {
+		return status
+	}
+	findings := Findings(st.Graph)
+	if err := write(stdout, st, p, o, findings); err != nil {
 		fmt.Fprintf(stderr, "plan: %v\n", err)
 		return ExitUsage
 	}
-	if err := Write(stdout, st, p, o); err != nil {
-		fmt.Fprintf(stderr, "plan: %v\n", err)
-		return ExitUsage
-	}
-	failing := failOn.Failing(Findings(st.Graph))
+	failing := failOn.Failing(findings)
 	if len(failing) == 0 {
 		return ExitOK
 	}
@@ -207,6 +192,53 @@ func Main(args []string, stdout, stderr io.Writer, program pulumi.RunFunc) int {
 	}
 	fmt.Fprintf(stderr, "plan: %d %s%s %s the plan (-fail-on %s)\n", len(failing), level, noun, verb, failOn)
 	return ExitFindings
+}
+
+// newFlagSet is the flag set of subcommand name (plan, simulate) with
+// the flags they share: -stack and -dir, whose usage is dirUsage. Errors
+// and usage go to stderr.
+func newFlagSet(name, dirUsage string, stderr io.Writer, o *Options) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&o.Stack, "stack", "dev", "stack whose Pulumi.<stack>.yaml config is read")
+	fs.StringVar(&o.Dir, "dir", ".", dirUsage)
+	return fs
+}
+
+// parseFlags parses a subcommand's arguments, which are flags only. When
+// ok is false the subcommand stops with status: [ExitOK] after -help,
+// [ExitUsage] on a bad flag (the flag package has said why) or a stray
+// argument.
+func parseFlags(fs *flag.FlagSet, args []string) (status int, ok bool) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return ExitOK, false
+		}
+		return ExitUsage, false
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(fs.Output(), "%s: unexpected argument %q; flags only\n", fs.Name(), fs.Arg(0))
+		return ExitUsage, false
+	}
+	return ExitOK, true
+}
+
+// recordFor records program for subcommand cmd. When ok is false the
+// subcommand stops with status, having said why on stderr:
+// [ExitProgramError] when the program failed (as `pulumi preview` would
+// say it), [ExitUsage] when the project cannot be read.
+func recordFor(cmd string, program pulumi.RunFunc, o Options, stderr io.Writer) (st *Stack, p Project, status int, ok bool) {
+	st, p, err := Record(program, o)
+	var pe *ProgramError
+	switch {
+	case errors.As(err, &pe):
+		fmt.Fprintf(stderr, "error: %v\n", pe.Err)
+		return st, p, ExitProgramError, false
+	case err != nil:
+		fmt.Fprintf(stderr, "%s: %v\n", cmd, err)
+		return st, p, ExitUsage, false
+	}
+	return st, p, ExitOK, true
 }
 
 // ProgramError is the program's own failure (bad input, say), as opposed to
@@ -268,13 +300,23 @@ func Plan(w io.Writer, program pulumi.RunFunc, o Options) error {
 
 // Write writes a recorded stack's plan to w, as text, JSON or a diagram.
 func Write(w io.Writer, st *Stack, p Project, o Options) error {
+	var findings []asyncpolicy.Finding
+	if o.JSON || !o.Diagram {
+		findings = Findings(st.Graph)
+	}
+	return write(w, st, p, o, findings)
+}
+
+// write is [Write] with the stack's findings (see [Findings]) already
+// computed; the diagram does not show them.
+func write(w io.Writer, st *Stack, p Project, o Options, findings []asyncpolicy.Finding) error {
 	switch {
 	case o.JSON:
-		return WriteJSON(w, st, p)
+		return writeJSON(w, st, p, findings)
 	case o.Diagram:
 		WriteDiagram(w, st.Graph)
 	default:
-		WriteText(w, st, p)
+		writeText(w, st, p, findings)
 	}
 	return nil
 }
@@ -297,23 +339,19 @@ func LoadProject(o Options) (Project, error) {
 		stack = "dev"
 	}
 	p := Project{Name: o.Project, Stack: stack, Config: map[string]string{}}
-	raw, err := os.ReadFile(filepath.Join(dir, "Pulumi.yaml"))
-	if err != nil && p.Name == "" {
-		return p, fmt.Errorf("reading the project: %w", err)
-	}
-	if err == nil {
-		var proj struct {
-			Name string `yaml:"name"`
-		}
-		if err := yaml.Unmarshal(raw, &proj); err != nil {
-			//lint:ignore ST1005 the message starts with the file name
-			return p, fmt.Errorf("Pulumi.yaml: %w", err)
-		}
+	name, err := mockmonitor.ProjectName(filepath.Join(dir, "Pulumi.yaml"))
+	var readErr *os.PathError
+	switch {
+	case errors.As(err, &readErr):
 		if p.Name == "" {
-			p.Name = proj.Name
+			return p, fmt.Errorf("reading the project: %w", err)
 		}
+	case err != nil:
+		return p, err // "Pulumi.yaml: ..."
+	case p.Name == "":
+		p.Name = name
 	}
-	raw, err = os.ReadFile(filepath.Join(dir, "Pulumi."+stack+".yaml"))
+	raw, err := os.ReadFile(filepath.Join(dir, "Pulumi."+stack+".yaml"))
 	if errors.Is(err, os.ErrNotExist) {
 		return p, nil
 	} else if err != nil {

@@ -3,8 +3,6 @@ package plan
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -52,14 +50,11 @@ var scenarios = []struct{ name, about string }{
 // event waits that long before its first attempt), -json (the trace as
 // JSON lines), -list (the functions and exit), -stack, -dir.
 func SimulateMain(args []string, stdout, stderr io.Writer, program pulumi.RunFunc) int {
-	fs := flag.NewFlagSet("simulate", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	var o Options
 	var fn, payloadArg, scenarioArg string
 	var sync, asJSON, list bool
 	var queued time.Duration
-	fs.StringVar(&o.Stack, "stack", "dev", "stack whose Pulumi.<stack>.yaml config is read")
-	fs.StringVar(&o.Dir, "dir", ".", "folder holding Pulumi.yaml (function code paths are read from there)")
+	fs := newFlagSet("simulate", "folder holding Pulumi.yaml (function code paths are read from there)", stderr, &o)
 	fs.StringVar(&fn, "function", "", "the `function` to invoke: Pulumi name, name or ARN, optionally qualified (ingest:live)")
 	fs.StringVar(&payloadArg, "payload", "{}", "the event: JSON, or @file to read it from a file")
 	fs.StringVar(&scenarioArg, "scenario", "tour", "what to play: async, fail, expired, sync, or a comma-separated list; tour is all four")
@@ -78,15 +73,8 @@ func SimulateMain(args []string, stdout, stderr io.Writer, program pulumi.RunFun
 		fmt.Fprintln(stderr, "exit status: 0 simulated, everything arrived where the stack routes it; 1 the program failed;")
 		fmt.Fprintln(stderr, "2 bad flags, project, payload or function, or a handler that cannot run; 3 simulated, and something did not arrive")
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return ExitOK
-		}
-		return ExitUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "simulate: unexpected argument %q; flags only\n", fs.Arg(0))
-		return ExitUsage
+	if status, ok := parseFlags(fs, args); !ok {
+		return status
 	}
 	plays, err := parseScenarios(scenarioArg, sync)
 	if err != nil {
@@ -98,15 +86,9 @@ func SimulateMain(args []string, stdout, stderr io.Writer, program pulumi.RunFun
 		fmt.Fprintf(stderr, "simulate: -payload: %v\n", err)
 		return ExitUsage
 	}
-	st, _, err := Record(program, o)
-	var pe *ProgramError
-	switch {
-	case errors.As(err, &pe):
-		fmt.Fprintf(stderr, "error: %v\n", pe.Err)
-		return ExitProgramError
-	case err != nil:
-		fmt.Fprintf(stderr, "simulate: %v\n", err)
-		return ExitUsage
+	st, _, status, ok := recordFor("simulate", program, o, stderr)
+	if !ok {
+		return status
 	}
 	sim, err := simulate.New(st.Graph, simulate.Config{CodeDir: o.Dir})
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/asyncroute/asyncroute/components/asyncpolicy"
 	"github.com/asyncroute/asyncroute/components/mockmonitor"
 	"github.com/asyncroute/asyncroute/components/stackgraph"
 )
@@ -30,6 +31,11 @@ func label(r *stackgraph.Resource) string { return shown(r.Type) + " " + shown(r
 // double quote or start or end with white space: a line of the plan is
 // never broken, reordered or made ambiguous by a name.
 func WriteText(w io.Writer, rec *Stack, p Project) {
+	writeText(w, rec, p, Findings(rec.Graph))
+}
+
+// writeText is [WriteText] with the stack's findings already computed.
+func writeText(w io.Writer, rec *Stack, p Project, findings []asyncpolicy.Finding) {
 	st := rec.Graph
 	fmt.Fprintf(w, "Offline plan of project %q, stack %q\n", p.Name, p.Stack)
 	fmt.Fprintf(w, "(mock AWS account %s in %s: no cloud, no credentials, no Pulumi CLI)\n\n", mockmonitor.Account, mockmonitor.ConfiguredRegion(p.Config))
@@ -95,7 +101,6 @@ func WriteText(w io.Writer, rec *Stack, p Project) {
 		fmt.Fprintf(w, "  (none)\n")
 	}
 
-	findings := Findings(st)
 	fmt.Fprintf(w, "\nPolicy findings (asyncpolicy rules):\n")
 	if len(findings) == 0 {
 		fmt.Fprintf(w, "  none\n")

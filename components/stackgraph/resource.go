@@ -1,6 +1,7 @@
 package stackgraph
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -81,13 +82,21 @@ func TypeFromURN(urn string) string {
 }
 
 // DecodePolicy reads an IAM policy document held as a plain value (the
-// policy input of a role policy, a role's assumeRolePolicy). A value that
-// is not a string is an error; an [Unknown] one (a document that embeds
-// values AWS assigns, at preview) says it is unknown until deploy.
+// policy input of a role policy, a role's assumeRolePolicy): a JSON
+// string, or the document as an object (map[string]any, as a state file
+// or a YAML program may hold it). Any other value is an error; an
+// [Unknown] one (a document that embeds values AWS assigns, at preview)
+// says it is unknown until deploy.
 func DecodePolicy(doc any) (iampolicy.Document, error) {
 	switch v := doc.(type) {
 	case string:
 		return iampolicy.Parse(v)
+	case map[string]any:
+		b, err := json.Marshal(v)
+		if err != nil {
+			return iampolicy.Document{}, fmt.Errorf("policy: %w", err)
+		}
+		return iampolicy.Parse(string(b))
 	case nil:
 		return iampolicy.Document{}, errors.New("policy is not set")
 	}

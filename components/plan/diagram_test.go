@@ -1,0 +1,48 @@
+package plan_test
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/asyncroute/asyncroute/components/plan"
+	"github.com/asyncroute/asyncroute/components/stackgraph"
+)
+
+// A function's node lists the invoke configs asyncpolicy links to it: at
+// preview a config whose functionName is unknown belongs to the function
+// it depends on only (not to every function whose ARN is unknown too), and
+// a config naming its function by a qualified ARN belongs to it.
+func TestDiagramFunctionSettingsFollowTheConfigsFunction(t *testing.T) {
+	queueARN := "arn:aws:sqs:us-east-1:" + fzAcct + ":dlq"
+	aURN, bURN, queueURN := fzURN(tyFunction, "a"), fzURN(tyFunction, "b"), fzURN(tyQueue, "dlq")
+	fn := func(urn, name string) *stackgraph.Resource {
+		return &stackgraph.Resource{URN: urn, Type: tyFunction, Name: name, Custom: true,
+			Inputs: map[string]any{"deadLetterConfig": map[string]any{"targetArn": queueARN}},
+			Outputs: map[string]any{"arn": stackgraph.Unknown{}, "name": "fn-" + name,
+				"deadLetterConfig": map[string]any{"targetArn": queueARN}},
+			PropertyDependencies: map[string][]string{"deadLetterConfig": {queueURN}}}
+	}
+	g := stackgraph.New([]*stackgraph.Resource{
+		{URN: queueURN, Type: tyQueue, Name: "dlq", Custom: true, Outputs: map[string]any{"arn": queueARN, "name": "dlq"}},
+		fn(aURN, "a"),
+		fn(bURN, "b"),
+		{URN: fzURN(tyConfig, "a-config"), Type: tyConfig, Name: "a-config", Custom: true,
+			Inputs:               map[string]any{"functionName": stackgraph.Unknown{}, "qualifier": "$LATEST", "maximumRetryAttempts": 1.0},
+			PropertyDependencies: map[string][]string{"functionName": {aURN}}},
+		{URN: fzURN(tyConfig, "b-config"), Type: tyConfig, Name: "b-config", Custom: true,
+			Inputs: map[string]any{"functionName": "arn:aws:lambda:us-east-1:" + fzAcct + ":function:fn-b:live", "qualifier": "live", "maximumRetryAttempts": 2.0}},
+	})
+	var out bytes.Buffer
+	plan.WriteDiagram(&out, g)
+	d := out.String()
+	checkMermaid(t, d)
+	for _, want := range []string{
+		`["Lambda function<br/>a<br/>$LATEST · retries 1"]`,
+		`["Lambda function<br/>b<br/>live · retries 2"]`,
+	} {
+		if !strings.Contains(d, want) {
+			t.Errorf("the diagram has no node %s:\n%s", want, d)
+		}
+	}
+}
