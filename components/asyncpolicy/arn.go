@@ -22,16 +22,6 @@ func functionOf(a lambdafacts.ARN) (lambdafacts.FunctionRef, bool) {
 	return ref, err == nil
 }
 
-// lastSegment is the part of an ARN's resource after the last "/" or ":"
-// (a role's or queue's name).
-func lastSegment(a lambdafacts.ARN) string {
-	r := a.Resource
-	if i := strings.LastIndexAny(r, "/:"); i >= 0 {
-		return r[i+1:]
-	}
-	return r
-}
-
 // functionARNInURI extracts the function ARN from an API Gateway
 // integration URI (arn:aws:apigateway:<region>:lambda:path/2015-03-31/
 // functions/<function-arn>/invocations); other strings come back as they are.

@@ -222,7 +222,7 @@ func (ix *index) target(s string) *Resource {
 	if a.Service == "s3" {
 		nameKey = "bucket"
 	}
-	name := lastSegment(a)
+	name := a.Name()
 	for _, t := range destinationTypes {
 		for _, r := range ix.byType[t] {
 			if string(kindOfType(t).Kind) != a.Service || knownARN(r) != "" {
@@ -246,7 +246,7 @@ func (ix *index) roleFor(s string) *Resource {
 		return nil
 	}
 	for _, r := range ix.byType[tRole] {
-		if knownARN(r) == "" && physicalName(r) == lastSegment(a) {
+		if knownARN(r) == "" && physicalName(r) == a.Name() {
 			return r
 		}
 	}

@@ -136,7 +136,7 @@ func (m *model) policyNamed(s string) *Resource {
 		return nil
 	}
 	for _, p := range m.ix.byType[tPolicy] {
-		if knownARN(p) == "" && physicalName(p) == lastSegment(a) {
+		if knownARN(p) == "" && physicalName(p) == a.Name() {
 			return p
 		}
 	}
@@ -215,7 +215,7 @@ func namesRole(s string, role *Resource) bool {
 		return true
 	}
 	if a, ok := parseARN(s); ok && roleARN == "" && a.Service == "iam" {
-		return name != "" && lastSegment(a) == name
+		return name != "" && a.Name() == name
 	}
 	return false
 }
