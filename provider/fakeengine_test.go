@@ -2,7 +2,10 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"net"
+	"slices"
+	"sync"
 	"testing"
 
 	"github.com/asyncroute/asyncroute/components/asyncroutetest"
@@ -13,7 +16,9 @@ import (
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"github.com/stretchr/testify/require"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/emptypb"
 )
 
@@ -33,6 +38,9 @@ var stackURN = string(resource.NewURN(testStack, testProject, "", resource.RootS
 type fakeMonitor struct {
 	pulumirpc.UnimplementedResourceMonitorServer
 	mocks *asyncroutetest.Mocks
+
+	mu    sync.Mutex
+	hooks []string // resource hook names, in the order they were registered
 }
 
 func (m *fakeMonitor) SupportsFeature(_ context.Context, req *pulumirpc.SupportsFeatureRequest) (*pulumirpc.SupportsFeatureResponse, error) {
@@ -58,6 +66,27 @@ func (m *fakeMonitor) Invoke(_ context.Context, req *pulumirpc.ResourceInvokeReq
 }
 
 func (m *fakeMonitor) RegisterResource(_ context.Context, req *pulumirpc.RegisterResourceRequest) (*pulumirpc.RegisterResourceResponse, error) {
+	// What the engine refuses (pkg/v3 resource/deploy source_eval.go):
+	// a dependency that is not a URN, and hooks it does not know.
+	for _, dep := range req.GetDependencies() {
+		if _, err := resource.ParseURN(dep); err != nil {
+			return nil, status.Errorf(codes.InvalidArgument, "invalid dependency URN: %v", err)
+		}
+	}
+	for _, deps := range req.GetPropertyDependencies() {
+		for _, dep := range deps.GetUrns() {
+			if _, err := resource.ParseURN(dep); err != nil {
+				return nil, status.Errorf(codes.InvalidArgument, "invalid property dependency URN: %v", err)
+			}
+		}
+	}
+	if b := req.GetHooks(); b != nil {
+		for _, name := range b.GetBeforeUpdate() {
+			if !m.hasHook(name) {
+				return nil, status.Errorf(codes.InvalidArgument, "resource hook %q is not registered", name)
+			}
+		}
+	}
 	// Unknown values are dropped, as the SDK's mock monitor drops them.
 	inputs, err := plugin.UnmarshalProperties(req.GetObject(), plugin.MarshalOptions{KeepSecrets: true, KeepResources: true})
 	if err != nil {
@@ -86,8 +115,30 @@ func (m *fakeMonitor) RegisterResourceOutputs(context.Context, *pulumirpc.Regist
 	return &emptypb.Empty{}, nil
 }
 
-func (m *fakeMonitor) RegisterResourceHook(context.Context, *pulumirpc.RegisterResourceHookRequest) (*emptypb.Empty, error) {
+// RegisterResourceHook refuses a second hook of one name, as the engine
+// does (pkg/v3 resource/deploy resource_hooks.go) for one deployment.
+func (m *fakeMonitor) RegisterResourceHook(_ context.Context, req *pulumirpc.RegisterResourceHookRequest) (*emptypb.Empty, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, h := range m.hooks {
+		if h == req.GetName() {
+			return nil, fmt.Errorf("resource hook already registered for name %q", h)
+		}
+	}
+	m.hooks = append(m.hooks, req.GetName())
 	return &emptypb.Empty{}, nil
+}
+
+func (m *fakeMonitor) hasHook(name string) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return slices.Contains(m.hooks, name)
+}
+
+func (m *fakeMonitor) hookNames() []string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return slices.Sorted(slices.Values(m.hooks))
 }
 
 func (m *fakeMonitor) SignalAndWaitForShutdown(context.Context, *emptypb.Empty) (*emptypb.Empty, error) {
@@ -112,11 +163,13 @@ func (e *fakeEngine) SetRootResource(context.Context, *pulumirpc.SetRootResource
 	return &pulumirpc.SetRootResourceResponse{}, nil
 }
 
-// world is one fake engine with its monitor and a provider server.
+// world is one fake engine with its monitor and a provider server: one
+// deployment of one program.
 type world struct {
 	t       *testing.T
 	mocks   *asyncroutetest.Mocks
 	engine  *fakeEngine
+	fake    *fakeMonitor
 	server  *Server
 	monitor string // the monitor's address
 	preview bool
@@ -136,7 +189,8 @@ func serve(t *testing.T, register func(*grpc.Server)) string {
 func newWorld(t *testing.T, preview bool) *world {
 	t.Helper()
 	w := &world{t: t, preview: preview, mocks: &asyncroutetest.Mocks{Project: testProject, Stack: testStack, Preview: preview}, engine: &fakeEngine{}}
-	w.monitor = serve(t, func(s *grpc.Server) { pulumirpc.RegisterResourceMonitorServer(s, &fakeMonitor{mocks: w.mocks}) })
+	w.fake = &fakeMonitor{mocks: w.mocks}
+	w.monitor = serve(t, func(s *grpc.Server) { pulumirpc.RegisterResourceMonitorServer(s, w.fake) })
 	engineAddr := serve(t, func(s *grpc.Server) { pulumirpc.RegisterEngineServer(s, w.engine) })
 	conn, err := grpc.NewClient(engineAddr, grpc.WithTransportCredentials(insecure.NewCredentials()))
 	require.NoError(t, err)
@@ -151,10 +205,24 @@ func newWorld(t *testing.T, preview bool) *world {
 // lists, resource.Archive).
 func (w *world) construct(typ, name string, inputs map[string]any) (*pulumirpc.ConstructResponse, error) {
 	w.t.Helper()
+	return w.constructWith(typ, name, inputs, nil, nil)
+}
+
+// constructWith is construct with the dependencies a program sends: per
+// input (what a YAML program's ${other.output} carries) and the
+// resource's dependsOn.
+func (w *world) constructWith(typ, name string, inputs map[string]any, inputDeps map[string][]string, dependsOn []string) (*pulumirpc.ConstructResponse, error) {
+	w.t.Helper()
 	props := resource.NewPropertyMapFromMap(inputs)
 	st, err := plugin.MarshalProperties(props, plugin.MarshalOptions{KeepUnknowns: true, KeepSecrets: true, KeepResources: true, KeepOutputValues: true})
 	require.NoError(w.t, err)
+	deps := map[string]*pulumirpc.ConstructRequest_PropertyDependencies{}
+	for k, urns := range inputDeps {
+		deps[k] = &pulumirpc.ConstructRequest_PropertyDependencies{Urns: urns}
+	}
 	return w.server.Construct(context.Background(), &pulumirpc.ConstructRequest{
+		InputDependencies: deps,
+		Dependencies:      dependsOn,
 		Project:         testProject,
 		Stack:           testStack,
 		DryRun:          w.preview,

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/asyncroute/asyncroute/components/asyncroute"
+	"github.com/asyncroute/asyncroute/internal/programscope"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	pulumiprovider "github.com/pulumi/pulumi/sdk/v3/go/pulumi/provider"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
@@ -89,8 +90,20 @@ func (s *Server) Cancel(context.Context, *emptypb.Empty) (*emptypb.Empty, error)
 }
 
 // Construct builds one component by calling the Go package's constructor.
+//
+// The SDK gives every Construct call a Context of its own; the components
+// of one program keep some state per program (one invoke config per
+// function and qualifier, unique resource hook names), so each Context is
+// marked with the deployment it belongs to: this server, the engine's
+// resource monitor endpoint (which every Construct call of one deployment
+// shares), the project, the stack and whether it is a preview.
 func (s *Server) Construct(ctx context.Context, req *pulumirpc.ConstructRequest) (*pulumirpc.ConstructResponse, error) {
-	return pulumiprovider.Construct(ctx, req, s.engine, construct)
+	program := fmt.Sprintf("%p|%s|%s|%s|%t", s, req.GetMonitorEndpoint(), req.GetProject(), req.GetStack(), req.GetDryRun())
+	return pulumiprovider.Construct(ctx, req, s.engine, func(pctx *pulumi.Context, typ, name string,
+		inputs pulumiprovider.ConstructInputs, options pulumi.ResourceOption,
+	) (*pulumiprovider.ConstructResult, error) {
+		return construct(programscope.With(pctx, program), typ, name, inputs, options)
+	})
 }
 
 // construct decodes the inputs into the schema's args struct, converts

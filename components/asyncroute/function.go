@@ -218,7 +218,7 @@ func NewFunction(ctx *pulumi.Context, name string, args *FunctionArgs, opts ...p
 	fnArgs.Publish = publish
 	fnOpts := []pulumi.ResourceOption{pulumi.Parent(c)}
 	if c.Policy != nil {
-		hook, err := waitForGrantsOnRoleChange(ctx, errs.component, c.Policy)
+		hook, err := waitForGrantsOnRoleChange(ctx, FunctionType, name, errs.component, c.Policy)
 		if err != nil {
 			return nil, err
 		}

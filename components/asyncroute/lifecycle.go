@@ -42,14 +42,18 @@ const roleChangeWait = 15 * time.Minute
 // when it updates): the program's callback server keeps every hook, and
 // what it captures, until the program exits, which held each function's
 // resource tree in memory for the whole of a large plan.
-func waitForGrantsOnRoleChange(ctx *pulumi.Context, component string, policy *iam.RolePolicy) (*pulumi.ResourceHook, error) {
+//
+// The hook's name is the component's ("asyncroute-grants-before-role-change:
+// <type>:<name>"), unique in the program run: the engine refuses a second
+// hook of one name, and the components of a YAML or TypeScript program
+// each run in a Context of their own (see configRegistry).
+func waitForGrantsOnRoleChange(ctx *pulumi.Context, typ, name, component string, policy *iam.RolePolicy) (*pulumi.ResourceHook, error) {
 	if ctx.DryRun() {
 		return nil, nil
 	}
-	n := configsOf(ctx).nextHook()
-	name := fmt.Sprintf("asyncroute-grants-before-role-change-%d", n)
+	hookName := configsOf(ctx).hookName(fmt.Sprintf("asyncroute-grants-before-role-change:%s:%s", typ, name))
 	ready := grantsReady(policy)
-	return ctx.RegisterResourceHook(name, func(args *pulumi.ResourceHookArgs) error {
+	return ctx.RegisterResourceHook(hookName, func(args *pulumi.ResourceHookArgs) error {
 		if args.OldInputs["role"].DeepEquals(args.NewInputs["role"]) {
 			return nil
 		}

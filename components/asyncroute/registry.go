@@ -2,31 +2,53 @@ package asyncroute
 
 import (
 	"fmt"
-	"github.com/asyncroute/asyncroute/components/lambdafacts"
 	"runtime"
+	"strconv"
 	"sync"
 	"weak"
 
+	"github.com/asyncroute/asyncroute/components/lambdafacts"
+	"github.com/asyncroute/asyncroute/internal/programscope"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
 // configRegistry remembers, per program run, which function and qualifier
 // already have an invoke config from a component, since Lambda keeps one
 // config per function and qualifier and a second one would overwrite the
-// first at deploy time.
-// Entries are keyed by a weak pointer and dropped when the context is
-// collected, so long-lived processes that run many programs do not leak.
-var configRegistry sync.Map // weak.Pointer[pulumi.Context] -> *configSet
+// first at deploy time, and which resource hook names the program's
+// components have registered (the engine refuses a second hook of one
+// name).
+//
+// A Go program is one Context: its entry is keyed by a weak pointer and
+// dropped when the context is collected, so long-lived processes that run
+// many programs do not leak. Through the component provider every
+// component has a Context of its own, marked with the deployment it belongs
+// to (package internal/programscope): those are keyed by that mark, so the
+// components of one YAML or TypeScript program share one entry, as the
+// components of one Go program do. A provider process serves one
+// deployment, so those entries live as long as it.
+var (
+	configRegistry  sync.Map // weak.Pointer[pulumi.Context] -> *configSet
+	programRegistry sync.Map // programscope key -> *configSet
+)
 
 type configSet struct {
 	mu    sync.Mutex
 	owner map[string]string // function key + qualifier -> owning component
-	hooks int               // resource hooks registered so far, for unique names
+	hooks map[string]bool   // resource hook names registered so far
+}
+
+func newConfigSet() *configSet {
+	return &configSet{owner: map[string]string{}, hooks: map[string]bool{}}
 }
 
 func configsOf(ctx *pulumi.Context) *configSet {
+	if id, ok := programscope.Key(ctx); ok {
+		v, _ := programRegistry.LoadOrStore(id, newConfigSet())
+		return v.(*configSet)
+	}
 	key := weak.Make(ctx)
-	v, loaded := configRegistry.LoadOrStore(key, &configSet{owner: map[string]string{}})
+	v, loaded := configRegistry.LoadOrStore(key, newConfigSet())
 	if !loaded {
 		runtime.AddCleanup(ctx, func(k weak.Pointer[pulumi.Context]) { configRegistry.Delete(k) }, key)
 	}
@@ -77,12 +99,18 @@ func (s *configSet) ownerOf(keys []string, qualifier, component string) (string,
 	return "", true
 }
 
-// nextHook numbers the resource hooks of one program run.
-func (s *configSet) nextHook() int {
+// hookName reserves a resource hook name for the program run: base, or
+// base#2, base#3, ... when components of the same name (under different
+// parents) asked for it first.
+func (s *configSet) hookName(base string) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.hooks++
-	return s.hooks
+	name := base
+	for n := 2; s.hooks[name]; n++ {
+		name = base + "#" + strconv.Itoa(n)
+	}
+	s.hooks[name] = true
+	return name
 }
 
 // claimAtDeploy claims the config's function and qualifier once both are
