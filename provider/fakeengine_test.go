@@ -223,14 +223,14 @@ func (w *world) constructWith(typ, name string, inputs map[string]any, inputDeps
 	return w.server.Construct(context.Background(), &pulumirpc.ConstructRequest{
 		InputDependencies: deps,
 		Dependencies:      dependsOn,
-		Project:         testProject,
-		Stack:           testStack,
-		DryRun:          w.preview,
-		Parallel:        4,
-		MonitorEndpoint: w.monitor,
-		Type:            typ,
-		Name:            name,
-		Inputs:          st,
+		Project:           testProject,
+		Stack:             testStack,
+		DryRun:            w.preview,
+		Parallel:          4,
+		MonitorEndpoint:   w.monitor,
+		Type:              typ,
+		Name:              name,
+		Inputs:            st,
 		// The engine gives a top-level component the stack as its parent.
 		Parent: stackURN,
 	})
