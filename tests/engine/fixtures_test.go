@@ -32,16 +32,6 @@ import (
 //     processor (asyncroute:lambda:Function through the provider), which
 //     has no finding.
 
-// awsWithSchema is tests/engine/awsschema (the test double with a GetSchema
-// answer) built as pulumi-resource-aws into a folder of its own.
-var awsWithSchema = &tool{pkg: "./tests/engine/awsschema", out: filepath.Join("with-aws-schema", "pulumi-resource-aws")}
-
-// awsSchemaBin builds awsWithSchema and returns its folder.
-func awsSchemaBin(t *testing.T) string {
-	t.Helper()
-	return filepath.Dir(awsWithSchema.build(t))
-}
-
 // fixture is one captured preview and where it is kept.
 type fixture struct {
 	name string
@@ -50,14 +40,13 @@ type fixture struct {
 
 func TestCapturedPreviewFixtures(t *testing.T) {
 	needYAMLPlugins(t)
-	bin := awsSchemaBin(t)
 	var fixtures []fixture
 
 	// The hand-written preview.json's scenario: project shop, stack dev,
 	// eu-west-1; a failure queue and an old config on a function outside
 	// the stack, then the change.
 	y := newYAMLWorld(t, yamlOptions{testdata: "preview-fixture/before", project: "shop", stack: "dev",
-		region: "eu-west-1", code: "app", path: bin, seed: fakeaws.ExistingFunction("eu-west-1", "legacy", "legacy-role")})
+		region: "eu-west-1", code: "app", seed: fakeaws.ExistingFunction("eu-west-1", "legacy", "legacy-role")})
 	_, err := y.up()
 	require.NoError(t, err)
 	y.useProgram("preview-fixture/after")

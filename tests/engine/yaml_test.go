@@ -260,7 +260,7 @@ func TestYAMLOrderProcessor(t *testing.T) {
 // stack's state, the same order.
 func TestYAMLRootStackTwin(t *testing.T) {
 	needYAMLPlugins(t)
-	y := newYAMLWorld(t, yamlOptions{testdata: "yaml-orders-twin", path: awsSchemaBin(t)})
+	y := newYAMLWorld(t, yamlOptions{testdata: "yaml-orders-twin"})
 	_, err := y.up()
 	require.NoError(t, err)
 	yamlOps := y.ops(0)

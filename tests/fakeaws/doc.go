@@ -31,7 +31,10 @@
 //     dependency shows as a failed update rather than a lucky race;
 //   - makes each operation take as long as [EnvLatency] says (default: no
 //     latency), to measure deploy times;
-//   - records Lambda's delivery-time view as windows (see below).
+//   - records Lambda's delivery-time view as windows (see below);
+//   - answers GetSchema with a schema of the types it implements, read from
+//     the pulumi-aws Go SDK's types (schema.go), so that Pulumi YAML
+//     programs may declare them.
 //
 // Each engine run starts a new plugin process, so the provider keeps what it
 // has "deployed" in a JSON state file ([EnvState]). Tests seed resources

@@ -23,6 +23,10 @@ type spec struct {
 	// schema is the pulumi-aws SDK's resource struct: its `pulumi` tags are
 	// the output properties of the real schema (see zeroOutputs).
 	schema any
+	// args is the SDK's Args type, whose element type's `pulumi` tags and
+	// Go types are the input properties of the real schema (see
+	// schemaJSON).
+	args interface{ ElementType() reflect.Type }
 	// naming is how Check auto-names the resource; zero for no auto-name.
 	naming naming
 	// replaceOnChange lists the inputs that force replacement (ForceNew in
@@ -60,8 +64,8 @@ var specs = index(
 	queueSpec,
 	topicSpec, subscriptionSpec,
 	eventBusSpec, eventRuleSpec, eventTargetSpec,
-	bucketV2Spec,
-	keySpec,
+	bucketV2Spec, bucketEncryptionSpec,
+	keySpec, keyAliasSpec,
 )
 
 func index(list ...*spec) map[string]*spec {

@@ -11,6 +11,7 @@ const (
 var eventBusSpec = &spec{
 	token:           typeEventBus,
 	schema:          cloudwatch.EventBus{},
+	args:            cloudwatch.EventBusArgs{},
 	naming:          naming{nameKey: "name", maxLen: 256},
 	replaceOnChange: []string{"name", "eventSourceName"},
 	computed: func(e env, in, _ map[string]any) (string, map[string]any, error) {
@@ -23,6 +24,7 @@ var eventBusSpec = &spec{
 var eventRuleSpec = &spec{
 	token:           typeEventRule,
 	schema:          cloudwatch.EventRule{},
+	args:            cloudwatch.EventRuleArgs{},
 	naming:          eventRuleNaming,
 	replaceOnChange: []string{"name", "namePrefix", "eventBusName"},
 	computed: func(e env, in, old map[string]any) (string, map[string]any, error) {
@@ -40,6 +42,7 @@ var eventRuleSpec = &spec{
 var eventTargetSpec = &spec{
 	token:           typeEventTarget,
 	schema:          cloudwatch.EventTarget{},
+	args:            cloudwatch.EventTargetArgs{},
 	replaceOnChange: []string{"rule", "targetId", "eventBusName"},
 	computed: func(_ env, in, old map[string]any) (string, map[string]any, error) {
 		target := str(in, "targetId")

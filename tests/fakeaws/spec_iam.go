@@ -15,6 +15,7 @@ const (
 var roleSpec = &spec{
 	token:           typeRole,
 	schema:          iam.Role{},
+	args:            iam.RoleArgs{},
 	naming:          roleNaming,
 	replaceOnChange: []string{"name", "namePrefix", "path"},
 	computed: func(e env, in, old map[string]any) (string, map[string]any, error) {
@@ -40,6 +41,7 @@ var roleSpec = &spec{
 var rolePolicySpec = &spec{
 	token:           typeRolePolicy,
 	schema:          iam.RolePolicy{},
+	args:            iam.RolePolicyArgs{},
 	naming:          rolePolicyNaming,
 	replaceOnChange: []string{"role", "name", "namePrefix"},
 	computed: func(_ env, in, old map[string]any) (string, map[string]any, error) {

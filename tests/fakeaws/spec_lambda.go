@@ -21,6 +21,7 @@ const (
 var functionSpec = &spec{
 	token:           typeFunction,
 	schema:          lambda.Function{},
+	args:            lambda.FunctionArgs{},
 	naming:          naming{nameKey: "name", maxLen: 64},
 	replaceOnChange: []string{"name", "packageType"},
 	computed: func(e env, in, old map[string]any) (string, map[string]any, error) {
@@ -47,6 +48,7 @@ var functionSpec = &spec{
 var aliasSpec = &spec{
 	token:           typeAlias,
 	schema:          lambda.Alias{},
+	args:            lambda.AliasArgs{},
 	replaceOnChange: []string{"name", "functionName"},
 	computed: func(e env, in, _ map[string]any) (string, map[string]any, error) {
 		arn := e.arn("lambda", "function:"+functionNameOf(str(in, "functionName"))+":"+str(in, "name"))
@@ -58,6 +60,7 @@ var aliasSpec = &spec{
 var invokeConfigSpec = &spec{
 	token:           typeInvokeConfig,
 	schema:          lambda.FunctionEventInvokeConfig{},
+	args:            lambda.FunctionEventInvokeConfigArgs{},
 	replaceOnChange: []string{"functionName", "qualifier"},
 	computed: func(_ env, in, _ map[string]any) (string, map[string]any, error) {
 		id := str(in, "functionName")
@@ -72,6 +75,7 @@ var invokeConfigSpec = &spec{
 var mappingSpec = &spec{
 	token:  typeMapping,
 	schema: lambda.EventSourceMapping{},
+	args:   lambda.EventSourceMappingArgs{},
 	replaceOnChange: []string{"eventSourceArn", "startingPosition", "startingPositionTimestamp", "topics", "queues",
 		"selfManagedEventSource", "amazonManagedKafkaEventSourceConfig", "selfManagedKafkaEventSourceConfig"},
 	computed: func(e env, in, old map[string]any) (string, map[string]any, error) {
@@ -88,6 +92,7 @@ var mappingSpec = &spec{
 var permissionSpec = &spec{
 	token:  typePermission,
 	schema: lambda.Permission{},
+	args:   lambda.PermissionArgs{},
 	replaceOnChange: []string{"action", "functionName", "principal", "qualifier", "sourceArn", "sourceAccount",
 		"statementId", "statementIdPrefix", "eventSourceToken", "principalOrgId", "functionUrlAuthType"},
 	computed: func(_ env, in, old map[string]any) (string, map[string]any, error) {

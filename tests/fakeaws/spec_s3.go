@@ -13,6 +13,7 @@ const typeBucketV2 = "aws:s3/bucketV2:BucketV2"
 var bucketV2Spec = &spec{
 	token:           typeBucketV2,
 	schema:          s3.BucketV2{},
+	args:            s3.BucketV2Args{},
 	naming:          bucketV2Naming,
 	replaceOnChange: []string{"bucket", "bucketPrefix", "objectLockEnabled"},
 	computed: func(e env, in, old map[string]any) (string, map[string]any, error) {
@@ -41,4 +42,18 @@ func defaultEncryption(in map[string]any) any {
 		"applyServerSideEncryptionByDefaults": []any{map[string]any{"sseAlgorithm": "AES256", "kmsMasterKeyId": ""}},
 		"bucketKeyEnabled":                    false,
 	}}}}
+}
+
+const typeBucketEncryption = "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2"
+
+// bucketEncryptionSpec: a bucket's default encryption, a resource of its
+// own; id is the bucket name.
+var bucketEncryptionSpec = &spec{
+	token:           typeBucketEncryption,
+	schema:          s3.BucketServerSideEncryptionConfigurationV2{},
+	args:            s3.BucketServerSideEncryptionConfigurationV2Args{},
+	replaceOnChange: []string{"bucket", "expectedBucketOwner"},
+	computed: func(_ env, in, _ map[string]any) (string, map[string]any, error) {
+		return str(in, "bucket"), map[string]any{}, nil
+	},
 }

@@ -12,6 +12,7 @@ const (
 var topicSpec = &spec{
 	token:           typeTopic,
 	schema:          sns.Topic{},
+	args:            sns.TopicArgs{},
 	naming:          topicNaming,
 	replaceOnChange: []string{"name", "namePrefix", "fifoTopic"},
 	computed: func(e env, in, old map[string]any) (string, map[string]any, error) {
@@ -24,6 +25,7 @@ var topicSpec = &spec{
 var subscriptionSpec = &spec{
 	token:           typeSubscription,
 	schema:          sns.TopicSubscription{},
+	args:            sns.TopicSubscriptionArgs{},
 	replaceOnChange: []string{"topic", "protocol", "endpoint"},
 	computed: func(_ env, in, old map[string]any) (string, map[string]any, error) {
 		arn := keep(old, "arn", str(in, "topic")+":"+uuid())

@@ -13,6 +13,7 @@ const typeQueue = "aws:sqs/queue:Queue"
 var queueSpec = &spec{
 	token:           typeQueue,
 	schema:          sqs.Queue{},
+	args:            sqs.QueueArgs{},
 	naming:          queueNaming,
 	replaceOnChange: []string{"name", "namePrefix", "fifoQueue"},
 	computed: func(e env, in, old map[string]any) (string, map[string]any, error) {

@@ -2,7 +2,9 @@ package fakeaws
 
 import (
 	"context"
+	"encoding/json"
 	"regexp"
+	"sort"
 	"testing"
 
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
@@ -88,11 +90,58 @@ func TestEverySpecIsComplete(t *testing.T) {
 	for typ, sp := range specs {
 		assert.Equal(t, typ, sp.token)
 		assert.NotNil(t, sp.schema, typ)
+		assert.NotNil(t, sp.args, typ)
 		assert.NotNil(t, sp.computed, typ)
 		assert.NotEmpty(t, zeroOutputs()[typ], "%s: outputs from the schema", typ)
 		if sp.naming.nameKey != "" {
 			assert.Positive(t, sp.naming.maxLen, typ)
 		}
 	}
-	assert.Len(t, specs, 15)
+	assert.Len(t, specs, 17)
+}
+
+// TestSchemaCoversTheImplementedTypes: the double's schema has every type
+// it implements, with inputs read from the SDK's Args (spot checks of
+// names and types Pulumi YAML programs use) and outputs from the
+// resource's output fields.
+func TestSchemaCoversTheImplementedTypes(t *testing.T) {
+	raw, err := schemaJSON()
+	require.NoError(t, err)
+	var s struct {
+		Resources map[string]struct {
+			Inputs  map[string]map[string]any `json:"inputProperties"`
+			Outputs map[string]map[string]any `json:"properties"`
+		} `json:"resources"`
+		Types map[string]any `json:"types"`
+	}
+	require.NoError(t, json.Unmarshal(raw, &s))
+	var tokens []string
+	for tok := range s.Resources {
+		tokens = append(tokens, tok)
+	}
+	sort.Strings(tokens)
+	assert.Equal(t, []string{
+		"aws:cloudwatch/eventBus:EventBus", "aws:cloudwatch/eventRule:EventRule", "aws:cloudwatch/eventTarget:EventTarget",
+		"aws:iam/role:Role", "aws:iam/rolePolicy:RolePolicy",
+		"aws:kms/alias:Alias", "aws:kms/key:Key",
+		"aws:lambda/alias:Alias", "aws:lambda/eventSourceMapping:EventSourceMapping", "aws:lambda/function:Function",
+		"aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", "aws:lambda/permission:Permission",
+		"aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2", "aws:s3/bucketV2:BucketV2",
+		"aws:sns/topic:Topic", "aws:sns/topicSubscription:TopicSubscription", "aws:sqs/queue:Queue",
+	}, tokens)
+	assert.Len(t, tokens, len(specs), "one schema resource per implemented type")
+
+	q := s.Resources["aws:sqs/queue:Queue"]
+	assert.Equal(t, map[string]any{"type": "boolean"}, q.Inputs["fifoQueue"])
+	assert.Equal(t, map[string]any{"type": "integer"}, q.Inputs["messageRetentionSeconds"])
+	assert.Equal(t, map[string]any{"type": "string"}, q.Outputs["url"])
+	assert.NotContains(t, q.Inputs, "url", "an output only")
+	fn := s.Resources["aws:lambda/function:Function"]
+	assert.Equal(t, map[string]any{"$ref": "pulumi.json#/Archive"}, fn.Inputs["code"])
+	assert.Equal(t, map[string]any{"$ref": "#/types/aws:lambda/FunctionDeadLetterConfig:FunctionDeadLetterConfig"}, fn.Inputs["deadLetterConfig"])
+	assert.Contains(t, s.Types, "aws:lambda/FunctionDeadLetterConfig:FunctionDeadLetterConfig")
+	enc := s.Resources["aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2"]
+	assert.Equal(t, "array", enc.Inputs["rules"]["type"])
+	assert.Equal(t, map[string]any{"type": "string"}, s.Resources["aws:kms/alias:Alias"].Inputs["targetKeyId"])
+	assert.Equal(t, map[string]any{"type": "string"}, s.Resources["aws:kms/alias:Alias"].Outputs["targetKeyArn"])
 }
