@@ -491,9 +491,9 @@ func TestBadInputGetsTheGoMessage(t *testing.T) {
 			goArgs: asyncroute.FunctionArgs{},
 		},
 		{
-			name:   "role known only by its ARN",
-			inputs: map[string]any{"onFailure": map[string]any{"kind": "newQueue"}, "role": map[string]any{"arn": "arn:aws:iam::123456789012:role/r"}},
-			goArgs: asyncroute.FunctionArgs{OnFailure: asyncroute.NewQueue{}, Role: &asyncroute.ExistingRole{Arn: pulumi.String("arn:aws:iam::123456789012:role/r")}},
+			name:   "role whose name and ARN disagree",
+			inputs: map[string]any{"onFailure": map[string]any{"kind": "newQueue"}, "role": map[string]any{"name": "billing", "arn": "arn:aws:iam::123456789012:role/r"}},
+			goArgs: asyncroute.FunctionArgs{OnFailure: asyncroute.NewQueue{}, Role: &asyncroute.ExistingRole{Name: pulumi.String("billing"), Arn: pulumi.String("arn:aws:iam::123456789012:role/r")}},
 		},
 		{
 			name:   "response-only to a version",

@@ -51,8 +51,8 @@ var typeDocs = map[string]string{
 	"DestinationKind": "The kind of a destination.",
 	"SourceKind":      "The service an event source mapping reads.",
 	"ExistingRole": "An execution role you bring instead of the one the component would create. Give its " +
-		"`name` (the grant policy is attached by name) and, for `asyncroute:lambda:Function`, its `arn`. " +
-		"A role known only by its ARN cannot be granted to: that is an error unless `skipGrants` is true.",
+		"`arn` (the grant policy is attached to the role it names; `asyncroute:lambda:Function` needs it), its " +
+		"`name`, or both, which must then name one role.",
 	"RoleOptions": "Shape the execution role the component creates, for organisations that require " +
 		"boundaries, paths or naming rules.",
 	"FunctionSettings": "The Lambda function's own settings (a subset of aws.lambda.Function's arguments). " +
@@ -93,7 +93,7 @@ var propertyDocs = map[string]map[string]string{
 		"topic":                  "For kind `kafkaTopic`: the dead-letter topic's name, a topic of the source cluster other than the mapping's source topics.",
 	},
 	"ExistingRole": {
-		"name": "The role's name; the grant policy is attached to it.",
+		"name": "The role's name; the grant policy is attached to it. Read from `arn` when left out.",
 		"arn":  "The role's ARN; required by `asyncroute:lambda:Function`, which runs the function with it.",
 	},
 	"RoleOptions": {
@@ -137,7 +137,7 @@ var propertyDocs = map[string]map[string]string{
 	"AsyncInvokeArgs": {
 		"functionName":       "The name or ARN of the function to configure.",
 		"qualifier":          "The version or alias the config applies to. Default `$LATEST`. Pass an alias's name output so the config waits for it.",
-		"role":               "The function's execution role, which receives the grants (its `name`). Required unless `skipGrants` is true.",
+		"role":               "The function's execution role, which receives the grants (by `arn` or `name`). Required unless `skipGrants` is true.",
 		"skipGrants":         "Attach no grant policy. Shows as the `grantsSkipped` output.",
 		"onSuccess":          "Receives an invocation record for each successful asynchronous invocation. Not an S3 bucket.",
 		"onFailure":          "Receives an invocation record when retries are exhausted or the event is too old.",
@@ -148,7 +148,7 @@ var propertyDocs = map[string]map[string]string{
 		"eventSourceArn":                 "The ARN of the Kinesis stream (or stream consumer), DynamoDB stream, Amazon MSK cluster or SQS queue to read.",
 		"source":                         "The kind of source. Read from `eventSourceArn` when that is known at preview (and must agree); required when it is known only at deploy time.",
 		"functionName":                   "The name or (qualified) ARN of the function to invoke.",
-		"role":                           "The function's execution role, which receives the grants (its `name`). Required unless `skipGrants` is true.",
+		"role":                           "The function's execution role, which receives the grants (by `arn` or `name`). Required unless `skipGrants` is true.",
 		"skipGrants":                     "Attach no grant policy. Shows as the `grantsSkipped` output.",
 		"onFailure":                      "Receives a record for each batch the mapping discards: an SQS queue, SNS topic or S3 bucket, or a `kafkaTopic` for a Kafka source. Not for an SQS source.",
 		"maxRetries":                     "How often a failing batch is retried: " + mapRetries + ". Left out: Lambda's default (-1).",

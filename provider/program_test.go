@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -72,13 +73,14 @@ func TestComponentsOfOneProgram(t *testing.T) {
 			// (d) AsyncInvoke and EventSourceMapping on a Function
 			// component's outputs.
 			fnName, nameDeps := outputOf(t, mailer, "functionName")
-			role := map[string]any{"name": "shared-role", "arn": "arn:aws:iam::123456789012:role/shared-role"}
+			roleArn, roleDeps := outputOf(t, mailer, "roleArn")
+			role := map[string]any{"arn": roleArn}
 			_, err = w.constructWith(Token("AsyncInvoke"), "mailer-live", map[string]any{
 				"functionName": fnName,
 				"qualifier":    "live",
 				"role":         role,
 				"onFailure":    map[string]any{"kind": "sns", "arn": "arn:aws:sns:us-east-1:123456789012:alerts"},
-			}, map[string][]string{"functionName": nameDeps}, nil)
+			}, map[string][]string{"functionName": nameDeps, "role": roleDeps}, nil)
 			require.NoError(t, err)
 			queueArn, queueDeps := outputOf(t, renderer, "onFailureArn")
 			_, err = w.constructWith(Token("EventSourceMapping"), "redrive", map[string]any{
@@ -87,8 +89,21 @@ func TestComponentsOfOneProgram(t *testing.T) {
 				"role":           role,
 				"source":         "sqs",
 				"batchSize":      5.0,
-			}, map[string][]string{"eventSourceArn": queueDeps, "functionName": nameDeps}, nil)
+			}, map[string][]string{"eventSourceArn": queueDeps, "functionName": nameDeps, "role": roleDeps}, nil)
 			require.NoError(t, err)
+
+			// The AsyncInvoke's grants go to the mailer's role, by the name
+			// its ARN ends in.
+			var liveRole any
+			for _, r := range w.mocks.Resources() {
+				if r.Type == "aws:iam/rolePolicy:RolePolicy" && r.Name == "mailer-live-async-grants" {
+					liveRole = r.Inputs["role"]
+				}
+			}
+			if !preview {
+				mailerRole := mailer.GetState().AsMap()["roleArn"].(string)
+				assert.Equal(t, mailerRole[strings.LastIndex(mailerRole, "/")+1:], liveRole)
+			}
 
 			if preview {
 				assert.Empty(t, w.fake.hookNames(), "a preview registers no hook")

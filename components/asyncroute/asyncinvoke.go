@@ -146,9 +146,11 @@ func NewAsyncInvoke(ctx *pulumi.Context, name string, args *AsyncInvokeArgs, opt
 
 	switch {
 	case args.Role != nil:
-		checkExistingRole(errs, args.Role, nil, args.SkipGrants, false)
+		if err := checkExistingRole(ctx, errs, args.Role, nil, false); err != nil {
+			return nil, err
+		}
 	case !args.SkipGrants:
-		errs.add("Role", "is nil; allowed: the function's execution role (Role.Role or Role.Name), or SkipGrants: true to attach no grants")
+		errs.add("Role", "is nil; allowed: the function's execution role (Role.Role, Role.Arn or Role.Name), or SkipGrants: true to attach no grants")
 	}
 
 	a.routing(r, me)
@@ -181,7 +183,7 @@ func NewAsyncInvoke(ctx *pulumi.Context, name string, args *AsyncInvokeArgs, opt
 
 	var grantTo pulumi.StringInput
 	if !args.SkipGrants {
-		grantTo = existingRoleRef(args.Role).name
+		grantTo = existingRoleRef(errs.component, args.Role).name
 	}
 	b, built, err := a.build(c, nil, grantTo, me, nil)
 	if err != nil {
@@ -225,7 +227,7 @@ func NewAsyncInvoke(ctx *pulumi.Context, name string, args *AsyncInvokeArgs, opt
 	if after, err = built.createAfter(b, source); err != nil {
 		return nil, err
 	}
-	var extraKeys []string
+	var extraKeys []functionKey
 	if resPtr != nil {
 		extraKeys = functionKeys(resPtr, "")
 	}

@@ -236,10 +236,11 @@ func asyncInvokeBadCases() []badCase {
 		{name: "AsyncInvokeNoRole", users: 2, build: ai(func(ctx *pulumi.Context) *asyncroute.AsyncInvokeArgs {
 			_, f := existing(ctx)
 			return &asyncroute.AsyncInvokeArgs{Function: f, OnSuccess: asyncroute.DefaultEventBus{}}
-		}), want: aPrefix + `Role: is nil; allowed: the function's execution role (Role.Role or Role.Name), or SkipGrants: true to attach no grants`},
-		{name: "AsyncInvokeRoleArnOnly", build: ai(func(*pulumi.Context) *asyncroute.AsyncInvokeArgs {
-			return &asyncroute.AsyncInvokeArgs{FunctionName: pulumi.String("existing"), Role: &asyncroute.ExistingRole{Arn: pulumi.String(existingRoleArn)}, MaxRetries: pulumi.IntRef(0)}
-		}), want: aPrefix + `Role: a role known only by its ARN cannot be granted to; allowed: Role.Role (the iam.Role) or Role.Name, or SkipGrants: true to attach no grants`},
+		}), want: aPrefix + `Role: is nil; allowed: the function's execution role (Role.Role, Role.Arn or Role.Name), or SkipGrants: true to attach no grants`},
+		{name: "AsyncInvokeRoleNameAndArnDiffer", build: ai(func(*pulumi.Context) *asyncroute.AsyncInvokeArgs {
+			return &asyncroute.AsyncInvokeArgs{FunctionName: pulumi.String("existing"),
+				Role: &asyncroute.ExistingRole{Name: pulumi.String("billing"), Arn: pulumi.String(existingRoleArn)}, MaxRetries: pulumi.IntRef(0)}
+		}), want: aPrefix + `Role: name "billing" and ARN "` + existingRoleArn + `" name different roles; allowed: the name and the ARN of one role (or only one of them)`},
 		{name: "AsyncInvokeSelfResource", users: 2, build: ai(func(ctx *pulumi.Context) *asyncroute.AsyncInvokeArgs {
 			r, f := existing(ctx)
 			return &asyncroute.AsyncInvokeArgs{Function: f, Role: &asyncroute.ExistingRole{Role: r}, OnFailure: asyncroute.LambdaFunction{Function: f}}

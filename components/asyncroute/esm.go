@@ -131,9 +131,11 @@ func NewEventSourceMapping(ctx *pulumi.Context, name string, args *EventSourceMa
 	}
 	switch {
 	case args.Role != nil:
-		checkExistingRole(errs, args.Role, nil, args.SkipGrants, false)
+		if err := checkExistingRole(ctx, errs, args.Role, nil, false); err != nil {
+			return nil, err
+		}
 	case !args.SkipGrants:
-		errs.add("Role", "is nil; allowed: the function's execution role (Role.Role or Role.Name), or SkipGrants: true to attach no grants")
+		errs.add("Role", "is nil; allowed: the function's execution role (Role.Role, Role.Arn or Role.Name), or SkipGrants: true to attach no grants")
 	}
 	src, err := checkMappingSource(ctx, errs, args)
 	if err != nil {
@@ -157,7 +159,7 @@ func NewEventSourceMapping(ctx *pulumi.Context, name string, args *EventSourceMa
 	}
 	var grantTo pulumi.StringInput
 	if !args.SkipGrants {
-		grantTo = existingRoleRef(args.Role).name
+		grantTo = existingRoleRef(errs.component, args.Role).name
 	}
 	_, built, err := a.build(c, args.Tags, grantTo, self{}, src)
 	if err != nil {

@@ -102,10 +102,10 @@ func mappingBadCases() []badCase {
 		}),
 			want: mPrefix + `FunctionName: "arn:aws:sqs:us-east-1:123456789012:jobs" is not a Lambda function ARN; allowed: a function name or arn:<partition>:lambda:<region>:<account>:function:<name>`},
 		{name: "NoRole", build: mapping(func(_ *pulumi.Context, a *asyncroute.EventSourceMappingArgs) { a.Role = nil }),
-			want: mPrefix + `Role: is nil; allowed: the function's execution role (Role.Role or Role.Name), or SkipGrants: true to attach no grants`},
-		{name: "RoleArnOnly", build: mapping(func(_ *pulumi.Context, a *asyncroute.EventSourceMappingArgs) {
-			a.Role = &asyncroute.ExistingRole{Arn: pulumi.String(externalRoleArn)}
-		}), want: mPrefix + `Role: a role known only by its ARN cannot be granted to; allowed: Role.Role (the iam.Role) or Role.Name, or SkipGrants: true to attach no grants`},
+			want: mPrefix + `Role: is nil; allowed: the function's execution role (Role.Role, Role.Arn or Role.Name), or SkipGrants: true to attach no grants`},
+		{name: "RoleArnNotARole", build: mapping(func(_ *pulumi.Context, a *asyncroute.EventSourceMappingArgs) {
+			a.Role = &asyncroute.ExistingRole{Arn: pulumi.String("arn:aws:iam::123456789012:policy/external")}
+		}), want: mPrefix + `Role.Arn: "arn:aws:iam::123456789012:policy/external" is not an IAM role ARN; expected arn:<partition>:iam::<account>:role/<name> (or role/<path>/<name>)`},
 
 		// The source.
 		{name: "NoSource", build: mapping(func(_ *pulumi.Context, a *asyncroute.EventSourceMappingArgs) { a.EventSourceArn = nil }),
@@ -229,7 +229,7 @@ func TestEventSourceMappingErrorsTogether(t *testing.T) {
 	require.Error(t, err)
 	assert.Equal(t, strings.Join([]string{
 		mPrefix + `Mapping.MaximumRetryAttempts: is set by the component; allowed: leave it empty and set MaxRetries`,
-		mPrefix + `Role: is nil; allowed: the function's execution role (Role.Role or Role.Name), or SkipGrants: true to attach no grants`,
+		mPrefix + `Role: is nil; allowed: the function's execution role (Role.Role, Role.Arn or Role.Name), or SkipGrants: true to attach no grants`,
 		mPrefix + `MaxRetries: 20000 is out of range; ` + retriesRange,
 		mPrefix + `MaxRetries: does not apply to an event source mapping of an SQS queue; ` + sqsNoFailure,
 		mPrefix + `OnFailure: an event source mapping of an SQS queue has no on-failure destination; allowed: leave it empty and give the source queue a dead-letter queue (its RedrivePolicy)`,

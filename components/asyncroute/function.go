@@ -168,7 +168,9 @@ func NewFunction(ctx *pulumi.Context, name string, args *FunctionArgs, opts ...p
 		qualifier = args.Alias
 	}
 	if args.Role != nil {
-		checkExistingRole(errs, args.Role, args.RoleOptions, args.SkipGrants, true)
+		if err := checkExistingRole(ctx, errs, args.Role, args.RoleOptions, true); err != nil {
+			return nil, err
+		}
 	}
 	me := self{}
 	if !isNil(args.Function.Name) {
@@ -188,7 +190,7 @@ func NewFunction(ctx *pulumi.Context, name string, args *FunctionArgs, opts ...p
 
 	var role roleRef
 	if args.Role != nil {
-		role = existingRoleRef(args.Role)
+		role = existingRoleRef(errs.component, args.Role)
 	} else {
 		created, err := newExecutionRole(ctx, name, args.RoleOptions, args.Tags, c)
 		if err != nil {

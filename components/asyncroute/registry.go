@@ -1,7 +1,6 @@
 package asyncroute
 
 import (
-	"fmt"
 	"runtime"
 	"strconv"
 	"sync"
@@ -34,12 +33,25 @@ var (
 
 type configSet struct {
 	mu    sync.Mutex
-	owner map[string]string // function key + qualifier -> owning component
-	hooks map[string]bool   // resource hook names registered so far
+	owner map[ownerKey]string // function key + qualifier -> owning component
+	hooks map[string]bool     // resource hook names registered so far
+}
+
+// functionKey identifies a function: by its resource (the key holds the
+// resource, so no other resource can take its address while the program
+// runs) or by its name.
+type functionKey struct {
+	res  pulumi.Resource
+	name string
+}
+
+type ownerKey struct {
+	fn        functionKey
+	qualifier string
 }
 
 func newConfigSet() *configSet {
-	return &configSet{owner: map[string]string{}, hooks: map[string]bool{}}
+	return &configSet{owner: map[ownerKey]string{}, hooks: map[string]bool{}}
 }
 
 func configsOf(ctx *pulumi.Context) *configSet {
@@ -57,13 +69,13 @@ func configsOf(ctx *pulumi.Context) *configSet {
 
 // functionKeys identifies a function by its resource and, when known, by its
 // name; either may match another component's.
-func functionKeys(res pulumi.Resource, name string) []string {
-	var keys []string
+func functionKeys(res pulumi.Resource, name string) []functionKey {
+	var keys []functionKey
 	if res != nil {
-		keys = append(keys, fmt.Sprintf("resource:%p", res))
+		keys = append(keys, functionKey{res: res})
 	}
 	if name != "" {
-		keys = append(keys, "name:"+name)
+		keys = append(keys, functionKey{name: name})
 	}
 	return keys
 }
@@ -71,28 +83,28 @@ func functionKeys(res pulumi.Resource, name string) []string {
 // claim records the config for component, or returns the component that
 // already owns one of the keys for the qualifier. A component may claim
 // its own keys again (at deploy time, with the names it now knows).
-func (s *configSet) claim(keys []string, qualifier, component string) (string, bool) {
+func (s *configSet) claim(keys []functionKey, qualifier, component string) (string, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if prev, ok := s.ownerOf(keys, qualifier, component); !ok {
 		return prev, false
 	}
 	for _, k := range keys {
-		s.owner[k+"|"+qualifier] = component
+		s.owner[ownerKey{k, qualifier}] = component
 	}
 	return "", true
 }
 
 // check is claim without recording.
-func (s *configSet) check(keys []string, qualifier, component string) (string, bool) {
+func (s *configSet) check(keys []functionKey, qualifier, component string) (string, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.ownerOf(keys, qualifier, component)
 }
 
-func (s *configSet) ownerOf(keys []string, qualifier, component string) (string, bool) {
+func (s *configSet) ownerOf(keys []functionKey, qualifier, component string) (string, bool) {
 	for _, k := range keys {
-		if prev, ok := s.owner[k+"|"+qualifier]; ok && prev != component {
+		if prev, ok := s.owner[ownerKey{k, qualifier}]; ok && prev != component {
 			return prev, false
 		}
 	}
@@ -118,7 +130,7 @@ func (s *configSet) hookName(base string) string {
 // the returned function name feeds the invoke config, so a second config
 // for the same function and qualifier fails before it is written, with the
 // message a preview gives.
-func claimAtDeploy(ctx *pulumi.Context, component, field string, fn pulumi.StringInput, qualifier pulumi.StringInput, extraKeys []string) pulumi.StringOutput {
+func claimAtDeploy(ctx *pulumi.Context, component, field string, fn pulumi.StringInput, qualifier pulumi.StringInput, extraKeys []functionKey) pulumi.StringOutput {
 	configs := configsOf(ctx)
 	return pulumi.All(fn, qualifier).ApplyT(func(v []any) (string, error) {
 		ref, q := v[0].(string), v[1].(string)

@@ -2,15 +2,17 @@ package asyncroute
 
 import (
 	"github.com/asyncroute/asyncroute/components/iampolicy"
+	"github.com/asyncroute/asyncroute/components/lambdafacts"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
 // ExistingRole is an execution role you bring instead of the one the
 // component would create. Give the iam.Role when it is in your program, or
-// its Name (the grant policy is attached by name) plus, for [NewFunction],
-// its Arn. A role known only by its ARN cannot be granted to: that is an
-// error unless SkipGrants is set.
+// its Arn (the grant policy is attached to the role the ARN names, by the
+// last segment of arn:<partition>:iam::<account>:role/<path>/<name>), or
+// its Name. [NewFunction] needs the ARN (Role.Role or Role.Arn); when both
+// Name and Arn are given they must name one role.
 type ExistingRole struct {
 	// Role is the role resource.
 	Role *iam.Role
@@ -49,40 +51,77 @@ func (o *RoleOptions) given() bool {
 }
 
 // checkExistingRole validates a brought role. needArn is true when the
-// component creates the function and so must pass the role's ARN.
-func checkExistingRole(errs *errorList, r *ExistingRole, opts *RoleOptions, skipGrants, needArn bool) {
+// component creates the function and so must pass the role's ARN. A name
+// or ARN known while the program runs is checked now; one known only at
+// deploy is checked by existingRoleRef's outputs.
+func checkExistingRole(ctx *pulumi.Context, errs *errorList, r *ExistingRole, opts *RoleOptions, needArn bool) error {
 	if opts.given() {
 		errs.add("RoleOptions", "shape a role the component creates and cannot apply to Role; allowed: set RoleOptions or Role, not both")
 	}
 	if r.Role != nil {
 		if !isNil(r.Name) || !isNil(r.Arn) {
-			errs.add("Role", "both Role.Role and Role.Name/Role.Arn are set; allowed: the iam.Role, or its Name and Arn")
+			errs.add("Role", "both Role.Role and Role.Name/Role.Arn are set; allowed: the iam.Role, or its Arn and/or Name")
 		}
-		return
+		return nil
 	}
 	if needArn && isNil(r.Arn) {
 		errs.add("Role.Arn", "is required to create the function with a brought role; allowed: the role's ARN, or Role.Role")
 	}
-	if isNil(r.Name) && !isNil(r.Arn) && !skipGrants {
-		errs.add("Role", "a role known only by its ARN cannot be granted to; allowed: Role.Role (the iam.Role) or Role.Name, or SkipGrants: true to attach no grants")
-	}
 	if isNil(r.Name) && isNil(r.Arn) {
-		errs.add("Role", "is empty; allowed: Role.Role, or Role.Name and Role.Arn")
+		errs.add("Role", "is empty; allowed: Role.Role, Role.Arn or Role.Name")
+		return nil
 	}
+	name, err := await(ctx, r.Name)
+	if err != nil {
+		return err
+	}
+	arn, err := await(ctx, r.Arn)
+	if err != nil {
+		return err
+	}
+	if arn.known && arn.set {
+		if _, err := lambdafacts.RoleNameFromARN(arn.str); err != nil {
+			errs.addErr("Role.Arn", err)
+			return nil
+		}
+		if name.known && name.set {
+			errs.addErr("Role", lambdafacts.SameRole(name.str, arn.str))
+		}
+	}
+	return nil
 }
 
-func existingRoleRef(r *ExistingRole) roleRef {
+// existingRoleRef is a brought role as the components use it: the name
+// the grant policy is attached to (from Role.Name, or read from Role.Arn)
+// and the ARN the function takes. Values known only at deploy are checked
+// in these outputs, so a grant is never attached to a role the ARN does
+// not name.
+func existingRoleRef(component string, r *ExistingRole) roleRef {
 	if r.Role != nil {
 		return roleRef{name: r.Role.Name, arn: r.Role.Arn}
 	}
-	ref := roleRef{}
-	if !isNil(r.Name) {
+	ref := roleRef{arn: pulumi.String("").ToStringOutput()}
+	switch {
+	case !isNil(r.Arn) && !isNil(r.Name):
+		ref.name = pulumi.All(r.Name, r.Arn).ApplyT(func(v []any) (string, error) {
+			if err := lambdafacts.SameRole(v[0].(string), v[1].(string)); err != nil {
+				return "", inputErrorOf(component, "Role", err)
+			}
+			return v[0].(string), nil
+		}).(pulumi.StringOutput)
+	case !isNil(r.Arn):
+		ref.name = r.Arn.ToStringOutput().ApplyT(func(s string) (string, error) {
+			name, err := lambdafacts.RoleNameFromARN(s)
+			if err != nil {
+				return "", inputErrorOf(component, "Role.Arn", err)
+			}
+			return name, nil
+		}).(pulumi.StringOutput)
+	default:
 		ref.name = r.Name
 	}
 	if !isNil(r.Arn) {
 		ref.arn = r.Arn.ToStringOutput()
-	} else {
-		ref.arn = pulumi.String("").ToStringOutput()
 	}
 	return ref
 }

@@ -132,18 +132,21 @@ func TestBadRoles(t *testing.T) {
 		want  string
 		users int
 	}{
-		{"ArnOnly", func(*pulumi.Context) *asyncroute.ExistingRole {
-			return &asyncroute.ExistingRole{Arn: pulumi.String(externalRoleArn)}
-		}, nil, prefix + "Role: a role known only by its ARN cannot be granted to; allowed: Role.Role (the iam.Role) or Role.Name, or SkipGrants: true to attach no grants", 0},
+		{"ArnOfAUser", func(*pulumi.Context) *asyncroute.ExistingRole {
+			return &asyncroute.ExistingRole{Arn: pulumi.String("arn:aws:iam::123456789012:user/external")}
+		}, nil, prefix + `Role.Arn: "arn:aws:iam::123456789012:user/external" is not an IAM role ARN; expected arn:<partition>:iam::<account>:role/<name> (or role/<path>/<name>)`, 0},
+		{"NameAndArnDiffer", func(*pulumi.Context) *asyncroute.ExistingRole {
+			return &asyncroute.ExistingRole{Name: pulumi.String("billing"), Arn: pulumi.String(externalRoleArn)}
+		}, nil, prefix + `Role: name "billing" and ARN "` + externalRoleArn + `" name different roles; allowed: the name and the ARN of one role (or only one of them)`, 0},
 		{"NameOnly", func(*pulumi.Context) *asyncroute.ExistingRole {
 			return &asyncroute.ExistingRole{Name: pulumi.String("external")}
 		}, nil, prefix + "Role.Arn: is required to create the function with a brought role; allowed: the role's ARN, or Role.Role", 0},
 		{"Empty", func(*pulumi.Context) *asyncroute.ExistingRole { return &asyncroute.ExistingRole{} }, nil,
 			prefix + "Role.Arn: is required to create the function with a brought role; allowed: the role's ARN, or Role.Role\n" +
-				prefix + "Role: is empty; allowed: Role.Role, or Role.Name and Role.Arn", 0},
+				prefix + "Role: is empty; allowed: Role.Role, Role.Arn or Role.Name", 0},
 		{"RoleAndName", func(ctx *pulumi.Context) *asyncroute.ExistingRole {
 			return &asyncroute.ExistingRole{Role: newRole(ctx, "my-role"), Name: pulumi.String("my-role")}
-		}, nil, prefix + "Role: both Role.Role and Role.Name/Role.Arn are set; allowed: the iam.Role, or its Name and Arn", 1},
+		}, nil, prefix + "Role: both Role.Role and Role.Name/Role.Arn are set; allowed: the iam.Role, or its Arn and/or Name", 1},
 		{"RoleOptionsWithRole", func(ctx *pulumi.Context) *asyncroute.ExistingRole {
 			return &asyncroute.ExistingRole{Role: newRole(ctx, "my-role")}
 		}, &asyncroute.RoleOptions{Path: pulumi.String("/service/")},
@@ -161,4 +164,48 @@ func TestBadRoles(t *testing.T) {
 			requireNothingFromComponent(t, st, "orders", tc.users)
 		})
 	}
+}
+
+// TestBringYourOwnRoleByArnOnly: the grant policy goes to the role the ARN
+// names (its last segment, after the path), for each component.
+func TestBringYourOwnRoleByArnOnly(t *testing.T) {
+	const withPath = "arn:aws:iam::123456789012:role/service-roles/external"
+	st := run(t, func(ctx *pulumi.Context) error {
+		if _, err := asyncroute.NewFunction(ctx, "orders", &asyncroute.FunctionArgs{
+			Function:  lambdaArgs("orders"),
+			OnFailure: asyncroute.SQSQueue{Queue: newQueue(ctx, "failed", nil)},
+			Role:      &asyncroute.ExistingRole{Arn: pulumi.String(withPath)},
+		}); err != nil {
+			return err
+		}
+		r := newRole(ctx, "my-role")
+		_, err := asyncroute.NewAsyncInvoke(ctx, "legacy", &asyncroute.AsyncInvokeArgs{
+			FunctionName: pulumi.String("legacy"),
+			OnFailure:    asyncroute.DefaultEventBus{},
+			Role:         &asyncroute.ExistingRole{Arn: r.Arn},
+		})
+		return err
+	})
+	assert.Equal(t, "external", find(t, st, rolePolicyType, "orders-async-grants").Inputs["role"])
+	assert.Equal(t, wantFunctionInputs("orders", map[string]any{"role": withPath}), find(t, st, lambdaType, "orders").Inputs)
+	legacy := find(t, st, rolePolicyType, "legacy-async-grants")
+	assert.Equal(t, "my-role", legacy.Inputs["role"], "read from the role's ARN output")
+	assert.Equal(t, deps(dep(roleType, "my-role")), st.Dependencies(legacy))
+}
+
+// TestRoleNameAndArnOutputsDiffer: a name and ARN that name different
+// roles, the ARN known only at deploy (a created role's ARN is unknown at
+// preview too): refused in the grant policy's role, so no policy and no
+// config is written.
+func TestRoleNameAndArnOutputsDiffer(t *testing.T) {
+	rejectsAtUpdate(t, func(ctx *pulumi.Context) error {
+		r := newRole(ctx, "my-role")
+		_, err := asyncroute.NewAsyncInvoke(ctx, "legacy", &asyncroute.AsyncInvokeArgs{
+			FunctionName: pulumi.String("legacy"),
+			OnFailure:    asyncroute.DefaultEventBus{},
+			Role:         &asyncroute.ExistingRole{Name: pulumi.String("billing"), Arn: r.Arn},
+		})
+		return err
+	}, `asyncroute: AsyncInvoke "legacy": Role: name "billing" and ARN "arn:aws:iam::123456789012:role/my-role" name different roles; `+
+		`allowed: the name and the ARN of one role (or only one of them)`, "legacy")
 }

@@ -162,3 +162,32 @@ func TestPermissionsAndLimits(t *testing.T) {
 	assert.Equal(t, "events, lambda, s3, sns, sqs", lambdafacts.AllowedServices())
 	assert.Equal(t, lambdafacts.KindS3, lambdafacts.KindOfResourceType("aws:s3/bucket:Bucket").Kind)
 }
+
+func TestRoleNameFromARN(t *testing.T) {
+	for arn, want := range map[string]string{
+		"arn:aws:iam::123456789012:role/orders":                    "orders",
+		"arn:aws:iam::123456789012:role/service-roles/orders-role": "orders-role",
+		"arn:aws-us-gov:iam::123456789012:role/a/b/c+=,.@_-":       "c+=,.@_-",
+	} {
+		got, err := lambdafacts.RoleNameFromARN(arn)
+		require.NoError(t, err, arn)
+		assert.Equal(t, want, got, arn)
+	}
+	for arn, msg := range map[string]string{
+		"arn:aws:iam::123456789012:user/orders": `"arn:aws:iam::123456789012:user/orders" is not an IAM role ARN; expected arn:<partition>:iam::<account>:role/<name> (or role/<path>/<name>)`,
+		"arn:aws:sqs:us-east-1:123456789012:q":  `"arn:aws:sqs:us-east-1:123456789012:q" is not an IAM role ARN; expected arn:<partition>:iam::<account>:role/<name> (or role/<path>/<name>)`,
+		"arn:aws:iam:us-east-1:123456789012:role/orders": `"arn:aws:iam:us-east-1:123456789012:role/orders" is not an IAM role ARN: IAM ARNs have an account and no region; ` +
+			`expected arn:<partition>:iam::<account>:role/<name> (or role/<path>/<name>)`,
+		"arn:aws:iam::123456789012:role/": `"arn:aws:iam::123456789012:role/" does not end in a role name; allowed: 1 to 64 letters, digits or + = , . @ _ -; ` +
+			`expected arn:<partition>:iam::<account>:role/<name> (or role/<path>/<name>)`,
+		"arn:aws:iam::123456789012:role/*": `"arn:aws:iam::123456789012:role/*" has the wildcard "*", so it names more than one resource (and a grant on it would cover them all); allowed: the ARN of one resource`,
+		"orders": `"orders" is not an ARN (a bare name?); pass the full ARN arn:<partition>:<service>:<region>:<account>:<resource>`,
+	} {
+		_, err := lambdafacts.RoleNameFromARN(arn)
+		require.Error(t, err, arn)
+		assert.Equal(t, msg, err.Error(), arn)
+	}
+	require.NoError(t, lambdafacts.SameRole("orders", "arn:aws:iam::123456789012:role/app/orders"))
+	assert.EqualError(t, lambdafacts.SameRole("orders", "arn:aws:iam::123456789012:role/billing"),
+		`name "orders" and ARN "arn:aws:iam::123456789012:role/billing" name different roles; allowed: the name and the ARN of one role (or only one of them)`)
+}
