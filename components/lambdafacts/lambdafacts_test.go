@@ -181,7 +181,7 @@ func TestRoleNameFromARN(t *testing.T) {
 		"arn:aws:iam::123456789012:role/": `"arn:aws:iam::123456789012:role/" does not end in a role name; allowed: 1 to 64 letters, digits or + = , . @ _ -; ` +
 			`expected arn:<partition>:iam::<account>:role/<name> (or role/<path>/<name>)`,
 		"arn:aws:iam::123456789012:role/*": `"arn:aws:iam::123456789012:role/*" has the wildcard "*", so it names more than one resource (and a grant on it would cover them all); allowed: the ARN of one resource`,
-		"orders": `"orders" is not an ARN (a bare name?); pass the full ARN arn:<partition>:<service>:<region>:<account>:<resource>`,
+		"orders":                           `"orders" is not an ARN (a bare name?); pass the full ARN arn:<partition>:<service>:<region>:<account>:<resource>`,
 	} {
 		_, err := lambdafacts.RoleNameFromARN(arn)
 		require.Error(t, err, arn)
