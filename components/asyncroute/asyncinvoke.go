@@ -3,6 +3,7 @@ package asyncroute
 import (
 	"fmt"
 	"github.com/asyncroute/asyncroute/components/lambdafacts"
+	"reflect"
 	"strings"
 	"time"
 
@@ -174,7 +175,16 @@ func NewAsyncInvoke(ctx *pulumi.Context, name string, args *AsyncInvokeArgs, opt
 	}
 
 	c := &AsyncInvoke{}
-	if err := a.register(AsyncInvokeType, c, a.routingInputs(r, qualifier, args.SkipGrants), opts); err != nil {
+	// The component records the qualifier only when the program gave it
+	// by literals: one derived from an output is known at a preview of a
+	// deployed stack but not during an update, and a recorded input that
+	// differs between the two would show as a change on every preview.
+	recorded := qualifier
+	// (A function given as a resource carries no qualifier in its name.)
+	if (args.Function == nil && holdsOutput(reflect.ValueOf(args.FunctionName))) || holdsOutput(reflect.ValueOf(args.Qualifier)) {
+		recorded = ""
+	}
+	if err := a.register(AsyncInvokeType, c, a.routingInputs(r, recorded, args.SkipGrants), opts); err != nil {
 		return nil, err
 	}
 	if qualifier != "" {

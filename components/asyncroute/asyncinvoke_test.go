@@ -330,3 +330,32 @@ func TestDifferentQualifiersAreFine(t *testing.T) {
 	assert.Equal(t, stmts(allow(sqsSend, arnOf("sqs", "live-failed"))), statements(t, st, "live"))
 	assert.Equal(t, stmts(allow(putEvents, defaultBus)), statements(t, st, "orders"))
 }
+
+// TestRecordedQualifierIsTheSameAtPreviewAndUpdate: a config on a function
+// named by an output (another component's FunctionName) records no
+// qualifier on the component, in preview and in update: a qualifier
+// derived from an output is known at a preview of a deployed stack but not
+// while it updates, and a recorded input that differed would show as a
+// change on every preview. The config's own qualifier is $LATEST either
+// way.
+func TestRecordedQualifierIsTheSameAtPreviewAndUpdate(t *testing.T) {
+	program := func(ctx *pulumi.Context) error {
+		fn, err := asyncroute.NewFunction(ctx, "mailer", &asyncroute.FunctionArgs{Function: lambdaArgs("mailer"), Alias: "live", OnFailure: asyncroute.DefaultEventBus{}})
+		if err != nil {
+			return err
+		}
+		_, err = asyncroute.NewAsyncInvoke(ctx, "latest", &asyncroute.AsyncInvokeArgs{
+			FunctionName: fn.FunctionName, Role: &asyncroute.ExistingRole{Arn: fn.RoleArn}, OnFailure: asyncroute.DefaultEventBus{},
+		})
+		return err
+	}
+	for _, preview := range []bool{true, false} {
+		var opts []asyncroutetest.Option
+		if preview {
+			opts = append(opts, asyncroutetest.Preview())
+		}
+		st := run(t, program, opts...)
+		assert.Equal(t, "", find(t, st, asyncInvokeType, "latest").Inputs["qualifier"], "preview=%v", preview)
+		assert.Equal(t, "$LATEST", config(t, st, "latest").Inputs["qualifier"], "preview=%v", preview)
+	}
+}

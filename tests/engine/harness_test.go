@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/asyncroute/asyncroute/tests/fakeaws"
+	"github.com/asyncroute/asyncroute/tests/offline"
 	"github.com/blang/semver"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optdestroy"
@@ -39,6 +40,7 @@ const (
 
 var (
 	repoRoot   string
+	cliPath    string // the pulumi binary
 	cli        auto.PulumiCommand
 	fakeBinDir string
 )
@@ -62,7 +64,7 @@ func setup(m *testing.M) (int, error) {
 		return 0, fmt.Errorf("repository root not found from %s", wd)
 	}
 
-	cliPath := os.Getenv("ASYNCROUTE_PULUMI_CLI")
+	cliPath = os.Getenv("ASYNCROUTE_PULUMI_CLI")
 	if cliPath == "" {
 		cliPath = filepath.Join(repoRoot, ".tools", "pulumi", "v"+cliVersion, "bin", "pulumi")
 	}
@@ -116,11 +118,11 @@ func newWorld(t *testing.T, project string, program pulumi.RunFunc) *world {
 	st, err := auto.UpsertStackInlineSource(w.ctx, "test", project, program,
 		auto.Pulumi(cli),
 		auto.WorkDir(filepath.Join(dir, "work")),
-		auto.PulumiHome(filepath.Join(dir, "home")),
+		auto.PulumiHome(w.workspace().Home()),
 		auto.Project(workspace.Project{
 			Name:    tokens.PackageName(project),
 			Runtime: workspace.NewProjectRuntimeInfo("go", nil),
-			Backend: &workspace.ProjectBackend{URL: "file://" + filepath.Join(dir, "backend")},
+			Backend: &workspace.ProjectBackend{URL: "file://" + w.workspace().Backend()},
 		}),
 		auto.SecretsProvider("passphrase"),
 		auto.EnvVars(w.baseEnv()),
@@ -146,29 +148,20 @@ func newWorldDir(t *testing.T, project string, subdirs ...string) *world {
 	for _, d := range subdirs {
 		require.NoError(t, os.MkdirAll(filepath.Join(dir, d), 0o755))
 	}
-	return &world{t: t, ctx: ctx, dir: dir, project: project,
-		state: filepath.Join(dir, "fakeaws-state.json"), log: filepath.Join(dir, "fakeaws-log.jsonl")}
+	ws := offline.Workspace{Dir: dir}
+	return &world{t: t, ctx: ctx, dir: dir, project: project, state: ws.State(), log: ws.Log()}
 }
 
-// baseEnv is the environment of the world's CLI commands: the CLI's
-// settings and the test-double provider's state, log and role-policy
-// delay.
+// baseEnv is the environment of the world's CLI commands: package
+// offline's (the one scripts/try-yaml.sh uses) for the world's folder,
+// with the double's role-policy delay.
 func (w *world) baseEnv() map[string]string {
-	return map[string]string{
-		"PULUMI_CONFIG_PASSPHRASE": "engine-tests",
-		"PULUMI_SKIP_UPDATE_CHECK": "true",
-		// Deterministic plugin resolution: ambient plugins on (the test
-		// double is first on PATH), no downloads, an empty plugin cache
-		// in PULUMI_HOME.
-		"PULUMI_IGNORE_AMBIENT_PLUGINS":               "false",
-		"PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
-		"PULUMI_DISABLE_REGISTRY_RESOLVE":             "true",
-		"PULUMI_DIY_BACKEND_NO_LEGACY_WARNING":        "true",
-		fakeaws.EnvState:                              w.state,
-		fakeaws.EnvLog:                                w.log,
-		fakeaws.EnvRolePolicyDelay:                    policyDelay,
-	}
+	return w.workspace().Env("", map[string]string{fakeaws.EnvRolePolicyDelay: policyDelay})
 }
+
+// workspace is the world's folder as package offline lays it out: the
+// backend, the Pulumi home, the double's state and log.
+func (w *world) workspace() offline.Workspace { return offline.Workspace{Dir: w.dir} }
 
 // setProgram replaces the program for the next operation.
 func (w *world) setProgram(program pulumi.RunFunc) {

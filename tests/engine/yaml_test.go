@@ -18,8 +18,8 @@ import (
 	"github.com/asyncroute/asyncroute/components/asyncroutetest"
 	"github.com/asyncroute/asyncroute/stacks/orders"
 	"github.com/asyncroute/asyncroute/tests/fakeaws"
+	"github.com/asyncroute/asyncroute/tests/offline"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
-	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
@@ -80,7 +80,6 @@ type yamlOptions struct {
 	stack    string // default "test"
 	region   string // default the tests' region
 	code     string // folder the root stack's handler is copied to (default "handler")
-	path     string // a folder put first on PATH for this stack's commands
 	seed     []fakeaws.Record
 }
 
@@ -109,22 +108,10 @@ func newYAMLWorld(t *testing.T, o yamlOptions) *yamlWorld {
 	if len(o.seed) > 0 {
 		require.NoError(t, fakeaws.Seed(w.state, o.seed...))
 	}
-
 	y.env = w.baseEnv()
-	y.env["PULUMI_BACKEND_URL"] = "file://" + filepath.Join(dir, "backend")
-	y.env["PULUMI_HOME"] = filepath.Join(dir, "home")
-	if o.path != "" {
-		y.env["PATH"] = o.path + string(os.PathListSeparator) + os.Getenv("PATH")
-	}
-	st, err := auto.UpsertStackLocalSource(w.ctx, o.stack, y.proj,
-		auto.Pulumi(cli),
-		auto.PulumiHome(filepath.Join(dir, "home")),
-		auto.SecretsProvider("passphrase"),
-		auto.EnvVars(y.env),
-	)
+	st, err := offline.LocalStack(w.ctx, cli, w.workspace(), y.proj, o.stack, o.region, y.env)
 	require.NoError(t, err)
-	require.NoError(t, st.SetConfig(w.ctx, "aws:region", auto.ConfigValue{Value: o.region}))
-	w.stack = st
+	w.stack = st.Stack
 	return y
 }
 

@@ -5,6 +5,7 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"text/tabwriter"
 
 	"github.com/asyncroute/asyncroute/components/asyncpolicy"
 	"github.com/asyncroute/asyncroute/components/stackgraph"
@@ -30,8 +31,12 @@ func Report(out io.Writer, w Workspace, data []byte) ([]asyncpolicy.Finding, err
 		return live[i].URN < live[j].URN
 	})
 	fmt.Fprintf(out, "In the test double (%d resources):\n", len(live))
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	for _, r := range live {
-		fmt.Fprintf(out, "  %-64s %-32s %s\n", r.Type, stackgraph.NameFromURN(r.URN), r.ID)
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", r.Type, stackgraph.NameFromURN(r.URN), r.ID)
+	}
+	if err := tw.Flush(); err != nil {
+		return nil, err
 	}
 	if len(data) == 0 {
 		return nil, nil

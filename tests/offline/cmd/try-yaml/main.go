@@ -38,6 +38,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"text/tabwriter"
 
 	"github.com/asyncroute/asyncroute/tests/offline"
 	"github.com/blang/semver"
@@ -208,10 +209,12 @@ func printSteps(out io.Writer, data []byte) {
 		return
 	}
 	fmt.Fprintf(out, "Planned steps (%d):\n", len(p.Steps))
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	for _, s := range p.Steps {
 		typ, name := urnParts(s.URN)
-		fmt.Fprintf(out, "  %-8s %-64s %s\n", s.Op, typ, name)
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", s.Op, typ, name)
 	}
+	_ = tw.Flush()
 }
 
 // previewDiagnostics are the error messages of a preview's JSON.
