@@ -364,14 +364,14 @@ func TestConstructChecksOutputsAtDeploy(t *testing.T) {
 		{
 			name:   "response-only to a queue",
 			inputs: map[string]any{"onSuccess": map[string]any{"kind": "responseOnly", "arn": output("arn:aws:sqs:us-east-1:123456789012:jobs")}},
-			want: `asyncroute: Function "orders": OnSuccess: ResponseOnly.FunctionArn "arn:aws:sqs:us-east-1:123456789012:jobs" is not a Lambda function ARN; ` +
+			want: `asyncroute: Function "orders": onSuccess.arn: "arn:aws:sqs:us-east-1:123456789012:jobs" is not a Lambda function ARN; ` +
 				`allowed: the next function's unqualified ARN, arn:<partition>:lambda:<region>:<account>:function:<name>`,
 			never: []string{"aws:cloudwatch/eventTarget:EventTarget/orders-on-success-response-target", "aws:lambda/permission:Permission/orders-on-success-response-permission"},
 		},
 		{
 			name:   "created queue with a key alias",
 			inputs: map[string]any{"onFailure": map[string]any{"kind": "newQueue", "kmsKeyArn": output("arn:aws:kms:us-east-1:123456789012:alias/orders")}},
-			want: `asyncroute: Function "orders": OnFailure: NewQueue.KmsKeyArn "arn:aws:kms:us-east-1:123456789012:alias/orders" is not a KMS key ARN; ` +
+			want: `asyncroute: Function "orders": onFailure.kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:alias/orders" is not a KMS key ARN; ` +
 				`expected arn:<partition>:kms:<region>:<account>:key/<key-id>`,
 			never: []string{"aws:iam/rolePolicy:RolePolicy/orders-on-failure-key-grants", "aws:sqs/queue:Queue/orders-on-failure"},
 		},
@@ -546,7 +546,9 @@ func TestBadInputGetsTheGoMessage(t *testing.T) {
 				}
 				w := newWorld(t, preview)
 				msg := constructErr(t, w, Token("Function"), inputs)
-				assert.Equal(t, goErr.Error(), msg)
+				// The same faults, the same words; the field paths, values
+				// and "forever" as the schema writes them.
+				assert.Equal(t, schemaMessage(goErr).Error(), msg)
 				assert.Empty(t, w.mocks.Resources(), "nothing registered")
 			})
 		}
@@ -566,56 +568,56 @@ func TestBadTaggedInput(t *testing.T) {
 		{
 			name:   "arn on a created queue",
 			inputs: map[string]any{"onFailure": map[string]any{"kind": "newQueue", "arn": "arn:aws:sqs:us-east-1:123456789012:jobs"}},
-			want:   `asyncroute: Function "orders": OnFailure.Arn: is not used by kind "newQueue"; leave it out, or choose the kind it belongs to`,
+			want:   `asyncroute: Function "orders": onFailure.arn: is not used by kind "newQueue"; leave it out, or choose the kind it belongs to`,
 		},
 		{
 			name:   "no arn for kind sqs",
 			inputs: map[string]any{"onSuccess": map[string]any{"kind": "sqs"}},
-			want:   `asyncroute: Function "orders": OnSuccess.Arn: is empty; kind "sqs" needs the target's ARN (for a queue its arn, not its url)`,
+			want:   `asyncroute: Function "orders": onSuccess.arn: is empty; kind "sqs" needs the target's ARN (for a queue its arn, not its url)`,
 		},
 		{
 			name:   "no arn for kind responseOnly",
 			inputs: map[string]any{"onSuccess": map[string]any{"kind": "responseOnly"}},
-			want:   `asyncroute: Function "orders": OnSuccess.Arn: is empty; kind "responseOnly" needs the next function's unqualified ARN`,
+			want:   `asyncroute: Function "orders": onSuccess.arn: is empty; kind "responseOnly" needs the next function's unqualified ARN`,
 		},
 		{
 			name:   "key on a response-only route",
 			inputs: map[string]any{"onSuccess": map[string]any{"kind": "responseOnly", "arn": nextFunctionArn, "kmsKeyArn": keyArn}},
-			want:   `asyncroute: Function "orders": OnSuccess.KmsKeyArn: is not used by kind "responseOnly"; leave it out, or choose the kind it belongs to`,
+			want:   `asyncroute: Function "orders": onSuccess.kmsKeyArn: is not used by kind "responseOnly"; leave it out, or choose the kind it belongs to`,
 		},
 		{
 			name:   "retention on a response-only route",
 			inputs: map[string]any{"onSuccess": map[string]any{"kind": "responseOnly", "arn": nextFunctionArn, "retentionPeriodSeconds": 60.0}},
-			want:   `asyncroute: Function "orders": OnSuccess.RetentionPeriodSeconds: is not used by kind "responseOnly"; leave it out, or choose the kind it belongs to`,
+			want:   `asyncroute: Function "orders": onSuccess.retentionPeriodSeconds: is not used by kind "responseOnly"; leave it out, or choose the kind it belongs to`,
 		},
 		{
 			name:   "arn on a created topic with a key",
 			inputs: map[string]any{"onFailure": map[string]any{"kind": "newTopic", "kmsKeyArn": keyArn, "arn": "arn:aws:sns:us-east-1:123456789012:alerts"}},
-			want:   `asyncroute: Function "orders": OnFailure.Arn: is not used by kind "newTopic"; leave it out, or choose the kind it belongs to`,
+			want:   `asyncroute: Function "orders": onFailure.arn: is not used by kind "newTopic"; leave it out, or choose the kind it belongs to`,
 		},
 		{
 			name:   "neither kind nor arn",
 			inputs: map[string]any{"onSuccess": map[string]any{}},
-			want: `asyncroute: Function "orders": OnSuccess: has neither kind nor arn; allowed: kind one of sqs, sns, lambda, events, s3, ` +
+			want: `asyncroute: Function "orders": onSuccess: has neither kind nor arn; allowed: kind one of sqs, sns, lambda, events, s3, ` +
 				`defaultEventBus, newQueue, newTopic, responseOnly, kafkaTopic, or the target's arn (its kind is read from the ARN)`,
 		},
 		{
 			name:   "unknown kind",
 			inputs: map[string]any{"onSuccess": map[string]any{"kind": "queue"}},
-			want: `asyncroute: Function "orders": OnSuccess.Kind: "queue" is not a destination kind; allowed: sqs, sns, lambda, events, s3, ` +
+			want: `asyncroute: Function "orders": onSuccess.kind: "queue" is not a destination kind; allowed: sqs, sns, lambda, events, s3, ` +
 				`defaultEventBus, newQueue, newTopic, responseOnly, kafkaTopic`,
 		},
 		{
 			name:   "retries not whole",
 			inputs: map[string]any{"onFailure": map[string]any{"kind": "newTopic"}, "maxRetries": 1.5},
-			want:   `asyncroute: Function "orders": MaxRetries: 1.5 is not a whole number`,
+			want:   `asyncroute: Function "orders": maxRetries: 1.5 is not a whole number`,
 		},
 		{
 			name: "two faults at once",
 			inputs: map[string]any{"onSuccess": map[string]any{"kind": "newTopic", "topic": "x"},
 				"onFailure": map[string]any{"kind": "defaultEventBus", "kmsKeyArn": "arn:aws:kms:us-east-1:123456789012:key/k"}},
-			want: `asyncroute: Function "orders": OnSuccess.Topic: is not used by kind "newTopic"; leave it out, or choose the kind it belongs to` + "\n" +
-				`asyncroute: Function "orders": OnFailure.KmsKeyArn: is not used by kind "defaultEventBus"; leave it out, or choose the kind it belongs to`,
+			want: `asyncroute: Function "orders": onSuccess.topic: is not used by kind "newTopic"; leave it out, or choose the kind it belongs to` + "\n" +
+				`asyncroute: Function "orders": onFailure.kmsKeyArn: is not used by kind "defaultEventBus"; leave it out, or choose the kind it belongs to`,
 		},
 	}
 	for _, c := range cases {

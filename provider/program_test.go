@@ -165,7 +165,7 @@ func TestOneConfigPerQualifierAcrossComponents(t *testing.T) {
 		require.NoError(t, err)
 		_, err = w.construct(Token("AsyncInvoke"), "second", args(map[string]any{"maxRetries": 0.0}))
 		require.Error(t, err, "preview=%v", preview)
-		assert.Contains(t, err.Error(), `asyncroute: AsyncInvoke "second": Qualifier: function "legacy-billing" already has an async invoke config `+
+		assert.Contains(t, err.Error(), `asyncroute: AsyncInvoke "second": qualifier: function "legacy-billing" already has an async invoke config `+
 			`for qualifier "$LATEST" from AsyncInvoke "first"; allowed: one config per function and qualifier`)
 
 		next := newWorld(t, preview)

@@ -99,11 +99,18 @@ func (s *Server) Cancel(context.Context, *emptypb.Empty) (*emptypb.Empty, error)
 // shares), the project, the stack and whether it is a preview.
 func (s *Server) Construct(ctx context.Context, req *pulumirpc.ConstructRequest) (*pulumirpc.ConstructResponse, error) {
 	program := fmt.Sprintf("%p|%s|%s|%s|%t", s, req.GetMonitorEndpoint(), req.GetProject(), req.GetStack(), req.GetDryRun())
-	return pulumiprovider.Construct(ctx, req, s.engine, func(pctx *pulumi.Context, typ, name string,
+	resp, err := pulumiprovider.Construct(ctx, req, s.engine, func(pctx *pulumi.Context, typ, name string,
 		inputs pulumiprovider.ConstructInputs, options pulumi.ResourceOption,
 	) (*pulumiprovider.ConstructResult, error) {
 		return construct(programscope.With(pctx, program), typ, name, inputs, options)
 	})
+	if err != nil {
+		// A value checked at deploy time fails inside an output, which
+		// the SDK reports while it waits for the component's children:
+		// the same fault, in the schema's words.
+		return nil, schemaMessage(err)
+	}
+	return resp, nil
 }
 
 // construct decodes the inputs into the schema's args struct, converts
@@ -125,7 +132,7 @@ func construct(ctx *pulumi.Context, typ, name string, inputs pulumiprovider.Cons
 		}
 		args, cerr := toFunctionArgs(name, &in)
 		if cerr != nil {
-			return nil, cerr
+			return nil, schemaMessage(cerr)
 		}
 		res, err = asyncroute.NewFunction(ctx, name, args, options)
 	case Token("AsyncInvoke"):
@@ -135,7 +142,7 @@ func construct(ctx *pulumi.Context, typ, name string, inputs pulumiprovider.Cons
 		}
 		args, cerr := toAsyncInvokeArgs(name, &in)
 		if cerr != nil {
-			return nil, cerr
+			return nil, schemaMessage(cerr)
 		}
 		res, err = asyncroute.NewAsyncInvoke(ctx, name, args, options)
 	case Token("EventSourceMapping"):
@@ -145,7 +152,7 @@ func construct(ctx *pulumi.Context, typ, name string, inputs pulumiprovider.Cons
 		}
 		args, cerr := toEventSourceMappingArgs(name, &in)
 		if cerr != nil {
-			return nil, cerr
+			return nil, schemaMessage(cerr)
 		}
 		res, err = asyncroute.NewEventSourceMapping(ctx, name, args, options)
 	default:
@@ -153,7 +160,7 @@ func construct(ctx *pulumi.Context, typ, name string, inputs pulumiprovider.Cons
 			typ, Token("Function"), Token("AsyncInvoke"), Token("EventSourceMapping"))
 	}
 	if err != nil {
-		return nil, err
+		return nil, schemaMessage(err)
 	}
 	return pulumiprovider.NewConstructResult(res)
 }

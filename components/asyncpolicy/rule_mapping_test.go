@@ -196,12 +196,12 @@ func TestMappingErrorHandlingBounds(t *testing.T) {
 	fs := validity(t, bounds(10001, 59))
 	require.Len(t, fs, 2, dump(fs))
 	assert.Equal(t, []string{
-		mappingLabel + `, field maximumRecordAgeInSeconds: 59s is out of range; allowed: asyncroute.RecordAgeForever (-1, until the records expire) or 60s to 168h (60 to 604800 whole seconds)`,
-		mappingLabel + `, field maximumRetryAttempts: 10001 is out of range; allowed: -1 (asyncroute.RetryForever, until the records expire) or 0 to 10000`,
+		mappingLabel + `, field maximumRecordAgeInSeconds: 59 is out of range; allowed: -1 (until the records expire) or 60 to 604800 whole seconds`,
+		mappingLabel + `, field maximumRetryAttempts: 10001 is out of range; allowed: -1 (until the records expire) or 0 to 10000`,
 	}, messages(fs))
 	fs = validity(t, bounds(-2, 604801))
 	require.Len(t, fs, 2, dump(fs))
-	assert.Contains(t, fs[0].Message, "maximumRecordAgeInSeconds: 168h0m1s is out of range")
+	assert.Contains(t, fs[0].Message, "maximumRecordAgeInSeconds: 604801 is out of range")
 	assert.Contains(t, fs[1].Message, "maximumRetryAttempts: -2 is out of range")
 
 	for _, ok := range [][2]int{{-1, -1}, {0, 60}, {10000, 604800}} {

@@ -115,7 +115,7 @@ func TestRetryAndAgeRanges(t *testing.T) {
 	})
 	require.Len(t, fs, 2, dump(fs))
 	assert.Equal(t, []string{
-		cfgLabel + `, field maximumEventAgeInSeconds: 30s is out of range; allowed: 60s to 6h (60 to 21600 whole seconds)`,
+		cfgLabel + `, field maximumEventAgeInSeconds: 30 is out of range; allowed: 60 to 21600 whole seconds`,
 		cfgLabel + `, field maximumRetryAttempts: 3 is out of range; allowed: 0, 1 or 2`,
 	}, messages(fs))
 
@@ -142,7 +142,7 @@ func TestDestinationNotAnARN(t *testing.T) {
 		cfgLabel + `, field destinationConfig.onFailure.destination: "arn:aws:dynamodb:us-east-1:` + acct + `:table/t" is an ARN of service "dynamodb", ` +
 			`which cannot be a destination; allowed services: events, lambda, s3, sns, sqs`,
 		cfgLabel + `, field destinationConfig.onSuccess.destination: "https://sqs.us-east-1.amazonaws.com/` + acct + `/jobs" is a URL, not an ARN; ` +
-			`pass the ARN (for a queue, queue.Arn, not queue.Url): arn:<partition>:sqs:<region>:<account>:<queue-name>`,
+			`pass the ARN (for a queue, its arn, not its url): arn:<partition>:sqs:<region>:<account>:<queue-name>`,
 	}, messages(fs))
 }
 

@@ -3,6 +3,7 @@ package asyncroute
 import (
 	"fmt"
 	"github.com/asyncroute/asyncroute/components/lambdafacts"
+	"github.com/asyncroute/asyncroute/internal/doors"
 	"reflect"
 	"strings"
 	"time"
@@ -151,7 +152,7 @@ func NewAsyncInvoke(ctx *pulumi.Context, name string, args *AsyncInvokeArgs, opt
 			return nil, err
 		}
 	case !args.SkipGrants:
-		errs.add("Role", "is nil; allowed: the function's execution role (Role.Role, Role.Arn or Role.Name), or SkipGrants: true to attach no grants")
+		errs.add("Role", "is nil; allowed: the function's execution role (%s), or %s: true to attach no grants", doors.Term(doors.RoleChoices), doors.Field("SkipGrants"))
 	}
 
 	a.routing(r, me)
@@ -215,11 +216,11 @@ func NewAsyncInvoke(ctx *pulumi.Context, name string, args *AsyncInvokeArgs, opt
 	target := pulumi.All(fnIn, qualIn).ApplyT(func(v []any) ([]string, error) {
 		ref, err := lambdafacts.ParseFunctionRef(v[0].(string))
 		if err != nil {
-			return nil, &InputError{Component: component, Field: "FunctionName", Problem: err.Error()}
+			return nil, inputErrorOf(component, "FunctionName", err)
 		}
 		q, qerr := resolveQualifier(ref, v[1].(string))
 		if qerr != nil {
-			return nil, &InputError{Component: component, Field: qerr.field, Problem: qerr.err.Error()}
+			return nil, inputErrorOf(component, qerr.field, qerr.err)
 		}
 		fn := ref.Name
 		if ref.ARN != nil {

@@ -146,7 +146,7 @@ func functionBadCases() []badCase {
 		{name: "UnsupportedService", build: onFailure(arnDest("arn:aws:dynamodb:us-east-1:123456789012:table/orders", "")),
 			want: fPrefix + `OnFailure: "arn:aws:dynamodb:us-east-1:123456789012:table/orders" is an ARN of service "dynamodb", which cannot be a destination; allowed services: ` + allServices},
 		{name: "KindMismatch", build: onFailure(arnDest(arnOf("sns", "alerts"), asyncroute.KindSQS)),
-			want: fPrefix + `OnFailure: "arn:aws:sns:us-east-1:123456789012:alerts" is the ARN of an SNS topic (kind "sns") but ARN.Kind is "sqs"; allowed: Kind "sns" or empty`},
+			want: fPrefix + `OnFailure: "arn:aws:sns:us-east-1:123456789012:alerts" is the ARN of an SNS topic (kind "sns") but ARN.Kind is "sqs"; allowed: ARN.Kind "sns" or empty`},
 		{name: "UnknownKind", build: onFailure(arnDest(arnOf("sqs", "jobs"), "dynamodb")),
 			want: fPrefix + `OnFailure: ARN.Kind "dynamodb" is not a destination kind; allowed: ` + allServices},
 		{name: "NilARN", build: onFailure(func(*pulumi.Context) asyncroute.Destination { return asyncroute.ARN{Kind: asyncroute.KindSQS} }),

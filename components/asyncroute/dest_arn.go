@@ -2,6 +2,7 @@ package asyncroute
 
 import (
 	"fmt"
+	"github.com/asyncroute/asyncroute/internal/doors"
 	"reflect"
 
 	"github.com/asyncroute/asyncroute/components/lambdafacts"
@@ -41,7 +42,7 @@ func (d ARN) resolve(env *resolveEnv) (*target, error) {
 	if d.Kind != "" {
 		k, ok := lambdafacts.KindOf(d.Kind)
 		if !ok || k.URI {
-			return nil, fmt.Errorf("ARN.Kind %q is not a destination kind; allowed: %s", d.Kind, lambdafacts.AllowedServices())
+			return nil, doors.Errorf("%s %q is not a destination kind; allowed: %s", doors.Field("ARN.Kind"), d.Kind, lambdafacts.AllowedServices())
 		}
 		named = k
 	}
@@ -70,7 +71,7 @@ func (d ARN) resolve(env *resolveEnv) (*target, error) {
 		}
 		t.spec, t.known = inferred, v.str
 	case named == nil && env.ctx.DryRun():
-		return nil, fmt.Errorf("ARN.Kind is empty and the ARN is not known until deploy; allowed: %s", lambdafacts.AllowedServices())
+		return nil, doors.Errorf("%s is empty and the ARN is not known until deploy; allowed: %s", doors.Field("ARN.Kind"), lambdafacts.AllowedServices())
 	}
 	// During an update an ARN output without Kind leaves t.spec nil: the
 	// kind is read from the ARN at deploy time and checked there.
@@ -146,7 +147,7 @@ func (d ARN) resolve(env *resolveEnv) (*target, error) {
 }
 
 func kindMismatch(arn string, inferred *lambdafacts.KindSpec, named Kind) error {
-	return fmt.Errorf("%q is the ARN of %s (kind %q) but ARN.Kind is %q; allowed: Kind %q or empty", arn, lambdafacts.WithArticle(inferred.Label), inferred.Kind, named, inferred.Kind)
+	return doors.Errorf("%q is the ARN of %s (kind %q) but %s is %q; allowed: %s %q or empty", arn, lambdafacts.WithArticle(inferred.Label), inferred.Kind, doors.Field("ARN.Kind"), named, doors.Field("ARN.Kind"), inferred.Kind)
 }
 
 func kmsNotApplicable(k *lambdafacts.KindSpec) error {

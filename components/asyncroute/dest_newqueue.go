@@ -1,7 +1,7 @@
 package asyncroute
 
 import (
-	"fmt"
+	"github.com/asyncroute/asyncroute/internal/doors"
 	"time"
 
 	"github.com/asyncroute/asyncroute/components/lambdafacts"
@@ -49,14 +49,14 @@ type NewQueue struct {
 }
 
 func checkRetention(what string, d time.Duration) error {
-	allowed := "60s to 14 days (60 to 1209600 whole seconds), or 0 for the default"
+	allowed := doors.SecondsRange(MinQueueRetention, MaxQueueRetention) + ", or 0 for the default"
 	switch {
 	case d == 0:
 		return nil
 	case d%time.Second != 0:
-		return fmt.Errorf("%s %s is not a whole number of seconds; allowed: %s", what, d, allowed)
+		return doors.Errorf("%s %s is not a whole number of seconds; allowed: %s", doors.Field(what), doors.Seconds(d), allowed)
 	case d < MinQueueRetention || d > MaxQueueRetention:
-		return fmt.Errorf("%s %s is out of range; allowed: %s", what, d, allowed)
+		return doors.Errorf("%s %s is out of range; allowed: %s", doors.Field(what), doors.Seconds(d), allowed)
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package asyncroute
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/asyncroute/asyncroute/internal/doors"
 	"reflect"
 	"strings"
 
@@ -198,16 +199,16 @@ func checkNextBeside(field, next, bus string) error {
 		return nil
 	}
 	if partition := busARN.Partition; lambdafacts.CheckPartition(a, partition) != nil {
-		return fmt.Errorf("%s %q is in partition %q but the rule on the default event bus is in %q; an EventBridge rule cannot invoke a function in another partition; allowed: a function in partition %q",
-			field, next, a.Partition, partition, partition)
+		return doors.Errorf("%s %q is in partition %q but the rule on the default event bus is in %q; an EventBridge rule cannot invoke a function in another partition; allowed: a function in partition %q",
+			doors.Field(field), next, a.Partition, partition, partition)
 	}
 	if a.Region != "" && a.Region != busARN.Region {
-		return fmt.Errorf("%s %q is in region %q but the rule on the default event bus is in %q; an EventBridge rule invokes functions in its own region only; allowed: a function in region %q (for another region, send to that region's bus with EventBus)",
-			field, next, a.Region, busARN.Region, busARN.Region)
+		return doors.Errorf("%s %q is in region %q but the rule on the default event bus is in %q; an EventBridge rule invokes functions in its own region only; allowed: a function in region %q (for another region, send to that region's bus%s)",
+			doors.Field(field), next, a.Region, busARN.Region, busARN.Region, doors.Term(doors.WithEventBus))
 	}
 	if a.Account != "" && a.Account != busARN.Account {
-		return fmt.Errorf("%s %q is in account %q but the rule on the default event bus is in %q; the route adds EventBridge's permission to the next function, which only its own account can do; allowed: a function in account %q (for another account, send to its event bus with EventBus)",
-			field, next, a.Account, busARN.Account, busARN.Account)
+		return doors.Errorf("%s %q is in account %q but the rule on the default event bus is in %q; the route adds EventBridge's permission to the next function, which only its own account can do; allowed: a function in account %q (for another account, send to its event bus%s)",
+			doors.Field(field), next, a.Account, busARN.Account, busARN.Account, doors.Term(doors.WithEventBus))
 	}
 	return nil
 }
@@ -219,19 +220,19 @@ func checkNextFunctionARN(s string) error {
 	const allowed = "allowed: the next function's unqualified ARN, arn:<partition>:lambda:<region>:<account>:function:<name>"
 	a, err := lambdafacts.ParseARN(s)
 	if err != nil {
-		return fmt.Errorf("%s: %w", field, err)
+		return doors.Errorf("%s: %s", doors.Field(field), doors.TemplateOf(err))
 	}
 	ref, err := lambdafacts.ParseFunctionRef(a.String())
 	if err != nil {
-		return fmt.Errorf("%s %q is not a Lambda function ARN; %s", field, s, allowed)
+		return doors.Errorf("%s %q is not a Lambda function ARN; %s", doors.Field(field), s, allowed)
 	}
 	if ref.Qualifier != "" {
-		return fmt.Errorf("%s %q is qualified with %q; allowed: the function's unqualified ARN %q (a response-only route invokes the function, not a version or alias)",
-			field, s, ref.Qualifier, lambdafacts.UnqualifiedFunctionARN(s))
+		return doors.Errorf("%s %q is qualified with %q; allowed: the function's unqualified ARN %q (a response-only route invokes the function, not a version or alias)",
+			doors.Field(field), s, ref.Qualifier, lambdafacts.UnqualifiedFunctionARN(s))
 	}
 	lambdaSpec, _ := lambdafacts.KindOf(KindLambda)
 	if err := lambdaSpec.CheckARN(s); err != nil {
-		return fmt.Errorf("%s: %w", field, err)
+		return doors.Errorf("%s: %s", doors.Field(field), doors.TemplateOf(err))
 	}
 	return nil
 }

@@ -153,14 +153,6 @@ type resolveEnv struct {
 	source *mappingSource
 }
 
-func inputErrorOf(component, field string, err error) error {
-	var ie *InputError
-	if errors.As(err, &ie) {
-		return err
-	}
-	return &InputError{Component: component, Field: field, Problem: err.Error()}
-}
-
 // laterCheck is a check of values that are not known while the program
 // runs. inputs are pulumi inputs or outputs; check receives their values.
 type laterCheck struct {

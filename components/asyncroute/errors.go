@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/asyncroute/asyncroute/internal/doors"
 	"github.com/hashicorp/go-multierror"
 )
 
@@ -18,6 +19,41 @@ type InputError struct {
 	Field string
 	// Problem describes the fault and the allowed values.
 	Problem string
+
+	// template is Problem with the marks of package internal/doors, from
+	// which the component provider writes the same message in the
+	// schema's words; "" when Problem has none.
+	template string
+}
+
+// newInputError makes an InputError from a problem text with marks (see
+// package internal/doors); Problem is its Go rendering.
+func newInputError(component, field, template string) *InputError {
+	return &InputError{Component: component, Field: field, Problem: doors.Go.Render(template), template: template}
+}
+
+// inputErrorOf is err as an InputError of component and field, keeping an
+// InputError as it is and the marks of a doors.Error.
+func inputErrorOf(component, field string, err error) error {
+	var ie *InputError
+	if errors.As(err, &ie) {
+		return err
+	}
+	return newInputError(component, field, doors.TemplateOf(err))
+}
+
+func init() {
+	doors.Faults = func(err error) []doors.Fault {
+		var out []doors.Fault
+		for _, ie := range InputErrors(err) {
+			t := ie.template
+			if t == "" {
+				t = ie.Problem
+			}
+			out = append(out, doors.Fault{Component: ie.Component, Field: ie.Field, Template: t})
+		}
+		return out
+	}
 }
 
 // Error implements error.
@@ -32,20 +68,17 @@ type errorList struct {
 	errs      []error
 }
 
+// add records a fault; format and args may hold marks (package
+// internal/doors).
 func (l *errorList) add(field, format string, args ...any) {
-	l.errs = append(l.errs, &InputError{Component: l.component, Field: field, Problem: fmt.Sprintf(format, args...)})
+	l.errs = append(l.errs, newInputError(l.component, field, fmt.Sprintf(format, args...)))
 }
 
 func (l *errorList) addErr(field string, err error) {
 	if err == nil {
 		return
 	}
-	var ie *InputError
-	if errors.As(err, &ie) {
-		l.errs = append(l.errs, err)
-		return
-	}
-	l.errs = append(l.errs, &InputError{Component: l.component, Field: field, Problem: err.Error()})
+	l.errs = append(l.errs, inputErrorOf(l.component, field, err))
 }
 
 // err returns nil, the one fault, or every fault together: a

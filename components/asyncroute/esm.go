@@ -2,6 +2,7 @@ package asyncroute
 
 import (
 	"github.com/asyncroute/asyncroute/components/lambdafacts"
+	"github.com/asyncroute/asyncroute/internal/doors"
 	"time"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
@@ -135,7 +136,7 @@ func NewEventSourceMapping(ctx *pulumi.Context, name string, args *EventSourceMa
 			return nil, err
 		}
 	case !args.SkipGrants:
-		errs.add("Role", "is nil; allowed: the function's execution role (Role.Role, Role.Arn or Role.Name), or SkipGrants: true to attach no grants")
+		errs.add("Role", "is nil; allowed: the function's execution role (%s), or %s: true to attach no grants", doors.Term(doors.RoleChoices), doors.Field("SkipGrants"))
 	}
 	src, err := checkMappingSource(ctx, errs, args)
 	if err != nil {
@@ -258,7 +259,7 @@ func checkMappingFunction(ctx *pulumi.Context, errs *errorList, args *EventSourc
 			component := errs.component
 			return args.FunctionName.ToStringOutput().ApplyT(func(s string) (string, error) {
 				if _, err := lambdafacts.ParseFunctionRef(s); err != nil {
-					return "", &InputError{Component: component, Field: "FunctionName", Problem: err.Error()}
+					return "", inputErrorOf(component, "FunctionName", err)
 				}
 				return s, nil
 			}).(pulumi.StringOutput), nil

@@ -17,7 +17,7 @@ const (
 	notMapping   = " cannot receive an event source mapping's failure records; allowed: SQS queue, SNS topic, S3 bucket"
 	sqsNoFailure = "allowed: leave it empty (the source queue's RedrivePolicy sets how often a message is received before it moves to the dead-letter queue)"
 	retriesRange = "allowed: -1 (asyncroute.RetryForever, until the records expire) or 0 to 10000"
-	ageRange     = "allowed: asyncroute.RecordAgeForever (-1, until the records expire) or 60s to 168h (60 to 604800 whole seconds)"
+	ageRange     = "allowed: asyncroute.RecordAgeForever (-1, until the records expire) or 60s to 7 days (60 to 604800 whole seconds)"
 	allSources   = "kinesis, dynamodb, kafka, sqs"
 )
 

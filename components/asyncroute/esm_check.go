@@ -84,7 +84,7 @@ func lateSource(component string, args *EventSourceMappingArgs, src *mappingSour
 			err = lambdafacts.SourceMismatch(s, spec, named.Kind)
 		}
 		if err != nil {
-			return "", &InputError{Component: component, Field: "EventSourceArn", Problem: err.Error()}
+			return "", inputErrorOf(component, "EventSourceArn", err)
 		}
 		if named != nil {
 			return s, nil // the rest was checked with the named kind

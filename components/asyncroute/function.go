@@ -160,7 +160,7 @@ func NewFunction(ctx *pulumi.Context, name string, args *FunctionArgs, opts ...p
 			component := errs.component
 			publish = args.Function.Publish.ToBoolPtrOutput().ApplyT(func(v *bool) (*bool, error) {
 				if v != nil && !*v {
-					return nil, &InputError{Component: component, Field: "Function.Publish", Problem: publishProblem}
+					return nil, newInputError(component, "Function.Publish", publishProblem)
 				}
 				return pulumi.BoolRef(true), nil
 			}).(pulumi.BoolPtrOutput)

@@ -59,8 +59,8 @@ func waitForGrantsOnRoleChange(ctx *pulumi.Context, typ, name, component string,
 		}
 		err := ready.wait(roleChangeWait)
 		if err != nil {
-			return &InputError{Component: component, Field: "Role", Problem: fmt.Sprintf(
-				"the function's new execution role did not get its grant policy (%v); the function keeps its old role", err)}
+			return newInputError(component, "Role", fmt.Sprintf(
+				"the function's new execution role did not get its grant policy (%v); the function keeps its old role", err))
 		}
 		return nil
 	}, nil)

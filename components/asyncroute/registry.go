@@ -136,7 +136,7 @@ func claimAtDeploy(ctx *pulumi.Context, component, field string, fn pulumi.Strin
 		ref, q := v[0].(string), v[1].(string)
 		fn, err := lambdafacts.ParseFunctionRef(ref)
 		if err != nil {
-			return "", &InputError{Component: component, Field: "FunctionName", Problem: err.Error()}
+			return "", inputErrorOf(component, "FunctionName", err)
 		}
 		name := fn.Name
 		if name == "" {
@@ -144,7 +144,7 @@ func claimAtDeploy(ctx *pulumi.Context, component, field string, fn pulumi.Strin
 		}
 		keys := append(functionKeys(nil, name), extraKeys...)
 		if prev, ok := configs.claim(keys, q, component); !ok {
-			return "", &InputError{Component: component, Field: field, Problem: duplicateConfig(name, q, prev)}
+			return "", newInputError(component, field, duplicateConfig(name, q, prev))
 		}
 		return ref, nil
 	}).(pulumi.StringOutput)

@@ -3,6 +3,7 @@ package asyncroute
 import (
 	"github.com/asyncroute/asyncroute/components/iampolicy"
 	"github.com/asyncroute/asyncroute/components/lambdafacts"
+	"github.com/asyncroute/asyncroute/internal/doors"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -56,7 +57,7 @@ func (o *RoleOptions) given() bool {
 // deploy is checked by existingRoleRef's outputs.
 func checkExistingRole(ctx *pulumi.Context, errs *errorList, r *ExistingRole, opts *RoleOptions, needArn bool) error {
 	if opts.given() {
-		errs.add("RoleOptions", "shape a role the component creates and cannot apply to Role; allowed: set RoleOptions or Role, not both")
+		errs.add("RoleOptions", "shape a role the component creates and cannot apply to %s; allowed: set %s or %s, not both", doors.Field("Role"), doors.Field("RoleOptions"), doors.Field("Role"))
 	}
 	if r.Role != nil {
 		if !isNil(r.Name) || !isNil(r.Arn) {
@@ -65,10 +66,10 @@ func checkExistingRole(ctx *pulumi.Context, errs *errorList, r *ExistingRole, op
 		return nil
 	}
 	if needArn && isNil(r.Arn) {
-		errs.add("Role.Arn", "is required to create the function with a brought role; allowed: the role's ARN, or Role.Role")
+		errs.add("Role.Arn", "is required to create the function with a brought role; allowed: the role's ARN%s", doors.Term(doors.OrRoleResource))
 	}
 	if isNil(r.Name) && isNil(r.Arn) {
-		errs.add("Role", "is empty; allowed: Role.Role, Role.Arn or Role.Name")
+		errs.add("Role", "is empty; allowed: %s", doors.Term(doors.RoleChoices))
 		return nil
 	}
 	name, err := await(ctx, r.Name)

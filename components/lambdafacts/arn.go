@@ -3,6 +3,8 @@ package lambdafacts
 import (
 	"fmt"
 	"strings"
+
+	"github.com/asyncroute/asyncroute/internal/doors"
 )
 
 // ARN is an Amazon Resource Name split into its six fields.
@@ -37,7 +39,7 @@ func ParseARN(s string) (ARN, error) {
 	case s == "":
 		return ARN{}, fmt.Errorf("the ARN is empty; pass a full ARN such as arn:aws:sqs:us-east-1:123456789012:my-queue")
 	case strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "http://"):
-		return ARN{}, fmt.Errorf("%q is a URL, not an ARN; pass the ARN (for a queue, queue.Arn, not queue.Url): arn:<partition>:sqs:<region>:<account>:<queue-name>", s)
+		return ARN{}, doors.Errorf("%q is a URL, not an ARN; pass the ARN (%s): arn:<partition>:sqs:<region>:<account>:<queue-name>", s, doors.Term(doors.QueueArnNotURL))
 	case !strings.HasPrefix(s, "arn:"):
 		return ARN{}, fmt.Errorf("%q is not an ARN (a bare name?); pass the full ARN arn:<partition>:<service>:<region>:<account>:<resource>", s)
 	}

@@ -1,9 +1,10 @@
 package lambdafacts
 
 import (
-	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/asyncroute/asyncroute/internal/doors"
 )
 
 var kafkaKind = register(&KindSpec{
@@ -21,7 +22,7 @@ var kafkaTopicName = regexp.MustCompile(`^[a-zA-Z0-9._-]{1,249}$`)
 // CheckKafkaTopic checks a Kafka topic name.
 func CheckKafkaTopic(topic string) error {
 	if !kafkaTopicName.MatchString(topic) || topic == "." || topic == ".." {
-		return fmt.Errorf("KafkaTopic.Topic %q is not a Kafka topic name; allowed: 1 to 249 letters, digits, '.', '_' or '-'", topic)
+		return doors.Errorf("%s %q is not a Kafka topic name; allowed: 1 to 249 letters, digits, '.', '_' or '-'", doors.Field("KafkaTopic.Topic"), topic)
 	}
 	return nil
 }

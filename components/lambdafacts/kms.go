@@ -2,6 +2,7 @@ package lambdafacts
 
 import (
 	"fmt"
+	"github.com/asyncroute/asyncroute/internal/doors"
 	"strings"
 )
 
@@ -56,7 +57,7 @@ func CheckKeyRef(what, key, awsManaged string) error {
 // CheckKeyARN checks a KMS key ARN given where one is required.
 func CheckKeyARN(field, key string) error {
 	if !KMSARNWith(key, "key/") {
-		return fmt.Errorf("%s %q is not a KMS key ARN; expected arn:<partition>:kms:<region>:<account>:key/<key-id>", field, key)
+		return doors.Errorf("%s %q is not a KMS key ARN; expected arn:<partition>:kms:<region>:<account>:key/<key-id>", doors.Field(field), key)
 	}
 	return nil
 }

@@ -3,6 +3,8 @@ package lambdafacts
 import (
 	"fmt"
 	"time"
+
+	"github.com/asyncroute/asyncroute/internal/doors"
 )
 
 // Limits Lambda enforces on an asynchronous invoke config.
@@ -39,14 +41,20 @@ func CheckRetries(n int) error {
 	return nil
 }
 
-// CheckEventAge checks an invoke config's maximum event age.
+// CheckEventAge checks an invoke config's maximum event age. The message
+// has marks (package internal/doors): each door shows the duration as its
+// users write it.
 func CheckEventAge(d time.Duration) error {
-	const allowed = "60s to 6h (60 to 21600 whole seconds)"
+	return checkSeconds(d, doors.SecondsRange(MinMaxEventAge, MaxMaxEventAge), MinMaxEventAge, MaxMaxEventAge)
+}
+
+// checkSeconds checks a duration that AWS takes in whole seconds.
+func checkSeconds(d time.Duration, allowed string, lo, hi time.Duration) error {
 	switch {
 	case d%time.Second != 0:
-		return fmt.Errorf("%s is not a whole number of seconds; allowed: %s", d, allowed)
-	case d < MinMaxEventAge || d > MaxMaxEventAge:
-		return fmt.Errorf("%s is out of range; allowed: %s", d, allowed)
+		return doors.Errorf("%s is not a whole number of seconds; allowed: %s", doors.Seconds(d), allowed)
+	case d < lo || d > hi:
+		return doors.Errorf("%s is out of range; allowed: %s", doors.Seconds(d), allowed)
 	}
 	return nil
 }
@@ -54,7 +62,7 @@ func CheckEventAge(d time.Duration) error {
 // CheckMappingRetries checks a mapping's maximum retry attempts.
 func CheckMappingRetries(n int) error {
 	if n < RetryForever || n > MaxMappingRetries {
-		return fmt.Errorf("%d is out of range; allowed: -1 (asyncroute.RetryForever, until the records expire) or 0 to 10000", n)
+		return doors.Errorf("%d is out of range; allowed: %s or %d to %d", n, doors.Term(doors.RetryForever), 0, MaxMappingRetries)
 	}
 	return nil
 }
@@ -64,12 +72,5 @@ func CheckRecordAge(d time.Duration) error {
 	if d == RecordAgeForever {
 		return nil
 	}
-	const allowed = "asyncroute.RecordAgeForever (-1, until the records expire) or 60s to 168h (60 to 604800 whole seconds)"
-	switch {
-	case d%time.Second != 0:
-		return fmt.Errorf("%s is not a whole number of seconds; allowed: %s", d, allowed)
-	case d < MinMaxRecordAge || d > MaxMaxRecordAge:
-		return fmt.Errorf("%s is out of range; allowed: %s", d, allowed)
-	}
-	return nil
+	return checkSeconds(d, doors.Term(doors.RecordAgeForever)+" or "+doors.SecondsRange(MinMaxRecordAge, MaxMaxRecordAge), MinMaxRecordAge, MaxMaxRecordAge)
 }

@@ -3,6 +3,8 @@ package lambdafacts
 import (
 	"fmt"
 	"strings"
+
+	"github.com/asyncroute/asyncroute/internal/doors"
 )
 
 // SourceKind names the service an event source mapping reads. Its value is
@@ -143,7 +145,7 @@ func SourceOfARN(s string) (*SourceSpec, ARN, error) {
 
 // SourceMismatch is the error for a source ARN of another kind than named.
 func SourceMismatch(arn string, spec *SourceSpec, named SourceKind) error {
-	return fmt.Errorf("%q is the ARN of %s (source %q) but Source is %q; allowed: Source %q or empty", arn, WithArticle(spec.Label), spec.Kind, named, spec.Kind)
+	return doors.Errorf("%q is the ARN of %s (source %q) but %s is %q; allowed: %s %q or empty", arn, WithArticle(spec.Label), spec.Kind, doors.Field("Source"), named, doors.Field("Source"), spec.Kind)
 }
 
 // Reads lists what the execution role needs to read the source with this

@@ -269,8 +269,8 @@ func TestYAMLRootStackTwin(t *testing.T) {
 }
 
 // TestYAMLBadInput: a YAML program with three retries and an S3 bucket on
-// success fails the preview, and the update, with the Go package's
-// messages, and nothing is created.
+// success fails the preview, and the update, with the Go package's facts
+// in the schema's words (maxRetries, onSuccess), and nothing is created.
 func TestYAMLBadInput(t *testing.T) {
 	// The messages the Go constructor gives for the same arguments.
 	var goErr error
@@ -290,18 +290,25 @@ func TestYAMLBadInput(t *testing.T) {
 	assert.Equal(t, `asyncroute: Function "order-processor": MaxRetries: 3 is out of range; allowed: 0, 1 or 2`, msgs[0])
 	assert.Contains(t, msgs[1], `asyncroute: Function "order-processor": OnSuccess: S3 bucket arn:aws:s3:::orders-archive can receive failure records only`)
 
+	// The same facts in the schema's words: the YAML program wrote
+	// maxRetries and onSuccess.
+	yamlMsgs := []string{
+		`asyncroute: Function "order-processor": maxRetries: 3 is out of range; allowed: 0, 1 or 2`,
+		strings.Replace(msgs[1], `"order-processor": OnSuccess: `, `"order-processor": onSuccess: `, 1),
+	}
 	y := newYAMLWorld(t, yamlOptions{testdata: "yaml-orders-bad"})
 	pre, err := y.preview()
 	require.Error(t, err, "preview must fail")
-	for _, m := range msgs {
-		assert.Contains(t, err.Error(), m, "the preview shows the Go message")
+	for _, m := range yamlMsgs {
+		assert.Contains(t, err.Error(), m, "the preview shows the fact in the schema's words")
 	}
+	assert.NotContains(t, err.Error(), "MaxRetries", "no Go field name")
 	assert.Empty(t, pre.ChangeSummary[apitype.OpCreate], "the preview plans no create")
 
 	err = y.upErr()
 	require.Error(t, err, "up must fail")
-	for _, m := range msgs {
-		assert.Contains(t, err.Error(), m, "the update shows the Go message")
+	for _, m := range yamlMsgs {
+		assert.Contains(t, err.Error(), m, "the update shows the fact in the schema's words")
 	}
 	assert.Empty(t, y.ops(0), "nothing was written to the provider")
 	_, d := y.export()

@@ -10,10 +10,12 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/asyncroute/asyncroute/components/asyncpolicy"
 	"github.com/asyncroute/asyncroute/components/asyncroute"
 	"github.com/asyncroute/asyncroute/components/asyncroutetest"
+	"github.com/asyncroute/asyncroute/internal/doors"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
@@ -162,9 +164,12 @@ type row struct {
 	name      string
 	construct func(ctx *pulumi.Context) error
 	raw       func(ctx *pulumi.Context)
-	// want is the problem both doors must state. The construct's error
-	// ends with it; some finding's message ends with it too, unless
-	// prefix is set (the part after it names each door's own resources).
+	// want is the problem both doors must state: one text, whose marks
+	// (package internal/doors) each door writes in its user's words (a
+	// duration as Go prints it for the components, in whole seconds for
+	// the rules). The construct's error ends with its Go rendering; some
+	// finding's message ends with its rules' rendering, unless prefix is
+	// set (the part after it names each door's own resources).
 	want   string
 	prefix bool
 }
@@ -228,7 +233,7 @@ func rows() []row {
 			},
 			want: `Lambda function "legacy" ` + selfMsg},
 		named("QueueURL", literal("failure", "https://sqs.us-east-1.amazonaws.com/"+acct+"/jobs",
-			`"https://sqs.us-east-1.amazonaws.com/123456789012/jobs" is a URL, not an ARN; pass the ARN (for a queue, queue.Arn, not queue.Url): arn:<partition>:sqs:<region>:<account>:<queue-name>`)),
+			`"https://sqs.us-east-1.amazonaws.com/123456789012/jobs" is a URL, not an ARN; pass the ARN (`+doors.Term(doors.QueueArnNotURL)+`): arn:<partition>:sqs:<region>:<account>:<queue-name>`)),
 		named("BareName", literal("failure", "jobs", `"jobs" is not an ARN (a bare name?); pass the full ARN arn:<partition>:<service>:<region>:<account>:<resource>`)),
 		named("MalformedARN", literal("failure", "arn:aws:sqs", `"arn:aws:sqs" is a malformed ARN; expected arn:<partition>:<service>:<region>:<account>:<resource>`)),
 		named("AnotherService", literal("failure", arnOf("dynamodb", "table/t"), `"arn:aws:dynamodb:us-east-1:123456789012:table/t" is an ARN of service "dynamodb", which cannot be a destination; allowed services: events, lambda, s3, sns, sqs`)),
@@ -269,7 +274,7 @@ func rows() []row {
 			raw: func(ctx *pulumi.Context) {
 				rawConfig(ctx, plainFn(ctx, "orders", nil).Name, nil, nil, func(a *lambda.FunctionEventInvokeConfigArgs) { a.MaximumEventAgeInSeconds = pulumi.Int(59) })
 			},
-			want: `59s is out of range; allowed: 60s to 6h (60 to 21600 whole seconds)`},
+			want: doors.Seconds(59*time.Second) + ` is out of range; allowed: ` + doors.SecondsRange(time.Minute, 6*time.Hour)},
 		{name: "TwoConfigs",
 			construct: func(ctx *pulumi.Context) error {
 				must(asyncroute.NewAsyncInvoke(ctx, "first", &asyncroute.AsyncInvokeArgs{FunctionName: pulumi.String("legacy"), SkipGrants: true, MaxRetries: pulumi.IntRef(1)}))
@@ -351,7 +356,7 @@ func rows() []row {
 			raw: func(ctx *pulumi.Context) {
 				rawMapping(ctx, arnOf("kinesis", "stream/clicks"), nil, func(a *lambda.EventSourceMappingArgs) { a.MaximumRetryAttempts = pulumi.Int(10001) })
 			},
-			want: `10001 is out of range; allowed: -1 (asyncroute.RetryForever, until the records expire) or 0 to 10000`},
+			want: `10001 is out of range; allowed: ` + doors.Term(doors.RetryForever) + ` or 0 to 10000`},
 		{name: "MappingRecordAge",
 			construct: func(ctx *pulumi.Context) error {
 				return mapping(ctx, arnOf("kinesis", "stream/clicks"), nil, func(a *asyncroute.EventSourceMappingArgs) { a.MaxRecordAge = asyncroute.EventAge(59e9) })
@@ -359,7 +364,7 @@ func rows() []row {
 			raw: func(ctx *pulumi.Context) {
 				rawMapping(ctx, arnOf("kinesis", "stream/clicks"), nil, func(a *lambda.EventSourceMappingArgs) { a.MaximumRecordAgeInSeconds = pulumi.Int(59) })
 			},
-			want: `59s is out of range; allowed: asyncroute.RecordAgeForever (-1, until the records expire) or 60s to 168h (60 to 604800 whole seconds)`},
+			want: doors.Seconds(59*time.Second) + ` is out of range; allowed: ` + doors.Term(doors.RecordAgeForever) + ` or ` + doors.SecondsRange(time.Minute, 7*24*time.Hour)},
 	}
 }
 
@@ -386,29 +391,31 @@ func TestOneRulebookTwoDoors(t *testing.T) {
 	for _, r := range rows() {
 		t.Run(r.name, func(t *testing.T) {
 			problems := constructProblems(t, r.construct)
+			want := doors.Go.Render(r.want)
 			matches := func(s string) bool {
 				if r.prefix {
-					return strings.Contains(s, r.want)
+					return strings.Contains(s, want)
 				}
-				return strings.HasSuffix(s, r.want)
+				return strings.HasSuffix(s, want)
 			}
 			found := false
 			for _, p := range problems {
 				found = found || matches(p)
 			}
-			require.True(t, found, "the components must refuse it with\n  %s\ngot\n  %s", r.want, strings.Join(problems, "\n  "))
+			require.True(t, found, "the components must refuse it with\n  %s\ngot\n  %s", want, strings.Join(problems, "\n  "))
 
 			st, err := asyncroutetest.Run(func(ctx *pulumi.Context) error { r.raw(ctx); return nil })
 			require.NoError(t, err)
 			var got []string
 			found = false
+			want = doors.Raw.Render(r.want)
 			for _, f := range asyncpolicy.Check(asyncpolicy.FromStack(st), asyncpolicy.Config{}) {
 				got = append(got, fmt.Sprintf("%s [%s] %s", f.RuleID, f.Level, f.Message))
 				if f.Level == asyncpolicy.Mandatory && matches(f.Message) {
 					found = true
 				}
 			}
-			require.True(t, found, "the policy layer must flag it (mandatory) with\n  %s\ngot\n  %s", r.want, strings.Join(got, "\n  "))
+			require.True(t, found, "the policy layer must flag it (mandatory) with\n  %s\ngot\n  %s", want, strings.Join(got, "\n  "))
 		})
 	}
 }
