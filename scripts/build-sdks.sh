@@ -10,8 +10,11 @@
 #   2. writes provider/sdkcheck/sdk/{nodejs,python} (gitignored);
 #   3. installs provider/sdkcheck/package-lock.json (npm ci: @pulumi/pulumi,
 #      @pulumi/aws, typescript, pyright) when the lock file changed;
-#   4. tsc: the generated SDK with its own tsconfig, then
-#      provider/sdkcheck/typescript/index.ts against it;
+#   4. tsc: the generated SDK with its own tsconfig, compiled (JavaScript
+#      and declarations) into provider/sdkcheck/sdk/nodejs/bin with its
+#      package.json, the package @asyncroute/asyncroute as npm would install
+#      it; then provider/sdkcheck/typescript/index.ts against it with
+#      scripts/check-ts.sh;
 #   5. pyright: provider/sdkcheck/python/__main__.py in strict mode, and the
 #      generated SDK in basic mode (see below), with the pulumi Python SDK's
 #      source from the sdk/v3 Go module (python/lib in the module cache) on
@@ -55,11 +58,12 @@ if [ ! -f "$stamp" ] || [ ! -d "$check/node_modules" ]; then
 fi
 bin="$check/node_modules/.bin"
 
-step "tsc: the generated TypeScript SDK"
-"$bin/tsc" -p "$check/sdk/nodejs/tsconfig.json" --noEmit
+step "tsc: the generated TypeScript SDK, compiled into sdk/nodejs/bin"
+"$bin/tsc" -p "$check/sdk/nodejs/tsconfig.json"
+cp "$check/sdk/nodejs/package.json" "$check/sdk/nodejs/bin/package.json"
 
-step "tsc: provider/sdkcheck/typescript/index.ts"
-"$bin/tsc" -p "$check/tsconfig.json"
+step "tsc: provider/sdkcheck/typescript/index.ts (scripts/check-ts.sh)"
+"$root/scripts/check-ts.sh" "$check/typescript"
 
 step "pyright (strict): provider/sdkcheck/python/__main__.py against the generated SDK"
 pylib="$(cd "$root" && go env GOMODCACHE)/github.com/pulumi/pulumi/sdk/v3@v3.274.1/python/lib"

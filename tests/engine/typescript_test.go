@@ -3,6 +3,7 @@
 package engine
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -28,14 +29,13 @@ import (
 // local workspaces as the YAML tests. The released Node.js language host
 // cannot be fetched here, so the tests build a test-only one
 // (tests/nodehost) into the tests' bin folder: it runs JavaScript with the
-// program runner of the @pulumi/pulumi npm package. They compile, with the
-// TypeScript compiler of provider/sdkcheck/node_modules:
-//
-//   - the generated SDK (provider/sdkcheck/sdk/nodejs) into a package
-//     @asyncroute/asyncroute, once per test run, in a node_modules folder
-//     that links everything else from provider/sdkcheck/node_modules
-//     (@pulumi/pulumi 3.270.0, @pulumi/aws 6.83.4, typescript);
-//   - each program (index.ts) into its project's bin/, package.json's main.
+// program runner of the @pulumi/pulumi npm package. Each program's
+// node_modules is a folder, made once per test run, that links
+// @asyncroute/asyncroute to the generated SDK compiled by
+// scripts/build-sdks.sh (provider/sdkcheck/sdk/nodejs/bin) and everything
+// else to provider/sdkcheck/node_modules (@pulumi/pulumi 3.270.0,
+// @pulumi/aws 6.83.4, typescript); the test compiles the program (index.ts)
+// with that tsc into the project's bin/, package.json's main.
 //
 // scripts/build-sdks.sh writes the SDK and installs node_modules; the tests
 // run when ASYNCROUTE_TYPESCRIPT=1 and fail if those are missing, and are
@@ -71,7 +71,7 @@ func needTypeScript(t *testing.T) {
 	}
 	_, err := exec.LookPath("node")
 	require.NoError(t, err, "the TypeScript tests run node (.ci/run installs Debian's nodejs)")
-	for _, f := range []string{sdkcheck("sdk", "nodejs", "index.ts"), sdkcheck("node_modules", "typescript", "bin", "tsc"),
+	for _, f := range []string{sdkcheck("sdk", "nodejs", "bin", "index.js"), sdkcheck("node_modules", "typescript", "bin", "tsc"),
 		sdkcheck("node_modules", "@pulumi", "pulumi", "cmd", "run", "index.js")} {
 		_, err := os.Stat(f)
 		require.NoError(t, err, "scripts/build-sdks.sh writes the SDK and installs provider/sdkcheck/node_modules")
@@ -84,16 +84,16 @@ func needTypeScript(t *testing.T) {
 
 // makeNodeModules makes the node_modules folder of the test programs next
 // to the bin folder: a link to each entry of provider/sdkcheck/node_modules
-// and the generated SDK compiled to JavaScript (with its declarations) as
-// @asyncroute/asyncroute. Node.js resolves links to their targets, so the
-// program and the SDK load the same @pulumi/pulumi.
+// and @asyncroute/asyncroute, a link to the compiled SDK. Node.js resolves
+// links to their targets, so the program and the SDK load the same
+// @pulumi/pulumi (the SDK's from provider/sdkcheck/sdk/nodejs/bin up).
 func makeNodeModules() (string, error) {
 	dir := filepath.Join(filepath.Dir(fakeBinDir), "node_modules")
 	entries, err := os.ReadDir(sdkcheck("node_modules"))
 	if err != nil {
 		return "", err
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Join(dir, "@asyncroute"), 0o755); err != nil {
 		return "", err
 	}
 	for _, e := range entries {
@@ -101,16 +101,7 @@ func makeNodeModules() (string, error) {
 			return "", err
 		}
 	}
-	pkg := filepath.Join(dir, "@asyncroute", "asyncroute")
-	if err := tsc("-p", sdkcheck("sdk", "nodejs", "tsconfig.json"), "--outDir", pkg); err != nil {
-		return "", err
-	}
-	manifest, err := os.ReadFile(sdkcheck("sdk", "nodejs", "package.json"))
-	if err != nil {
-		return "", err
-	}
-	// The SDK reads its version from its package.json.
-	return dir, os.WriteFile(filepath.Join(pkg, "package.json"), manifest, 0o644)
+	return dir, os.Symlink(sdkcheck("sdk", "nodejs", "bin"), filepath.Join(dir, "@asyncroute", "asyncroute"))
 }
 
 // tsc runs provider/sdkcheck's TypeScript compiler.
@@ -279,4 +270,56 @@ func TestTypeScriptBadInput(t *testing.T) {
 	assert.NotContains(t, err.Error(), "Program exited with non-zero exit code", "the runner reported the failure (exit code 32: Bail)")
 	assert.Empty(t, pre.ChangeSummary[apitype.OpCreate], "the preview plans no create")
 	assert.Empty(t, y.ops(0), "nothing was written to the provider")
+}
+
+// TestTypeScriptCheckScript runs scripts/check-ts.sh, which type-checks a
+// user's TypeScript program against the generated SDK: provider/sdkcheck's
+// program (no tsconfig.json) and testdata/ts-orders (its own tsconfig.json)
+// pass with no output; a copy of the first with a string for maxRetries
+// and a misspelt destination kind fails with exactly tsc's two errors,
+// positioned on the two properties.
+func TestTypeScriptCheckScript(t *testing.T) {
+	needTypeScript(t)
+	script := filepath.Join(repoRoot, "scripts", "check-ts.sh")
+	run := func(dir, program string) (string, int) {
+		cmd := exec.Command(script, program)
+		cmd.Dir = dir
+		out, err := cmd.CombinedOutput()
+		var exit *exec.ExitError
+		if err != nil && !errors.As(err, &exit) {
+			require.NoError(t, err)
+		}
+		return string(out), cmd.ProcessState.ExitCode()
+	}
+
+	for _, program := range []string{"provider/sdkcheck/typescript", "tests/engine/testdata/ts-orders"} {
+		out, code := run(repoRoot, program)
+		assert.Equal(t, "", out, program)
+		assert.Equal(t, 0, code, program)
+	}
+
+	src, err := os.ReadFile(sdkcheck("typescript", "index.ts"))
+	require.NoError(t, err)
+	broken := string(src)
+	mistakes := []struct{ from, to, property, message string }{
+		{"maxRetries: 1,", `maxRetries: "1",`, "maxRetries",
+			"error TS2322: Type 'string' is not assignable to type 'number'."},
+		{`kind: "newQueue"`, `kind: "newQeue"`, "kind",
+			`error TS2820: Type '"newQeue"' is not assignable to type 'DestinationKind | undefined'. Did you mean '"newQueue"'?`},
+	}
+	var want []string
+	for _, m := range mistakes {
+		require.Equal(t, 1, strings.Count(broken, m.from), "provider/sdkcheck/typescript/index.ts has %s once", m.from)
+		broken = strings.Replace(broken, m.from, m.to, 1)
+		before := broken[:strings.Index(broken, m.to)]
+		line := strings.Count(before, "\n") + 1
+		col := len(before) - strings.LastIndex(before, "\n")
+		want = append(want, fmt.Sprintf("broken/index.ts(%d,%d): %s", line, col+strings.Index(m.to, m.property), m.message))
+	}
+	dir := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "broken"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "broken", "index.ts"), []byte(broken), 0o644))
+	out, code := run(dir, "broken")
+	assert.Equal(t, strings.Join(want, "\n")+"\n", out)
+	assert.Equal(t, 2, code, "tsc's status: errors, nothing emitted")
 }
