@@ -44,7 +44,7 @@ step "generating the SDKs from provider/schema.json"
 "$tools/sdkgen" -schema "$root/provider/schema.json" -out "$check/sdk"
 
 step "npm packages (provider/sdkcheck/package-lock.json)"
-if ! command -v npm >/dev/null 2>&1; then
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   echo "installing node and npm (Debian packages)" >&2
   apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null
 fi

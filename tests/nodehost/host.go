@@ -52,7 +52,9 @@ var runnerPath = filepath.Join("node_modules", "@pulumi", "pulumi", "cmd", "run"
 // Host implements the language-runtime RPCs the Pulumi CLI (v3.274.1)
 // calls for a preview, an update or a destroy of a Node.js project:
 // GetPluginInfo, GetRequiredPackages (and the older GetRequiredPlugins),
-// About, Run and InstallDependencies. The others answer Unimplemented.
+// About, Run and InstallDependencies. The others answer Unimplemented
+// (the CLI calls Handshake only on a host it attaches to, not on one it
+// starts).
 type Host struct {
 	pulumirpc.UnimplementedLanguageRuntimeServer
 
@@ -159,10 +161,7 @@ func (h *Host) Command(req *pulumirpc.RunRequest) (args, env []string, err error
 	}
 	entry := req.GetInfo().GetEntryPoint()
 	if entry == "" {
-		entry = req.GetProgram() //nolint:staticcheck // the older field, when Info is absent
-	}
-	if entry == "" {
-		entry = "."
+		entry = "." // the program's folder: the runner reads package.json's main
 	}
 	args = append(append(args, entry), req.GetArgs()...)
 

@@ -58,9 +58,9 @@ func TestCommand(t *testing.T) {
 		"PULUMI_NODEJS_TYPESCRIPT=false",
 	}, env)
 
-	// An update, no ProgramInfo (an older engine): the request's pwd and
-	// program; empty config is an empty object.
-	req := &pulumirpc.RunRequest{MonitorAddress: "m", Pwd: prog, Program: "."}
+	// An update, no ProgramInfo: the request's pwd, the entry point ".";
+	// empty config is an empty object.
+	req := &pulumirpc.RunRequest{MonitorAddress: "m", Pwd: prog}
 	args, env, err = h.Command(req)
 	require.NoError(t, err)
 	assert.Equal(t, []string{runner, "--monitor=m", "--engine=127.0.0.1:4000", "--project=", "--stack=",
