@@ -116,7 +116,8 @@ func tsc(args ...string) error {
 // newTSWorld makes a stack of a TypeScript project: the files of dirs
 // (folders under the repository root; a later one's file replaces an
 // earlier one's), node_modules linked to the shared folder, index.ts
-// compiled to bin/index.js, the root stack's handler next to it.
+// compiled to bin/index.js, the root stack's handler next to it. o is
+// newYAMLWorld's but for o.testdata, which dirs replace.
 func newTSWorld(t *testing.T, o yamlOptions, dirs ...string) *yamlWorld {
 	t.Helper()
 	needTypeScript(t)

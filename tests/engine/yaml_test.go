@@ -65,8 +65,8 @@ func needYAMLPlugins(t *testing.T) {
 	componentProvider.build(t)
 }
 
-// yamlWorld is a world whose program is a Pulumi YAML project in a
-// folder of its own (a local workspace).
+// yamlWorld is a world whose program is a Pulumi YAML project (or, from
+// newTSWorld, a TypeScript one) in a folder of its own (a local workspace).
 type yamlWorld struct {
 	*world
 	proj string            // the project folder
