@@ -11,5 +11,8 @@
 //	go test -vet=off -tags engine -timeout 30m ./tests/engine/...
 //
 // ASYNCROUTE_PULUMI_CLI overrides the CLI's path (default
-// .tools/pulumi/v3.274.1/bin/pulumi in the repository).
+// .tools/pulumi/v3.274.1/bin/pulumi in the repository). The YAML and
+// TypeScript programs that use the component provider run when
+// ASYNCROUTE_PULUMI_YAML and ASYNCROUTE_TYPESCRIPT say so (yaml_test.go,
+// typescript_test.go).
 package engine

@@ -65,8 +65,8 @@ func needYAMLPlugins(t *testing.T) {
 	componentProvider.build(t)
 }
 
-// yamlWorld is a world whose program is a Pulumi YAML project in a
-// folder of its own (a local workspace).
+// yamlWorld is a world whose program is a Pulumi YAML project (or, from
+// newTSWorld, a TypeScript one) in a folder of its own (a local workspace).
 type yamlWorld struct {
 	*world
 	proj string            // the project folder
@@ -88,6 +88,14 @@ type yamlOptions struct {
 func newYAMLWorld(t *testing.T, o yamlOptions) *yamlWorld {
 	t.Helper()
 	needYAMLPlugins(t)
+	return newLocalWorld(t, o, func(y *yamlWorld) { y.useProgram(o.testdata) })
+}
+
+// newLocalWorld makes a stack of a project folder in a local workspace:
+// write puts the program into y.proj (o.testdata is write's business),
+// then the root stack's handler is copied next to it.
+func newLocalWorld(t *testing.T, o yamlOptions, write func(y *yamlWorld)) *yamlWorld {
+	t.Helper()
 	if o.project == "" {
 		o.project = "orders"
 	}
@@ -103,7 +111,7 @@ func newYAMLWorld(t *testing.T, o yamlOptions) *yamlWorld {
 	w := newWorldDir(t, o.project, "backend", "home", "project")
 	dir := w.dir
 	y := &yamlWorld{world: w, proj: filepath.Join(dir, "project")}
-	y.useProgram(o.testdata)
+	write(y)
 	require.NoError(t, os.CopyFS(filepath.Join(y.proj, o.code), os.DirFS(filepath.Join(repoRoot, "handler"))))
 	if len(o.seed) > 0 {
 		require.NoError(t, fakeaws.Seed(w.state, o.seed...))
@@ -176,8 +184,16 @@ func sameAsYAML(handlerDir string) pulumi.RunFunc {
 // writes; and the same four children, grant and config as the Go root
 // stack, whose queue and topic are its own resources.
 func TestYAMLOrderProcessor(t *testing.T) {
+	checkOrderProcessor(t, newYAMLWorld(t, yamlOptions{testdata: "yaml-orders"}))
+}
+
+// checkOrderProcessor runs the order processor of another language (the
+// stack y, not yet deployed) through its life as TestYAMLOrderProcessor
+// says, and compares it with the Go program sameAsYAML and with the Go
+// root stack.
+func checkOrderProcessor(t *testing.T, y *yamlWorld) {
+	t.Helper()
 	handlerDir := filepath.Join(repoRoot, "handler")
-	y := newYAMLWorld(t, yamlOptions{testdata: "yaml-orders"})
 
 	// What the Go program registers, per the mocks.
 	mocked, err := asyncroutetest.Run(sameAsYAML(handlerDir), asyncroutetest.Project("orders"))
@@ -194,13 +210,13 @@ func TestYAMLOrderProcessor(t *testing.T) {
 	require.NoError(t, err)
 	require.NotNil(t, up.Summary.ResourceChanges)
 	assert.Equal(t, map[string]int{"create": want}, *up.Summary.ResourceChanges, "up")
-	yamlOps := y.ops(0)
-	require.Len(t, yamlOps, custom, "one provider create per custom resource")
-	for _, op := range yamlOps {
+	progOps := y.ops(0)
+	require.Len(t, progOps, custom, "one provider create per custom resource")
+	for _, op := range progOps {
 		assert.Equal(t, "create", op.Op, op.URN)
 		assert.Empty(t, op.Error, op.URN)
 	}
-	checkCreateOrder(t, yamlOps)
+	checkCreateOrder(t, progOps)
 	assert.Regexp(t, `^arn:aws:sqs:us-east-1:123456789012:order-processor-on-success-[0-9a-f]{7}$`, up.Outputs["queueArn"].Value)
 	assert.Regexp(t, `^arn:aws:sns:us-east-1:123456789012:order-processor-on-failure-[0-9a-f]{7}$`, up.Outputs["topicArn"].Value)
 	assert.Regexp(t, `^arn:aws:lambda:us-east-1:123456789012:function:order-processor-[0-9a-f]{7}:\$LATEST$`, up.Outputs["qualifiedArn"].Value)
@@ -210,8 +226,8 @@ func TestYAMLOrderProcessor(t *testing.T) {
 	_, err = g.up()
 	require.NoError(t, err)
 	goOps := g.ops(0)
-	assert.Equal(t, opSummary(goOps, nil), opSummary(yamlOps, nil), "the provider saw the same writes")
-	assert.Equal(t, writeOrder(goOps, nil), writeOrder(yamlOps, nil), "the same writes waited for the same writes")
+	assert.Equal(t, opSummary(goOps, nil), opSummary(progOps, nil), "the provider saw the same writes")
+	assert.Equal(t, writeOrder(goOps, nil), writeOrder(progOps, nil), "the same writes waited for the same writes")
 	assert.Equal(t, stateSummary(t, g, nil), stateSummary(t, y.world, nil), "the same resources and dependencies in the stack's state")
 
 	// The Go root stack: its queue and topic are its own resources
@@ -228,15 +244,14 @@ func TestYAMLOrderProcessor(t *testing.T) {
 	children := func(op fakeaws.Op) bool {
 		return strings.Contains(op.URN, "asyncroute:lambda:Function$") && targets[op.Name()] == ""
 	}
-	assert.Equal(t, opSummary(rootOps, targets, children), opSummary(yamlOps, targets, children),
+	assert.Equal(t, opSummary(rootOps, targets, children), opSummary(progOps, targets, children),
 		"the component's children have the root stack's inputs: grant policy, invoke config, function, role")
-	assert.Equal(t, writeOrder(rootOps, targets), writeOrder(yamlOps, targets), "the root stack's writes waited for the same writes")
+	assert.Equal(t, writeOrder(rootOps, targets), writeOrder(progOps, targets), "the root stack's writes waited for the same writes")
 	childNotTarget := func(r stateResource) bool { return isChild(r) && renameURN(r.URN, targets) == r.URN }
 	assert.Equal(t, stateSummary(t, r, targets, childNotTarget), stateSummary(t, y.world, targets, childNotTarget),
 		"the component's children depend on the same resources as in the root stack")
 
-	// The checker finds nothing on the YAML stack either; no changes;
-	// destroy.
+	// The checker finds nothing on the stack either; no changes; destroy.
 	y.checkCleanThenDestroy(t, want)
 }
 

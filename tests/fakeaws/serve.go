@@ -28,12 +28,20 @@ func Serve(args []string) error {
 // ServeProvider serves prov as Serve serves the test double: for a
 // program that wraps the Provider (one that adds a schema, say).
 func ServeProvider(args []string, prov pulumirpc.ResourceProviderServer) error {
+	return ServePlugin(args, func(srv *grpc.Server) { pulumirpc.RegisterResourceProviderServer(srv, prov) })
+}
+
+// ServePlugin runs a test plugin of any kind (a provider, a language
+// host) under the plugin protocol: register adds its gRPC service; it
+// listens on a free port, prints the port on stdout and serves until the
+// engine whose address ends args stops answering or SIGINT arrives.
+func ServePlugin(args []string, register func(*grpc.Server)) error {
 	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer cancel()
-	if addr := engineAddress(args); addr != "" {
+	if addr := EngineAddress(args); addr != "" {
 		// Stop when the engine stops answering.
 		if err := rpcutil.Healthcheck(ctx, addr, 5*time.Minute, cancel); err != nil {
-			return fmt.Errorf("fakeaws: health check of the engine at %s: %w", addr, err)
+			return fmt.Errorf("health check of the engine at %s: %w", addr, err)
 		}
 	}
 	stop := make(chan bool)
@@ -44,7 +52,7 @@ func ServeProvider(args []string, prov pulumirpc.ResourceProviderServer) error {
 	handle, err := rpcutil.ServeWithOptions(rpcutil.ServeOptions{
 		Cancel: stop,
 		Init: func(srv *grpc.Server) error {
-			pulumirpc.RegisterResourceProviderServer(srv, prov)
+			register(srv)
 			return nil
 		},
 	})
@@ -55,9 +63,9 @@ func ServeProvider(args []string, prov pulumirpc.ResourceProviderServer) error {
 	return <-handle.Done
 }
 
-// engineAddress picks the engine's address out of the plugin's arguments
+// EngineAddress picks the engine's address out of a plugin's arguments
 // (flags such as -v=9, --logtostderr or --tracing URL come first).
-func engineAddress(args []string) string {
+func EngineAddress(args []string) string {
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		switch {

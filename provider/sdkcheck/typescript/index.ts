@@ -1,6 +1,8 @@
 // The root stack's order processor (stacks/orders) through the asyncroute
 // component provider, from TypeScript. scripts/build-sdks.sh type-checks
-// it against the generated SDK, @pulumi/pulumi and @pulumi/aws.
+// it against the generated SDK, @pulumi/pulumi and @pulumi/aws
+// (scripts/check-ts.sh); the engine tests deploy it and compare its writes
+// with a Go twin's (TestTypeScriptSDKCheckProgram).
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as asyncroute from "@asyncroute/asyncroute";
