@@ -2,7 +2,7 @@ package main
 
 import (
 	"github.com/asyncroute/asyncroute/components/asyncpolicy"
-	"github.com/asyncroute/asyncroute/components/stackgraph"
+	"github.com/asyncroute/asyncroute/internal/stackgraph"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/policyx"
 )
 

@@ -6,8 +6,8 @@ import (
 	"testing"
 
 	"github.com/asyncroute/asyncroute/components/asyncpolicy"
-	"github.com/asyncroute/asyncroute/components/asyncpolicy/samples"
 	"github.com/asyncroute/asyncroute/components/asyncroutetest"
+	"github.com/asyncroute/asyncroute/internal/samples"
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/policyx"

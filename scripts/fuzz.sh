@@ -6,7 +6,7 @@
 #
 #   scripts/fuzz.sh                                 every target, 60 s each
 #   FUZZTIME=10s scripts/fuzz.sh                    every target, 10 s each
-#   scripts/fuzz.sh components/iampolicy cmd        targets under these directories
+#   scripts/fuzz.sh internal/iampolicy cmd        targets under these directories
 #   scripts/fuzz.sh -l                              list the targets only
 #
 # FUZZPARALLEL sets the number of fuzzing workers (go test -parallel;

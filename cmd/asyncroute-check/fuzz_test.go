@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/asyncroute/asyncroute/components/asyncpolicy"
-	"github.com/asyncroute/asyncroute/components/stackgraph/stackfile"
+	"github.com/asyncroute/asyncroute/internal/stackgraph/stackfile"
 	"github.com/stretchr/testify/assert"
 )
 

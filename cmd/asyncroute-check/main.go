@@ -42,7 +42,7 @@ import (
 	"strings"
 
 	"github.com/asyncroute/asyncroute/components/asyncpolicy"
-	"github.com/asyncroute/asyncroute/components/stackgraph/stackfile"
+	"github.com/asyncroute/asyncroute/internal/stackgraph/stackfile"
 )
 
 // Exit statuses.

@@ -3,7 +3,7 @@ package asyncpolicy
 import (
 	"strings"
 
-	"github.com/asyncroute/asyncroute/components/lambdafacts"
+	"github.com/asyncroute/asyncroute/internal/lambdafacts"
 )
 
 // parseARN reads s as an ARN; ok is false for anything else (the rules

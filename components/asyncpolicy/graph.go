@@ -3,7 +3,7 @@ package asyncpolicy
 import (
 	"encoding/json"
 
-	"github.com/asyncroute/asyncroute/components/stackgraph"
+	"github.com/asyncroute/asyncroute/internal/stackgraph"
 )
 
 type (

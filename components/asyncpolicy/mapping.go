@@ -4,7 +4,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/asyncroute/asyncroute/components/lambdafacts"
+	"github.com/asyncroute/asyncroute/internal/lambdafacts"
 )
 
 const tMapping = "aws:lambda/eventSourceMapping:EventSourceMapping"

@@ -3,7 +3,7 @@ package asyncpolicy
 import (
 	"strings"
 
-	"github.com/asyncroute/asyncroute/components/lambdafacts"
+	"github.com/asyncroute/asyncroute/internal/lambdafacts"
 )
 
 // Type tokens of the resources the rules read.

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/asyncroute/asyncroute/components/iampolicy"
-	"github.com/asyncroute/asyncroute/components/stackgraph"
+	"github.com/asyncroute/asyncroute/internal/iampolicy"
+	"github.com/asyncroute/asyncroute/internal/stackgraph"
 )
 
 // policySource is one policy document attached to a role.

@@ -5,8 +5,8 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/asyncroute/asyncroute/components/iampolicy"
-	"github.com/asyncroute/asyncroute/components/lambdafacts"
+	"github.com/asyncroute/asyncroute/internal/iampolicy"
+	"github.com/asyncroute/asyncroute/internal/lambdafacts"
 )
 
 // Route is one edge of a stack's asynchronous routing, as the rules see

@@ -5,7 +5,7 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/asyncroute/asyncroute/components/lambdafacts"
+	"github.com/asyncroute/asyncroute/internal/lambdafacts"
 )
 
 // destinationActions are the actions a destination grant consists of.

@@ -2,7 +2,7 @@ package asyncpolicy
 
 import (
 	"fmt"
-	"github.com/asyncroute/asyncroute/components/lambdafacts"
+	"github.com/asyncroute/asyncroute/internal/lambdafacts"
 	"sort"
 	"strings"
 )

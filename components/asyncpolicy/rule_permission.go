@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/asyncroute/asyncroute/components/iampolicy"
-	"github.com/asyncroute/asyncroute/components/lambdafacts"
+	"github.com/asyncroute/asyncroute/internal/iampolicy"
+	"github.com/asyncroute/asyncroute/internal/lambdafacts"
 )
 
 // need is one permission the execution role must have.

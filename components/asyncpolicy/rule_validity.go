@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/asyncroute/asyncroute/components/lambdafacts"
+	"github.com/asyncroute/asyncroute/internal/lambdafacts"
 )
 
 // checkValidity is ASYNC002: on raw stacks, what the components refuse,

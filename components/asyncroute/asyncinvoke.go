@@ -2,8 +2,8 @@ package asyncroute
 
 import (
 	"fmt"
-	"github.com/asyncroute/asyncroute/components/lambdafacts"
 	"github.com/asyncroute/asyncroute/internal/doors"
+	"github.com/asyncroute/asyncroute/internal/lambdafacts"
 	"reflect"
 	"strings"
 	"time"

@@ -5,7 +5,7 @@ import (
 	"github.com/asyncroute/asyncroute/internal/doors"
 	"reflect"
 
-	"github.com/asyncroute/asyncroute/components/lambdafacts"
+	"github.com/asyncroute/asyncroute/internal/lambdafacts"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 

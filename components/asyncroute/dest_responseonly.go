@@ -7,8 +7,8 @@ import (
 	"reflect"
 	"strings"
 
-	"github.com/asyncroute/asyncroute/components/lambdafacts"
 	"github.com/asyncroute/asyncroute/components/records"
+	"github.com/asyncroute/asyncroute/internal/lambdafacts"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"

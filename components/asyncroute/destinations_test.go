@@ -5,7 +5,7 @@ import (
 
 	"github.com/asyncroute/asyncroute/components/asyncroute"
 	"github.com/asyncroute/asyncroute/components/asyncroutetest"
-	"github.com/asyncroute/asyncroute/components/iampolicy"
+	"github.com/asyncroute/asyncroute/internal/iampolicy"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"

@@ -1,8 +1,8 @@
 package asyncroute
 
 import (
-	"github.com/asyncroute/asyncroute/components/lambdafacts"
 	"github.com/asyncroute/asyncroute/internal/doors"
+	"github.com/asyncroute/asyncroute/internal/lambdafacts"
 	"time"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"

@@ -8,7 +8,7 @@ import (
 
 	"github.com/asyncroute/asyncroute/components/asyncroute"
 	"github.com/asyncroute/asyncroute/components/asyncroutetest"
-	"github.com/asyncroute/asyncroute/components/iampolicy"
+	"github.com/asyncroute/asyncroute/internal/iampolicy"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"

@@ -6,7 +6,7 @@ import (
 	"sync"
 	"weak"
 
-	"github.com/asyncroute/asyncroute/components/lambdafacts"
+	"github.com/asyncroute/asyncroute/internal/lambdafacts"
 	"github.com/asyncroute/asyncroute/internal/programscope"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )

@@ -8,9 +8,9 @@ import (
 	"testing"
 
 	"github.com/asyncroute/asyncroute/components/asyncroute"
-	"github.com/asyncroute/asyncroute/components/iampolicy"
-	"github.com/asyncroute/asyncroute/components/mockmonitor"
-	"github.com/asyncroute/asyncroute/components/stackgraph"
+	"github.com/asyncroute/asyncroute/internal/iampolicy"
+	"github.com/asyncroute/asyncroute/internal/mockmonitor"
+	"github.com/asyncroute/asyncroute/internal/stackgraph"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -137,8 +137,19 @@ func projectName(path string) (string, error) {
 	return name, nil
 }
 
+type (
+	// PolicyDocument is an IAM policy document as [DecodePolicy] reads it:
+	// Version and Statements.
+	PolicyDocument = iampolicy.Document
+	// Statement is one statement of a [PolicyDocument]: Sid, Effect,
+	// Principal (trust policies), Action, NotAction, Resource and
+	// NotResource (each a []string whether the JSON held one string or a
+	// list) and HasCondition.
+	Statement = iampolicy.Statement
+)
+
 // DecodePolicy parses an IAM policy document recorded as an input or
 // output: a JSON string, or the document as an object. Any other value is
 // an error: an [Unknown] one (at preview, a document that embeds values
 // AWS assigns) says it is unknown until deploy.
-func DecodePolicy(doc any) (iampolicy.Document, error) { return stackgraph.DecodePolicy(doc) }
+func DecodePolicy(doc any) (PolicyDocument, error) { return stackgraph.DecodePolicy(doc) }

@@ -6,7 +6,7 @@ import (
 	"sort"
 
 	"github.com/asyncroute/asyncroute/components/asyncpolicy"
-	"github.com/asyncroute/asyncroute/components/stackgraph"
+	"github.com/asyncroute/asyncroute/internal/stackgraph"
 )
 
 // nodeKinds gives each routed resource type its label and Mermaid shape.

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/asyncroute/asyncroute/components/plan"
-	"github.com/asyncroute/asyncroute/components/stackgraph"
+	"github.com/asyncroute/asyncroute/internal/stackgraph"
 )
 
 // A function's node lists the invoke configs asyncpolicy links to it: at

@@ -13,7 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/asyncroute/asyncroute/components/plan"
-	"github.com/asyncroute/asyncroute/components/stackgraph"
+	"github.com/asyncroute/asyncroute/internal/stackgraph"
 )
 
 // The fuzz target of this file writes a hand-built stack whose Pulumi

@@ -6,8 +6,8 @@ import (
 	"sort"
 
 	"github.com/asyncroute/asyncroute/components/asyncpolicy"
-	"github.com/asyncroute/asyncroute/components/mockmonitor"
-	"github.com/asyncroute/asyncroute/components/stackgraph"
+	"github.com/asyncroute/asyncroute/internal/mockmonitor"
+	"github.com/asyncroute/asyncroute/internal/stackgraph"
 )
 
 // JSONPlan is the machine-readable plan (`plan --json`). Every list is

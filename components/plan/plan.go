@@ -49,8 +49,8 @@ import (
 	"strings"
 
 	"github.com/asyncroute/asyncroute/components/asyncpolicy"
-	"github.com/asyncroute/asyncroute/components/mockmonitor"
-	"github.com/asyncroute/asyncroute/components/stackgraph"
+	"github.com/asyncroute/asyncroute/internal/mockmonitor"
+	"github.com/asyncroute/asyncroute/internal/stackgraph"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"gopkg.in/yaml.v3"
 )

@@ -2,7 +2,7 @@ package plan
 
 import (
 	"github.com/asyncroute/asyncroute/components/asyncpolicy"
-	"github.com/asyncroute/asyncroute/components/stackgraph"
+	"github.com/asyncroute/asyncroute/internal/stackgraph"
 )
 
 // Route is one edge of a stack's asynchronous routing (see

@@ -7,8 +7,8 @@ import (
 	"strings"
 
 	"github.com/asyncroute/asyncroute/components/asyncpolicy"
-	"github.com/asyncroute/asyncroute/components/mockmonitor"
-	"github.com/asyncroute/asyncroute/components/stackgraph"
+	"github.com/asyncroute/asyncroute/internal/mockmonitor"
+	"github.com/asyncroute/asyncroute/internal/stackgraph"
 )
 
 // policyInputs are the inputs that hold IAM policy documents, per type.

@@ -9,9 +9,9 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/asyncroute/asyncroute/components/iampolicy"
-	"github.com/asyncroute/asyncroute/components/lambdafacts"
 	"github.com/asyncroute/asyncroute/components/records"
+	"github.com/asyncroute/asyncroute/internal/iampolicy"
+	"github.com/asyncroute/asyncroute/internal/lambdafacts"
 )
 
 // Delivery is one message, event or object an in-memory target got.

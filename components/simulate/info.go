@@ -3,7 +3,7 @@ package simulate
 import (
 	"strings"
 
-	"github.com/asyncroute/asyncroute/components/lambdafacts"
+	"github.com/asyncroute/asyncroute/internal/lambdafacts"
 )
 
 // FunctionInfo describes a function the simulator can invoke.

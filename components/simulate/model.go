@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/asyncroute/asyncroute/components/asyncpolicy"
-	"github.com/asyncroute/asyncroute/components/lambdafacts"
-	"github.com/asyncroute/asyncroute/components/stackgraph"
+	"github.com/asyncroute/asyncroute/internal/lambdafacts"
+	"github.com/asyncroute/asyncroute/internal/stackgraph"
 )
 
 // Resource types the simulator reads itself (asyncpolicy.Routes gives the

@@ -10,9 +10,9 @@ import (
 	"time"
 
 	"github.com/asyncroute/asyncroute/components/asyncroute"
-	"github.com/asyncroute/asyncroute/components/mockmonitor"
 	"github.com/asyncroute/asyncroute/components/records"
 	"github.com/asyncroute/asyncroute/components/simulate"
+	"github.com/asyncroute/asyncroute/internal/mockmonitor"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"

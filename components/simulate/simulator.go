@@ -12,10 +12,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/asyncroute/asyncroute/components/lambdafacts"
-	"github.com/asyncroute/asyncroute/components/mockmonitor"
 	"github.com/asyncroute/asyncroute/components/records"
-	"github.com/asyncroute/asyncroute/components/stackgraph"
+	"github.com/asyncroute/asyncroute/internal/lambdafacts"
+	"github.com/asyncroute/asyncroute/internal/mockmonitor"
+	"github.com/asyncroute/asyncroute/internal/stackgraph"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 

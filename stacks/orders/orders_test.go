@@ -4,7 +4,6 @@ import (
 	"testing"
 
 	"github.com/asyncroute/asyncroute/components/asyncroutetest"
-	"github.com/asyncroute/asyncroute/components/iampolicy"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -31,7 +30,7 @@ func TestRootStackRouting(t *testing.T) {
 	policy := st.Find("aws:iam/rolePolicy:RolePolicy", "order-processor-async-grants")
 	doc, err := asyncroutetest.DecodePolicy(policy.Inputs["policy"])
 	require.NoError(t, err)
-	assert.Equal(t, []iampolicy.Statement{
+	assert.Equal(t, []asyncroutetest.Statement{
 		{Effect: "Allow", Action: []string{"sns:Publish"}, Resource: []string{topic.Outputs["arn"].(string)}},
 		{Effect: "Allow", Action: []string{"sqs:SendMessage"}, Resource: []string{queue.Outputs["arn"].(string)}},
 	}, doc.Statements, "the topic uses the AWS-managed key: no KMS grant")

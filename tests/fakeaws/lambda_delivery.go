@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/asyncroute/asyncroute/components/stackgraph"
+	"github.com/asyncroute/asyncroute/internal/stackgraph"
 )
 
 // This file is Lambda's delivery-time view: after every mutation of the

@@ -9,7 +9,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/asyncroute/asyncroute/components/stackgraph"
+	"github.com/asyncroute/asyncroute/internal/stackgraph"
 )
 
 // This file is the operation log: one JSON line per create, update and

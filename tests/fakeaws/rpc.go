@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/asyncroute/asyncroute/components/stackgraph"
+	"github.com/asyncroute/asyncroute/internal/stackgraph"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"google.golang.org/protobuf/types/known/emptypb"

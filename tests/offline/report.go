@@ -8,8 +8,8 @@ import (
 	"text/tabwriter"
 
 	"github.com/asyncroute/asyncroute/components/asyncpolicy"
-	"github.com/asyncroute/asyncroute/components/stackgraph"
-	"github.com/asyncroute/asyncroute/components/stackgraph/stackfile"
+	"github.com/asyncroute/asyncroute/internal/stackgraph"
+	"github.com/asyncroute/asyncroute/internal/stackgraph/stackfile"
 	"github.com/asyncroute/asyncroute/tests/fakeaws"
 )
 

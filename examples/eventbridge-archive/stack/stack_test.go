@@ -4,7 +4,6 @@ import (
 	"testing"
 
 	"github.com/asyncroute/asyncroute/components/asyncroutetest"
-	"github.com/asyncroute/asyncroute/components/iampolicy"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -24,7 +23,7 @@ func TestEventBridgeArchive(t *testing.T) {
 
 	doc, err := asyncroutetest.DecodePolicy(st.Find("aws:iam/rolePolicy:RolePolicy", "payment-scorer-async-grants").Inputs["policy"])
 	require.NoError(t, err)
-	assert.Equal(t, []iampolicy.Statement{
+	assert.Equal(t, []asyncroutetest.Statement{
 		{Effect: "Allow", Action: []string{"events:PutEvents"}, Resource: []string{bus}},
 		{Effect: "Allow", Action: []string{"s3:ListBucket"}, Resource: []string{bucket}},
 		{Effect: "Allow", Action: []string{"s3:PutObject"}, Resource: []string{bucket + "/*"}},

@@ -4,7 +4,6 @@ import (
 	"testing"
 
 	"github.com/asyncroute/asyncroute/components/asyncroutetest"
-	"github.com/asyncroute/asyncroute/components/iampolicy"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -20,7 +19,7 @@ func TestExistingFunction(t *testing.T) {
 	assert.Equal(t, "legacy-billing-role", legacy.Inputs["role"])
 	doc, err := asyncroutetest.DecodePolicy(legacy.Inputs["policy"])
 	require.NoError(t, err)
-	assert.Equal(t, []iampolicy.Statement{
+	assert.Equal(t, []asyncroutetest.Statement{
 		{Effect: "Allow", Action: []string{"kms:Decrypt", "kms:GenerateDataKey*"}, Resource: []string{key}},
 		{Effect: "Allow", Action: []string{"sqs:SendMessage"}, Resource: []string{failures}},
 	}, doc.Statements)
@@ -39,7 +38,7 @@ func TestExistingFunction(t *testing.T) {
 	assert.Equal(t, platform.Outputs["name"], grants.Inputs["role"])
 	doc, err = asyncroutetest.DecodePolicy(grants.Inputs["policy"])
 	require.NoError(t, err)
-	assert.Equal(t, []iampolicy.Statement{
+	assert.Equal(t, []asyncroutetest.Statement{
 		{Effect: "Allow", Action: []string{"kms:Decrypt", "kms:GenerateDataKey*"}, Resource: []string{key}},
 		{Effect: "Allow", Action: []string{"sqs:SendMessage"}, Resource: []string{dlq}},
 	}, doc.Statements)

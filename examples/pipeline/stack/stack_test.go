@@ -4,7 +4,6 @@ import (
 	"testing"
 
 	"github.com/asyncroute/asyncroute/components/asyncroutetest"
-	"github.com/asyncroute/asyncroute/components/iampolicy"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -26,7 +25,7 @@ func TestPipeline(t *testing.T) {
 
 	doc, err := asyncroutetest.DecodePolicy(st.Find("aws:iam/rolePolicy:RolePolicy", "ingest-async-grants").Inputs["policy"])
 	require.NoError(t, err)
-	assert.Equal(t, []iampolicy.Statement{
+	assert.Equal(t, []asyncroutetest.Statement{
 		{Effect: "Allow", Action: []string{"lambda:InvokeFunction"}, Resource: []string{enrichArn, enrichArn + ":*"}},
 		{Effect: "Allow", Action: []string{"sqs:SendMessage"}, Resource: []string{failures}},
 	}, doc.Statements)

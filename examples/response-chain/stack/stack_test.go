@@ -4,7 +4,6 @@ import (
 	"testing"
 
 	"github.com/asyncroute/asyncroute/components/asyncroutetest"
-	"github.com/asyncroute/asyncroute/components/iampolicy"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -14,7 +13,7 @@ const (
 	defaultBus = "arn:aws:events:us-east-1:123456789012:event-bus/default"
 )
 
-func statements(t *testing.T, st *asyncroutetest.Stack, policy string) []iampolicy.Statement {
+func statements(t *testing.T, st *asyncroutetest.Stack, policy string) []asyncroutetest.Statement {
 	t.Helper()
 	p := st.Find("aws:iam/rolePolicy:RolePolicy", policy)
 	require.NotNil(t, p, policy)
@@ -23,8 +22,8 @@ func statements(t *testing.T, st *asyncroutetest.Stack, policy string) []iampoli
 	return doc.Statements
 }
 
-func allow(resources []string, actions ...string) iampolicy.Statement {
-	return iampolicy.Statement{Effect: "Allow", Action: actions, Resource: resources}
+func allow(resources []string, actions ...string) asyncroutetest.Statement {
+	return asyncroutetest.Statement{Effect: "Allow", Action: actions, Resource: resources}
 }
 
 func TestResponseChain(t *testing.T) {
@@ -44,7 +43,7 @@ func TestResponseChain(t *testing.T) {
 		"onSuccess": map[string]any{"destination": defaultBus},
 		"onFailure": map[string]any{"destination": failuresArn},
 	}, cfg.Inputs["destinationConfig"])
-	assert.Equal(t, []iampolicy.Statement{
+	assert.Equal(t, []asyncroutetest.Statement{
 		allow([]string{defaultBus}, "events:PutEvents"),
 		allow([]string{failuresArn}, "sqs:SendMessage"),
 	}, statements(t, st, "ingest-async-grants"))
@@ -77,7 +76,7 @@ func TestResponseChain(t *testing.T) {
 		"maximumRecordAgeInSeconds":  3600.0,
 		"bisectBatchOnFunctionError": true,
 	}, m.Inputs)
-	assert.Equal(t, []iampolicy.Statement{
+	assert.Equal(t, []asyncroutetest.Statement{
 		allow([]string{stream}, "kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:ListShards"),
 		allow([]string{clicksFailures}, "sqs:SendMessage"),
 	}, statements(t, st, "clicks-stream-mapping-grants"))

@@ -3,7 +3,7 @@ package iampolicy_test
 import (
 	"testing"
 
-	"github.com/asyncroute/asyncroute/components/iampolicy"
+	"github.com/asyncroute/asyncroute/internal/iampolicy"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )

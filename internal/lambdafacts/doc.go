@@ -25,7 +25,7 @@
 // a resource's property), so the same mistake reads the same everywhere.
 package lambdafacts
 
-import "github.com/asyncroute/asyncroute/components/iampolicy"
+import "github.com/asyncroute/asyncroute/internal/iampolicy"
 
 // Permission is one IAM action on one resource that an execution role
 // needs.

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/asyncroute/asyncroute/components/lambdafacts"
+	"github.com/asyncroute/asyncroute/internal/lambdafacts"
 )
 
 // referenceAliasOK is Lambda's rule for an alias name: 1 to 128 letters,

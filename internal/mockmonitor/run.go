@@ -5,7 +5,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/asyncroute/asyncroute/components/stackgraph"
+	"github.com/asyncroute/asyncroute/internal/stackgraph"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"gopkg.in/yaml.v3"
 )

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/asyncroute/asyncroute/components/iampolicy"
+	"github.com/asyncroute/asyncroute/internal/iampolicy"
 )
 
 // The fuzz targets of this file check the IAM package against reference

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/asyncroute/asyncroute/components/lambdafacts"
+	"github.com/asyncroute/asyncroute/internal/lambdafacts"
 )
 
 // arnSeeds are ARNs of every kind and source, the usual mistakes and the

@@ -3,8 +3,8 @@ package stackfile_test
 import (
 	"testing"
 
-	"github.com/asyncroute/asyncroute/components/stackgraph"
-	"github.com/asyncroute/asyncroute/components/stackgraph/stackfile"
+	"github.com/asyncroute/asyncroute/internal/stackgraph"
+	"github.com/asyncroute/asyncroute/internal/stackgraph/stackfile"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )

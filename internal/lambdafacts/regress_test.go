@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/asyncroute/asyncroute/components/lambdafacts"
+	"github.com/asyncroute/asyncroute/internal/lambdafacts"
 	"github.com/stretchr/testify/assert"
 )
 

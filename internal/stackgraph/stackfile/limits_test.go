@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/asyncroute/asyncroute/components/stackgraph/stackfile"
+	"github.com/asyncroute/asyncroute/internal/stackgraph/stackfile"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )

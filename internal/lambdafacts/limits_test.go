@@ -3,7 +3,7 @@ package lambdafacts_test
 import (
 	"testing"
 
-	"github.com/asyncroute/asyncroute/components/lambdafacts"
+	"github.com/asyncroute/asyncroute/internal/lambdafacts"
 	"github.com/stretchr/testify/assert"
 )
 

@@ -4,8 +4,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/asyncroute/asyncroute/components/lambdafacts"
 	"github.com/asyncroute/asyncroute/internal/doors"
+	"github.com/asyncroute/asyncroute/internal/lambdafacts"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )

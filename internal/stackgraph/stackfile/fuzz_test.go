@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/asyncroute/asyncroute/components/stackgraph/stackfile"
+	"github.com/asyncroute/asyncroute/internal/stackgraph/stackfile"
 )
 
 // FuzzDecode feeds arbitrary bytes to Decode: an error or a graph, never a
