@@ -1,13 +1,14 @@
 package asyncpolicy
 
 import (
+	"github.com/asyncroute/asyncroute/internal/awstypes"
 	"strings"
 	"time"
 
 	"github.com/asyncroute/asyncroute/internal/lambdafacts"
 )
 
-const tMapping = "aws:lambda/eventSourceMapping:EventSourceMapping"
+const tMapping = awstypes.TokenEventSourceMapping
 
 // mappingFailureField is where an event source mapping's on-failure
 // destination is set.

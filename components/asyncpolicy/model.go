@@ -1,6 +1,7 @@
 package asyncpolicy
 
 import (
+	"github.com/asyncroute/asyncroute/internal/awstypes"
 	"strings"
 
 	"github.com/asyncroute/asyncroute/internal/lambdafacts"
@@ -8,32 +9,32 @@ import (
 
 // Type tokens of the resources the rules read.
 const (
-	tFunction             = "aws:lambda/function:Function"
-	tAlias                = "aws:lambda/alias:Alias"
-	tInvokeConfig         = "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig"
-	tPermission           = "aws:lambda/permission:Permission"
-	tFunctionURL          = "aws:lambda/functionUrl:FunctionUrl"
-	tRole                 = "aws:iam/role:Role"
-	tRolePolicy           = "aws:iam/rolePolicy:RolePolicy"
-	tRolePolicyAttachment = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
-	tPolicyAttachment     = "aws:iam/policyAttachment:PolicyAttachment"
-	tPolicy               = "aws:iam/policy:Policy"
-	tQueue                = "aws:sqs/queue:Queue"
-	tTopic                = "aws:sns/topic:Topic"
-	tTopicSubscription    = "aws:sns/topicSubscription:TopicSubscription"
-	tBus                  = "aws:cloudwatch/eventBus:EventBus"
-	tEventTarget          = "aws:cloudwatch/eventTarget:EventTarget"
-	tEventRule            = "aws:cloudwatch/eventRule:EventRule"
-	tBucket               = "aws:s3/bucket:Bucket"
-	tBucketV2             = "aws:s3/bucketV2:BucketV2"
-	tBucketNotification   = "aws:s3/bucketNotification:BucketNotification"
-	tBucketEncryption     = "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2"
-	tKey                  = "aws:kms/key:Key"
-	tKeyAlias             = "aws:kms/alias:Alias"
-	tAPIGatewayIntegr     = "aws:apigateway/integration:Integration"
-	tAPIGatewayV2Integr   = "aws:apigatewayv2/integration:Integration"
-	tLBAttachment         = "aws:lb/targetGroupAttachment:TargetGroupAttachment"
-	tALBAttachment        = "aws:alb/targetGroupAttachment:TargetGroupAttachment"
+	tFunction             = awstypes.TokenFunction
+	tAlias                = awstypes.TokenAlias
+	tInvokeConfig         = awstypes.TokenInvokeConfig
+	tPermission           = awstypes.TokenPermission
+	tFunctionURL          = awstypes.TokenFunctionURL
+	tRole                 = awstypes.TokenRole
+	tRolePolicy           = awstypes.TokenRolePolicy
+	tRolePolicyAttachment = awstypes.TokenRolePolicyAttachment
+	tPolicyAttachment     = awstypes.TokenPolicyAttachment
+	tPolicy               = awstypes.TokenPolicy
+	tQueue                = awstypes.TokenQueue
+	tTopic                = awstypes.TokenTopic
+	tTopicSubscription    = awstypes.TokenTopicSubscription
+	tBus                  = awstypes.TokenEventBus
+	tEventTarget          = awstypes.TokenEventTarget
+	tEventRule            = awstypes.TokenEventRule
+	tBucket               = awstypes.TokenBucket
+	tBucketV2             = awstypes.TokenBucketV2
+	tBucketNotification   = awstypes.TokenBucketNotification
+	tBucketEncryption     = awstypes.TokenBucketEncryption
+	tKey                  = awstypes.TokenKey
+	tKeyAlias             = awstypes.TokenKeyAlias
+	tAPIGatewayIntegr     = awstypes.TokenAPIGatewayIntegration
+	tAPIGatewayV2Integr   = awstypes.TokenAPIGatewayV2Integration
+	tLBAttachment         = awstypes.TokenLBTargetGroupAttachment
+	tALBAttachment        = awstypes.TokenALBTargetGroupAttachment
 )
 
 // kindOfType is the destination kind of a resource type, or nil.

@@ -3,6 +3,7 @@ package asyncroutetest
 import (
 	"errors"
 	"fmt"
+	"github.com/asyncroute/asyncroute/internal/awstypes"
 	"os"
 	"strings"
 	"testing"
@@ -24,20 +25,20 @@ const (
 // Type tokens of the resources the components create and the tests look
 // up.
 const (
-	TypeFunction           = "aws:lambda/function:Function"
-	TypeAlias              = "aws:lambda/alias:Alias"
-	TypeInvokeConfig       = "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig"
-	TypeEventSourceMapping = "aws:lambda/eventSourceMapping:EventSourceMapping"
-	TypePermission         = "aws:lambda/permission:Permission"
-	TypeRole               = "aws:iam/role:Role"
-	TypeRolePolicy         = "aws:iam/rolePolicy:RolePolicy"
-	TypeQueue              = "aws:sqs/queue:Queue"
-	TypeTopic              = "aws:sns/topic:Topic"
-	TypeEventBus           = "aws:cloudwatch/eventBus:EventBus"
-	TypeEventRule          = "aws:cloudwatch/eventRule:EventRule"
-	TypeEventTarget        = "aws:cloudwatch/eventTarget:EventTarget"
-	TypeBucketV2           = "aws:s3/bucketV2:BucketV2"
-	TypeKey                = "aws:kms/key:Key"
+	TypeFunction           = awstypes.TokenFunction
+	TypeAlias              = awstypes.TokenAlias
+	TypeInvokeConfig       = awstypes.TokenInvokeConfig
+	TypeEventSourceMapping = awstypes.TokenEventSourceMapping
+	TypePermission         = awstypes.TokenPermission
+	TypeRole               = awstypes.TokenRole
+	TypeRolePolicy         = awstypes.TokenRolePolicy
+	TypeQueue              = awstypes.TokenQueue
+	TypeTopic              = awstypes.TokenTopic
+	TypeEventBus           = awstypes.TokenEventBus
+	TypeEventRule          = awstypes.TokenEventRule
+	TypeEventTarget        = awstypes.TokenEventTarget
+	TypeBucketV2           = awstypes.TokenBucketV2
+	TypeKey                = awstypes.TokenKey
 
 	TypeFunctionComponent           = asyncroute.FunctionType
 	TypeAsyncInvokeComponent        = asyncroute.AsyncInvokeType

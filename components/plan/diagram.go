@@ -2,26 +2,13 @@ package plan
 
 import (
 	"fmt"
+	"github.com/asyncroute/asyncroute/internal/awstypes"
 	"io"
 	"sort"
 
 	"github.com/asyncroute/asyncroute/components/asyncpolicy"
 	"github.com/asyncroute/asyncroute/internal/stackgraph"
 )
-
-// nodeKinds gives each routed resource type its label and Mermaid shape.
-var nodeKinds = map[string]struct{ label, open, close string }{
-	"aws:lambda/function:Function":                     {"Lambda function", `["`, `"]`},
-	"aws:sqs/queue:Queue":                              {"SQS queue", `[("`, `")]`},
-	"aws:sns/topic:Topic":                              {"SNS topic", `(["`, `"])`},
-	"aws:cloudwatch/eventBus:EventBus":                 {"EventBridge bus", `{{"`, `"}}`},
-	"aws:cloudwatch/eventRule:EventRule":               {"EventBridge rule", `{{"`, `"}}`},
-	"aws:s3/bucketV2:BucketV2":                         {"S3 bucket", `[("`, `")]`},
-	"aws:s3/bucket:Bucket":                             {"S3 bucket", `[("`, `")]`},
-	"aws:kms/key:Key":                                  {"KMS key", `["`, `"]`},
-	"aws:lambda/alias:Alias":                           {"Lambda alias", `["`, `"]`},
-	"aws:lambda/eventSourceMapping:EventSourceMapping": {"Event source mapping", `[/"`, `"/]`},
-}
 
 // WriteDiagram prints the stack's asynchronous routing as a Mermaid
 // flowchart: invokers → function → on-success / on-failure / dead-letter
@@ -109,16 +96,17 @@ func nodeLabel(st *stackgraph.Graph, key string, configured map[string]string) s
 	if r == nil {
 		return `>"` + mermaidLines("outside the stack", shown(key)) + `"]`
 	}
-	k, ok := nodeKinds[r.Type]
-	if !ok {
-		k = nodeKinds["aws:kms/key:Key"]
-		k.label = shown(r.Type)
+	// Each type's label and shape come from package awstypes' table; a
+	// type the table does not draw is a box named by its token.
+	label, shape := shown(r.Type), awstypes.Key.Shape
+	if t := awstypes.Of(r.Type); t != nil && t.Shape != (awstypes.Shape{}) {
+		label, shape = t.Label, t.Shape
 	}
-	lines := []string{k.label, shown(r.Name)}
-	if r.Type == "aws:lambda/function:Function" {
+	lines := []string{label, shown(r.Name)}
+	if r.Type == awstypes.TokenFunction {
 		lines = append(lines, functionSettings(st, r, configured)...)
 	}
-	return k.open + mermaidLines(lines...) + k.close
+	return shape.Open + mermaidLines(lines...) + shape.Close
 }
 
 // functionSettings summarises the retry settings of a function's configs,
@@ -126,15 +114,15 @@ func nodeLabel(st *stackgraph.Graph, key string, configured map[string]string) s
 // asyncpolicy.ConfiguredFunctions).
 func functionSettings(st *stackgraph.Graph, fn *stackgraph.Resource, configured map[string]string) []string {
 	var lines []string
-	for _, cfg := range st.OfType("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig") {
+	for _, cfg := range st.OfType(awstypes.TokenInvokeConfig) {
 		if configured[cfg.URN] != fn.URN {
 			continue
 		}
-		s := shownValue(cfg.Inputs["qualifier"])
-		if v, ok := cfg.Inputs["maximumRetryAttempts"]; ok {
+		s := shownValue(cfg.Inputs[awstypes.InvokeConfigQualifier])
+		if v, ok := cfg.Inputs[awstypes.InvokeConfigMaxRetries]; ok {
 			s += " · retries " + shownValue(v)
 		}
-		if v, ok := cfg.Inputs["maximumEventAgeInSeconds"]; ok {
+		if v, ok := cfg.Inputs[awstypes.InvokeConfigMaxEventAge]; ok {
 			s += " · max age " + shownValue(v) + "s"
 		}
 		lines = append(lines, s)

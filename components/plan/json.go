@@ -84,7 +84,7 @@ func buildJSON(rec *Stack, p Project, findings []asyncpolicy.Finding) JSONPlan {
 			jr.Outputs = jsonSafe(r.Outputs).(map[string]any)
 		}
 		out.Resources = append(out.Resources, jr)
-		for _, k := range policyInputs[r.Type] {
+		for _, k := range policyInputs(r.Type) {
 			v, ok := r.Inputs[k]
 			if !ok {
 				continue

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"github.com/asyncroute/asyncroute/internal/awstypes"
 	"io"
 	"sort"
 	"strings"
@@ -11,13 +12,13 @@ import (
 	"github.com/asyncroute/asyncroute/internal/stackgraph"
 )
 
-// policyInputs are the inputs that hold IAM policy documents, per type.
-var policyInputs = map[string][]string{
-	"aws:iam/role:Role":               {"assumeRolePolicy"},
-	"aws:iam/rolePolicy:RolePolicy":   {"policy"},
-	"aws:iam/policy:Policy":           {"policy"},
-	"aws:sqs/queuePolicy:QueuePolicy": {"policy"},
-	"aws:sns/topicPolicy:TopicPolicy": {"policy"},
+// policyInputs are the inputs of a type that hold IAM policy documents
+// (package awstypes' table).
+func policyInputs(typ string) []string {
+	if t := awstypes.Of(typ); t != nil {
+		return t.PolicyInputs
+	}
+	return nil
 }
 
 // label names a resource in the text plan: its type and Pulumi name, each
@@ -50,7 +51,7 @@ func writeText(w io.Writer, rec *Stack, p Project, findings []asyncpolicy.Findin
 		}
 		fmt.Fprintf(w, "    parent: %s\n", parent)
 		skip := map[string]bool{}
-		for _, k := range policyInputs[r.Type] {
+		for _, k := range policyInputs(r.Type) {
 			skip[k] = true
 		}
 		for _, line := range flatten("", r.Inputs, skip) {
@@ -69,7 +70,7 @@ func writeText(w io.Writer, rec *Stack, p Project, findings []asyncpolicy.Findin
 	fmt.Fprintf(w, "\nPolicy documents:\n")
 	any := false
 	for _, r := range order {
-		for _, k := range policyInputs[r.Type] {
+		for _, k := range policyInputs(r.Type) {
 			v, ok := r.Inputs[k]
 			if !ok {
 				continue

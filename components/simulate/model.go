@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/asyncroute/asyncroute/internal/awstypes"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -18,13 +19,13 @@ import (
 // Resource types the simulator reads itself (asyncpolicy.Routes gives the
 // destination edges; what a trigger does with an event is read here).
 const (
-	tFunction     = "aws:lambda/function:Function"
-	tAlias        = "aws:lambda/alias:Alias"
-	tInvokeConfig = "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig"
-	tEventRule    = "aws:cloudwatch/eventRule:EventRule"
-	tEventTarget  = "aws:cloudwatch/eventTarget:EventTarget"
-	tSubscription = "aws:sns/topicSubscription:TopicSubscription"
-	tMapping      = "aws:lambda/eventSourceMapping:EventSourceMapping"
+	tFunction     = awstypes.TokenFunction
+	tAlias        = awstypes.TokenAlias
+	tInvokeConfig = awstypes.TokenInvokeConfig
+	tEventRule    = awstypes.TokenEventRule
+	tEventTarget  = awstypes.TokenEventTarget
+	tSubscription = awstypes.TokenTopicSubscription
+	tMapping      = awstypes.TokenEventSourceMapping
 )
 
 // Lambda's defaults for an asynchronous invocation without an invoke

@@ -2,6 +2,7 @@ package lambdafacts
 
 import (
 	"fmt"
+	"github.com/asyncroute/asyncroute/internal/awstypes"
 	"strings"
 )
 
@@ -10,7 +11,7 @@ func init() {
 		Kind:          KindEventBridge,
 		Label:         "EventBridge event bus",
 		slots:         map[Slot]bool{SlotOnSuccess: true, SlotOnFailure: true},
-		ResourceTypes: []string{"aws:cloudwatch/eventBus:EventBus"},
+		ResourceTypes: []string{awstypes.TokenEventBus},
 		regional:      true,
 		checkResource: func(a ARN) error {
 			name, ok := strings.CutPrefix(a.Resource, "event-bus/")

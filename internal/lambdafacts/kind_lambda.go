@@ -2,6 +2,7 @@ package lambdafacts
 
 import (
 	"fmt"
+	"github.com/asyncroute/asyncroute/internal/awstypes"
 	"strings"
 )
 
@@ -10,7 +11,7 @@ func init() {
 		Kind:          KindLambda,
 		Label:         "Lambda function",
 		slots:         map[Slot]bool{SlotOnSuccess: true, SlotOnFailure: true},
-		ResourceTypes: []string{"aws:lambda/function:Function"},
+		ResourceTypes: []string{awstypes.TokenFunction},
 		regional:      true,
 		checkResource: func(a ARN) error {
 			ref, err := functionOfARN(a)

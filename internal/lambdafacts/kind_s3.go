@@ -2,6 +2,7 @@ package lambdafacts
 
 import (
 	"fmt"
+	"github.com/asyncroute/asyncroute/internal/awstypes"
 	"strings"
 )
 
@@ -18,7 +19,7 @@ func init() {
 		Keyed:         true,
 		KeyActions:    []string{"kms:GenerateDataKey"},
 		KeyGrants:     []string{"kms:GenerateDataKey"},
-		ResourceTypes: []string{"aws:s3/bucketV2:BucketV2", "aws:s3/bucket:Bucket"},
+		ResourceTypes: []string{awstypes.TokenBucketV2, awstypes.TokenBucket},
 		checkResource: func(a ARN) error {
 			if a.Region != "" || a.Account != "" || strings.Contains(a.Resource, "/") {
 				what := "an S3 bucket ARN"

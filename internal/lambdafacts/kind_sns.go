@@ -2,6 +2,7 @@ package lambdafacts
 
 import (
 	"fmt"
+	"github.com/asyncroute/asyncroute/internal/awstypes"
 	"strings"
 )
 
@@ -15,7 +16,7 @@ func init() {
 		KeyGrants:     []string{"kms:Decrypt", "kms:GenerateDataKey*"},
 		FIFO:          true,
 		FIFOFlag:      "fifoTopic",
-		ResourceTypes: []string{"aws:sns/topic:Topic"},
+		ResourceTypes: []string{awstypes.TokenTopic},
 		regional:      true,
 		checkResource: func(a ARN) error {
 			// A subscription's ARN is the topic's ARN plus ":<id>".

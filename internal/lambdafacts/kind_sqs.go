@@ -2,6 +2,7 @@ package lambdafacts
 
 import (
 	"fmt"
+	"github.com/asyncroute/asyncroute/internal/awstypes"
 	"strings"
 )
 
@@ -15,7 +16,7 @@ func init() {
 		KeyGrants:     []string{"kms:Decrypt", "kms:GenerateDataKey*"},
 		FIFO:          true,
 		FIFOFlag:      "fifoQueue",
-		ResourceTypes: []string{"aws:sqs/queue:Queue"},
+		ResourceTypes: []string{awstypes.TokenQueue},
 		regional:      true,
 		checkResource: func(a ARN) error {
 			if strings.ContainsAny(a.Resource, "/:") {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/asyncroute/asyncroute/internal/awstypes"
 	"github.com/asyncroute/asyncroute/internal/stackgraph"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
@@ -143,9 +144,9 @@ func (m *Monitor) NewResource(args pulumi.MockResourceArgs) (string, resource.Pr
 
 	state := inputs.Copy()
 	if args.Custom {
-		id, computed := simulate(r, newPlace(region))
+		id, computed, t := fake(r, region)
 		for k, v := range computed {
-			if m.Preview && computedAtDeploy(k) {
+			if m.Preview && t.IsComputed(k) {
 				state[resource.PropertyKey(k)] = resource.MakeComputed(resource.NewProperty(""))
 				continue
 			}
@@ -176,17 +177,17 @@ func (m *Monitor) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 	var out map[string]any
 	switch args.Token {
 	case "aws:index/getCallerIdentity:getCallerIdentity":
-		p := newPlace(region)
-		out = map[string]any{"accountId": Account, "arn": "arn:" + p.partition + ":iam::" + Account + ":user/test", "userId": "AIDATEST", "id": Account}
+		p := awstypes.PlaceIn(Account, region)
+		out = map[string]any{"accountId": Account, "arn": "arn:" + p.Partition + ":iam::" + Account + ":user/test", "userId": "AIDATEST", "id": Account}
 	case "aws:index/getRegion:getRegion":
 		if v, ok := args.Args["name"]; ok && v.IsString() && v.StringValue() != "" {
 			region = v.StringValue()
 		}
-		p := newPlace(region)
-		out = map[string]any{"name": region, "id": region, "endpoint": "ec2." + region + "." + p.dnsSuffix, "description": regionDescription(region)}
+		p := awstypes.PlaceIn(Account, region)
+		out = map[string]any{"name": region, "id": region, "endpoint": "ec2." + region + "." + p.DNSSuffix, "description": regionDescription(region)}
 	case "aws:index/getPartition:getPartition":
-		p := newPlace(region)
-		out = map[string]any{"partition": p.partition, "dnsSuffix": p.dnsSuffix, "id": p.partition, "reverseDnsPrefix": p.reverseDNSPrefix}
+		p := awstypes.PlaceIn(Account, region)
+		out = map[string]any{"partition": p.Partition, "dnsSuffix": p.DNSSuffix, "id": p.Partition, "reverseDnsPrefix": p.ReverseDNSPrefix}
 	default:
 		return nil, fmt.Errorf("mockmonitor: no mock for invoke %s", args.Token)
 	}
