@@ -36,6 +36,13 @@
 //     the pulumi-aws Go SDK's types (schema.go), so that Pulumi YAML
 //     programs may declare them.
 //
+// The double is an independent oracle on purpose: it does not read the
+// library's table of AWS types (internal/awstypes), its IAM evaluator or
+// its facts (internal/lambdafacts), but keeps its own per-type specs
+// (spec_<service>.go) and checks, written from AWS's and the pulumi-aws
+// provider's behaviour, so that an engine test can catch the library and
+// the double disagreeing.
+//
 // Each engine run starts a new plugin process, so the provider keeps what it
 // has "deployed" in a JSON state file ([EnvState]). Tests seed resources
 // that exist outside the stack (a function and its role) with [Seed].
