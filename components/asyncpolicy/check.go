@@ -99,18 +99,16 @@ func (f Finding) String() string {
 }
 
 // Check runs every enabled rule on g and returns the findings sorted by
-// rule id, URN, field and message.
-func Check(g Graph, cfg Config) []Finding {
-	m := modelOf(g)
-	// Three rules read who invokes which function: work it out once, for
-	// the first of them that runs.
-	var inv *invokers
-	invs := func() *invokers {
-		if inv == nil {
-			inv = m.invokers()
-		}
-		return inv
-	}
+// rule id, URN, field and message: Analyze(g).Check(cfg).
+func Check(g Graph, cfg Config) []Finding { return Analyze(g).Check(cfg) }
+
+// Check runs every enabled rule and returns the findings sorted by rule
+// id, URN, field and message.
+func (a *Analysis) Check(cfg Config) []Finding {
+	m := a.m
+	// Three rules read who invokes which function: the analysis works it
+	// out once, for the first of them that runs.
+	invs := a.invokers
 	var out []Finding
 	checks := map[string]func(emitFunc){
 		RuleDestinationPermission: func(emit emitFunc) { checkPermissions(m, emit) },

@@ -12,19 +12,57 @@ import (
 // Route is one edge of a stack's asynchronous routing, as the rules see
 // it: a trigger invoking a function, a function reaching a destination, an
 // event source mapping polling its source, a bus matching a rule.
+// Condition is the kind of a routing edge: one spelling for the rules,
+// the planner's routes and diagram, and the simulator's trace.
+type Condition string
+
+// The conditions of [Route].
+const (
+	// Invokes: an asynchronous trigger (EventBridge target, SNS
+	// subscription, S3 notification) or an event source mapping (which
+	// invokes synchronously) invokes the function.
+	Invokes Condition = "invokes"
+	// OnSuccess and OnFailure: an invoke config's destinations.
+	OnSuccess Condition = "on success"
+	OnFailure Condition = "on failure"
+	// AnyDestination: an invoke config's destination whose slot is not
+	// known until deploy.
+	AnyDestination Condition = "destination"
+	// DeadLetter: the function's dead-letter target.
+	DeadLetter Condition = "dead letter"
+	// MappingOnFailure: an event source mapping's on-failure destination.
+	MappingOnFailure Condition = "mapping on failure"
+	// PolledBy: a source polled by an event source mapping.
+	PolledBy Condition = "polled by"
+	// Matches: a bus whose events an EventBridge rule matches.
+	Matches Condition = "matches"
+)
+
+// conditionOf is the condition of an invoke config's slot.
+func conditionOf(s lambdafacts.Slot) Condition {
+	switch s {
+	case slotSuccess:
+		return OnSuccess
+	case slotFailure:
+		return OnFailure
+	}
+	return AnyDestination
+}
+
 type Route struct {
 	// From and To are URNs of the stack's resources, ARNs of things
 	// outside it, or Unknown's text when not known until deploy.
 	From string `json:"from"`
 	To   string `json:"to"`
-	// Condition is "invokes" (an asynchronous trigger, or an event source
-	// mapping, which invokes synchronously), "on success", "on failure",
-	// "destination" (a slot not known until deploy), "dead letter",
-	// "mapping on failure", "polled by" or "matches".
-	Condition string `json:"condition"`
+	// Condition is what the edge is (see the Condition constants).
+	Condition Condition `json:"condition"`
 	// Via is the URN of the resource that makes the edge (the invoke
 	// config, subscription, event target, mapping).
 	Via string `json:"via,omitempty"`
+	// Value is a destination as the stack writes it, when known: the ARN
+	// in the invoke config, dead-letter config or mapping (a function's
+	// may carry a qualifier); "" for other edges.
+	Value string `json:"value,omitempty"`
 	// Qualifier is the qualifier a destination's config applies to, or the
 	// one a trigger invokes; "" where it does not apply or is not known.
 	Qualifier string `json:"qualifier,omitempty"`
@@ -38,11 +76,8 @@ type Route struct {
 	Grant string `json:"grant,omitempty"`
 }
 
-// Routes derives the asynchronous routing of a stack, sorted. It reads the
-// stack the way Check does, so an edge the planner draws and a finding the
-// rules report never disagree.
-func Routes(g Graph) []Route {
-	m := modelOf(g)
+// routesOf derives the routing edges of a model, sorted.
+func routesOf(m *model) []Route {
 	var out []Route
 	unknownNode := Unknown{}.String()
 	node := func(d dest) string {
@@ -56,8 +91,8 @@ func Routes(g Graph) []Route {
 		}
 		return unknownNode
 	}
-	edge := func(from string, f *fnModel, d dest, condition, qualifier string) {
-		r := Route{From: from, To: node(d), Condition: condition, Via: d.owner.URN, Qualifier: qualifier}
+	edge := func(from string, f *fnModel, d dest, condition Condition, qualifier string) {
+		r := Route{From: from, To: node(d), Condition: condition, Via: d.owner.URN, Qualifier: qualifier, Value: d.value}
 		m.grantStatus(f, d, &r)
 		out = append(out, r)
 	}
@@ -70,19 +105,12 @@ func Routes(g Graph) []Route {
 		}
 		q := configQualifier(c)
 		for _, d := range c.dests {
-			cond := "destination"
-			switch d.slot {
-			case slotSuccess:
-				cond = "on success"
-			case slotFailure:
-				cond = "on failure"
-			}
-			edge(from, c.fn, d, cond, q)
+			edge(from, c.fn, d, conditionOf(d.slot), q)
 		}
 	}
 	for _, f := range m.functions {
 		if f.dlq != nil {
-			edge(f.res.URN, f, *f.dlq, "dead letter", "")
+			edge(f.res.URN, f, *f.dlq, DeadLetter, "")
 		}
 	}
 	for _, mm := range m.mappings {
@@ -91,45 +119,29 @@ func Routes(g Graph) []Route {
 			if t := m.ix.byARN[s]; t != nil {
 				from = t.URN
 			}
-			out = append(out, Route{From: from, To: mm.res.URN, Condition: "polled by", Via: mm.res.URN})
+			out = append(out, Route{From: from, To: mm.res.URN, Condition: PolledBy, Via: mm.res.URN})
 		} else if c := m.ix.depsOfType(mm.res, "eventSourceArn", destinationTypes...); len(c) == 1 {
-			out = append(out, Route{From: c[0].URN, To: mm.res.URN, Condition: "polled by", Via: mm.res.URN})
+			out = append(out, Route{From: c[0].URN, To: mm.res.URN, Condition: PolledBy, Via: mm.res.URN})
 		}
 		if mm.fn != nil {
-			out = append(out, Route{From: mm.res.URN, To: mm.fn.res.URN, Condition: "invokes", Via: mm.res.URN})
+			out = append(out, Route{From: mm.res.URN, To: mm.fn.res.URN, Condition: Invokes, Via: mm.res.URN})
 			if mm.onFailure != nil {
-				edge(mm.fn.res.URN, mm.fn, *mm.onFailure, "mapping on failure", "")
+				edge(mm.fn.res.URN, mm.fn, *mm.onFailure, MappingOnFailure, "")
 			}
 		}
 	}
 	inv := m.invokers()
 	for _, f := range m.functions {
 		for _, i := range inv.at[f] {
-			out = append(out, Route{From: m.triggerSource(i.by), To: f.res.URN, Condition: "invokes", Via: i.by.URN, Qualifier: i.qualifier})
+			out = append(out, Route{From: m.triggerSource(i.by), To: f.res.URN, Condition: Invokes, Via: i.by.URN, Qualifier: i.qualifier})
 		}
 	}
 	out = append(out, m.busRules(out)...)
-	rank := map[string]int{"polled by": 0, "matches": 0, "invokes": 0, "on success": 1, "on failure": 2, "destination": 3, "dead letter": 4, "mapping on failure": 5}
+	rank := map[Condition]int{PolledBy: 0, Matches: 0, Invokes: 0, OnSuccess: 1, OnFailure: 2, AnyDestination: 3, DeadLetter: 4, MappingOnFailure: 5}
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := out[i], out[j]
 		return fmt.Sprint(a.From, "\x00", rank[a.Condition], a.Qualifier, "\x00", a.To) < fmt.Sprint(b.From, "\x00", rank[b.Condition], b.Qualifier, "\x00", b.To)
 	})
-	return out
-}
-
-// ConfiguredFunctions maps the URN of each asynchronous invoke config
-// (FunctionEventInvokeConfig) of g whose function is in g to that
-// function's URN, linked as Check and [Routes] link them: functionName
-// as the function's name or ARN (qualified or not), a partial ARN, or,
-// when it is not known until deploy, the function it depends on. A config
-// whose function is outside g or cannot be told is left out.
-func ConfiguredFunctions(g Graph) map[string]string {
-	out := map[string]string{}
-	for _, c := range modelOf(g).configs {
-		if c.fn != nil {
-			out[c.res.URN] = c.fn.res.URN
-		}
-	}
 	return out
 }
 
@@ -250,7 +262,7 @@ func (m *model) busRules(routes []Route) []Route {
 			}
 		}
 		if from != "" {
-			out = append(out, Route{From: from, To: rule.URN, Condition: "matches", Via: rule.URN})
+			out = append(out, Route{From: from, To: rule.URN, Condition: Matches, Via: rule.URN})
 		}
 	}
 	return out
@@ -260,11 +272,6 @@ func (m *model) busRules(routes []Route) []Route {
 // role of a function of the stack may do, as the rules evaluate it (inline
 // and attached policies, well-known AWS managed policies, explicit Deny).
 type Permissions struct{ m *model }
-
-// PermissionsOf reads g's roles and policies.
-func PermissionsOf(g Graph) *Permissions {
-	return &Permissions{m: modelOf(g)}
-}
 
 // Decide evaluates action on resource for the execution role of the
 // function with URN fnURN: Undecided when the function, its role or one of

@@ -19,14 +19,14 @@ func TestRoutesAndPermissions(t *testing.T) {
 		return nil
 	})
 	require.NoError(t, err)
-	g := asyncpolicy.FromStack(st)
-	routes := asyncpolicy.Routes(g)
+	a := asyncpolicy.Analyze(asyncpolicy.FromStack(st))
+	routes := a.Routes()
 	require.Len(t, routes, 1)
 	fn := st.Find("aws:lambda/function:Function", "orders")
 	q := st.Find("aws:sqs/queue:Queue", "failures")
-	assert.Equal(t, asyncpolicy.Route{From: fn.URN, To: q.URN, Condition: "on failure", Via: st.Find("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", "orders-config").URN,
+	assert.Equal(t, asyncpolicy.Route{From: fn.URN, To: q.URN, Condition: asyncpolicy.OnFailure, Value: arnPrefix + "failures", Via: st.Find("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", "orders-config").URN,
 		Qualifier: "$LATEST", Needs: []iampolicy.Permission{{Action: "sqs:SendMessage", Resource: arnPrefix + "failures"}}, Granted: []bool{true}, Grant: "granted"}, routes[0])
-	p := asyncpolicy.PermissionsOf(g)
+	p := a.Permissions()
 	assert.Equal(t, iampolicy.Allowed, p.Decide(fn.URN, "sqs:SendMessage", arnPrefix+"failures"))
 	assert.Equal(t, iampolicy.NotAllowed, p.Decide(fn.URN, "sns:Publish", snsPrefix+"alerts"))
 	assert.Equal(t, iampolicy.Undecided, p.Decide("urn:pulumi:test::x::aws:lambda/function:Function::nope", "sqs:SendMessage", arnPrefix+"failures"))
@@ -52,10 +52,12 @@ func TestConfiguredFunctions(t *testing.T) {
 		urnPrefix + cfgType + "::orders-config": orders,
 		byARN.URN:                               orders,
 		byDep.URN:                               other.URN,
-	}, asyncpolicy.ConfiguredFunctions(g))
+	}, asyncpolicy.Analyze(g).ConfiguredFunctions())
 
-	asyncpolicy.Routes(g)
-	asyncpolicy.PermissionsOf(g).Decide(orders, "sqs:SendMessage", arnPrefix+"failures")
+	a := asyncpolicy.Analyze(g)
+	a.Routes()
+	a.Decide(orders, "sqs:SendMessage", arnPrefix+"failures")
+	a.Configs()
 	for _, r := range g.Resources {
 		assert.Empty(t, r.Name, "the graph is not changed: %s", r.URN)
 	}

@@ -19,7 +19,12 @@ import (
 // with Mermaid entity codes for the characters that mean something to
 // Mermaid or to HTML, so any name gives a valid diagram that shows it.
 func WriteDiagram(w io.Writer, st *stackgraph.Graph) {
-	routes := Routes(st)
+	writeDiagram(w, st, asyncpolicy.Analyze(asyncpolicy.FromStack(st)))
+}
+
+// writeDiagram is [WriteDiagram] with the stack analysed.
+func writeDiagram(w io.Writer, st *stackgraph.Graph, a *asyncpolicy.Analysis) {
+	routes := routesOf(a)
 	ids := map[string]string{}
 	var keys []string
 	for _, r := range routes {
@@ -36,14 +41,14 @@ func WriteDiagram(w io.Writer, st *stackgraph.Graph) {
 		fmt.Fprintln(w, `  empty["no asynchronous routing in this stack"]`)
 		return
 	}
-	configured := asyncpolicy.ConfiguredFunctions(asyncpolicy.FromStack(st))
+	configs := a.Configs()
 	for i, k := range keys {
 		ids[k] = fmt.Sprintf("n%d", i+1)
-		fmt.Fprintf(w, "  %s%s\n", ids[k], nodeLabel(st, k, configured))
+		fmt.Fprintf(w, "  %s%s\n", ids[k], nodeLabel(st, k, configs))
 	}
 	qualifiers := map[string]map[string]bool{}
 	for _, r := range routes {
-		if r.Qualifier != "" && r.Condition != "invokes" {
+		if r.Qualifier != "" && r.Condition != asyncpolicy.Invokes {
 			if qualifiers[r.From] == nil {
 				qualifiers[r.From] = map[string]bool{}
 			}
@@ -51,12 +56,12 @@ func WriteDiagram(w io.Writer, st *stackgraph.Graph) {
 		}
 	}
 	for _, r := range routes {
-		first := r.Condition
+		first := string(r.Condition)
 		// Say which qualifier an edge belongs to when it is not the only
 		// one, or not $LATEST; a trigger, which qualifier it invokes.
 		switch {
 		case r.Qualifier == "":
-		case r.Condition == "invokes":
+		case r.Condition == asyncpolicy.Invokes:
 			to := qualifiers[r.To]
 			if r.Qualifier != "$LATEST" || (len(to) > 0 && !(len(to) == 1 && to["$LATEST"])) {
 				first += " · " + shown(r.Qualifier)
@@ -79,7 +84,7 @@ func WriteDiagram(w io.Writer, st *stackgraph.Graph) {
 			lines = append(lines, "grants decided at deploy")
 		}
 		arrow := "-->"
-		if r.Condition == "dead letter" || r.Condition == "mapping on failure" {
+		if r.Condition == asyncpolicy.DeadLetter || r.Condition == asyncpolicy.MappingOnFailure {
 			arrow = "-.->"
 		}
 		fmt.Fprintf(w, "  %s %s|\"%s\"| %s\n", ids[r.From], arrow, mermaidLines(lines...), ids[r.To])
@@ -91,7 +96,7 @@ func WriteDiagram(w io.Writer, st *stackgraph.Graph) {
 // target outside the stack: its ARN or what the stack holds of it) and,
 // for a function, its invoke configs. Every string from the stack is
 // shown with [shown] and escaped with [mermaidText].
-func nodeLabel(st *stackgraph.Graph, key string, configured map[string]string) string {
+func nodeLabel(st *stackgraph.Graph, key string, configs []asyncpolicy.ConfigSettings) string {
 	r := st.ByURN(key)
 	if r == nil {
 		return `>"` + mermaidLines("outside the stack", shown(key)) + `"]`
@@ -104,26 +109,36 @@ func nodeLabel(st *stackgraph.Graph, key string, configured map[string]string) s
 	}
 	lines := []string{label, shown(r.Name)}
 	if r.Type == awstypes.TokenFunction {
-		lines = append(lines, functionSettings(st, r, configured)...)
+		lines = append(lines, functionSettings(r, configs)...)
 	}
 	return shape.Open + mermaidLines(lines...) + shape.Close
 }
 
 // functionSettings summarises the retry settings of a function's configs,
-// one line each: the configs asyncpolicy links to the function (see
-// asyncpolicy.ConfiguredFunctions).
-func functionSettings(st *stackgraph.Graph, fn *stackgraph.Resource, configured map[string]string) []string {
+// one line each, as the rules' analysis reads them (see
+// asyncpolicy.Analysis.Configs): the qualifier as written (the one it
+// applies to when it writes none; "decided at deploy" when not known yet),
+// retries and maximum age when the config sets them.
+func functionSettings(fn *stackgraph.Resource, configs []asyncpolicy.ConfigSettings) []string {
 	var lines []string
-	for _, cfg := range st.OfType(awstypes.TokenInvokeConfig) {
-		if configured[cfg.URN] != fn.URN {
+	for _, c := range configs {
+		if c.Function != fn.URN {
 			continue
 		}
-		s := shownValue(cfg.Inputs[awstypes.InvokeConfigQualifier])
-		if v, ok := cfg.Inputs[awstypes.InvokeConfigMaxRetries]; ok {
-			s += " · retries " + shownValue(v)
+		var s string
+		switch {
+		case c.WrittenQualifier != nil:
+			s = shown(*c.WrittenQualifier)
+		case c.Qualifier != "":
+			s = shown(c.Qualifier)
+		default:
+			s = "decided at deploy"
 		}
-		if v, ok := cfg.Inputs[awstypes.InvokeConfigMaxEventAge]; ok {
-			s += " · max age " + shownValue(v) + "s"
+		if c.MaxRetries != nil {
+			s += fmt.Sprintf(" · retries %d", *c.MaxRetries)
+		}
+		if c.MaxEventAgeSeconds != nil {
+			s += fmt.Sprintf(" · max age %ds", *c.MaxEventAgeSeconds)
 		}
 		lines = append(lines, s)
 	}

@@ -478,7 +478,7 @@ func checkDiagram(t *testing.T, d string, g *stackgraph.Graph, routes []plan.Rou
 			}
 		}
 		got := mermaidShows(e.text)
-		first := r.Condition
+		first := string(r.Condition)
 		if got[0] != first && r.Qualifier != "" {
 			first += " · " + wantShown(r.Qualifier)
 		}

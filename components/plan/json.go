@@ -60,12 +60,12 @@ type JSONPolicy struct {
 
 // BuildJSON converts a recorded stack into a [JSONPlan].
 func BuildJSON(rec *Stack, p Project) JSONPlan {
-	return buildJSON(rec, p, Findings(rec.Graph))
+	return buildJSON(analyze(rec), p)
 }
 
-// buildJSON is [BuildJSON] with the stack's findings already computed.
-func buildJSON(rec *Stack, p Project, findings []asyncpolicy.Finding) JSONPlan {
-	st := rec.Graph
+// buildJSON is [BuildJSON] with the stack analysed.
+func buildJSON(az *analyzed, p Project) JSONPlan {
+	rec, st := az.Stack, az.Graph
 	out := JSONPlan{Project: p.Name, Stack: p.Stack, Account: mockmonitor.Account, Region: mockmonitor.ConfiguredRegion(p.Config),
 		Resources: []JSONResource{}, Outputs: map[string]any{}, Policies: []JSONPolicy{}, CreationOrder: []string{}}
 	if rec.Outputs != nil {
@@ -108,8 +108,8 @@ func buildJSON(rec *Stack, p Project, findings []asyncpolicy.Finding) JSONPlan {
 	for _, r := range CreationOrder(st) {
 		out.CreationOrder = append(out.CreationOrder, r.URN)
 	}
-	out.Routes = Routes(st)
-	out.Findings = findings
+	out.Routes = routesOf(az.a)
+	out.Findings = az.findings
 	return out
 }
 
@@ -154,12 +154,12 @@ func jsonSafe(v any) any {
 
 // WriteJSON prints the plan as indented JSON.
 func WriteJSON(w io.Writer, st *Stack, p Project) error {
-	return writeJSON(w, st, p, Findings(st.Graph))
+	return writeJSON(w, analyze(st), p)
 }
 
-// writeJSON is [WriteJSON] with the stack's findings already computed.
-func writeJSON(w io.Writer, st *Stack, p Project, findings []asyncpolicy.Finding) error {
+// writeJSON is [WriteJSON] with the stack analysed.
+func writeJSON(w io.Writer, az *analyzed, p Project) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(buildJSON(st, p, findings))
+	return enc.Encode(buildJSON(az, p))
 }

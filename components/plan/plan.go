@@ -168,12 +168,12 @@ func Main(args []string, stdout, stderr io.Writer, program pulumi.RunFunc) int {
 	if !ok {
 		return status
 	}
-	findings := Findings(st.Graph)
-	if err := write(stdout, st, p, o, findings); err != nil {
+	az := analyze(st)
+	if err := write(stdout, az, p, o); err != nil {
 		fmt.Fprintf(stderr, "plan: %v\n", err)
 		return ExitUsage
 	}
-	failing := failOn.Failing(findings)
+	failing := failOn.Failing(az.findings)
 	if len(failing) == 0 {
 		return ExitOK
 	}
@@ -300,23 +300,36 @@ func Plan(w io.Writer, program pulumi.RunFunc, o Options) error {
 
 // Write writes a recorded stack's plan to w, as text, JSON or a diagram.
 func Write(w io.Writer, st *Stack, p Project, o Options) error {
-	var findings []asyncpolicy.Finding
-	if o.JSON || !o.Diagram {
-		findings = Findings(st.Graph)
-	}
-	return write(w, st, p, o, findings)
+	return write(w, analyze(st), p, o)
 }
 
-// write is [Write] with the stack's findings (see [Findings]) already
-// computed; the diagram does not show them.
-func write(w io.Writer, st *Stack, p Project, o Options, findings []asyncpolicy.Finding) error {
+// analyzed is a recorded stack with the rules' analysis of it, made once
+// and read by the text, the JSON, the diagram and the findings.
+type analyzed struct {
+	*Stack
+	a        *asyncpolicy.Analysis
+	findings []asyncpolicy.Finding
+}
+
+// analyze analyses st and runs the rules at their default levels.
+func analyze(st *Stack) *analyzed {
+	a := asyncpolicy.Analyze(asyncpolicy.FromStack(st.Graph))
+	f := a.Check(asyncpolicy.Config{})
+	if f == nil {
+		f = []asyncpolicy.Finding{}
+	}
+	return &analyzed{Stack: st, a: a, findings: f}
+}
+
+// write is [Write] with the stack analysed.
+func write(w io.Writer, az *analyzed, p Project, o Options) error {
 	switch {
 	case o.JSON:
-		return writeJSON(w, st, p, findings)
+		return writeJSON(w, az, p)
 	case o.Diagram:
-		WriteDiagram(w, st.Graph)
+		writeDiagram(w, az.Graph, az.a)
 	default:
-		writeText(w, st, p, findings)
+		writeText(w, az, p)
 	}
 	return nil
 }
@@ -389,11 +402,7 @@ func LoadProject(o Options) (Project, error) {
 // Findings runs the async-routing policy rules on the recorded stack, at
 // their default enforcement levels.
 func Findings(st *stackgraph.Graph) []asyncpolicy.Finding {
-	f := asyncpolicy.Check(asyncpolicy.FromStack(st), asyncpolicy.Config{})
-	if f == nil {
-		f = []asyncpolicy.Finding{}
-	}
-	return f
+	return analyze(&Stack{Graph: st}).findings
 }
 
 // CreationOrder sorts resources so that each comes after its parent and

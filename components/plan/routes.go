@@ -11,7 +11,12 @@ type Route = asyncpolicy.Route
 
 // Routes derives the asynchronous routing of a recorded stack, sorted.
 func Routes(st *stackgraph.Graph) []Route {
-	routes := asyncpolicy.Routes(asyncpolicy.FromStack(st))
+	return routesOf(asyncpolicy.Analyze(asyncpolicy.FromStack(st)))
+}
+
+// routesOf is an analysis' routes, never nil (the JSON plan shows []).
+func routesOf(a *asyncpolicy.Analysis) []Route {
+	routes := a.Routes()
 	if routes == nil {
 		routes = []Route{}
 	}

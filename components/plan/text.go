@@ -7,7 +7,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/asyncroute/asyncroute/components/asyncpolicy"
 	"github.com/asyncroute/asyncroute/internal/mockmonitor"
 	"github.com/asyncroute/asyncroute/internal/stackgraph"
 )
@@ -32,11 +31,12 @@ func label(r *stackgraph.Resource) string { return shown(r.Type) + " " + shown(r
 // double quote or start or end with white space: a line of the plan is
 // never broken, reordered or made ambiguous by a name.
 func WriteText(w io.Writer, rec *Stack, p Project) {
-	writeText(w, rec, p, Findings(rec.Graph))
+	writeText(w, analyze(rec), p)
 }
 
-// writeText is [WriteText] with the stack's findings already computed.
-func writeText(w io.Writer, rec *Stack, p Project, findings []asyncpolicy.Finding) {
+// writeText is [WriteText] with the stack analysed.
+func writeText(w io.Writer, az *analyzed, p Project) {
+	rec, findings := az.Stack, az.findings
 	st := rec.Graph
 	fmt.Fprintf(w, "Offline plan of project %q, stack %q\n", p.Name, p.Stack)
 	fmt.Fprintf(w, "(mock AWS account %s in %s: no cloud, no credentials, no Pulumi CLI)\n\n", mockmonitor.Account, mockmonitor.ConfiguredRegion(p.Config))

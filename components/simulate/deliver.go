@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"github.com/asyncroute/asyncroute/components/asyncpolicy"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -145,7 +146,7 @@ func (s *Simulator) read(d *Delivery) {
 		d.Record, err = records.FromEventBridge(d.Body)
 	case d.Kind == lambdafacts.KindS3:
 		d.Record, _, err = records.FromS3Object(d.Key, d.Body)
-	case d.Kind == lambdafacts.KindLambda && (d.Via == "on success" || d.Via == "on failure"):
+	case d.Kind == lambdafacts.KindLambda && (d.Via == string(asyncpolicy.OnSuccess) || d.Via == string(asyncpolicy.OnFailure)):
 		d.Record, err = records.FromLambda(d.Body)
 	case d.Kind == lambdafacts.KindLambda:
 		// An event a rule or subscription passed on: a record inside it,
@@ -154,7 +155,7 @@ func (s *Simulator) read(d *Delivery) {
 			d.Record, d.DeadLetter = ds[0].Record, ds[0].DeadLetter
 		}
 	}
-	if err != nil && (d.Via == "on success" || d.Via == "on failure" || d.Via == "dead letter") {
+	if err != nil && (d.Via == string(asyncpolicy.OnSuccess) || d.Via == string(asyncpolicy.OnFailure) || d.Via == string(asyncpolicy.DeadLetter)) {
 		d.Err = err
 	}
 }
@@ -191,7 +192,7 @@ func (s *Simulator) allowed(f *function, rt *route) (problem, note string) {
 		}
 	}
 	metric := "DestinationDeliveryFailures"
-	if rt.slot == "dead letter" {
+	if rt.slot == asyncpolicy.DeadLetter {
 		metric = "DeadLetterErrors"
 	}
 	switch {

@@ -21,7 +21,7 @@
 // dead-letter configs, EventBridge rules and targets, SNS subscriptions.
 // The destination edges and what each needs from the execution role come
 // from asyncpolicy.Routes, and whether the role allows it from
-// asyncpolicy.PermissionsOf(g).Decide, so the simulator, the planner and
+// asyncpolicy.Analysis.Decide, so the simulator, the planner and
 // the policy rules read a stack the same way. What a rule or a
 // subscription does with an event (its pattern, InputPath, protocol, raw
 // delivery) the simulator reads itself.

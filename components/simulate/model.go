@@ -95,8 +95,8 @@ type asyncConfig struct {
 // destination as the config (or the function's DeadLetterConfig) writes it.
 type route struct {
 	policy asyncpolicy.Route
-	slot   string // "on success", "on failure", "dead letter"
-	dest   string // the configured ARN; may be a qualified function ARN
+	slot   asyncpolicy.Condition // OnSuccess, OnFailure or DeadLetter
+	dest   string                // the configured ARN; may be a qualified function ARN
 	target *target
 }
 
@@ -289,20 +289,21 @@ func buildModel(g *stackgraph.Graph) (*model, error) {
 		}
 		f.aliases[str(r, "name")] = str(r, "functionVersion")
 	}
-	for _, r := range g.OfType(tInvokeConfig) {
-		ref := str(r, "functionName")
-		if ref == "" {
-			continue
-		}
+	// The invoke configs and their routes, as the rules read them.
+	a := asyncpolicy.Analyze(*g)
+	for _, cs := range a.Configs() {
+		ref, q := cs.FunctionName, cs.Qualifier
 		fr, err := lambdafacts.ParseFunctionRef(ref)
-		if err != nil {
+		if ref == "" || q == "" || err != nil {
 			continue
 		}
-		q, err := lambdafacts.ResolveQualifier(fr, str(r, "qualifier"))
-		if err != nil {
-			continue
+		var f *function
+		if cs.Function != "" {
+			f = m.byURN(cs.Function)
 		}
-		f, _, _ := m.lookup(ref, false)
+		if f == nil {
+			f, _, _ = m.lookup(ref, false)
+		}
 		if f == nil {
 			// A function outside the stack, configured by name or ARN.
 			f = &function{
@@ -316,49 +317,45 @@ func buildModel(g *stackgraph.Graph) (*model, error) {
 			}
 			m.functions = append(m.functions, f)
 		}
-		c := &asyncConfig{res: r, qualifier: q, maxRetries: DefaultMaxRetries, maxAge: DefaultMaxEventAge}
-		if n, ok := num(r, "maximumRetryAttempts"); ok {
-			c.maxRetries = int(n)
+		c := &asyncConfig{res: g.ByURN(cs.URN), qualifier: q, maxRetries: DefaultMaxRetries, maxAge: DefaultMaxEventAge}
+		if cs.MaxRetries != nil {
+			c.maxRetries = *cs.MaxRetries
 		}
-		if n, ok := num(r, "maximumEventAgeInSeconds"); ok && n > 0 {
-			c.maxAge = time.Duration(n) * time.Second
+		if n := cs.MaxEventAgeSeconds; n != nil && *n > 0 {
+			c.maxAge = time.Duration(*n) * time.Second
 		}
 		f.configs[q] = c
 	}
-	m.perms = asyncpolicy.PermissionsOf(*g)
+	m.perms = a.Permissions()
 	configs := map[string]*asyncConfig{}
 	for _, f := range m.functions {
 		for _, c := range f.configs {
 			configs[c.res.URN] = c
 		}
 	}
-	for _, rt := range asyncpolicy.Routes(*g) {
+	for _, rt := range a.Routes() {
 		switch rt.Condition {
-		case "on success", "on failure":
+		case asyncpolicy.OnSuccess, asyncpolicy.OnFailure:
 			c := configs[rt.Via]
 			if c == nil {
 				continue
 			}
-			slot := "onSuccess"
-			if rt.Condition == "on failure" {
-				slot = "onFailure"
-			}
-			r := &route{policy: rt, slot: rt.Condition, dest: pathStr(c.res, "destinationConfig", slot, "destination")}
+			r := &route{policy: rt, slot: rt.Condition, dest: rt.Value}
 			r.target = m.target(rt.To, r.dest)
-			if rt.Condition == "on success" {
+			if rt.Condition == asyncpolicy.OnSuccess {
 				c.onSuccess = r
 			} else {
 				c.onFailure = r
 			}
-		case "dead letter":
+		case asyncpolicy.DeadLetter:
 			f := m.byURN(rt.From)
 			if f == nil {
 				continue
 			}
-			r := &route{policy: rt, slot: rt.Condition, dest: pathStr(f.res, "deadLetterConfig", "targetArn")}
+			r := &route{policy: rt, slot: rt.Condition, dest: rt.Value}
 			r.target = m.target(rt.To, r.dest)
 			f.dlq = r
-		case "matches":
+		case asyncpolicy.Matches:
 			rr := g.ByURN(rt.To)
 			if rr == nil {
 				continue

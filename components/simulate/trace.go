@@ -3,14 +3,18 @@ package simulate
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/asyncroute/asyncroute/components/asyncpolicy"
 	"io"
 	"strings"
 	"time"
 	"unicode/utf8"
 )
 
-// Step says what a trace event is.
-type Step string
+// Step says what a trace event is. The steps that deliver to a
+// destination are the routing conditions of package asyncpolicy (one
+// spelling for the rules, the planner and the simulator); the others are
+// the simulator's own.
+type Step = asyncpolicy.Condition
 
 // The steps of a trace.
 const (
@@ -29,9 +33,9 @@ const (
 	// StepOnSuccess, StepOnFailure, StepDeadLetter: a record or dead letter
 	// sent to the destination or dead-letter target (Outcome
 	// OutcomeDelivered, OutcomeDeliveryFailed or OutcomeNone).
-	StepOnSuccess  Step = "on success"
-	StepOnFailure  Step = "on failure"
-	StepDeadLetter Step = "dead letter"
+	StepOnSuccess  Step = asyncpolicy.OnSuccess
+	StepOnFailure  Step = asyncpolicy.OnFailure
+	StepDeadLetter Step = asyncpolicy.DeadLetter
 	// StepDiscarded: a failed event with neither an on-failure destination
 	// nor a dead-letter target: Lambda drops it.
 	StepDiscarded Step = "discarded"

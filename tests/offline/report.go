@@ -45,8 +45,8 @@ func Report(out io.Writer, w Workspace, data []byte) ([]asyncpolicy.Finding, err
 	if err != nil {
 		return nil, err
 	}
-	graph := asyncpolicy.FromStack(g)
-	routes := asyncpolicy.Routes(graph)
+	a := asyncpolicy.Analyze(asyncpolicy.FromStack(g))
+	routes := a.Routes()
 	fmt.Fprintf(out, "\nAsynchronous routing (%d routes):\n", len(routes))
 	if len(routes) == 0 {
 		fmt.Fprintf(out, "  none\n")
@@ -54,7 +54,7 @@ func Report(out io.Writer, w Workspace, data []byte) ([]asyncpolicy.Finding, err
 	for _, r := range routes {
 		fmt.Fprintf(out, "  %s\n", routeLine(r))
 	}
-	findings := asyncpolicy.Check(graph, asyncpolicy.Config{})
+	findings := a.Check(asyncpolicy.Config{})
 	fmt.Fprintf(out, "\nFindings (asyncpolicy rules):\n")
 	if len(findings) == 0 {
 		fmt.Fprintf(out, "  none\n")
@@ -67,7 +67,7 @@ func Report(out io.Writer, w Workspace, data []byte) ([]asyncpolicy.Finding, err
 
 // routeLine renders a route as "from --condition [qualifier]--> to (grant)".
 func routeLine(r asyncpolicy.Route) string {
-	cond := r.Condition
+	cond := string(r.Condition)
 	if r.Qualifier != "" {
 		cond += " " + r.Qualifier
 	}
