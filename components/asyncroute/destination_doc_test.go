@@ -46,9 +46,10 @@ func destinationKinds(t *testing.T) []string {
 
 // The set of destinations is closed, and the docs say so and name every
 // kind: a user's type cannot implement Destination (all its methods are
-// unexported), the godoc of Destination lists each kind, and README.md
-// says the set is closed, points to ARN for other targets and shows every
-// kind.
+// unexported), the godoc of Destination lists each kind, and the
+// "Destination kinds" section of docs/destinations.md says the set is
+// closed, points to ARN for other targets and shows every kind; the
+// README's table of destinations has every kind too.
 func TestDestinationSetIsClosedAndDocumented(t *testing.T) {
 	iface := reflect.TypeOf((*Destination)(nil)).Elem()
 	require.Positive(t, iface.NumMethod())
@@ -87,15 +88,25 @@ func TestDestinationSetIsClosedAndDocumented(t *testing.T) {
 		assert.Contains(t, godoc, "["+k+"]", "the godoc of Destination names %s", k)
 	}
 
-	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	page, err := os.ReadFile(filepath.Join("..", "..", "docs", "destinations.md"))
 	require.NoError(t, err)
-	section := regexp.MustCompile(`(?s)\n## Destinations\n(.*?)\n## `).FindSubmatch(readme)
-	require.NotNil(t, section, "README.md has a Destinations section")
+	section := regexp.MustCompile(`(?s)\n## Destination kinds\n(.*?)\n## `).FindSubmatch(page)
+	require.NotNil(t, section, "docs/destinations.md has a Destination kinds section")
 	text := string(section[1])
-	assert.Contains(t, text, "The set is closed")
-	assert.Contains(t, text, "a type of\nyour own cannot implement it")
+	prose := strings.Join(strings.Fields(text), " ") // line breaks as spaces
+	assert.Contains(t, prose, "The set is closed")
+	assert.Contains(t, prose, "a type of your own cannot implement it")
 	assert.Contains(t, text, "asyncroute.ARN{Arn: ..., Kind: ...}")
 	for _, k := range kinds {
-		assert.Regexp(t, "`(asyncroute\\.)?"+k+"\\b|asyncroute\\."+k+"\\{", text, "README.md's Destinations section names %s", k)
+		assert.Regexp(t, "`(asyncroute\\.)?"+k+"\\b|asyncroute\\."+k+"\\{", text, "docs/destinations.md's Destination kinds section names %s", k)
+	}
+
+	// The README's one table of destinations has a row for every kind.
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	require.NoError(t, err)
+	table := regexp.MustCompile(`(?s)\n## Destinations\n(.*?)\n## `).FindSubmatch(readme)
+	require.NotNil(t, table, "README.md has a Destinations section")
+	for _, k := range kinds {
+		assert.Regexp(t, "(?m)^\\| `"+k+"\\{|, `"+k+"\\{", string(table[1]), "README.md's table of destinations names %s", k)
 	}
 }

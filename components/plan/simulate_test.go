@@ -29,7 +29,8 @@ func simulateMain(t *testing.T, program pulumi.RunFunc, args ...string) (int, st
 }
 
 // TestSimulateRootStack runs `go run . simulate` on the root stack with its
-// Python handler, and checks that the README shows exactly that output.
+// Python handler, and checks that docs/simulator-and-records.md shows exactly
+// that output.
 func TestSimulateRootStack(t *testing.T) {
 	code, out, errOut := simulateMain(t, orders.Program, "-dir", "../..", "-payload", validOrder)
 	require.Equal(t, plan.ExitOK, code, errOut)
@@ -46,18 +47,18 @@ func TestSimulateRootStack(t *testing.T) {
 		assert.Contains(t, out, want)
 	}
 
-	assert.Equal(t, out, readmeBlock(t, "orders", "go run . simulate -payload '"+validOrder+"'"), "README.md's simulate output is the real one")
+	assert.Equal(t, out, readmeBlock(t, "orders", "go run . simulate -payload '"+validOrder+"'"), "docs/simulator-and-records.md's simulate output is the real one")
 }
 
-// readmeBlock returns the output README.md shows for a command, in the
-// console block after <!-- simulate:name -->.
+// readmeBlock returns the output docs/simulator-and-records.md shows for a
+// command, in the console block after <!-- simulate:name -->.
 func readmeBlock(t *testing.T, name, command string) string {
 	t.Helper()
-	readme, err := os.ReadFile("../../README.md")
+	readme, err := os.ReadFile("../../docs/simulator-and-records.md")
 	require.NoError(t, err)
 	marker := "<!-- simulate:" + name + " -->\n```console\n$ " + command + "\n"
 	i := strings.Index(string(readme), marker)
-	require.GreaterOrEqual(t, i, 0, "README.md shows the output after %q", marker)
+	require.GreaterOrEqual(t, i, 0, "docs/simulator-and-records.md shows the output after %q", marker)
 	shown := string(readme)[i+len(marker):]
 	return shown[:strings.Index(shown, "```")]
 }

@@ -1,6 +1,6 @@
-// Package newuser keeps README.md's "Use it in your own stack" and "CI gate
-// without the Pulumi CLI" true: it writes the files the first shows into a
-// new Go module outside this repository (depending on it through a replace
+// Package newuser keeps docs/your-own-stack.md ("Add it to your project")
+// and docs/plan-and-ci.md ("CI gate without the Pulumi CLI") true: it writes
+// the files the first shows into a new Go module outside this repository (depending on it through a replace
 // directive, as the section says), plans the program with `go run . plan`
 // and runs its test with `go test`, the way a new user would; then it
 // plants the mistake the second shows and checks that the gate fails: the
@@ -28,23 +28,31 @@ var (
 	mistakeOutput = regexp.MustCompile("(?s)<!-- newuser-mistake-output -->\n```\n(.*?)```")
 )
 
-func readme(t *testing.T) string {
+// The pages that show the project and the planted mistake, relative to the
+// repository's root.
+var (
+	projectPage = filepath.Join("docs", "your-own-stack.md")
+	gatePage    = filepath.Join("docs", "plan-and-ci.md")
+)
+
+func page(t *testing.T, name string) string {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	data, err := os.ReadFile(filepath.Join("..", "..", name))
 	require.NoError(t, err)
 	return string(data)
 }
 
-// files returns the files README.md shows for a new user's project.
+// files returns the files docs/your-own-stack.md shows for a new user's
+// project.
 func files(t *testing.T, root string) map[string]string {
 	t.Helper()
-	readme, err := os.ReadFile(filepath.Join(root, "README.md"))
+	text, err := os.ReadFile(filepath.Join(root, projectPage))
 	require.NoError(t, err)
 	out := map[string]string{}
-	for _, m := range block.FindAllStringSubmatch(string(readme), -1) {
+	for _, m := range block.FindAllStringSubmatch(string(text), -1) {
 		out[m[1]] = m[2]
 	}
-	require.Contains(t, out, "main.go", "README.md shows main.go for a new project")
+	require.Contains(t, out, "main.go", "docs/your-own-stack.md shows main.go for a new project")
 	require.Contains(t, out, "main_test.go")
 	require.Contains(t, out, "Pulumi.yaml")
 	return out
@@ -61,7 +69,7 @@ func goCmd(t *testing.T, dir string, args ...string) (string, error) {
 	return out.String(), err
 }
 
-// newProject writes the README's project into a temporary module outside
+// newProject writes the page's project into a temporary module outside
 // the repository and returns its folder.
 func newProject(t *testing.T, extra map[string]string) string {
 	t.Helper()
@@ -122,13 +130,13 @@ func run(t *testing.T, dir, bin string, args ...string) (int, string, string) {
 }
 
 func TestReadmeCIGateFailsOnPlantedMistake(t *testing.T) {
-	text := readme(t)
+	text := page(t, gatePage)
 	m := mistakeBlock.FindStringSubmatch(text)
-	require.NotNil(t, m, "README.md shows the planted mistake in a <!-- newuser-mistake --> block")
+	require.NotNil(t, m, "docs/plan-and-ci.md shows the planted mistake in a <!-- newuser-mistake --> block")
 	shown := mistakeOutput.FindStringSubmatch(text)
-	require.NotNil(t, shown, "README.md shows the failing gate's output in a <!-- newuser-mistake-output --> block")
+	require.NotNil(t, shown, "docs/plan-and-ci.md shows the failing gate's output in a <!-- newuser-mistake-output --> block")
 
-	// The mistake goes into program, before its return nil, as the README says.
+	// The mistake goes into program, before its return nil, as the page says.
 	root, err := filepath.Abs(filepath.Join("..", ".."))
 	require.NoError(t, err)
 	mainGo := files(t, root)["main.go"]
@@ -144,9 +152,9 @@ func TestReadmeCIGateFailsOnPlantedMistake(t *testing.T) {
 	all := stdout + stderr
 	for _, line := range strings.Split(strings.TrimRight(shown[1], "\n"), "\n") {
 		if prefix, abridged := strings.CutSuffix(line, "…"); abridged {
-			require.Contains(t, all, prefix, "README's output line %q", line)
+			require.Contains(t, all, prefix, "the page's output line %q", line)
 		} else {
-			require.Contains(t, all, line+"\n", "README's output line %q", line)
+			require.Contains(t, all, line+"\n", "the page's output line %q", line)
 		}
 	}
 	require.Contains(t, stdout, `ASYNC001 [mandatory] aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig "resize-latest", field destinationConfig.onFailure.destination: `)
