@@ -171,7 +171,7 @@ func TestPlanJSONAgreesWithLibrary(t *testing.T) {
 	}
 }
 
-// planted is the README's new-user project with a mistake planted: a
+// planted is docs/your-own-stack.md's new-user project with a mistake planted: a
 // hand-written invoke config on $LATEST whose on-failure queue the
 // function's role may not write to.
 func planted(ctx *pulumi.Context) error {

@@ -82,7 +82,7 @@ func (l *errorList) addErr(field string, err error) {
 }
 
 // err returns nil, the one fault, or every fault together: a
-// *multierror.Error whose text is one fault per line (as the README's
+// *multierror.Error whose text is one fault per line (as docs/destinations.md's
 // table shows them). The Pulumi SDK flattens such an error into the
 // program's own list of errors, so `pulumi preview` bullets every fault
 // instead of printing the second one unbulleted under the first.
