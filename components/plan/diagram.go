@@ -10,19 +10,15 @@ import (
 	"github.com/asyncroute/asyncroute/internal/stackgraph"
 )
 
-// WriteDiagram prints the stack's asynchronous routing as a Mermaid
-// flowchart: invokers → function → on-success / on-failure / dead-letter
-// targets, each edge labelled with its condition and the grants it relies
-// on (✓ granted by the role's policies in the stack, ✗ missing). Names,
-// ARNs, qualifiers and actions are shown as the text plan shows them
-// (Go-quoted when they would break a line, see [WriteText]) and written
-// with Mermaid entity codes for the characters that mean something to
-// Mermaid or to HTML, so any name gives a valid diagram that shows it.
-func WriteDiagram(w io.Writer, st *stackgraph.Graph) {
-	writeDiagram(w, st, asyncpolicy.Analyze(asyncpolicy.FromStack(st)))
-}
-
-// writeDiagram is [WriteDiagram] with the stack analysed.
+// writeDiagram prints the stack's asynchronous routing as a Mermaid
+// flowchart (Options.Diagram): invokers → function → on-success /
+// on-failure / dead-letter targets, each edge labelled with its condition
+// and the grants it relies on (✓ granted by the role's policies in the
+// stack, ✗ missing). Names, ARNs, qualifiers and actions are shown as the
+// text plan shows them (Go-quoted when they would break a line, see
+// writeText) and written with Mermaid entity codes for the characters
+// that mean something to Mermaid or to HTML, so any name gives a valid
+// diagram that shows it.
 func writeDiagram(w io.Writer, st *stackgraph.Graph, a *asyncpolicy.Analysis) {
 	routes := routesOf(a)
 	ids := map[string]string{}

@@ -2,6 +2,7 @@ package plan_test
 
 import (
 	"bytes"
+	"github.com/stretchr/testify/require"
 	"strings"
 	"testing"
 
@@ -34,7 +35,7 @@ func TestDiagramFunctionSettingsFollowTheConfigsFunction(t *testing.T) {
 			Inputs: map[string]any{"functionName": "arn:aws:lambda:us-east-1:" + fzAcct + ":function:fn-b:live", "qualifier": "live", "maximumRetryAttempts": 2.0}},
 	})
 	var out bytes.Buffer
-	plan.WriteDiagram(&out, g)
+	require.NoError(t, plan.Write(&out, &plan.Stack{Graph: g}, plan.Project{}, plan.Options{Diagram: true}))
 	d := out.String()
 	checkMermaid(t, d)
 	for _, want := range []string{

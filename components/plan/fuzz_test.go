@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/stretchr/testify/require"
 	"html"
 	"regexp"
 	"strconv"
@@ -163,7 +164,7 @@ func checkWriters(t *testing.T, n fuzzNames) {
 	checkJSON(t, st, p, n, len(routes))
 	checkText(t, st, p, n)
 	var out bytes.Buffer
-	plan.WriteDiagram(&out, st.Graph)
+	require.NoError(t, plan.Write(&out, st, plan.Project{}, plan.Options{Diagram: true}))
 	checkDiagram(t, out.String(), st.Graph, routes, n)
 }
 
@@ -217,7 +218,7 @@ func breaksLine(r rune) bool {
 func checkJSON(t *testing.T, st *plan.Stack, p plan.Project, n fuzzNames, routes int) {
 	t.Helper()
 	var out bytes.Buffer
-	if err := plan.WriteJSON(&out, st, p); err != nil {
+	if err := plan.Write(&out, st, p, plan.Options{JSON: true}); err != nil {
 		t.Fatalf("WriteJSON: %v", err)
 	}
 	b := out.Bytes()
@@ -270,7 +271,7 @@ func mustJSON(t *testing.T, v any) []byte {
 func checkText(t *testing.T, st *plan.Stack, p plan.Project, n fuzzNames) {
 	t.Helper()
 	var out bytes.Buffer
-	plan.WriteText(&out, st, p)
+	require.NoError(t, plan.Write(&out, st, p, plan.Options{}))
 	text := out.String()
 	if !utf8.ValidString(text) || !strings.HasSuffix(text, "\n") {
 		t.Fatalf("the text plan is not valid UTF-8 text:\n%s", text)
@@ -515,7 +516,7 @@ func equalLines(a, b []string) bool {
 // function, where comparing it used to panic.
 func TestDiagramEmptyAndOddValues(t *testing.T) {
 	var out bytes.Buffer
-	plan.WriteDiagram(&out, stackgraph.New(nil))
+	require.NoError(t, plan.Write(&out, &plan.Stack{Graph: stackgraph.New(nil)}, plan.Project{}, plan.Options{Diagram: true}))
 	m := checkMermaid(t, out.String())
 	if len(m.nodes) != 1 || m.nodes["empty"] == "" || len(m.edges) != 0 {
 		t.Fatalf("the empty diagram:\n%s", out.String())
@@ -531,6 +532,6 @@ func TestDiagramEmptyAndOddValues(t *testing.T) {
 		}
 	}
 	out.Reset()
-	plan.WriteDiagram(&out, st.Graph)
+	require.NoError(t, plan.Write(&out, st, plan.Project{}, plan.Options{Diagram: true}))
 	checkMermaid(t, out.String())
 }

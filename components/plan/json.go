@@ -105,7 +105,7 @@ func buildJSON(az *analyzed, p Project) JSONPlan {
 		}
 		return out.Policies[i].Input < out.Policies[j].Input
 	})
-	for _, r := range CreationOrder(st) {
+	for _, r := range creationOrder(st) {
 		out.CreationOrder = append(out.CreationOrder, r.URN)
 	}
 	out.Routes = routesOf(az.a)
@@ -150,11 +150,6 @@ func jsonSafe(v any) any {
 		return v.String()
 	}
 	return v
-}
-
-// WriteJSON prints the plan as indented JSON.
-func WriteJSON(w io.Writer, st *Stack, p Project) error {
-	return writeJSON(w, analyze(st), p)
 }
 
 // writeJSON is [WriteJSON] with the stack analysed.

@@ -229,7 +229,7 @@ func parseFlags(fs *flag.FlagSet, args []string) (status int, ok bool) {
 // say it), [ExitUsage] when the project cannot be read.
 func recordFor(cmd string, program pulumi.RunFunc, o Options, stderr io.Writer) (st *Stack, p Project, status int, ok bool) {
 	st, p, err := Record(program, o)
-	var pe *ProgramError
+	var pe *programError
 	switch {
 	case errors.As(err, &pe):
 		fmt.Fprintf(stderr, "error: %v\n", pe.Err)
@@ -241,12 +241,12 @@ func recordFor(cmd string, program pulumi.RunFunc, o Options, stderr io.Writer) 
 	return st, p, ExitOK, true
 }
 
-// ProgramError is the program's own failure (bad input, say), as opposed to
+// programError is the program's own failure (bad input, say), as opposed to
 // a failure to read the project.
-type ProgramError struct{ Err error }
+type programError struct{ Err error }
 
-func (e *ProgramError) Error() string { return e.Err.Error() }
-func (e *ProgramError) Unwrap() error { return e.Err }
+func (e *programError) Error() string { return e.Err.Error() }
+func (e *programError) Unwrap() error { return e.Err }
 
 // Stack is what a program recorded under the mocks: its resources and
 // its stack outputs.
@@ -284,7 +284,7 @@ func Record(program pulumi.RunFunc, o Options) (*Stack, Project, error) {
 	}
 	st := &Stack{Graph: g, Outputs: outputs}
 	if err != nil {
-		return st, p, &ProgramError{Err: err}
+		return st, p, &programError{Err: err}
 	}
 	return st, p, nil
 }
@@ -399,16 +399,10 @@ func LoadProject(o Options) (Project, error) {
 	return p, nil
 }
 
-// Findings runs the async-routing policy rules on the recorded stack, at
-// their default enforcement levels.
-func Findings(st *stackgraph.Graph) []asyncpolicy.Finding {
-	return analyze(&Stack{Graph: st}).findings
-}
-
-// CreationOrder sorts resources so that each comes after its parent and
+// creationOrder sorts resources so that each comes after its parent and
 // its dependencies; resources at the same depth are sorted by URN, so the
 // order does not depend on goroutine scheduling.
-func CreationOrder(st *stackgraph.Graph) []*stackgraph.Resource {
+func creationOrder(st *stackgraph.Graph) []*stackgraph.Resource {
 	level := map[string]int{}
 	var depth func(r *stackgraph.Resource, seen map[string]bool) int
 	depth = func(r *stackgraph.Resource, seen map[string]bool) int {

@@ -24,24 +24,19 @@ func policyInputs(typ string) []string {
 // shown with [shown].
 func label(r *stackgraph.Resource) string { return shown(r.Type) + " " + shown(r.Name) }
 
-// WriteText prints the plan for people. Strings from the program (names,
+// writeText prints the plan for people. Strings from the program (names,
 // URNs, ARNs, input and output values, actions) are shown as they are, or
 // Go-quoted ("a\nb") when they hold a control, line-separator or
 // bidirectional formatting character, are not valid UTF-8, start with a
 // double quote or start or end with white space: a line of the plan is
 // never broken, reordered or made ambiguous by a name.
-func WriteText(w io.Writer, rec *Stack, p Project) {
-	writeText(w, analyze(rec), p)
-}
-
-// writeText is [WriteText] with the stack analysed.
 func writeText(w io.Writer, az *analyzed, p Project) {
 	rec, findings := az.Stack, az.findings
 	st := rec.Graph
 	fmt.Fprintf(w, "Offline plan of project %q, stack %q\n", p.Name, p.Stack)
 	fmt.Fprintf(w, "(mock AWS account %s in %s: no cloud, no credentials, no Pulumi CLI)\n\n", mockmonitor.Account, mockmonitor.ConfiguredRegion(p.Config))
 
-	order := CreationOrder(st)
+	order := creationOrder(st)
 	fmt.Fprintf(w, "Resources (%d, in creation order):\n", len(order))
 	for _, r := range order {
 		fmt.Fprintf(w, "\n  %s  %s\n", shown(r.Type), shown(r.Name))
