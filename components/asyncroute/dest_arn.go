@@ -2,9 +2,9 @@ package asyncroute
 
 import (
 	"fmt"
-	"github.com/asyncroute/asyncroute/internal/doors"
-	"reflect"
 
+	"github.com/asyncroute/asyncroute/components/asyncroute/internal/phase"
+	"github.com/asyncroute/asyncroute/internal/doors"
 	"github.com/asyncroute/asyncroute/internal/lambdafacts"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -46,19 +46,15 @@ func (d ARN) resolve(env *resolveEnv) (*target, error) {
 		}
 		named = k
 	}
-	v, err := await(env.ctx, d.Arn)
+	v, err := phase.Read(env.ctx, d.Arn)
 	if err != nil {
 		return nil, err
 	}
 	arn := d.Arn.ToStringOutput()
 	t := &target{spec: named, route: existing{arn}}
-	// A literal ARN names the target in messages; an ARN that is an
-	// output (known at preview or not) does not, so that a message reads
-	// the same at preview and at deploy time.
-	literal := !holdsOutput(reflect.ValueOf(d.Arn))
 	switch {
-	case v.known:
-		a, err := lambdafacts.ParseARN(v.str)
+	case v.Known:
+		a, err := lambdafacts.ParseARN(v.Str())
 		if err != nil {
 			return nil, err
 		}
@@ -67,9 +63,9 @@ func (d ARN) resolve(env *resolveEnv) (*target, error) {
 			return nil, err
 		}
 		if named != nil && named != inferred {
-			return nil, kindMismatch(v.str, inferred, d.Kind)
+			return nil, kindMismatch(v.Str(), inferred, d.Kind)
 		}
-		t.spec, t.known = inferred, v.str
+		t.spec, t.known = inferred, v.Str()
 	case named == nil && env.ctx.DryRun():
 		return nil, doors.Errorf("%s is empty and the ARN is not known until deploy; allowed: %s", doors.Field("ARN.Kind"), lambdafacts.AllowedServices())
 	}
@@ -83,15 +79,18 @@ func (d ARN) resolve(env *resolveEnv) (*target, error) {
 			return ""
 		}).(pulumi.StringOutput)
 	}
+	// A literal ARN names the target in messages; an ARN that is an
+	// output (known at preview or not) does not, so that a message reads
+	// the same at preview and at deploy time.
 	switch {
-	case literal && t.spec != nil:
-		t.describe = fmt.Sprintf("%s %s", t.spec.Label, v.str)
+	case v.Literal && t.spec != nil:
+		t.describe = fmt.Sprintf("%s %s", t.spec.Label, v.Str())
 	case t.spec != nil:
 		t.describe = t.spec.Label + " (ARN known at deploy)"
 	}
-	if named != nil && !v.known {
+	if named != nil && !v.Known {
 		kind := d.Kind
-		t.later = append(t.later, laterCheck{inputs: []any{arn}, check: func(v []any) error {
+		t.later.Later(func(v []any) error {
 			a, err := lambdafacts.ParseARN(v[0].(string))
 			if err != nil {
 				return err
@@ -100,14 +99,14 @@ func (d ARN) resolve(env *resolveEnv) (*target, error) {
 				return kindMismatch(a.String(), inferred, kind)
 			}
 			return nil
-		}})
+		}, arn)
 	}
 	if !isNil(d.KmsKeyArn) {
 		if t.spec != nil && !t.spec.Keyed {
 			return nil, kmsNotApplicable(t.spec)
 		}
 		if t.spec == nil {
-			t.later = append(t.later, laterCheck{inputs: []any{arn}, check: func(v []any) error {
+			t.later.Later(func(v []any) error {
 				a, err := lambdafacts.ParseARN(v[0].(string))
 				if err != nil {
 					return err
@@ -116,15 +115,12 @@ func (d ARN) resolve(env *resolveEnv) (*target, error) {
 					return kmsNotApplicable(k)
 				}
 				return nil
-			}})
+			}, arn)
 		}
-		err := t.checkWhenKnown(env, func(v []any) error {
-			if isUnknown(v[0]) {
-				return errNeedsValues
-			}
+		err := t.later.Now(env.ctx, phase.Known(func(v []any) error {
 			k, _ := v[0].(string)
 			return lambdafacts.CheckKeyARN("ARN.KmsKeyArn", k)
-		}, d.KmsKeyArn)
+		}), d.KmsKeyArn)
 		if err != nil {
 			return nil, err
 		}
