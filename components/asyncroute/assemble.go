@@ -51,8 +51,9 @@ type blueprint interface {
 	// (nil when nothing is granted): the function, the mapping. It
 	// returns the invoke config to write, nil for none.
 	deliver(a *assembly, b *buildEnv, built builtRouting, policy *iam.RolePolicy) (*configWrite, error)
-	// outputs sets the component's fields once everything is created.
-	outputs(built builtRouting)
+	// outputs sets the component's fields once everything is created; w
+	// is the invoke config deliver described, nil for none.
+	outputs(built builtRouting, w *configWrite)
 }
 
 // configWrite is the invoke config a component writes.
@@ -113,7 +114,7 @@ func (a *assembly) finish(d description, bp blueprint) error {
 			return err
 		}
 	}
-	bp.outputs(built)
+	bp.outputs(built, w)
 	outputs, err := outputsOf(d.component)
 	if err != nil {
 		return err

@@ -238,8 +238,9 @@ func (p *asyncInvokePlan) registered(a *assembly) (pulumi.StringInput, error) {
 }
 
 // deliver describes the invoke config: for the function without a
-// qualifier, and the qualifier, both checked at deploy time when they are
-// not known now.
+// qualifier, and the qualifier, worked out from the reference and
+// Qualifier once they are known (with the checks they passed now, for
+// values known only at deploy time).
 func (p *asyncInvokePlan) deliver(a *assembly, b *buildEnv, built builtRouting, policy *iam.RolePolicy) (*configWrite, error) {
 	c := p.c
 	c.Policy = policy
@@ -269,13 +270,13 @@ func (p *asyncInvokePlan) deliver(a *assembly, b *buildEnv, built builtRouting, 
 	}
 	w := &configWrite{fn: fn, qualifier: qualifier, source: qualifiedSource(b, p.args.Function, fn, qualifier),
 		field: "Qualifier", keys: p.deployKeys, r: p.r, into: &c.InvokeConfig}
-	c.FunctionName, c.Qualifier, c.QualifiedArn = p.fn.in.ToStringOutput(), w.qualifier, w.source
 	return w, nil
 }
 
 // outputs sets the AsyncInvoke's fields.
-func (p *asyncInvokePlan) outputs(built builtRouting) {
+func (p *asyncInvokePlan) outputs(built builtRouting, w *configWrite) {
 	c := p.c
+	c.FunctionName, c.Qualifier, c.QualifiedArn = p.fn.in.ToStringOutput(), w.qualifier, w.source
 	c.OnSuccessCreated, c.OnFailureCreated = built.created(slotSuccess), built.created(slotFailure)
 	c.OnSuccessArn, c.OnFailureArn = built.arnPtr(slotSuccess), built.arnPtr(slotFailure)
 	c.GrantsSkipped = pulumi.Bool(p.args.SkipGrants).ToBoolOutput()

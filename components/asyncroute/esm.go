@@ -218,7 +218,7 @@ func (p *mappingPlan) deliver(a *assembly, _ *buildEnv, built builtRouting, poli
 }
 
 // outputs sets the EventSourceMapping's fields.
-func (p *mappingPlan) outputs(built builtRouting) {
+func (p *mappingPlan) outputs(built builtRouting, _ *configWrite) {
 	c := p.c
 	c.OnFailureCreated = built.created(slotMapping)
 	c.Uuid, c.FunctionArn, c.Source = c.Mapping.Uuid, c.Mapping.FunctionArn, p.src.kindOutput()

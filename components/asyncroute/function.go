@@ -262,13 +262,13 @@ func (p *functionPlan) deliver(a *assembly, _ *buildEnv, built builtRouting, pol
 		}
 		w.qualifier, w.source, w.deps = c.Alias.Name, c.Alias.Arn, []pulumi.Resource{c.Alias}
 	}
-	c.QualifiedArn, c.Qualifier = w.source, w.qualifier
 	return w, nil
 }
 
 // outputs sets the Function's fields.
-func (p *functionPlan) outputs(built builtRouting) {
+func (p *functionPlan) outputs(built builtRouting, w *configWrite) {
 	c := p.c
+	c.QualifiedArn, c.Qualifier = w.source, w.qualifier
 	c.OnSuccessCreated, c.OnFailureCreated, c.DeadLetterCreated = built.created(slotSuccess), built.created(slotFailure), built.created(slotDeadLetter)
 	c.FunctionArn, c.FunctionName, c.RoleArn = c.Function.Arn, c.Function.Name, p.role.arn
 	c.OnSuccessArn, c.OnFailureArn, c.DeadLetterArn = built.arnPtr(slotSuccess), built.arnPtr(slotFailure), built.arnPtr(slotDeadLetter)
