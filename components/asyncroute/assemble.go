@@ -2,8 +2,11 @@ package asyncroute
 
 import (
 	"fmt"
+	"reflect"
+	"strings"
 	"time"
 
+	"github.com/asyncroute/asyncroute/components/asyncroute/internal/phase"
 	"github.com/asyncroute/asyncroute/internal/iampolicy"
 	"github.com/asyncroute/asyncroute/internal/lambdafacts"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
@@ -13,14 +16,136 @@ import (
 
 // assembly is the work the components share, in the order they do it:
 // check the args (every fault reported together, nothing registered while
-// any is left), register the component, build the routes, write the grant
-// policy, register the outputs.
+// any is left), then finish: register the component, build the routes,
+// write the grant policy, the resource that delivers records and the
+// invoke config, and register the outputs.
 type assembly struct {
 	ctx  *pulumi.Context
 	name string
 	errs *errorList
 	// targets are the checked destinations by slot.
 	targets map[lambdafacts.Slot]*target
+}
+
+// description is a component as its constructor describes it once its
+// args are checked; finish builds it from this and the blueprint's steps.
+type description struct {
+	typ       string                   // the component's type token
+	component pulumi.ComponentResource // its pulumi-tagged fields are its outputs
+	inputs    pulumi.Map               // the plain choices, recorded as the component's inputs
+	opts      []pulumi.ResourceOption  // the caller's options (for the component only)
+	tags      pulumi.StringMapInput    // added to every child that takes tags
+	me        self                     // the configured function, for the self checks
+	source    *mappingSource           // a mapping's event source; nil for an invoke config
+	policy    string                   // the grant policy's name after the component's: "async-grants"
+}
+
+// blueprint is the part of a component's construction that differs by
+// kind; finish calls its steps in order.
+type blueprint interface {
+	// registered runs once the component is registered, before its
+	// routes are built (claims, a created role); it returns the role the
+	// grants go to, nil for none.
+	registered(a *assembly) (pulumi.StringInput, error)
+	// deliver creates what delivers records once the grant policy exists
+	// (nil when nothing is granted): the function, the mapping. It
+	// returns the invoke config to write, nil for none.
+	deliver(a *assembly, b *buildEnv, built builtRouting, policy *iam.RolePolicy) (*configWrite, error)
+	// outputs sets the component's fields once everything is created; w
+	// is the invoke config deliver described, nil for none.
+	outputs(built builtRouting, w *configWrite)
+}
+
+// configWrite is the invoke config a component writes.
+type configWrite struct {
+	fn        pulumi.StringInput  // the function's name or ARN
+	qualifier pulumi.StringOutput // the qualifier the config is for
+	source    pulumi.StringOutput // the function's ARN qualified as the config is
+	// field takes the fault of a second config for the function and
+	// qualifier; keys identify the function besides its name.
+	field string
+	keys  []functionKey
+	deps  []pulumi.Resource // what the config waits for besides grants and routes
+	r     routing
+	into  **lambda.FunctionEventInvokeConfig
+}
+
+// finish registers the component described by d when no fault was found
+// and builds it: routes, grant policy, what bp delivers, the invoke
+// config, and the outputs (see outputsOf).
+func (a *assembly) finish(d description, bp blueprint) error {
+	if err := a.errs.err(); err != nil {
+		return err
+	}
+	if err := a.ctx.RegisterComponentResourceV2(d.typ, a.name, d.inputs, d.component, d.opts...); err != nil {
+		return err
+	}
+	grantTo, err := bp.registered(a)
+	if err != nil {
+		return err
+	}
+	b := newBuildEnv(a.ctx, d.component, a.name, d.tags)
+	b.grantTo, b.source = grantTo, d.source
+	built, err := buildRouting(b, a.errs.component, a.targets, d.me)
+	if err != nil {
+		return err
+	}
+	var policy *iam.RolePolicy
+	if grantTo != nil {
+		grants := built.grants
+		if d.source != nil {
+			grants = append(d.source.grants(), grants...)
+		}
+		if policy, err = grantPolicy(a.ctx, a.name+"-"+d.policy, grantTo, grants, d.component); err != nil {
+			return err
+		}
+	}
+	w, err := bp.deliver(a, b, built, policy)
+	if err != nil {
+		return err
+	}
+	if w != nil {
+		after, err := built.createAfter(b, w.source)
+		if err != nil {
+			return err
+		}
+		fn := claimAtDeploy(a.ctx, a.errs.component, w.field, w.fn, w.qualifier, w.keys)
+		if *w.into, err = invokeConfig(a.ctx, a.name, fn, w.qualifier, w.r, built, policy, d.component, append(w.deps, after...)...); err != nil {
+			return err
+		}
+	}
+	bp.outputs(built, w)
+	outputs, err := outputsOf(d.component)
+	if err != nil {
+		return err
+	}
+	return a.ctx.RegisterResourceOutputs(d.component, outputs)
+}
+
+// outputsOf is a component's outputs as RegisterResourceOutputs takes
+// them: every field tagged `pulumi:"<name>"`, by that name. A tagged field
+// left unset is an error, so an output is neither left out of the map nor
+// registered unset.
+func outputsOf(c pulumi.ComponentResource) (pulumi.Map, error) {
+	v := reflect.ValueOf(c).Elem()
+	m := pulumi.Map{}
+	for i := 0; i < v.NumField(); i++ {
+		f := v.Type().Field(i)
+		tag, ok := f.Tag.Lookup("pulumi")
+		if !ok {
+			continue
+		}
+		name, _, _ := strings.Cut(tag, ",")
+		var in pulumi.Input
+		if f.IsExported() && !v.Field(i).IsZero() {
+			in, _ = v.Field(i).Interface().(pulumi.Input)
+		}
+		if in == nil {
+			return nil, fmt.Errorf("asyncroute: %s.%s (output %q) is not set", v.Type().Name(), f.Name, name)
+		}
+		m[name] = in
+	}
+	return m, nil
 }
 
 // start begins a component of kind (Function, AsyncInvoke,
@@ -60,23 +185,6 @@ func (a *assembly) routing(r routing, me self) {
 			a.route(slot, d, me, nil)
 		}
 	}
-}
-
-// register registers the component when no fault was found.
-func (a *assembly) register(typ string, c pulumi.ComponentResource, inputs pulumi.Map, opts []pulumi.ResourceOption) error {
-	if err := a.errs.err(); err != nil {
-		return err
-	}
-	return a.ctx.RegisterComponentResourceV2(typ, a.name, inputs, c, opts...)
-}
-
-// build builds the routes; grantTo is the role the grants go to (nil for
-// none).
-func (a *assembly) build(c pulumi.Resource, tags pulumi.StringMapInput, grantTo pulumi.StringInput, me self, src *mappingSource) (*buildEnv, builtRouting, error) {
-	b := newBuildEnv(a.ctx, c, a.name, tags)
-	b.grantTo, b.source = grantTo, src
-	built, err := buildRouting(b, a.errs.component, a.targets, me)
-	return b, built, err
 }
 
 // routingInputs records the plain choices as the component's inputs, so
@@ -143,3 +251,6 @@ func invokeConfig(ctx *pulumi.Context, name string, fn, qualifier pulumi.StringI
 	}
 	return lambda.NewFunctionEventInvokeConfig(ctx, name+"-async-config", args, opts...)
 }
+
+// isNil says whether an input, destination or option was left out.
+func isNil(v any) bool { return phase.IsNil(v) }

@@ -2,11 +2,11 @@ package asyncroute
 
 import (
 	"fmt"
-	"github.com/asyncroute/asyncroute/internal/doors"
-	"github.com/asyncroute/asyncroute/internal/lambdafacts"
-	"reflect"
 	"strings"
 	"time"
+
+	"github.com/asyncroute/asyncroute/components/asyncroute/internal/phase"
+	"github.com/asyncroute/asyncroute/internal/lambdafacts"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
@@ -77,143 +77,179 @@ func NewAsyncInvoke(ctx *pulumi.Context, name string, args *AsyncInvokeArgs, opt
 	if err != nil {
 		return nil, err
 	}
-	errs := a.errs
-	r := routing{dests: dests(map[lambdafacts.Slot]Destination{slotSuccess: args.OnSuccess, slotFailure: args.OnFailure}),
-		maxRetries: args.MaxRetries, maxEventAge: args.MaxEventAge,
-		fields: "OnSuccess, OnFailure, MaxRetries, MaxEventAge"}
-
-	// The function: its reference (name or ARN, maybe qualified) and, when
-	// known now, its name and the qualifier it carries. refQualifierKnown
-	// says whether that qualifier is known now: a function given as a
-	// resource carries none in its name, known or not.
-	var fnIn pulumi.StringInput
-	var ref lambdafacts.FunctionRef
-	refQualifierKnown := true
-	var depFns []pulumi.Resource
-	me := self{}
-	switch {
-	case args.Function != nil && !isNil(args.FunctionName):
-		errs.add("Function", "both Function and FunctionName are set; allowed: one of them")
-	case args.Function != nil:
-		fnIn = args.Function.Name
-		me = self{res: args.Function, name: args.Function.Name}
-		n, err := await(ctx, args.Function.Name)
-		if err != nil {
-			return nil, err
-		}
-		ref = lambdafacts.FunctionRef{Name: n.str}
-	case !isNil(args.FunctionName):
-		fnIn = args.FunctionName
-		me = self{name: args.FunctionName}
-		n, err := await(ctx, args.FunctionName)
-		if err != nil {
-			return nil, err
-		}
-		// A name output of a function in this program (an auto-named
-		// NewFunction's FunctionName, say) identifies that function.
-		for _, d := range n.deps {
-			if f, ok := d.(*lambda.Function); ok {
-				depFns = append(depFns, f)
-			}
-		}
-		refQualifierKnown = n.known
-		if ref, err = lambdafacts.ParseFunctionRef(n.str); err != nil {
-			errs.addErr("FunctionName", err)
-		}
-	default:
-		errs.add("Function", "neither Function nor FunctionName is set; allowed: the *lambda.Function, or its name or ARN")
+	p, err := checkAsyncInvoke(a, args)
+	if err != nil {
+		return nil, err
 	}
-
-	// The qualifier: given, carried by the reference, or $LATEST; "" when
-	// it is known only at deploy time.
-	explicit, explicitKnown := "", true
-	if !isNil(args.Qualifier) {
-		q, err := await(ctx, args.Qualifier)
-		if err != nil {
-			return nil, err
-		}
-		explicit, explicitKnown = q.str, q.known
-		if q.known && q.str == "" {
-			errs.addErr("Qualifier", lambdafacts.CheckQualifier(""))
-		}
-	}
-	qualifier := ""
-	if refQualifierKnown && explicitKnown {
-		q, err := resolveQualifier(ref, explicit)
-		if err != nil {
-			errs.addErr(err.field, err.err)
-		}
-		qualifier = q
-	}
-
-	switch {
-	case args.Role != nil:
-		if err := checkExistingRole(ctx, errs, args.Role, nil, false); err != nil {
-			return nil, err
-		}
-	case !args.SkipGrants:
-		errs.add("Role", "is nil; allowed: the function's execution role (%s), or %s: true to attach no grants", doors.Term(doors.RoleChoices), doors.Field("SkipGrants"))
-	}
-
-	a.routing(r, me)
-	configs := configsOf(ctx)
-	var resPtr pulumi.Resource
-	if args.Function != nil {
-		resPtr = args.Function
-	}
-	keys := functionKeys(resPtr, ref.Name)
-	for _, f := range depFns {
-		keys = append(keys, functionKeys(f, "")...)
-	}
-	if qualifier != "" {
-		if prev, ok := configs.check(keys, qualifier, errs.component); !ok {
-			label := ref.Name // a function given as a resource is named by its Pulumi name
-			if args.Function != nil {
-				label = args.Function.PulumiResourceName()
-			}
-			errs.add("Qualifier", "%s", duplicateConfig(label, qualifier, prev))
-		}
-	}
-
-	c := &AsyncInvoke{}
 	// The component records the qualifier only when the program gave it
 	// by literals: one derived from an output is known at a preview of a
 	// deployed stack but not during an update, and a recorded input that
 	// differs between the two would show as a change on every preview.
-	recorded := qualifier
-	// (A function given as a resource carries no qualifier in its name.)
-	if (args.Function == nil && holdsOutput(reflect.ValueOf(args.FunctionName))) || holdsOutput(reflect.ValueOf(args.Qualifier)) {
+	recorded := p.fn.qualifier
+	if !p.fn.literal {
 		recorded = ""
 	}
-	if err := a.register(AsyncInvokeType, c, a.routingInputs(r, recorded, args.SkipGrants), opts); err != nil {
+	d := description{typ: AsyncInvokeType, component: p.c, inputs: a.routingInputs(p.r, recorded, args.SkipGrants),
+		opts: opts, me: p.fn.me, policy: "async-grants"}
+	if err := a.finish(d, p); err != nil {
 		return nil, err
 	}
-	if qualifier != "" {
-		configs.claim(keys, qualifier, errs.component)
-	}
+	return p.c, nil
+}
 
-	var grantTo pulumi.StringInput
-	if !args.SkipGrants {
-		grantTo = existingRoleRef(errs.component, args.Role).name
-	}
-	b, built, err := a.build(c, nil, grantTo, me, nil)
-	if err != nil {
+// asyncInvokePlan is an AsyncInvoke once its args are checked.
+type asyncInvokePlan struct {
+	args *AsyncInvokeArgs
+	c    *AsyncInvoke
+	r    routing
+	fn   configuredFunction
+	role *broughtRole
+	// keys identify the function now; deployKeys at deploy time, with its
+	// name then known.
+	keys, deployKeys []functionKey
+}
+
+// checkAsyncInvoke checks an AsyncInvoke's args, adding every fault to
+// a.errs.
+func checkAsyncInvoke(a *assembly, args *AsyncInvokeArgs) (*asyncInvokePlan, error) {
+	p := &asyncInvokePlan{args: args, c: &AsyncInvoke{},
+		r: routing{dests: dests(map[lambdafacts.Slot]Destination{slotSuccess: args.OnSuccess, slotFailure: args.OnFailure}),
+			maxRetries: args.MaxRetries, maxEventAge: args.MaxEventAge,
+			fields: "OnSuccess, OnFailure, MaxRetries, MaxEventAge"}}
+	var err error
+	if p.fn, err = checkConfiguredFunction(a, args); err != nil {
 		return nil, err
 	}
-	if grantTo != nil {
-		if c.Policy, err = grantPolicy(ctx, name+"-async-grants", grantTo, built.grants, c); err != nil {
-			return nil, err
+	if p.role, err = checkGrantRole(a.ctx, a.errs, args.Role, args.SkipGrants); err != nil {
+		return nil, err
+	}
+	a.routing(p.r, p.fn.me)
+	var res pulumi.Resource
+	if args.Function != nil {
+		res = args.Function
+	}
+	p.keys, p.deployKeys = functionKeys(res, p.fn.ref.Name), functionKeys(res, "")
+	for _, f := range p.fn.depFns {
+		p.keys = append(p.keys, functionKeys(f, "")...)
+		p.deployKeys = append(p.deployKeys, functionKeys(f, "")...)
+	}
+	if q := p.fn.qualifier; q != "" {
+		if prev, ok := configsOf(a.ctx).check(p.keys, q, a.errs.component); !ok {
+			label := p.fn.ref.Name // a function given as a resource is named by its Pulumi name
+			if args.Function != nil {
+				label = args.Function.PulumiResourceName()
+			}
+			a.errs.add("Qualifier", "%s", duplicateConfig(label, q, prev))
 		}
 	}
+	return p, nil
+}
 
-	// What the config is written for: the function without a qualifier,
-	// and the qualifier (checked at deploy time when not known now).
-	var qualIn pulumi.Input = pulumi.String("")
-	if !isNil(args.Qualifier) {
-		qualIn = args.Qualifier
+// configuredFunction is the function an AsyncInvoke configures, as far as
+// it is known while the program runs.
+type configuredFunction struct {
+	in pulumi.StringInput // its reference: name or ARN, maybe qualified
+	me self
+	// ref is the reference when known now (a function given as a
+	// resource carries no qualifier in its name).
+	ref lambdafacts.FunctionRef
+	// depFns are the functions of this program a name output comes from
+	// (an auto-named NewFunction's FunctionName, say).
+	depFns []pulumi.Resource
+	// qualifier is the config's qualifier, "" when it is known only at
+	// deploy time; literal says the reference and Qualifier hold no
+	// output.
+	qualifier string
+	literal   bool
+}
+
+// checkConfiguredFunction checks Function or FunctionName, and Qualifier:
+// given, carried by the reference, or $LATEST.
+func checkConfiguredFunction(a *assembly, args *AsyncInvokeArgs) (configuredFunction, error) {
+	errs := a.errs
+	f := configuredFunction{literal: true}
+	refQualifierKnown := true
+	switch {
+	case !oneFunction(errs, args.Function, args.FunctionName):
+	case args.Function != nil:
+		f.in, f.me = args.Function.Name, self{res: args.Function, name: args.Function.Name}
+		n, err := phase.Read(a.ctx, args.Function.Name)
+		if err != nil {
+			return f, err
+		}
+		f.ref = lambdafacts.FunctionRef{Name: n.Str()}
+	default:
+		f.in, f.me = args.FunctionName, self{name: args.FunctionName}
+		n, err := phase.Read(a.ctx, args.FunctionName)
+		if err != nil {
+			return f, err
+		}
+		for _, d := range n.Deps {
+			if fn, ok := d.(*lambda.Function); ok {
+				f.depFns = append(f.depFns, fn)
+			}
+		}
+		refQualifierKnown, f.literal = n.Known, n.Literal
+		if f.ref, err = lambdafacts.ParseFunctionRef(n.Str()); err != nil {
+			errs.addErr("FunctionName", err)
+		}
 	}
-	component := errs.component
-	target := pulumi.All(fnIn, qualIn).ApplyT(func(v []any) ([]string, error) {
+	explicit, explicitKnown := "", true
+	if !isNil(args.Qualifier) {
+		q, err := phase.Read(a.ctx, args.Qualifier)
+		if err != nil {
+			return f, err
+		}
+		explicit, explicitKnown, f.literal = q.Str(), q.Known, f.literal && q.Literal
+		if q.Known && q.Str() == "" {
+			errs.addErr("Qualifier", lambdafacts.CheckQualifier(""))
+		}
+	}
+	if refQualifierKnown && explicitKnown {
+		q, err := resolveQualifier(f.ref, explicit)
+		if err != nil {
+			errs.addErr(err.field, err.err)
+		}
+		f.qualifier = q
+	}
+	return f, nil
+}
+
+// oneFunction checks that exactly one of Function and FunctionName is set.
+func oneFunction(errs *errorList, fn *lambda.Function, name pulumi.StringInput) bool {
+	switch {
+	case fn != nil && !isNil(name):
+		errs.add("Function", "both Function and FunctionName are set; allowed: one of them")
+	case fn == nil && isNil(name):
+		errs.add("Function", "neither Function nor FunctionName is set; allowed: the *lambda.Function, or its name or ARN")
+	default:
+		return true
+	}
+	return false
+}
+
+// registered claims the config's function and qualifier; the grants go to
+// the brought role.
+func (p *asyncInvokePlan) registered(a *assembly) (pulumi.StringInput, error) {
+	if q := p.fn.qualifier; q != "" {
+		configsOf(a.ctx).claim(p.keys, q, a.errs.component)
+	}
+	return p.role.grantTo(a.errs.component, p.args.SkipGrants), nil
+}
+
+// deliver describes the invoke config: for the function without a
+// qualifier, and the qualifier, worked out from the reference and
+// Qualifier once they are known (with the checks they passed now, for
+// values known only at deploy time).
+func (p *asyncInvokePlan) deliver(a *assembly, b *buildEnv, built builtRouting, policy *iam.RolePolicy) (*configWrite, error) {
+	c := p.c
+	c.Policy = policy
+	var qualIn pulumi.Input = pulumi.String("")
+	if !isNil(p.args.Qualifier) {
+		qualIn = p.args.Qualifier
+	}
+	component := a.errs.component
+	target := pulumi.All(p.fn.in, qualIn).ApplyT(func(v []any) ([]string, error) {
 		ref, err := lambdafacts.ParseFunctionRef(v[0].(string))
 		if err != nil {
 			return nil, inputErrorOf(component, "FunctionName", err)
@@ -228,46 +264,22 @@ func NewAsyncInvoke(ctx *pulumi.Context, name string, args *AsyncInvokeArgs, opt
 		}
 		return []string{fn, q}, nil
 	}).(pulumi.StringArrayOutput)
-	fnOut, qualifierIn := target.Index(pulumi.Int(0)), target.Index(pulumi.Int(1))
-	if qualifier != "" {
-		qualifierIn = pulumi.String(qualifier).ToStringOutput()
+	fn, qualifier := target.Index(pulumi.Int(0)), target.Index(pulumi.Int(1))
+	if p.fn.qualifier != "" {
+		qualifier = pulumi.String(p.fn.qualifier).ToStringOutput()
 	}
+	w := &configWrite{fn: fn, qualifier: qualifier, source: qualifiedSource(b, p.args.Function, fn, qualifier),
+		field: "Qualifier", keys: p.deployKeys, r: p.r, into: &c.InvokeConfig}
+	return w, nil
+}
 
-	var after []pulumi.Resource
-	source := qualifiedSource(b, args.Function, fnOut, qualifierIn)
-	if after, err = built.createAfter(b, source); err != nil {
-		return nil, err
-	}
-	var extraKeys []functionKey
-	if resPtr != nil {
-		extraKeys = functionKeys(resPtr, "")
-	}
-	for _, f := range depFns {
-		extraKeys = append(extraKeys, functionKeys(f, "")...)
-	}
-	configFn := claimAtDeploy(ctx, errs.component, "Qualifier", fnOut, qualifierIn, extraKeys)
-	if c.InvokeConfig, err = invokeConfig(ctx, name, configFn, qualifierIn, r, built, c.Policy, c, after...); err != nil {
-		return nil, err
-	}
-
+// outputs sets the AsyncInvoke's fields.
+func (p *asyncInvokePlan) outputs(built builtRouting, w *configWrite) {
+	c := p.c
+	c.FunctionName, c.Qualifier, c.QualifiedArn = p.fn.in.ToStringOutput(), w.qualifier, w.source
 	c.OnSuccessCreated, c.OnFailureCreated = built.created(slotSuccess), built.created(slotFailure)
-	c.FunctionName = fnIn.ToStringOutput()
-	c.Qualifier = qualifierIn
-	c.QualifiedArn = source
-	c.OnSuccessArn = built.arnPtr(slotSuccess)
-	c.OnFailureArn = built.arnPtr(slotFailure)
-	c.GrantsSkipped = pulumi.Bool(args.SkipGrants).ToBoolOutput()
-	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
-		"functionName":  c.FunctionName,
-		"qualifier":     c.Qualifier,
-		"qualifiedArn":  c.QualifiedArn,
-		"onSuccessArn":  c.OnSuccessArn,
-		"onFailureArn":  c.OnFailureArn,
-		"grantsSkipped": c.GrantsSkipped,
-	}); err != nil {
-		return nil, err
-	}
-	return c, nil
+	c.OnSuccessArn, c.OnFailureArn = built.arnPtr(slotSuccess), built.arnPtr(slotFailure)
+	c.GrantsSkipped = pulumi.Bool(p.args.SkipGrants).ToBoolOutput()
 }
 
 // qualifierError is a qualifier fault and the field it is reported on.

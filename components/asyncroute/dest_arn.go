@@ -2,9 +2,9 @@ package asyncroute
 
 import (
 	"fmt"
-	"github.com/asyncroute/asyncroute/internal/doors"
-	"reflect"
 
+	"github.com/asyncroute/asyncroute/components/asyncroute/internal/phase"
+	"github.com/asyncroute/asyncroute/internal/doors"
 	"github.com/asyncroute/asyncroute/internal/lambdafacts"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -46,19 +46,33 @@ func (d ARN) resolve(env *resolveEnv) (*target, error) {
 		}
 		named = k
 	}
-	v, err := await(env.ctx, d.Arn)
+	t, err := d.resolveKind(env, named)
+	if err != nil {
+		return nil, err
+	}
+	if !isNil(d.KmsKeyArn) {
+		if err := d.keyGrant(env, t); err != nil {
+			return nil, err
+		}
+	}
+	return t, nil
+}
+
+// resolveKind reads the ARN's kind from a known ARN (which must agree with
+// named, the Kind given), or takes named and checks the ARN against it at
+// deploy time. During an update an ARN output without Kind leaves the
+// target's spec nil: the kind is read from the ARN at deploy time and
+// checked there.
+func (d ARN) resolveKind(env *resolveEnv, named *lambdafacts.KindSpec) (*target, error) {
+	v, err := phase.Read(env.ctx, d.Arn)
 	if err != nil {
 		return nil, err
 	}
 	arn := d.Arn.ToStringOutput()
 	t := &target{spec: named, route: existing{arn}}
-	// A literal ARN names the target in messages; an ARN that is an
-	// output (known at preview or not) does not, so that a message reads
-	// the same at preview and at deploy time.
-	literal := !holdsOutput(reflect.ValueOf(d.Arn))
 	switch {
-	case v.known:
-		a, err := lambdafacts.ParseARN(v.str)
+	case v.Known:
+		a, err := lambdafacts.ParseARN(v.Str())
 		if err != nil {
 			return nil, err
 		}
@@ -67,31 +81,21 @@ func (d ARN) resolve(env *resolveEnv) (*target, error) {
 			return nil, err
 		}
 		if named != nil && named != inferred {
-			return nil, kindMismatch(v.str, inferred, d.Kind)
+			return nil, kindMismatch(v.Str(), inferred, d.Kind)
 		}
-		t.spec, t.known = inferred, v.str
+		t.spec, t.known = inferred, v.Str()
 	case named == nil && env.ctx.DryRun():
 		return nil, doors.Errorf("%s is empty and the ARN is not known until deploy; allowed: %s", doors.Field("ARN.Kind"), lambdafacts.AllowedServices())
-	}
-	// During an update an ARN output without Kind leaves t.spec nil: the
-	// kind is read from the ARN at deploy time and checked there.
-	if t.spec == nil {
+	case named == nil:
 		t.lateKind = arn.ApplyT(func(s string) string {
 			if a, err := lambdafacts.ParseARN(s); err == nil {
 				return a.Service
 			}
 			return ""
 		}).(pulumi.StringOutput)
-	}
-	switch {
-	case literal && t.spec != nil:
-		t.describe = fmt.Sprintf("%s %s", t.spec.Label, v.str)
-	case t.spec != nil:
-		t.describe = t.spec.Label + " (ARN known at deploy)"
-	}
-	if named != nil && !v.known {
+	default:
 		kind := d.Kind
-		t.later = append(t.later, laterCheck{inputs: []any{arn}, check: func(v []any) error {
+		t.later.Later(func(v []any) error {
 			a, err := lambdafacts.ParseARN(v[0].(string))
 			if err != nil {
 				return err
@@ -100,50 +104,61 @@ func (d ARN) resolve(env *resolveEnv) (*target, error) {
 				return kindMismatch(a.String(), inferred, kind)
 			}
 			return nil
-		}})
+		}, arn)
 	}
-	if !isNil(d.KmsKeyArn) {
-		if t.spec != nil && !t.spec.Keyed {
-			return nil, kmsNotApplicable(t.spec)
-		}
-		if t.spec == nil {
-			t.later = append(t.later, laterCheck{inputs: []any{arn}, check: func(v []any) error {
-				a, err := lambdafacts.ParseARN(v[0].(string))
-				if err != nil {
-					return err
-				}
-				if k, err := lambdafacts.KindOfARN(a); err == nil && !k.Keyed {
-					return kmsNotApplicable(k)
-				}
-				return nil
-			}})
-		}
-		err := t.checkWhenKnown(env, func(v []any) error {
-			if isUnknown(v[0]) {
-				return errNeedsValues
-			}
-			k, _ := v[0].(string)
-			return lambdafacts.CheckKeyARN("ARN.KmsKeyArn", k)
-		}, d.KmsKeyArn)
-		if err != nil {
-			return nil, err
-		}
-		spec := t.spec
-		t.extra = []grant{pulumi.All(d.KmsKeyArn, arn).ApplyT(func(v []any) []Permission {
-			k := spec
-			if k == nil {
-				a, err := lambdafacts.ParseARN(v[1].(string))
-				if err != nil {
-					return nil
-				}
-				if k, err = lambdafacts.KindOfARN(a); err != nil {
-					return nil
-				}
-			}
-			return k.KeyGrantsOn(v[0].(string))
-		}).(pulumi.AnyOutput)}
+	// A literal ARN names the target in messages; an ARN that is an
+	// output (known at preview or not) does not, so that a message reads
+	// the same at preview and at deploy time.
+	switch {
+	case v.Literal && t.spec != nil:
+		t.describe = fmt.Sprintf("%s %s", t.spec.Label, v.Str())
+	case t.spec != nil:
+		t.describe = t.spec.Label + " (ARN known at deploy)"
 	}
 	return t, nil
+}
+
+// keyGrant checks KmsKeyArn (and that the kind takes a key, at deploy time
+// when the kind is decided there) and grants the key's use.
+func (d ARN) keyGrant(env *resolveEnv, t *target) error {
+	arn := d.Arn.ToStringOutput()
+	if t.spec != nil && !t.spec.Keyed {
+		return kmsNotApplicable(t.spec)
+	}
+	if t.spec == nil {
+		t.later.Later(func(v []any) error {
+			a, err := lambdafacts.ParseARN(v[0].(string))
+			if err != nil {
+				return err
+			}
+			if k, err := lambdafacts.KindOfARN(a); err == nil && !k.Keyed {
+				return kmsNotApplicable(k)
+			}
+			return nil
+		}, arn)
+	}
+	err := t.later.Now(env.ctx, phase.Known(func(v []any) error {
+		k, _ := v[0].(string)
+		return lambdafacts.CheckKeyARN("ARN.KmsKeyArn", k)
+	}), d.KmsKeyArn)
+	if err != nil {
+		return err
+	}
+	spec := t.spec
+	t.extra = []grant{pulumi.All(d.KmsKeyArn, arn).ApplyT(func(v []any) []Permission {
+		k := spec
+		if k == nil {
+			a, err := lambdafacts.ParseARN(v[1].(string))
+			if err != nil {
+				return nil
+			}
+			if k, err = lambdafacts.KindOfARN(a); err != nil {
+				return nil
+			}
+		}
+		return k.KeyGrantsOn(v[0].(string))
+	}).(pulumi.AnyOutput)}
+	return nil
 }
 
 func kindMismatch(arn string, inferred *lambdafacts.KindSpec, named Kind) error {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/asyncroute/asyncroute/components/asyncroute/internal/phase"
 	"github.com/asyncroute/asyncroute/internal/lambdafacts"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -50,15 +51,12 @@ func (d KafkaTopic) resolve(env *resolveEnv) (*target, error) {
 	t := &target{spec: spec, route: kafkaRoute{d.Topic}, known: lambdafacts.KafkaTopicURI(d.Topic), describe: what, fromResource: true}
 	if src := env.source; src != nil && src.topicsIn != nil {
 		topic := d.Topic
-		err := t.checkWhenKnown(env, func(v []any) error {
-			if isUnknown(v[0]) {
-				return errNeedsValues
-			}
+		err := t.later.Now(env.ctx, phase.Known(func(v []any) error {
 			if list, _ := v[0].([]string); slices.Contains(list, topic) {
 				return fmt.Errorf("%s is a source topic of this mapping, so failed records would be read again; allowed: another topic of the same cluster", what)
 			}
 			return nil
-		}, src.topicsIn)
+		}), src.topicsIn)
 		if err != nil {
 			return nil, err
 		}

@@ -3,11 +3,11 @@ package asyncroute
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/asyncroute/asyncroute/internal/doors"
-	"reflect"
 	"strings"
 
+	"github.com/asyncroute/asyncroute/components/asyncroute/internal/phase"
 	"github.com/asyncroute/asyncroute/components/records"
+	"github.com/asyncroute/asyncroute/internal/doors"
 	"github.com/asyncroute/asyncroute/internal/lambdafacts"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
@@ -86,8 +86,11 @@ type ResponseOnly struct {
 // and the permission, whose messages name component and field.
 type responseRoute struct {
 	next, function   pulumi.StringInput
-	byARN, checkLate bool
+	byARN            bool
 	component, field string
+	// nextChecks are the checks of a next function's ARN known only at
+	// deploy time.
+	nextChecks *phase.Checks
 }
 
 func (r responseRoute) build(b *buildEnv, _ *routeUse) (pulumi.StringOutput, error) {
@@ -125,7 +128,7 @@ const viaDefaultBus = " (response only, through the default event bus)"
 // and the invoke config (the target's later checks).
 func (d ResponseOnly) resolveARN(env *resolveEnv) (*target, error) {
 	spec, _ := lambdafacts.KindOf(KindEventBridge)
-	v, err := await(env.ctx, d.FunctionArn)
+	v, err := phase.Read(env.ctx, d.FunctionArn)
 	if err != nil {
 		return nil, err
 	}
@@ -134,29 +137,28 @@ func (d ResponseOnly) resolveARN(env *resolveEnv) (*target, error) {
 	// As for an ARN destination: a literal names the target in messages,
 	// an output does not, so that a message reads the same at preview and
 	// at deploy time.
-	if holdsOutput(reflect.ValueOf(d.FunctionArn)) {
-		t.describe = "Lambda function (ARN known at deploy)" + viaDefaultBus
+	if v.Literal {
+		t.describe = "Lambda function " + v.Str() + viaDefaultBus
 	} else {
-		t.describe = "Lambda function " + v.str + viaDefaultBus
+		t.describe = "Lambda function (ARN known at deploy)" + viaDefaultBus
 	}
-	err = t.checkWhenKnown(env, func(v []any) error {
-		if isUnknown(v[0]) {
-			return errNeedsValues
-		}
+	next := &phase.Checks{}
+	err = next.Now(env.ctx, phase.Known(func(v []any) error {
 		s, _ := v[0].(string)
 		return checkNextFunctionARN(s)
-	}, d.FunctionArn)
+	}), d.FunctionArn)
 	if err != nil {
 		return nil, err
 	}
+	t.later.Add(next)
 	// The self check compares function names, as it does for a Lambda
 	// ARN destination; a bad ARN has none (its own check reports it).
-	if v.known {
-		t.fnName = pulumi.String(nextFunctionName(v.str))
+	if v.Known {
+		t.fnName = pulumi.String(nextFunctionName(v.Str()))
 	} else {
 		t.fnName = arn.ApplyT(nextFunctionName).(pulumi.StringOutput)
 	}
-	t.route = responseRoute{next: arn, function: arn, byARN: true, checkLate: !v.known, component: env.component, field: env.field}
+	t.route = responseRoute{next: arn, function: arn, byARN: true, nextChecks: next, component: env.component, field: env.field}
 	return t, nil
 }
 
@@ -173,13 +175,14 @@ func (r responseRoute) checkedNext(b *buildEnv) pulumi.StringOutput {
 	if r.byARN {
 		field = "ResponseOnly.FunctionArn"
 	}
-	return pulumi.All(r.next, b.defaultBus()).ApplyT(func(v []any) (string, error) {
+	next := r.next.ToStringOutput()
+	if r.nextChecks != nil {
+		next = phase.Gate[string](r.nextChecks, next, func(err error) error {
+			return inputErrorOf(r.component, r.field, err)
+		}).(pulumi.StringOutput)
+	}
+	return pulumi.All(next, b.defaultBus()).ApplyT(func(v []any) (string, error) {
 		s, bus := v[0].(string), v[1].(string)
-		if r.checkLate {
-			if err := checkNextFunctionARN(s); err != nil {
-				return "", inputErrorOf(r.component, r.field, err)
-			}
-		}
 		if err := checkNextBeside(field, s, bus); err != nil {
 			return "", inputErrorOf(r.component, r.field, err)
 		}

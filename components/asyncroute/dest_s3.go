@@ -3,6 +3,7 @@ package asyncroute
 import (
 	"fmt"
 
+	"github.com/asyncroute/asyncroute/components/asyncroute/internal/phase"
 	"github.com/asyncroute/asyncroute/internal/lambdafacts"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
@@ -49,7 +50,7 @@ func (r s3Route) grants(b *buildEnv, arn pulumi.StringOutput) []grant {
 	case r.read:
 		id := b.identity()
 		out = append(out, pulumi.All(r.keyID, arn, id.region, id.account).ApplyT(func(v []any) []Permission {
-			key, _ := plainOf(v[0]).(string)
+			key, _ := phase.Plain(v[0]).(string)
 			if key == "" || lambdafacts.IsAWSManagedAlias(key) {
 				return nil
 			}
@@ -112,13 +113,10 @@ func (d S3Bucket) resolve(env *resolveEnv) (*target, error) {
 	if d.Key == nil {
 		route.keyID, route.read = keyID, true
 		what := t.describe
-		err := t.checkWhenKnown(env, func(v []any) error {
-			if isUnknown(v[0]) {
-				return errNeedsValues
-			}
+		err := t.later.Now(env.ctx, phase.Known(func(v []any) error {
 			key, _ := v[0].(string)
 			return lambdafacts.CheckKeyRef(what, key, lambdafacts.AWSManagedS3Key)
-		}, keyID)
+		}), keyID)
 		if err != nil {
 			return nil, err
 		}

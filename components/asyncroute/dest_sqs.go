@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/asyncroute/asyncroute/components/asyncroute/internal/phase"
 	"github.com/asyncroute/asyncroute/internal/lambdafacts"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sqs"
@@ -53,14 +54,14 @@ func resolveMessaging(env *resolveEnv, m messaging) (*target, error) {
 	spec, _ := lambdafacts.KindOf(m.kind)
 	t := resourceTarget(spec, m.res, m.arn)
 	what := t.describe
-	err := t.checkWhenKnown(env, func(v []any) error {
+	err := t.later.Now(env.ctx, func(v []any) error {
 		name, _ := v[0].(string)
 		fifo, _ := v[1].(bool)
 		switch {
 		case fifo || strings.HasSuffix(name, ".fifo"):
 			return lambdafacts.FIFOProblem(what)
-		case isUnknown(v[0]) || isUnknown(v[1]):
-			return errNeedsValues
+		case phase.IsUnknown(v[0]) || phase.IsUnknown(v[1]):
+			return phase.ErrLater
 		}
 		return nil
 	}, m.name, m.fifo)
@@ -85,12 +86,12 @@ func resourceTarget(spec *lambdafacts.KindSpec, res pulumi.Resource, arn pulumi.
 // knownARN records a resource's ARN in t when it is known while the
 // program runs.
 func knownARN(env *resolveEnv, arn pulumi.StringOutput, t *target) error {
-	a, err := await(env.ctx, arn)
+	a, err := phase.Read(env.ctx, arn)
 	if err != nil {
 		return err
 	}
-	if a.known {
-		t.known = a.str
+	if a.Known {
+		t.known = a.Str()
 	}
 	return nil
 }

@@ -1,10 +1,10 @@
 package asyncroute
 
 import (
-	"errors"
 	"fmt"
 	"sync"
 
+	"github.com/asyncroute/asyncroute/components/asyncroute/internal/phase"
 	"github.com/asyncroute/asyncroute/internal/lambdafacts"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
@@ -92,7 +92,7 @@ type target struct {
 	// later are the checks of values known only at deploy time; they run,
 	// in order, inside the ARN that feeds the invoke config, dead-letter
 	// config or mapping, so a bad value fails that resource's input.
-	later []laterCheck
+	later phase.Checks
 	// extra holds grants beyond the kind's own (customer KMS keys).
 	extra []grant
 	// slot and src are where the target is used.
@@ -151,49 +151,6 @@ type resolveEnv struct {
 	field     string
 	// source is the event source of a mapping; nil for invoke configs.
 	source *mappingSource
-}
-
-// laterCheck is a check of values that are not known while the program
-// runs. inputs are pulumi inputs or outputs; check receives their values.
-type laterCheck struct {
-	inputs []any
-	check  func(vals []any) error
-}
-
-// unknown stands for a value that is not known while the program runs.
-type unknown struct{}
-
-func isUnknown(v any) bool { _, ok := v.(unknown); return ok }
-
-// errNeedsValues is what a check returns when the values it was given,
-// some of them unknown, do not decide it.
-var errNeedsValues = errors.New("needs values known only at deploy time")
-
-// checkWhenKnown runs check on inputs now, with unknown{} for the values not
-// known yet; when check returns errNeedsValues it is recorded to run at
-// deploy time with every value. The same function makes the same message
-// either way; its other errors are returned.
-func (t *target) checkWhenKnown(env *resolveEnv, check func(vals []any) error, inputs ...pulumi.Input) error {
-	vals := make([]any, len(inputs))
-	all := make([]any, len(inputs))
-	for i, in := range inputs {
-		all[i] = in
-		a, err := await(env.ctx, in)
-		if err != nil {
-			return err
-		}
-		if a.known {
-			vals[i] = a.value()
-		} else {
-			vals[i] = unknown{}
-		}
-	}
-	err := check(vals)
-	if errors.Is(err, errNeedsValues) {
-		t.later = append(t.later, laterCheck{inputs: all, check: check})
-		return nil
-	}
-	return err
 }
 
 // buildEnv is what a target sees once the component is registered.
@@ -303,26 +260,18 @@ func resolveCreatedKey(env *resolveEnv, t *target, what string, key *kms.Key, ke
 		return createdKey{}, nil
 	}
 	field := what + ".KmsKeyArn"
-	check := func(v []any) error {
-		if isUnknown(v[0]) {
-			return errNeedsValues
-		}
+	var checks phase.Checks
+	err := checks.Now(env.ctx, phase.Known(func(v []any) error {
 		k, _ := v[0].(string)
 		return lambdafacts.CheckKeyARN(field, k)
-	}
-	later := len(t.later)
-	if err := t.checkWhenKnown(env, check, keyArn); err != nil {
+	}), keyArn)
+	if err != nil {
 		return createdKey{}, err
 	}
-	arn := keyArn.ToStringOutput()
-	if len(t.later) > later {
-		component, slot := env.component, env.field
-		arn = arn.ApplyT(func(k string) (string, error) {
-			if err := lambdafacts.CheckKeyARN(field, k); err != nil {
-				return "", inputErrorOf(component, slot, err)
-			}
-			return k, nil
-		}).(pulumi.StringOutput)
-	}
+	t.later.Add(&checks)
+	component, slot := env.component, env.field
+	arn := phase.Gate[string](&checks, keyArn.ToStringOutput(), func(err error) error {
+		return inputErrorOf(component, slot, err)
+	}).(pulumi.StringOutput)
 	return createdKey{arn: arn, set: true}, nil
 }

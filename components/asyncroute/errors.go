@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/asyncroute/asyncroute/components/asyncroute/internal/phase"
 	"github.com/asyncroute/asyncroute/internal/doors"
 	"github.com/hashicorp/go-multierror"
 )
@@ -78,7 +79,23 @@ func (l *errorList) addErr(field string, err error) {
 	if err == nil {
 		return
 	}
+	var re *phase.ReadError
+	if errors.As(err, &re) {
+		err = re.Err
+	}
 	l.errs = append(l.errs, inputErrorOf(l.component, field, err))
+}
+
+// fault records what a check of field returned (see phase.Checks.Now): a
+// fault of the input (an InputError keeps its own field), or, returned,
+// an input that could not be read.
+func (l *errorList) fault(field string, err error) error {
+	var re *phase.ReadError
+	if errors.As(err, &re) {
+		return re.Err
+	}
+	l.addErr(field, err)
+	return nil
 }
 
 // err returns nil, the one fault, or every fault together: a

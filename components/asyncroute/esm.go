@@ -1,9 +1,10 @@
 package asyncroute
 
 import (
-	"github.com/asyncroute/asyncroute/internal/doors"
-	"github.com/asyncroute/asyncroute/internal/lambdafacts"
 	"time"
+
+	"github.com/asyncroute/asyncroute/components/asyncroute/internal/phase"
+	"github.com/asyncroute/asyncroute/internal/lambdafacts"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
@@ -124,58 +125,71 @@ func NewEventSourceMapping(ctx *pulumi.Context, name string, args *EventSourceMa
 	if err != nil {
 		return nil, err
 	}
+	p, err := checkMapping(a, args)
+	if err != nil {
+		return nil, err
+	}
+	d := description{typ: EventSourceMappingType, component: p.c, inputs: mappingInputs(args, p.src, a.targets[slotMapping]),
+		opts: opts, tags: args.Tags, source: p.src, policy: "mapping-grants"}
+	if err := a.finish(d, p); err != nil {
+		return nil, err
+	}
+	return p.c, nil
+}
+
+// mappingPlan is an EventSourceMapping once its args are checked.
+type mappingPlan struct {
+	args *EventSourceMappingArgs
+	c    *EventSourceMapping
+	fnIn pulumi.StringInput // the function's name or ARN as the mapping takes it
+	role *broughtRole
+	src  *mappingSource
+}
+
+// checkMapping checks an EventSourceMapping's args, adding every fault to
+// a.errs.
+func checkMapping(a *assembly, args *EventSourceMappingArgs) (*mappingPlan, error) {
 	errs := a.errs
+	p := &mappingPlan{args: args, c: &EventSourceMapping{}}
 	checkOwnedMappingFields(errs, &args.Mapping)
-	fnIn, err := checkMappingFunction(ctx, errs, args)
-	if err != nil {
+	var err error
+	if p.fnIn, err = checkMappingFunction(a, args); err != nil {
 		return nil, err
 	}
-	switch {
-	case args.Role != nil:
-		if err := checkExistingRole(ctx, errs, args.Role, nil, false); err != nil {
-			return nil, err
-		}
-	case !args.SkipGrants:
-		errs.add("Role", "is nil; allowed: the function's execution role (%s), or %s: true to attach no grants", doors.Term(doors.RoleChoices), doors.Field("SkipGrants"))
-	}
-	src, err := checkMappingSource(ctx, errs, args)
-	if err != nil {
+	if p.role, err = checkGrantRole(a.ctx, errs, args.Role, args.SkipGrants); err != nil {
 		return nil, err
 	}
-	checkMappingErrorHandling(errs, args, src)
-	if src != nil && !isNil(args.OnFailure) {
-		if src.spec != nil && !src.spec.Failure {
-			errs.addErr("OnFailure", lambdafacts.NoMappingFailure(src.spec))
+	if p.src, err = checkMappingSource(a.ctx, errs, args); err != nil {
+		return nil, err
+	}
+	checkMappingErrorHandling(errs, args, p.src)
+	if p.src != nil && !isNil(args.OnFailure) {
+		if p.src.spec != nil && !p.src.spec.Failure {
+			errs.addErr("OnFailure", lambdafacts.NoMappingFailure(p.src.spec))
 		} else {
-			a.route(slotMapping, args.OnFailure, self{}, src)
+			a.route(slotMapping, args.OnFailure, self{}, p.src)
 		}
 	}
+	return p, nil
+}
 
-	c := &EventSourceMapping{}
-	if err := a.register(EventSourceMappingType, c, mappingInputs(args, src, a.targets[slotMapping]), opts); err != nil {
-		return nil, err
+// registered puts the source's checks that wait for deploy time in the
+// ARN the grants and the mapping take; the grants go to the brought role.
+func (p *mappingPlan) registered(a *assembly) (pulumi.StringInput, error) {
+	if p.src.hasARN {
+		p.src.arn = phase.Gate[string](&p.src.checks, p.src.arn, func(err error) error { return err }).(pulumi.StringOutput)
 	}
-	if src.hasARN {
-		src.arn = lateSource(errs.component, args, src)
-	}
-	var grantTo pulumi.StringInput
-	if !args.SkipGrants {
-		grantTo = existingRoleRef(errs.component, args.Role).name
-	}
-	_, built, err := a.build(c, args.Tags, grantTo, self{}, src)
-	if err != nil {
-		return nil, err
-	}
-	if grantTo != nil {
-		if c.Policy, err = grantPolicy(ctx, name+"-mapping-grants", grantTo, append(src.grants(), built.grants...), c); err != nil {
-			return nil, err
-		}
-	}
+	return p.role.grantTo(a.errs.component, p.args.SkipGrants), nil
+}
 
+// deliver creates the mapping, after the grants.
+func (p *mappingPlan) deliver(a *assembly, _ *buildEnv, built builtRouting, policy *iam.RolePolicy) (*configWrite, error) {
+	args, c := p.args, p.c
+	c.Policy = policy
 	m := args.Mapping
-	m.FunctionName = fnIn
-	if src.hasARN {
-		m.EventSourceArn = src.arn.ToStringPtrOutput()
+	m.FunctionName = p.fnIn
+	if p.src.hasARN {
+		m.EventSourceArn = p.src.arn.ToStringPtrOutput()
 	}
 	if br := built.route(slotMapping); br != nil {
 		m.DestinationConfig = &lambda.EventSourceMappingDestinationConfigArgs{
@@ -196,26 +210,20 @@ func NewEventSourceMapping(ctx *pulumi.Context, name string, args *EventSourceMa
 	if c.Policy != nil {
 		mOpts = append(mOpts, pulumi.DependsOn([]pulumi.Resource{c.Policy}))
 	}
-	if c.Mapping, err = lambda.NewEventSourceMapping(ctx, name, &m, mOpts...); err != nil {
+	var err error
+	if c.Mapping, err = lambda.NewEventSourceMapping(a.ctx, a.name, &m, mOpts...); err != nil {
 		return nil, err
 	}
+	return nil, nil
+}
 
+// outputs sets the EventSourceMapping's fields.
+func (p *mappingPlan) outputs(built builtRouting, _ *configWrite) {
+	c := p.c
 	c.OnFailureCreated = built.created(slotMapping)
-	c.Uuid = c.Mapping.Uuid
-	c.FunctionArn = c.Mapping.FunctionArn
-	c.Source = src.kindOutput()
+	c.Uuid, c.FunctionArn, c.Source = c.Mapping.Uuid, c.Mapping.FunctionArn, p.src.kindOutput()
 	c.OnFailureArn = built.arnPtr(slotMapping)
-	c.GrantsSkipped = pulumi.Bool(args.SkipGrants).ToBoolOutput()
-	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
-		"uuid":          c.Uuid,
-		"functionArn":   c.FunctionArn,
-		"source":        c.Source,
-		"onFailureArn":  c.OnFailureArn,
-		"grantsSkipped": c.GrantsSkipped,
-	}); err != nil {
-		return nil, err
-	}
-	return c, nil
+	c.GrantsSkipped = pulumi.Bool(p.args.SkipGrants).ToBoolOutput()
 }
 
 func recordAgeSeconds(d time.Duration) int {
@@ -244,34 +252,28 @@ func checkOwnedMappingFields(errs *errorList, m *lambda.EventSourceMappingArgs) 
 	}
 }
 
-func checkMappingFunction(ctx *pulumi.Context, errs *errorList, args *EventSourceMappingArgs) (pulumi.StringInput, error) {
+// checkMappingFunction checks Function or FunctionName and returns the
+// function's name or ARN as the mapping takes it.
+func checkMappingFunction(a *assembly, args *EventSourceMappingArgs) (pulumi.StringInput, error) {
 	switch {
-	case args.Function != nil && !isNil(args.FunctionName):
-		errs.add("Function", "both Function and FunctionName are set; allowed: one of them")
+	case !oneFunction(a.errs, args.Function, args.FunctionName):
+		return nil, nil
 	case args.Function != nil:
 		return args.Function.Name, nil
-	case !isNil(args.FunctionName):
-		n, err := await(ctx, args.FunctionName)
-		if err != nil {
-			return nil, err
-		}
-		if !n.known {
-			component := errs.component
-			return args.FunctionName.ToStringOutput().ApplyT(func(s string) (string, error) {
-				if _, err := lambdafacts.ParseFunctionRef(s); err != nil {
-					return "", inputErrorOf(component, "FunctionName", err)
-				}
-				return s, nil
-			}).(pulumi.StringOutput), nil
-		}
-		if _, err := lambdafacts.ParseFunctionRef(n.str); err != nil {
-			errs.addErr("FunctionName", err)
-		}
-		return args.FunctionName, nil
-	default:
-		errs.add("Function", "neither Function nor FunctionName is set; allowed: the *lambda.Function, or its name or ARN")
 	}
-	return nil, nil
+	var checks phase.Checks
+	err := checks.Now(a.ctx, phase.Known(func(v []any) error {
+		s, _ := v[0].(string)
+		_, err := lambdafacts.ParseFunctionRef(s)
+		return err
+	}), args.FunctionName)
+	if err := a.errs.fault("FunctionName", err); err != nil || checks.Empty() {
+		return args.FunctionName, err
+	}
+	component := a.errs.component
+	return phase.Gate[string](&checks, args.FunctionName.ToStringOutput(), func(err error) error {
+		return inputErrorOf(component, "FunctionName", err)
+	}).(pulumi.StringOutput), nil
 }
 
 // mappingInputs records the plain choices as the component's inputs.

@@ -1,6 +1,7 @@
 package asyncroute
 
 import (
+	"github.com/asyncroute/asyncroute/components/asyncroute/internal/phase"
 	"github.com/asyncroute/asyncroute/internal/lambdafacts"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -8,9 +9,10 @@ import (
 
 // checkMappingSource works out the source kind from EventSourceArn, Source
 // and Mapping.SelfManagedEventSource. It returns nil after adding the
-// errors it found. During an update an EventSourceArn output without
-// Source leaves the kind to deploy time (spec nil): lateSource then checks
-// it, and what depends on it, inside the ARN the mapping takes.
+// errors it found. An EventSourceArn not known now is checked inside the
+// ARN the grants and the mapping take (the source's checks, see
+// lateSource); during an update one without Source leaves the kind to
+// deploy time (spec nil), and lateSource checks what depends on it too.
 func checkMappingSource(ctx *pulumi.Context, errs *errorList, args *EventSourceMappingArgs) (*mappingSource, error) {
 	var named *lambdafacts.SourceSpec
 	if args.Source != "" {
@@ -38,20 +40,20 @@ func checkMappingSource(ctx *pulumi.Context, errs *errorList, args *EventSourceM
 		errs.add("EventSourceArn", "is nil; allowed: the ARN of a Kinesis stream, DynamoDB stream, Amazon MSK cluster or SQS queue (or Mapping.SelfManagedEventSource for self-managed Kafka)")
 		return nil, nil
 	default:
-		v, err := await(ctx, args.EventSourceArn)
+		v, err := phase.Read(ctx, args.EventSourceArn)
 		if err != nil {
 			return nil, err
 		}
 		arn := args.EventSourceArn.ToStringOutput()
 		switch {
-		case v.known:
-			spec, _, err := lambdafacts.SourceOfARN(v.str)
+		case v.Known:
+			spec, _, err := lambdafacts.SourceOfARN(v.Str())
 			if err != nil {
 				errs.addErr("EventSourceArn", err)
 				return nil, nil
 			}
 			if named != nil && named != spec {
-				errs.addErr("EventSourceArn", lambdafacts.SourceMismatch(v.str, spec, named.Kind))
+				errs.addErr("EventSourceArn", lambdafacts.SourceMismatch(v.Str(), spec, named.Kind))
 				return nil, nil
 			}
 			src = &mappingSource{spec: spec, arn: arn, hasARN: true}
@@ -61,6 +63,7 @@ func checkMappingSource(ctx *pulumi.Context, errs *errorList, args *EventSourceM
 		default:
 			// named, or (during an update) decided from the ARN at deploy.
 			src = &mappingSource{spec: named, hasARN: true, arn: arn}
+			src.checks.Later(lateSource(errs.component, args, named), arn)
 		}
 	}
 	if src.spec == nil || src.spec.Kind == SourceKafka {
@@ -74,31 +77,28 @@ func checkMappingSource(ctx *pulumi.Context, errs *errorList, args *EventSourceM
 // lateSource checks, once the source ARN is known at deploy time, what
 // could not be checked while the program ran: the ARN against the named
 // Source (or the kind it implies), and the error handling and on-failure
-// destination against that kind. The mapping takes the returned ARN.
-func lateSource(component string, args *EventSourceMappingArgs, src *mappingSource) pulumi.StringOutput {
-	named := src.spec
+// destination against that kind.
+func lateSource(component string, args *EventSourceMappingArgs, named *lambdafacts.SourceSpec) phase.Check {
 	onFailure := !isNil(args.OnFailure)
-	return src.arn.ApplyT(func(s string) (string, error) {
+	return func(v []any) error {
+		s, _ := v[0].(string)
 		spec, _, err := lambdafacts.SourceOfARN(s)
 		if err == nil && named != nil && spec != named {
 			err = lambdafacts.SourceMismatch(s, spec, named.Kind)
 		}
 		if err != nil {
-			return "", inputErrorOf(component, "EventSourceArn", err)
+			return inputErrorOf(component, "EventSourceArn", err)
 		}
 		if named != nil {
-			return s, nil // the rest was checked with the named kind
+			return nil // the rest was checked with the named kind
 		}
 		errs := &errorList{component: component}
 		checkMappingErrorHandling(errs, args, &mappingSource{spec: spec})
 		if onFailure && !spec.Failure {
 			errs.addErr("OnFailure", lambdafacts.NoMappingFailure(spec))
 		}
-		if err := errs.err(); err != nil {
-			return "", err
-		}
-		return s, nil
-	}).(pulumi.StringOutput)
+		return errs.err()
+	}
 }
 
 // checkMappingErrorHandling checks the retry settings' bounds, and that

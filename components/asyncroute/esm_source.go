@@ -1,6 +1,7 @@
 package asyncroute
 
 import (
+	"github.com/asyncroute/asyncroute/components/asyncroute/internal/phase"
 	"github.com/asyncroute/asyncroute/internal/lambdafacts"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -40,6 +41,9 @@ type mappingSource struct {
 	hasARN bool
 	// topicsIn are the mapping's source topics (nil when not set).
 	topicsIn pulumi.StringArrayInput
+	// checks are those of an ARN not known while the program runs; they
+	// run inside the ARN the grants and the mapping take.
+	checks phase.Checks
 }
 
 // specOrNil is the source's kind, nil for no source or one decided later.

@@ -1,8 +1,11 @@
 package asyncroute
 
 import (
-	"github.com/asyncroute/asyncroute/internal/lambdafacts"
+	"errors"
 	"time"
+
+	"github.com/asyncroute/asyncroute/components/asyncroute/internal/phase"
+	"github.com/asyncroute/asyncroute/internal/lambdafacts"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
@@ -128,99 +131,163 @@ func NewFunction(ctx *pulumi.Context, name string, args *FunctionArgs, opts ...p
 	if err != nil {
 		return nil, err
 	}
-	errs := a.errs
-	r := routing{dests: dests(map[lambdafacts.Slot]Destination{slotSuccess: args.OnSuccess, slotFailure: args.OnFailure, slotDeadLetter: args.DeadLetter}),
-		maxRetries: args.MaxRetries, maxEventAge: args.MaxEventAge,
-		fields: "OnSuccess, OnFailure, DeadLetter, MaxRetries, MaxEventAge"}
+	p, err := checkFunction(a, args)
+	if err != nil {
+		return nil, err
+	}
+	d := description{typ: FunctionType, component: p.c, inputs: a.routingInputs(p.r, p.qualifier, args.SkipGrants),
+		opts: opts, tags: args.Tags, me: p.me, policy: "async-grants"}
+	if err := a.finish(d, p); err != nil {
+		return nil, err
+	}
+	return p.c, nil
+}
 
+// functionPlan is a Function once its args are checked.
+type functionPlan struct {
+	args      *FunctionArgs
+	c         *Function
+	r         routing
+	me        self
+	fnName    string              // the function's name when known now
+	qualifier string              // $LATEST or the alias
+	publish   pulumi.BoolPtrInput // the function's Publish (true with an alias)
+	brought   *broughtRole        // nil: the component creates the role
+	role      roleRef
+}
+
+// checkFunction checks a Function's args, adding every fault to a.errs.
+func checkFunction(a *assembly, args *FunctionArgs) (*functionPlan, error) {
+	errs := a.errs
+	p := &functionPlan{args: args, c: &Function{brought: args.Role}, qualifier: latest, publish: args.Function.Publish,
+		r: routing{dests: dests(map[lambdafacts.Slot]Destination{slotSuccess: args.OnSuccess, slotFailure: args.OnFailure, slotDeadLetter: args.DeadLetter}),
+			maxRetries: args.MaxRetries, maxEventAge: args.MaxEventAge,
+			fields: "OnSuccess, OnFailure, DeadLetter, MaxRetries, MaxEventAge"}}
 	if !isNil(args.Function.Role) {
 		errs.add("Function.Role", "is set by the component; allowed: leave it empty and set Role to bring your own role")
 	}
 	if !isNil(args.Function.DeadLetterConfig) {
 		errs.add("Function.DeadLetterConfig", "is set by the component; allowed: leave it empty and set DeadLetter")
 	}
-	fnName, err := await(ctx, args.Function.Name)
+	fnName, err := phase.Read(a.ctx, args.Function.Name)
 	if err != nil {
 		return nil, err
 	}
-	qualifier := latest
-	publish := args.Function.Publish
+	p.fnName = fnName.Str()
 	if args.Alias != "" {
 		errs.addErr("Alias", lambdafacts.CheckAliasName(args.Alias))
-		p, err := await(ctx, args.Function.Publish)
-		if err != nil {
+		if p.publish, err = checkPublish(a, args.Function.Publish); err != nil {
 			return nil, err
 		}
-		switch {
-		case p.known && p.set && !p.b:
-			errs.add("Function.Publish", "%s", publishProblem)
-		case p.known:
-			publish = pulumi.Bool(true)
-		default: // an output during an update: checked when it is known
-			component := errs.component
-			publish = args.Function.Publish.ToBoolPtrOutput().ApplyT(func(v *bool) (*bool, error) {
-				if v != nil && !*v {
-					return nil, newInputError(component, "Function.Publish", publishProblem)
-				}
-				return pulumi.BoolRef(true), nil
-			}).(pulumi.BoolPtrOutput)
-		}
-		qualifier = args.Alias
+		p.qualifier = args.Alias
 	}
 	if args.Role != nil {
-		if err := checkExistingRole(ctx, errs, args.Role, args.RoleOptions, true); err != nil {
+		if p.brought, err = checkExistingRole(a.ctx, errs, args.Role, args.RoleOptions, true); err != nil {
 			return nil, err
 		}
 	}
-	me := self{}
 	if !isNil(args.Function.Name) {
-		me.name = args.Function.Name
+		p.me.name = args.Function.Name
 	}
-	a.routing(r, me)
-	configs := configsOf(ctx)
-	if prev, ok := configs.check(functionKeys(nil, fnName.str), qualifier, errs.component); !ok {
-		errs.add("Function.Name", "%s", duplicateConfig(fnName.str, qualifier, prev))
+	a.routing(p.r, p.me)
+	if prev, ok := configsOf(a.ctx).check(functionKeys(nil, p.fnName), p.qualifier, errs.component); !ok {
+		errs.add("Function.Name", "%s", duplicateConfig(p.fnName, p.qualifier, prev))
 	}
+	return p, nil
+}
 
-	c := &Function{brought: args.Role}
-	if err := a.register(FunctionType, c, a.routingInputs(r, qualifier, args.SkipGrants), opts); err != nil {
+// checkPublish checks Function.Publish of a function with an alias, which
+// needs a published version: true or unset. The function is published.
+func checkPublish(a *assembly, in pulumi.BoolPtrInput) (pulumi.BoolPtrInput, error) {
+	var checks phase.Checks
+	err := checks.Now(a.ctx, phase.Known(func(v []any) error {
+		if b, ok := v[0].(bool); ok && !b {
+			return errors.New(publishProblem)
+		}
+		return nil
+	}), in)
+	if err := a.errs.fault("Function.Publish", err); err != nil {
 		return nil, err
 	}
-	configs.claim(functionKeys(nil, fnName.str), qualifier, errs.component)
+	if checks.Empty() {
+		return pulumi.Bool(true), nil
+	}
+	component := a.errs.component
+	return phase.Gate[*bool](&checks, pulumi.Bool(true).ToBoolPtrOutput(), func(err error) error {
+		return inputErrorOf(component, "Function.Publish", err)
+	}).(pulumi.BoolPtrOutput), nil
+}
 
-	var role roleRef
-	if args.Role != nil {
-		role = existingRoleRef(errs.component, args.Role)
+// registered claims the config's function and qualifier and creates the
+// role unless one was brought; the grants go to the role.
+func (p *functionPlan) registered(a *assembly) (pulumi.StringInput, error) {
+	configsOf(a.ctx).claim(functionKeys(nil, p.fnName), p.qualifier, a.errs.component)
+	if p.brought != nil {
+		p.role = p.brought.ref(a.errs.component)
 	} else {
-		created, err := newExecutionRole(ctx, name, args.RoleOptions, args.Tags, c)
+		created, err := newExecutionRole(a.ctx, a.name, p.args.RoleOptions, p.args.Tags, p.c)
 		if err != nil {
 			return nil, err
 		}
-		c.Role = created
-		role = roleRef{created: created, name: created.Name, arn: created.Arn}
+		p.c.Role = created
+		p.role = roleRef{created: created, name: created.Name, arn: created.Arn}
 	}
+	if p.args.SkipGrants {
+		return nil, nil
+	}
+	return p.role.name, nil
+}
 
-	var grantTo pulumi.StringInput
-	if !args.SkipGrants {
-		grantTo = role.name
-	}
-	b, built, err := a.build(c, args.Tags, grantTo, me, nil)
-	if err != nil {
+// deliver creates the function (and its alias) and describes its invoke
+// config.
+func (p *functionPlan) deliver(a *assembly, _ *buildEnv, built builtRouting, policy *iam.RolePolicy) (*configWrite, error) {
+	c := p.c
+	c.Policy = policy
+	var err error
+	if c.Function, err = p.function(a, built); err != nil {
 		return nil, err
 	}
-	if grantTo != nil {
-		if c.Policy, err = grantPolicy(ctx, name+"-async-grants", grantTo, built.grants, c); err != nil {
+	keys := functionKeys(c.Function, "")
+	configsOf(a.ctx).claim(keys, p.qualifier, a.errs.component)
+	w := &configWrite{fn: c.Function.Name, qualifier: pulumi.String(latest).ToStringOutput(), source: pulumi.Sprintf("%s:%s", c.Function.Arn, latest),
+		field: "Function.Name", keys: keys, r: p.r, into: &c.InvokeConfig}
+	if alias := p.args.Alias; alias != "" {
+		c.Alias, err = lambda.NewAlias(a.ctx, a.name+"-"+alias, &lambda.AliasArgs{
+			Name:            pulumi.String(alias),
+			FunctionName:    c.Function.Name,
+			FunctionVersion: c.Function.Version,
+		}, pulumi.Parent(c))
+		if err != nil {
 			return nil, err
 		}
+		w.qualifier, w.source, w.deps = c.Alias.Name, c.Alias.Arn, []pulumi.Resource{c.Alias}
 	}
+	return w, nil
+}
 
-	fnArgs := args.Function
-	fnArgs.Role = role.arn
-	fnArgs.Tags = mergeTags(args.Tags, args.Function.Tags)
-	fnArgs.Publish = publish
+// outputs sets the Function's fields.
+func (p *functionPlan) outputs(built builtRouting, w *configWrite) {
+	c := p.c
+	c.QualifiedArn, c.Qualifier = w.source, w.qualifier
+	c.OnSuccessCreated, c.OnFailureCreated, c.DeadLetterCreated = built.created(slotSuccess), built.created(slotFailure), built.created(slotDeadLetter)
+	c.FunctionArn, c.FunctionName, c.RoleArn = c.Function.Arn, c.Function.Name, p.role.arn
+	c.OnSuccessArn, c.OnFailureArn, c.DeadLetterArn = built.arnPtr(slotSuccess), built.arnPtr(slotFailure), built.arnPtr(slotDeadLetter)
+	c.GrantsSkipped = pulumi.Bool(p.args.SkipGrants).ToBoolOutput()
+}
+
+// function creates the lambda.Function: on the role, with the dead-letter
+// target, waiting for the grants on a change of role (see
+// waitForGrantsOnRoleChange) and, with a dead-letter target, for them on
+// every write.
+func (p *functionPlan) function(a *assembly, built builtRouting) (*lambda.Function, error) {
+	c := p.c
+	fnArgs := p.args.Function
+	fnArgs.Role = p.role.arn
+	fnArgs.Tags = mergeTags(p.args.Tags, p.args.Function.Tags)
+	fnArgs.Publish = p.publish
 	fnOpts := []pulumi.ResourceOption{pulumi.Parent(c)}
 	if c.Policy != nil {
-		hook, err := waitForGrantsOnRoleChange(ctx, FunctionType, name, errs.component, c.Policy)
+		hook, err := waitForGrantsOnRoleChange(a.ctx, FunctionType, a.name, a.errs.component, c.Policy)
 		if err != nil {
 			return nil, err
 		}
@@ -234,61 +301,7 @@ func NewFunction(ctx *pulumi.Context, name string, args *FunctionArgs, opts ...p
 			fnOpts = append(fnOpts, pulumi.DependsOn([]pulumi.Resource{c.Policy}))
 		}
 	}
-	if c.Function, err = lambda.NewFunction(ctx, name, &fnArgs, fnOpts...); err != nil {
-		return nil, err
-	}
-	configs.claim(functionKeys(c.Function, ""), qualifier, errs.component)
-
-	qualifierIn := pulumi.String(latest).ToStringOutput()
-	source := pulumi.Sprintf("%s:%s", c.Function.Arn, latest)
-	var extra []pulumi.Resource
-	if args.Alias != "" {
-		c.Alias, err = lambda.NewAlias(ctx, name+"-"+args.Alias, &lambda.AliasArgs{
-			Name:            pulumi.String(args.Alias),
-			FunctionName:    c.Function.Name,
-			FunctionVersion: c.Function.Version,
-		}, pulumi.Parent(c))
-		if err != nil {
-			return nil, err
-		}
-		qualifierIn = c.Alias.Name
-		source = c.Alias.Arn
-		extra = append(extra, c.Alias)
-	}
-	after, err := built.createAfter(b, source)
-	if err != nil {
-		return nil, err
-	}
-	extra = append(extra, after...)
-	configFn := claimAtDeploy(ctx, errs.component, "Function.Name", c.Function.Name, qualifierIn, functionKeys(c.Function, ""))
-	if c.InvokeConfig, err = invokeConfig(ctx, name, configFn, qualifierIn, r, built, c.Policy, c, extra...); err != nil {
-		return nil, err
-	}
-
-	c.OnSuccessCreated, c.OnFailureCreated, c.DeadLetterCreated = built.created(slotSuccess), built.created(slotFailure), built.created(slotDeadLetter)
-	c.FunctionArn = c.Function.Arn
-	c.QualifiedArn = source
-	c.FunctionName = c.Function.Name
-	c.RoleArn = role.arn
-	c.Qualifier = qualifierIn
-	c.OnSuccessArn = built.arnPtr(slotSuccess)
-	c.OnFailureArn = built.arnPtr(slotFailure)
-	c.DeadLetterArn = built.arnPtr(slotDeadLetter)
-	c.GrantsSkipped = pulumi.Bool(args.SkipGrants).ToBoolOutput()
-	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
-		"functionArn":   c.FunctionArn,
-		"qualifiedArn":  c.QualifiedArn,
-		"functionName":  c.FunctionName,
-		"roleArn":       c.RoleArn,
-		"qualifier":     c.Qualifier,
-		"onSuccessArn":  c.OnSuccessArn,
-		"onFailureArn":  c.OnFailureArn,
-		"deadLetterArn": c.DeadLetterArn,
-		"grantsSkipped": c.GrantsSkipped,
-	}); err != nil {
-		return nil, err
-	}
-	return c, nil
+	return lambda.NewFunction(a.ctx, a.name, &fnArgs, fnOpts...)
 }
 
 // dests keeps the slots that hold a destination.

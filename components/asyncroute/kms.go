@@ -1,6 +1,7 @@
 package asyncroute
 
 import (
+	"github.com/asyncroute/asyncroute/components/asyncroute/internal/phase"
 	"github.com/asyncroute/asyncroute/internal/lambdafacts"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -17,26 +18,23 @@ func customerKeyGrant(env *resolveEnv, t *target, explicit *kms.Key, keyID pulum
 	if explicit != nil {
 		return []grant{grantOf(explicit.Arn, t.spec.KeyGrantsOn)}, nil
 	}
-	id, err := await(env.ctx, keyID)
+	id, err := phase.Read(env.ctx, keyID)
 	if err != nil {
 		return nil, err
 	}
-	if id.known && (!id.set || id.str == "") {
+	if id.Known && (!id.Set || id.Str() == "") {
 		return nil, nil
 	}
 	what, spec := t.describe, t.spec
-	err = t.checkWhenKnown(env, func(v []any) error {
-		if isUnknown(v[0]) {
-			return errNeedsValues
-		}
+	err = t.later.Now(env.ctx, phase.Known(func(v []any) error {
 		key, _ := v[0].(string)
 		return lambdafacts.CheckKeyRef(what, key, awsManaged)
-	}, keyID)
+	}), keyID)
 	if err != nil {
 		return nil, err
 	}
 	perms := pulumi.All(keyID, targetArn).ApplyT(func(v []any) []Permission {
-		key, _ := plainOf(v[0]).(string)
+		key, _ := phase.Plain(v[0]).(string)
 		if key == "" || lambdafacts.IsAWSManagedAlias(key) || lambdafacts.CheckKeyRef(what, key, awsManaged) != nil {
 			return nil // a bad reference fails the config's input instead
 		}

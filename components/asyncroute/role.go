@@ -1,6 +1,7 @@
 package asyncroute
 
 import (
+	"github.com/asyncroute/asyncroute/components/asyncroute/internal/phase"
 	"github.com/asyncroute/asyncroute/internal/doors"
 	"github.com/asyncroute/asyncroute/internal/iampolicy"
 	"github.com/asyncroute/asyncroute/internal/lambdafacts"
@@ -51,11 +52,20 @@ func (o *RoleOptions) given() bool {
 	return o != nil && (!isNil(o.PermissionsBoundary) || !isNil(o.Path) || !isNil(o.NamePrefix) || !isNil(o.ManagedPolicyArns))
 }
 
+// broughtRole is a brought role once checked: checks are those of its
+// name and ARN that wait for values known only at deploy time.
+type broughtRole struct {
+	r      *ExistingRole
+	checks phase.Checks
+}
+
 // checkExistingRole validates a brought role. needArn is true when the
 // component creates the function and so must pass the role's ARN. A name
 // or ARN known while the program runs is checked now; one known only at
-// deploy is checked by existingRoleRef's outputs.
-func checkExistingRole(ctx *pulumi.Context, errs *errorList, r *ExistingRole, opts *RoleOptions, needArn bool) error {
+// deploy is checked inside the role name the grant policy takes (see
+// broughtRole.ref).
+func checkExistingRole(ctx *pulumi.Context, errs *errorList, r *ExistingRole, opts *RoleOptions, needArn bool) (*broughtRole, error) {
+	b := &broughtRole{r: r}
 	if opts.given() {
 		errs.add("RoleOptions", "shape a role the component creates and cannot apply to %s; allowed: set %s or %s, not both", doors.Field("Role"), doors.Field("RoleOptions"), doors.Field("Role"))
 	}
@@ -63,67 +73,91 @@ func checkExistingRole(ctx *pulumi.Context, errs *errorList, r *ExistingRole, op
 		if !isNil(r.Name) || !isNil(r.Arn) {
 			errs.add("Role", "both Role.Role and Role.Name/Role.Arn are set; allowed: the iam.Role, or its Arn and/or Name")
 		}
-		return nil
+		return b, nil
 	}
 	if needArn && isNil(r.Arn) {
 		errs.add("Role.Arn", "is required to create the function with a brought role; allowed: the role's ARN%s", doors.Term(doors.OrRoleResource))
 	}
 	if isNil(r.Name) && isNil(r.Arn) {
 		errs.add("Role", "is empty; allowed: %s", doors.Term(doors.RoleChoices))
-		return nil
+		return b, nil
 	}
-	name, err := await(ctx, r.Name)
-	if err != nil {
-		return err
-	}
-	arn, err := await(ctx, r.Arn)
-	if err != nil {
-		return err
-	}
-	if arn.known && arn.set {
-		if _, err := lambdafacts.RoleNameFromARN(arn.str); err != nil {
-			errs.addErr("Role.Arn", err)
-			return nil
-		}
-		if name.known && name.set {
-			errs.addErr("Role", lambdafacts.SameRole(name.str, arn.str))
-		}
-	}
-	return nil
+	return b, errs.fault("Role", b.checks.Now(ctx, roleCheck(errs.component), r.Name, r.Arn))
 }
 
-// existingRoleRef is a brought role as the components use it: the name
-// the grant policy is attached to (from Role.Name, or read from Role.Arn)
-// and the ARN the function takes. Values known only at deploy are checked
-// in these outputs, so a grant is never attached to a role the ARN does
-// not name.
-func existingRoleRef(component string, r *ExistingRole) roleRef {
+// roleCheck checks a brought role's name and ARN (nil when not given):
+// the ARN is a role's, and the name and the ARN name one role.
+func roleCheck(component string) phase.Check {
+	return func(v []any) error {
+		if phase.IsUnknown(v[1]) {
+			return phase.ErrLater
+		}
+		arn, ok := v[1].(string)
+		if !ok {
+			return nil
+		}
+		if _, err := lambdafacts.RoleNameFromARN(arn); err != nil {
+			return inputErrorOf(component, "Role.Arn", err)
+		}
+		if phase.IsUnknown(v[0]) {
+			return phase.ErrLater
+		}
+		if name, ok := v[0].(string); ok {
+			if err := lambdafacts.SameRole(name, arn); err != nil {
+				return inputErrorOf(component, "Role", err)
+			}
+		}
+		return nil
+	}
+}
+
+// checkGrantRole checks the role of a component that configures a function
+// it does not create: Role, unless SkipGrants. Nil when none is given.
+func checkGrantRole(ctx *pulumi.Context, errs *errorList, r *ExistingRole, skipGrants bool) (*broughtRole, error) {
+	switch {
+	case r != nil:
+		return checkExistingRole(ctx, errs, r, nil, false)
+	case !skipGrants:
+		errs.add("Role", "is nil; allowed: the function's execution role (%s), or %s: true to attach no grants", doors.Term(doors.RoleChoices), doors.Field("SkipGrants"))
+	}
+	return nil, nil
+}
+
+// grantTo is the name of the role the grants go to; nil with SkipGrants.
+func (b *broughtRole) grantTo(component string, skipGrants bool) pulumi.StringInput {
+	if skipGrants {
+		return nil
+	}
+	return b.ref(component).name
+}
+
+// ref is a brought role as the components use it: the name the grant
+// policy is attached to (from Role.Name, or read from Role.Arn), once the
+// checks that waited for deploy time have passed, and the ARN the function
+// takes. So a grant is never attached to a role the ARN does not name.
+func (b *broughtRole) ref(component string) roleRef {
+	r := b.r
 	if r.Role != nil {
 		return roleRef{name: r.Role.Name, arn: r.Role.Arn}
 	}
 	ref := roleRef{arn: pulumi.String("").ToStringOutput()}
-	switch {
-	case !isNil(r.Arn) && !isNil(r.Name):
-		ref.name = pulumi.All(r.Name, r.Arn).ApplyT(func(v []any) (string, error) {
-			if err := lambdafacts.SameRole(v[0].(string), v[1].(string)); err != nil {
-				return "", inputErrorOf(component, "Role", err)
-			}
-			return v[0].(string), nil
-		}).(pulumi.StringOutput)
-	case !isNil(r.Arn):
-		ref.name = r.Arn.ToStringOutput().ApplyT(func(s string) (string, error) {
-			name, err := lambdafacts.RoleNameFromARN(s)
-			if err != nil {
-				return "", inputErrorOf(component, "Role.Arn", err)
-			}
-			return name, nil
-		}).(pulumi.StringOutput)
-	default:
-		ref.name = r.Name
-	}
 	if !isNil(r.Arn) {
 		ref.arn = r.Arn.ToStringOutput()
 	}
+	var name pulumi.StringOutput
+	switch {
+	case !isNil(r.Arn) && !isNil(r.Name):
+		name = pulumi.All(r.Name, r.Arn).ApplyT(func(v []any) string { return v[0].(string) }).(pulumi.StringOutput)
+	case !isNil(r.Arn):
+		name = r.Arn.ToStringOutput().ApplyT(func(s string) string {
+			n, _ := lambdafacts.RoleNameFromARN(s) // a bad ARN fails the checks
+			return n
+		}).(pulumi.StringOutput)
+	default:
+		ref.name = r.Name // nothing to check without an ARN
+		return ref
+	}
+	ref.name = phase.Gate[string](&b.checks, name, func(err error) error { return err }).(pulumi.StringOutput)
 	return ref
 }
 

@@ -209,3 +209,19 @@ func TestRoleNameAndArnOutputsDiffer(t *testing.T) {
 	}, `asyncroute: AsyncInvoke "legacy": Role: name "billing" and ARN "arn:aws:iam::123456789012:role/my-role" name different roles; `+
 		`allowed: the name and the ARN of one role (or only one of them)`, "legacy")
 }
+
+// TestRoleArnOutputNotARoleWithName: an ARN known only at deploy that is
+// no role's, given with a name, is reported on Role.Arn as it is at
+// preview when known there (one check for both phases), in the grant
+// policy's role, so no policy and no config is written.
+func TestRoleArnOutputNotARoleWithName(t *testing.T) {
+	rejectsAtUpdate(t, func(ctx *pulumi.Context) error {
+		q := newQueue(ctx, "jobs", nil)
+		_, err := asyncroute.NewAsyncInvoke(ctx, "legacy", &asyncroute.AsyncInvokeArgs{
+			FunctionName: pulumi.String("legacy"),
+			OnFailure:    asyncroute.DefaultEventBus{},
+			Role:         &asyncroute.ExistingRole{Name: pulumi.String("billing"), Arn: q.Arn},
+		})
+		return err
+	}, `asyncroute: AsyncInvoke "legacy": Role.Arn: "`+arnOf("sqs", "jobs")+`" is not an IAM role ARN; expected arn:<partition>:iam::<account>:role/<name> (or role/<path>/<name>)`, "legacy")
+}

@@ -3,6 +3,7 @@ package asyncroute
 import (
 	"time"
 
+	"github.com/asyncroute/asyncroute/components/asyncroute/internal/phase"
 	"github.com/asyncroute/asyncroute/internal/lambdafacts"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -70,7 +71,7 @@ type self struct {
 // selfName is the configured function's name from a name or ARN value; ""
 // when there is none.
 func selfName(v any) string {
-	s, _ := plainOf(v).(string)
+	s, _ := phase.Plain(v).(string)
 	ref, err := lambdafacts.ParseFunctionRef(s)
 	if err != nil {
 		return ""
@@ -90,8 +91,8 @@ func checkRetries(errs *errorList, r routing) {
 
 // checkTarget resolves and checks one destination in a slot; src is the
 // event source when the slot is a mapping's. What is known while the
-// program runs is checked now; the rest is recorded in the target's later
-// checks (see deployCheck).
+// program runs is checked now; the rest is kept in the target's later
+// checks, which run inside the ARN that feeds the write (deployCheck).
 func checkTarget(env *resolveEnv, errs *errorList, slot lambdafacts.Slot, d Destination, me self) *target {
 	if isNil(d) {
 		return nil
@@ -119,12 +120,9 @@ func checkTarget(env *resolveEnv, errs *errorList, slot lambdafacts.Slot, d Dest
 		// the partition check and a late source's, so an ARN that is both
 		// the function and wrong otherwise reads as it does at preview
 		// (TestSelfARNInOtherPartition).
-		err := t.checkWhenKnown(env, func(v []any) error {
-			if isUnknown(v[0]) {
-				return errNeedsValues
-			}
+		err := t.later.Now(env.ctx, phase.Known(func(v []any) error {
 			return checkSelfARN(t.spec, t.known, selfName(v[0]), t.messageName())
-		}, me.name)
+		}), me.name)
 		if err != nil {
 			errs.addErr(field, err)
 			return nil
@@ -136,15 +134,12 @@ func checkTarget(env *resolveEnv, errs *errorList, slot lambdafacts.Slot, d Dest
 	}
 	if !isNil(t.fnName) && !isNil(me.name) {
 		what := t.describe
-		err := t.checkWhenKnown(env, func(v []any) error {
-			if isUnknown(v[0]) || isUnknown(v[1]) {
-				return errNeedsValues
-			}
+		err := t.later.Now(env.ctx, phase.Known(func(v []any) error {
 			if name, _ := v[0].(string); name != "" && name == selfName(v[1]) {
 				return lambdafacts.SelfDestination(what)
 			}
 			return nil
-		}, t.fnName, me.name)
+		}), t.fnName, me.name)
 		if err != nil {
 			errs.addErr(field, err)
 			return nil
@@ -189,70 +184,68 @@ func checkSelfARN(k *lambdafacts.KindSpec, arn, selfName, what string) error {
 // mapping take this ARN, so a bad value fails their input and they are not
 // written. Every message reads as it would at preview.
 func deployCheck(component string, t *target, arn pulumi.StringOutput, me self) pulumi.StringOutput {
+	field := fieldOf(t.slot)
+	fail := func(err error) error { return inputErrorOf(component, field, err) }
+	checked := phase.Gate[string](&t.later, arn, fail).(pulumi.StringOutput)
 	var name any = pulumi.String("")
 	if !isNil(me.name) {
 		name = me.name
 	}
-	inputs := []any{arn, name}
-	for _, c := range t.later {
-		inputs = append(inputs, c.inputs...)
-	}
+	inputs := []any{checked, name}
 	lateSrc := t.src != nil && t.src.spec == nil
 	if lateSrc {
 		inputs = append(inputs, t.src.arn)
 	}
-	field := fieldOf(t.slot)
 	return pulumi.All(inputs...).ApplyT(func(v []any) (string, error) {
-		s, self := v[0].(string), selfName(v[1])
-		fail := func(err error) (string, error) { return "", inputErrorOf(component, field, err) }
-		i := 2
-		for _, c := range t.later {
-			vals := make([]any, len(c.inputs))
-			for j := range vals {
-				vals[j] = plainOf(v[i+j])
-			}
-			i += len(c.inputs)
-			if err := c.check(vals); err != nil {
-				return fail(err)
-			}
-		}
-		spec, src := t.spec, t.src.specOrNil()
+		s := v[0].(string)
+		var srcARN string
 		if lateSrc {
-			k, _, err := lambdafacts.SourceOfARN(v[len(v)-1].(string))
-			if err != nil {
-				return fail(err)
-			}
-			src = k
+			srcARN = v[2].(string)
 		}
-		if spec == nil {
-			a, err := lambdafacts.ParseARN(s)
-			if err != nil {
-				return fail(err)
-			}
-			if spec, err = lambdafacts.KindOfARN(a); err != nil {
-				return fail(err)
-			}
-		}
-		if spec != t.spec || lateSrc {
-			what := t.describe
-			if t.spec == nil {
-				what = spec.Label + " (ARN known at deploy)"
-			}
-			if err := lambdafacts.CheckUse(spec, t.slot, src, what); err != nil {
-				return fail(err)
-			}
-		}
-		if spec.URI {
-			return s, nil
-		}
-		if err := spec.CheckARN(s); err != nil {
-			return fail(err)
-		}
-		if err := checkSelfARN(spec, s, self, t.messageName()); err != nil {
-			return fail(err)
+		if err := checkKindAtDeploy(t, s, selfName(v[1]), lateSrc, srcARN); err != nil {
+			return "", fail(err)
 		}
 		return s, nil
 	}).(pulumi.StringOutput)
+}
+
+// checkKindAtDeploy checks a target's ARN s once it is known: (for a kind
+// or source decided at deploy) where the kind may go, then the ARN
+// against its kind and the configured function (self).
+func checkKindAtDeploy(t *target, s, self string, lateSrc bool, srcARN string) error {
+	spec, src := t.spec, t.src.specOrNil()
+	if lateSrc {
+		k, _, err := lambdafacts.SourceOfARN(srcARN)
+		if err != nil {
+			return err
+		}
+		src = k
+	}
+	if spec == nil {
+		a, err := lambdafacts.ParseARN(s)
+		if err != nil {
+			return err
+		}
+		if spec, err = lambdafacts.KindOfARN(a); err != nil {
+			return err
+		}
+	}
+	if spec != t.spec || lateSrc {
+		what := t.describe
+		if t.spec == nil {
+			what = spec.Label + " (ARN known at deploy)"
+		}
+		if err := lambdafacts.CheckUse(spec, t.slot, src, what); err != nil {
+			return err
+		}
+	}
+	if spec.URI {
+		return nil
+	}
+	if err := spec.CheckARN(s); err != nil {
+		return err
+	}
+	return checkSelfARN(spec, s, self, t.messageName())
 }
 
 // builtRoute is a target once the component exists.
@@ -305,13 +298,13 @@ func buildRouting(b *buildEnv, component string, targets map[lambdafacts.Slot]*t
 			// A target given by its ARN may be in another partition than
 			// the function (resources of the program are in the
 			// provider's): Lambda cannot deliver across partitions.
-			t.later = append(t.later, laterCheck{inputs: []any{b.partition(), raw}, check: func(v []any) error {
+			t.later.Later(func(v []any) error {
 				a, err := lambdafacts.ParseARN(v[1].(string))
 				if err != nil {
 					return nil // the ARN check reports it
 				}
 				return lambdafacts.CheckPartition(a, v[0].(string))
-			}})
+			}, b.partition(), raw)
 		}
 		// Grants are written from the target's own ARN; what delivers
 		// records (the invoke config, dead-letter config or mapping) takes
