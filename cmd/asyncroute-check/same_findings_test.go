@@ -95,11 +95,12 @@ func TestPlanJSONAgreesWithLibrary(t *testing.T) {
 	programs := map[string]pulumi.RunFunc{"mixed": samples.Mixed, "clean": samples.Clean, "orders": orders.Program, "planted": planted}
 	for _, name := range []string{"mixed", "clean", "orders", "planted"} {
 		for _, preview := range []bool{false, true} {
-			opts := []mockmonitor.Option{mockmonitor.Project("shop"), mockmonitor.Stack("dev")}
+			opts := []mockmonitor.Option{mockmonitor.Project("shop"), mockmonitor.StackName("dev")}
 			if preview {
 				opts = append(opts, mockmonitor.Preview())
 			}
-			g, err := mockmonitor.Run(programs[name], opts...)
+			rec, err := mockmonitor.Run(programs[name], opts...)
+			g := rec.Graph
 			require.NoError(t, err)
 			want := asyncpolicy.Check(asyncpolicy.FromStack(g), asyncpolicy.Config{})
 			if want == nil {

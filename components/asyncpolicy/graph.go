@@ -17,14 +17,17 @@ type (
 	Graph = stackgraph.Graph
 	// Unknown stands for a value that is not known until deploy.
 	Unknown = stackgraph.Unknown
+	// Holder is anything that carries a stack graph: a *Graph, or a
+	// recorded stack (asyncroutetest.Stack, plan.Stack).
+	Holder = stackgraph.Holder
 )
 
 func isUnknown(v any) bool { return stackgraph.IsUnknown(v) }
 
-// FromStack returns the graph that h carries: a *stackgraph.Graph (from
-// mockmonitor.Run or stackfile.Decode) or an asyncroutetest.Stack. The
-// graph is not copied; Check never changes it.
-func FromStack(h stackgraph.Holder) Graph {
+// FromStack returns the graph that h carries: a *Graph or a recorded
+// stack (asyncroutetest.Stack, plan.Stack). The graph is not copied; the
+// rules never change it.
+func FromStack(h Holder) Graph {
 	if h == nil {
 		return Graph{}
 	}

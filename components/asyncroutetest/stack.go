@@ -6,7 +6,6 @@ import (
 	"github.com/asyncroute/asyncroute/internal/awstypes"
 	"os"
 	"strings"
-	"testing"
 
 	"github.com/asyncroute/asyncroute/components/asyncroute"
 	"github.com/asyncroute/asyncroute/internal/iampolicy"
@@ -46,8 +45,9 @@ const (
 )
 
 // DefaultProject is the project name when neither [Project] nor a
-// Pulumi.yaml in the current directory gives one.
-const DefaultProject = "asyncroute"
+// Pulumi.yaml in the current directory gives one (the library's one
+// default project name).
+const DefaultProject = mockmonitor.DefaultProject
 
 type (
 	// Resource is one registered resource, as the engine saw it.
@@ -59,28 +59,12 @@ type (
 	Mocks = mockmonitor.Monitor
 )
 
-// Stack is what a program registered: the stack graph (Resources, Find,
-// OfType, ByURN, Children, Dependencies, DependsOn, Lookup) plus finders
-// that fail the test.
-type Stack struct {
-	*stackgraph.Graph
-}
-
-// Require returns the resource of type typ named name, or fails the test
-// with what the stack holds.
-func (s *Stack) Require(t testing.TB, typ, name string) *Resource {
-	t.Helper()
-	var g *stackgraph.Graph
-	if s != nil {
-		g = s.Graph
-	}
-	r, err := g.Lookup(typ, name)
-	if err != nil {
-		t.Fatalf("asyncroutetest: %v", err)
-		return nil
-	}
-	return r
-}
+// Stack is what a program registered and exported: the stack graph
+// (Resources, Find, OfType, ByURN, Children, Dependencies, DependsOn,
+// Lookup), the stack's Outputs, and Require, which fails the test when a
+// resource is missing. It is the library's one stack type: package plan's
+// Stack is the same type.
+type Stack = mockmonitor.Stack
 
 // Option changes how [Run] runs a program: the options of package
 // mockmonitor, which [Run] passes on after its own defaults (so an option
@@ -102,7 +86,7 @@ func Project(name string) Option {
 }
 
 // StackName sets the stack name (default "test").
-func StackName(name string) Option { return mockmonitor.Stack(name) }
+func StackName(name string) Option { return mockmonitor.StackName(name) }
 
 // Config sets stack configuration, keyed "project:key" as Pulumi does;
 // "aws:region" is the default provider's region.
@@ -111,9 +95,8 @@ func Config(cfg map[string]string) Option { return mockmonitor.Config(cfg) }
 // Run runs program under the recording mocks and returns what it
 // registered, also when the program failed (to assert that nothing was).
 func Run(program pulumi.RunFunc, opts ...Option) (*Stack, error) {
-	defaults := []Option{projectFromFile, mockmonitor.Stack("test")}
-	g, err := mockmonitor.Run(program, append(defaults, opts...)...)
-	return &Stack{Graph: g}, err
+	defaults := []Option{projectFromFile, mockmonitor.StackName("test")}
+	return mockmonitor.Run(program, append(defaults, opts...)...)
 }
 
 // projectFromFile is the default project: the name in ./Pulumi.yaml, read

@@ -248,16 +248,9 @@ type programError struct{ Err error }
 func (e *programError) Error() string { return e.Err.Error() }
 func (e *programError) Unwrap() error { return e.Err }
 
-// Stack is what a program recorded under the mocks: its resources and
-// its stack outputs.
-type Stack struct {
-	*stackgraph.Graph
-	// Outputs are the stack outputs the program exported with ctx.Export,
-	// as plain values (see package stackgraph): a value AWS assigns is
-	// [stackgraph.Unknown] under Options.Preview, a resource is its URN,
-	// and a secret is "[secret]", as `pulumi stack output` shows it.
-	Outputs map[string]any
-}
+// Stack is a recorded program: its stack graph and the outputs it
+// exported (the library's one stack type, asyncroutetest.Stack).
+type Stack = mockmonitor.Stack
 
 // Record runs program under the mocks with the project's name and config.
 // It returns what was recorded also when the program fails.
@@ -266,23 +259,11 @@ func Record(program pulumi.RunFunc, o Options) (*Stack, Project, error) {
 	if err != nil {
 		return nil, p, err
 	}
-	opts := []mockmonitor.Option{mockmonitor.Project(p.Name), mockmonitor.Stack(p.Stack), mockmonitor.Config(p.Config)}
+	opts := []mockmonitor.Option{mockmonitor.Project(p.Name), mockmonitor.StackName(p.Stack), mockmonitor.Config(p.Config)}
 	if o.Preview {
 		opts = append(opts, mockmonitor.Preview())
 	}
-	var outputs map[string]any
-	g, err := mockmonitor.Run(func(ctx *pulumi.Context) error {
-		if err := program(ctx); err != nil {
-			return err
-		}
-		var err error
-		outputs, err = stackOutputs(ctx)
-		return err
-	}, opts...)
-	if outputs == nil {
-		outputs = map[string]any{}
-	}
-	st := &Stack{Graph: g, Outputs: outputs}
+	st, err := mockmonitor.Run(program, opts...)
 	if err != nil {
 		return st, p, &programError{Err: err}
 	}

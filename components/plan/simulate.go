@@ -90,7 +90,7 @@ func SimulateMain(args []string, stdout, stderr io.Writer, program pulumi.RunFun
 	if !ok {
 		return status
 	}
-	sim, err := simulate.New(st.Graph, simulate.Config{CodeDir: o.Dir})
+	sim, err := simulate.New(st, simulate.Config{CodeDir: o.Dir})
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return ExitUsage

@@ -157,20 +157,33 @@ func UseHandler(h Handler) InvokeOption {
 	return func(o *invokeOptions) { o.handler = h }
 }
 
-// Run records program under the mock monitor (see package mockmonitor) and
+// Option is an option of asyncroutetest.Run (asyncroutetest.Config,
+// Project, StackName): how the program is recorded under the mocks.
+type Option = mockmonitor.Option
+
+// Stack is a recorded program (asyncroutetest.Stack, plan.Stack).
+type Stack = mockmonitor.Stack
+
+// Run records program under the mocks, as asyncroutetest.Run does, and
 // returns a simulator of the stack it describes.
-func Run(program pulumi.RunFunc, cfg Config, opts ...mockmonitor.Option) (*Simulator, error) {
-	g, err := mockmonitor.Run(program, opts...)
+func Run(program pulumi.RunFunc, cfg Config, opts ...Option) (*Simulator, error) {
+	st, err := mockmonitor.Run(program, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("simulate: the program failed: %w", err)
 	}
-	return New(g, cfg)
+	return New(st, cfg)
 }
 
-// New returns a simulator of the stack g describes (recorded by
-// mockmonitor.Run, or read from a stack export by package
-// stackgraph/stackfile), with handlers from cfg.
-func New(g *stackgraph.Graph, cfg Config) (*Simulator, error) {
+// New returns a simulator of a recorded stack (asyncroutetest.Run,
+// plan.Record), with handlers from cfg.
+func New(st *Stack, cfg Config) (*Simulator, error) {
+	if st == nil || st.Graph == nil {
+		return nil, errors.New("simulate: no stack")
+	}
+	return newSimulator(st.Graph, cfg)
+}
+
+func newSimulator(g *stackgraph.Graph, cfg Config) (*Simulator, error) {
 	if g == nil {
 		return nil, errors.New("simulate: no graph")
 	}

@@ -22,7 +22,7 @@ const (
 
 // Defaults of [Run].
 const (
-	DefaultProject = "project"
+	DefaultProject = "asyncroute"
 	DefaultStack   = "dev"
 )
 

@@ -64,7 +64,8 @@ func routed(ctx *pulumi.Context) error {
 }
 
 func TestAWSShapedOutputs(t *testing.T) {
-	g, err := mockmonitor.Run(routed, mockmonitor.Project("shop"))
+	rec, err := mockmonitor.Run(routed, mockmonitor.Project("shop"))
+	g := rec.Graph
 	require.NoError(t, err)
 	key := find(t, g, keyType, "key")
 	keyID := key.Outputs["keyId"].(string)
@@ -98,7 +99,8 @@ func TestAWSShapedOutputs(t *testing.T) {
 // At preview every value AWS assigns is unknown, and so is everything made
 // from it, wherever it sits; values known at preview stay known.
 func TestPreviewRecordsUnknowns(t *testing.T) {
-	g, err := mockmonitor.Run(routed, mockmonitor.Preview())
+	rec, err := mockmonitor.Run(routed, mockmonitor.Preview())
+	g := rec.Graph
 	require.NoError(t, err)
 	unknown := stackgraph.Unknown{}
 
@@ -195,7 +197,8 @@ func TestRegionOfTheProvider(t *testing.T) {
 		if preview {
 			opts = append(opts, mockmonitor.Preview())
 		}
-		g, err := mockmonitor.Run(regionProgram(got), opts...)
+		rec, err := mockmonitor.Run(regionProgram(got), opts...)
+		g := rec.Graph
 		require.NoError(t, err)
 		assert.Equal(t, map[string]string{"default": "eu-west-1", "explicit": "ap-southeast-2", "partition": "aws"}, got, "preview=%v", preview)
 		if preview {
@@ -209,7 +212,8 @@ func TestRegionOfTheProvider(t *testing.T) {
 	}
 
 	got := map[string]string{}
-	g, err := mockmonitor.Run(regionProgram(got))
+	rec, err := mockmonitor.Run(regionProgram(got))
+	g := rec.Graph
 	require.NoError(t, err)
 	assert.Equal(t, "us-east-1", got["default"], "no aws:region: the default region")
 	assert.Equal(t, "arn:aws:sqs:us-east-1:123456789012:home", find(t, g, queueType, "home").Outputs["arn"])
@@ -217,7 +221,7 @@ func TestRegionOfTheProvider(t *testing.T) {
 
 func TestPartitionOfTheRegion(t *testing.T) {
 	got := map[string]string{}
-	g, err := mockmonitor.Run(func(ctx *pulumi.Context) error {
+	rec, err := mockmonitor.Run(func(ctx *pulumi.Context) error {
 		part, err := aws.GetPartition(ctx, &aws.GetPartitionArgs{})
 		if err != nil {
 			return err
@@ -230,6 +234,7 @@ func TestPartitionOfTheRegion(t *testing.T) {
 		_, err = sqs.NewQueue(ctx, "q", &sqs.QueueArgs{Name: pulumi.String("q")})
 		return err
 	}, mockmonitor.Config(map[string]string{"aws:region": "cn-north-1"}))
+	g := rec.Graph
 	require.NoError(t, err)
 	assert.Equal(t, "arn:aws-cn:sqs:cn-north-1:123456789012:q", find(t, g, queueType, "q").Outputs["arn"])
 	assert.Equal(t, "amazonaws.com.cn", got["dns"])
@@ -237,12 +242,13 @@ func TestPartitionOfTheRegion(t *testing.T) {
 }
 
 func TestFailedProgramReturnsWhatWasRegistered(t *testing.T) {
-	g, err := mockmonitor.Run(func(ctx *pulumi.Context) error {
+	rec, err := mockmonitor.Run(func(ctx *pulumi.Context) error {
 		if _, err := sqs.NewQueue(ctx, "before", nil); err != nil {
 			return err
 		}
 		return errors.New("boom")
 	})
+	g := rec.Graph
 	require.ErrorContains(t, err, "boom")
 	require.Len(t, g.Resources, 1)
 	assert.Equal(t, "before", g.Resources[0].Name)
@@ -250,21 +256,22 @@ func TestFailedProgramReturnsWhatWasRegistered(t *testing.T) {
 
 func TestConfigProjectAndStack(t *testing.T) {
 	var tier string
-	g, err := mockmonitor.Run(func(ctx *pulumi.Context) error {
+	rec, err := mockmonitor.Run(func(ctx *pulumi.Context) error {
 		tier, _ = ctx.GetConfig("shop:tier")
 		_, err := sqs.NewQueue(ctx, "q", nil)
 		return err
-	}, mockmonitor.Project("shop"), mockmonitor.Stack("prod"), mockmonitor.Config(map[string]string{"shop:tier": "gold"}))
+	}, mockmonitor.Project("shop"), mockmonitor.StackName("prod"), mockmonitor.Config(map[string]string{"shop:tier": "gold"}))
+	g := rec.Graph
 	require.NoError(t, err)
 	assert.Equal(t, "gold", tier)
 	assert.Equal(t, "urn:pulumi:prod::shop::aws:sqs/queue:Queue::q", g.Resources[0].URN)
 
-	g, err = mockmonitor.Run(func(ctx *pulumi.Context) error {
+	rec, err = mockmonitor.Run(func(ctx *pulumi.Context) error {
 		_, err := sqs.NewQueue(ctx, "q", nil)
 		return err
 	})
 	require.NoError(t, err)
-	assert.Equal(t, "urn:pulumi:dev::project::aws:sqs/queue:Queue::q", g.Resources[0].URN)
+	assert.Equal(t, "urn:pulumi:dev::asyncroute::aws:sqs/queue:Queue::q", rec.Resources[0].URN, "the default project")
 }
 
 func TestUnknownInvoke(t *testing.T) {

@@ -39,17 +39,52 @@ func ProjectFrom(name func() (string, error)) Option {
 	return func(s *settings) { s.projectFrom = name }
 }
 
-// Stack sets the stack name (default [DefaultStack]).
-func Stack(name string) Option { return func(s *settings) { s.stack = name } }
+// StackName sets the stack name (default [DefaultStack]).
+func StackName(name string) Option { return func(s *settings) { s.stack = name } }
 
 // Config sets the stack configuration, keyed "namespace:key" as Pulumi
 // does ("myproject:tier", "aws:region").
 func Config(cfg map[string]string) Option { return func(s *settings) { s.config = cfg } }
 
+// Stack is what a program registered under the mocks: the stack graph
+// (Resources, Find, OfType, ByURN, Children, Dependencies, DependsOn,
+// Lookup) and the stack outputs it exported. It is the one stack type of
+// the library's public packages (asyncroutetest.Stack, plan.Stack).
+type Stack struct {
+	*stackgraph.Graph
+	// Outputs are the stack outputs the program exported with ctx.Export,
+	// as plain values (see package stackgraph): a value AWS assigns is
+	// [stackgraph.Unknown] under [Preview], a resource is its URN, and a
+	// secret is "[secret]", as `pulumi stack output` shows it.
+	Outputs map[string]any
+}
+
+// TB is the part of testing.TB that [Stack.Require] uses.
+type TB interface {
+	Helper()
+	Fatalf(format string, args ...any)
+}
+
+// Require returns the resource of type typ named name, or fails the test
+// with what the stack holds.
+func (s *Stack) Require(t TB, typ, name string) *stackgraph.Resource {
+	t.Helper()
+	var g *stackgraph.Graph
+	if s != nil {
+		g = s.Graph
+	}
+	r, err := g.Lookup(typ, name)
+	if err != nil {
+		t.Fatalf("asyncroutetest: %v", err)
+		return nil
+	}
+	return r
+}
+
 // Run runs program under a recording [Monitor] and returns what it
-// registered, also when the program failed (so that a caller can assert
-// what was, or was not, registered before the failure).
-func Run(program pulumi.RunFunc, opts ...Option) (*stackgraph.Graph, error) {
+// registered and exported, also when the program failed (so that a caller
+// can assert what was, or was not, registered before the failure).
+func Run(program pulumi.RunFunc, opts ...Option) (*Stack, error) {
 	s := settings{project: DefaultProject, stack: DefaultStack}
 	for _, o := range opts {
 		o(&s)
@@ -57,18 +92,29 @@ func Run(program pulumi.RunFunc, opts ...Option) (*stackgraph.Graph, error) {
 	if s.projectFrom != nil {
 		name, err := s.projectFrom()
 		if err != nil {
-			return stackgraph.New(nil), err
+			return &Stack{Graph: stackgraph.New(nil), Outputs: map[string]any{}}, err
 		}
 		s.project = name
 	}
 	m := &Monitor{Preview: s.preview, Project: s.project, Stack: s.stack, Config: s.config}
-	err := pulumi.RunErr(program, pulumi.WithMocks(s.project, s.stack, m), func(info *pulumi.RunInfo) {
+	var outputs map[string]any
+	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+		if err := program(ctx); err != nil {
+			return err
+		}
+		var err error
+		outputs, err = stackOutputs(ctx)
+		return err
+	}, pulumi.WithMocks(s.project, s.stack, m), func(info *pulumi.RunInfo) {
 		info.DryRun = s.preview
 		if s.config != nil {
 			info.Config = s.config
 		}
 	})
-	return m.Graph(), err
+	if outputs == nil {
+		outputs = map[string]any{}
+	}
+	return &Stack{Graph: m.Graph(), Outputs: outputs}, err
 }
 
 // ProjectName reads the project name (the name field) of the Pulumi.yaml

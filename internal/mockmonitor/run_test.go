@@ -25,7 +25,7 @@ func TestLaterOptionWins(t *testing.T) {
 	asked := 0
 	from := mockmonitor.ProjectFrom(func() (string, error) { asked++; return "fromfile", nil })
 
-	g, err := mockmonitor.Run(queueProgram, from, mockmonitor.Stack("a"), mockmonitor.Project("shop"), mockmonitor.Stack("b"))
+	g, err := mockmonitor.Run(queueProgram, from, mockmonitor.StackName("a"), mockmonitor.Project("shop"), mockmonitor.StackName("b"))
 	require.NoError(t, err)
 	assert.Equal(t, "urn:pulumi:b::shop::aws:sqs/queue:Queue::q", g.Resources[0].URN)
 	assert.Zero(t, asked, "a later Project wins: the name is not asked for")
