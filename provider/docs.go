@@ -2,8 +2,10 @@ package provider
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/asyncroute/asyncroute/components/asyncroute"
+	"github.com/asyncroute/asyncroute/internal/lambdafacts"
 )
 
 // This file holds the schema's descriptions: one per resource, object type,
@@ -125,9 +127,9 @@ var propertyDocs = map[string]map[string]string{
 		"onSuccess":  "Receives an invocation record for each successful asynchronous invocation. Not an S3 bucket.",
 		"onFailure":  "Receives an invocation record when retries are exhausted or the event is too old.",
 		"deadLetter": "Receives the original event of a failed invocation: an SQS queue or SNS topic (kinds `sqs`, `sns`, `newQueue`, `newTopic`). It may be set together with `onFailure`; both receive.",
-		"maxRetries": "How often Lambda retries a failed asynchronous invocation: " + retriesLimits + ". Left out: Lambda's default (2); 0 is a value (no retry).",
+		"maxRetries": "How often Lambda retries a failed asynchronous invocation: " + retriesLimits + ". Left out: Lambda's default (" + strconv.Itoa(lambdafacts.DefaultMaxRetries) + "); 0 is a value (no retry).",
 		"maxEventAgeSeconds": "How long Lambda keeps an event it has not processed: " + ageLimits +
-			" whole seconds. Left out: Lambda's default (21600, 6 hours).",
+			" whole seconds. Left out: Lambda's default (" + strconv.Itoa(int(lambdafacts.DefaultMaxEventAge.Seconds())) + ", " + strconv.Itoa(int(lambdafacts.DefaultMaxEventAge.Hours())) + " hours).",
 		"alias":       "When set, the function is published, this alias is created on the published version and the invoke config is put on the alias instead of `$LATEST`.",
 		"role":        "An execution role you bring. Left out: the component creates one (trusting lambda.amazonaws.com, with AWSLambdaBasicExecutionRole).",
 		"roleOptions": "Options for the role the component creates.",
@@ -141,7 +143,7 @@ var propertyDocs = map[string]map[string]string{
 		"skipGrants":         "Attach no grant policy. Shows as the `grantsSkipped` output.",
 		"onSuccess":          "Receives an invocation record for each successful asynchronous invocation. Not an S3 bucket.",
 		"onFailure":          "Receives an invocation record when retries are exhausted or the event is too old.",
-		"maxRetries":         "How often Lambda retries a failed asynchronous invocation: " + retriesLimits + ". Left out: Lambda's default (2).",
+		"maxRetries":         "How often Lambda retries a failed asynchronous invocation: " + retriesLimits + ". Left out: Lambda's default (" + strconv.Itoa(lambdafacts.DefaultMaxRetries) + ").",
 		"maxEventAgeSeconds": "How long Lambda keeps an event it has not processed: " + ageLimits + " whole seconds. Left out: Lambda's default.",
 	},
 	"EventSourceMappingArgs": {

@@ -2,6 +2,7 @@ package asyncpolicy
 
 import (
 	"fmt"
+	"github.com/asyncroute/asyncroute/internal/lambdafacts"
 	"sort"
 	"strings"
 )
@@ -45,7 +46,9 @@ const (
 
 var rules = []Rule{
 	{RuleDestinationPermission, "destination-permission", "The function's execution role must allow delivery to every on-success/on-failure destination, dead-letter target and event source mapping on-failure destination, including KMS for targets encrypted with a customer key in the stack.", Mandatory},
-	{RuleDestinationValidity, "destination-validity", "Destinations must be valid for Lambda: S3 on failure only, no FIFO queue or topic as destination or dead-letter target, no self-destination, retries 0-2, maximum event age 60-21600 seconds; event source mappings: no on-failure destination for an SQS source, no FIFO on-failure destination, retries -1 to 10000, maximum record age -1 or 60-604800 seconds.", Mandatory},
+	{RuleDestinationValidity, "destination-validity", fmt.Sprintf("Destinations must be valid for Lambda: S3 on failure only, no FIFO queue or topic as destination or dead-letter target, no self-destination, retries %d-%d, maximum event age %d-%d seconds; event source mappings: no on-failure destination for an SQS source, no FIFO on-failure destination, retries %d to %d, maximum record age %d or %d-%d seconds.",
+		lambdafacts.MinRetries, lambdafacts.MaxRetries, int(lambdafacts.MinMaxEventAge.Seconds()), int(lambdafacts.MaxMaxEventAge.Seconds()),
+		lambdafacts.RetryForever, lambdafacts.MaxMappingRetries, lambdafacts.RecordAgeForever, int(lambdafacts.MinMaxRecordAge.Seconds()), int(lambdafacts.MaxMaxRecordAge.Seconds())), Mandatory},
 	{RuleFailurePath, "failure-path-required", "A function invoked asynchronously must have an on-failure destination or a dead-letter target.", Advisory},
 	{RuleNeverFires, "destinations-never-fire", "Destinations of a function that is invoked only synchronously never receive a record.", Advisory},
 	{RuleBroadGrant, "broad-destination-grant", "The execution role must not allow destination actions on more than one resource (\"*\", any other wildcard but a function's :* and a bucket's /*, or an ARN without region or account).", Mandatory},

@@ -22,9 +22,9 @@
 // # Rules
 //
 //	ASYNC001 destination-permission        mandatory  the execution role allows delivery to every destination, DLQ and mapping on-failure destination (and KMS for customer keys)
-//	ASYNC002 destination-validity          mandatory  S3 only on failure, no FIFO target or DLQ, no self-destination, retries 0-2, max age 60-21600;
+//	ASYNC002 destination-validity          mandatory  S3 only on failure, no FIFO target or DLQ, no self-destination, retries and max age in Lambda's ranges;
 //	                                                  mappings: no on-failure destination for an SQS source, no FIFO on-failure
-//	                                                  destination, retries -1..10000, record age -1 or 60-604800
+//	                                                  destination, retries and record age in Lambda's ranges
 //	ASYNC003 failure-path-required         advisory   an asynchronously invoked function has an on-failure destination or a DLQ
 //	ASYNC004 destinations-never-fire       advisory   a function with destinations is invoked only synchronously
 //	ASYNC005 broad-destination-grant       mandatory  the execution role allows destination actions on more than one resource ("*", any other wildcard

@@ -2,6 +2,8 @@ package lambdafacts
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/asyncroute/asyncroute/internal/doors"
@@ -36,7 +38,7 @@ const (
 // CheckRetries checks an invoke config's maximum retry attempts.
 func CheckRetries(n int) error {
 	if n < MinRetries || n > MaxRetries {
-		return fmt.Errorf("%d is out of range; allowed: 0, 1 or 2", n)
+		return fmt.Errorf("%d is out of range; allowed: %s", n, RetriesAllowed())
 	}
 	return nil
 }
@@ -73,4 +75,13 @@ func CheckRecordAge(d time.Duration) error {
 		return nil
 	}
 	return checkSeconds(d, doors.Term(doors.RecordAgeForever)+" or "+doors.SecondsRange(MinMaxRecordAge, MaxMaxRecordAge), MinMaxRecordAge, MaxMaxRecordAge)
+}
+
+// RetriesAllowed lists an invoke config's allowed retry counts: "0, 1 or 2".
+func RetriesAllowed() string {
+	var list []string
+	for n := MinRetries; n <= MaxRetries; n++ {
+		list = append(list, strconv.Itoa(n))
+	}
+	return strings.Join(list[:len(list)-1], ", ") + " or " + list[len(list)-1]
 }
