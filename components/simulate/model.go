@@ -205,24 +205,6 @@ func boolProp(r *stackgraph.Resource, key string) bool {
 	return false
 }
 
-// path reads a nested property: path(r, "destinationConfig", "onSuccess", "destination").
-func path(r *stackgraph.Resource, keys ...string) any {
-	v := prop(r, keys[0])
-	for _, k := range keys[1:] {
-		m, ok := v.(map[string]any)
-		if !ok {
-			return nil
-		}
-		v = m[k]
-	}
-	return v
-}
-
-func pathStr(r *stackgraph.Resource, keys ...string) string {
-	s, _ := path(r, keys...).(string)
-	return s
-}
-
 func buildModel(g *stackgraph.Graph) (*model, error) {
 	m := &model{
 		g:        g,
