@@ -228,7 +228,7 @@ func (m *model) resolveDest(owner *Resource, fn *fnModel, path []string, depKey 
 	field := strings.Join(path, ".")
 	v := valueOf(owner, path...)
 	if s, ok := v.str(); ok {
-		d := m.destFor(owner, fn, field, slot, s, m.ix.target(s))
+		d := m.destFor(owner, fn, field, slot, s, m.ix.target(owner, s))
 		return d
 	}
 	if v.known() {

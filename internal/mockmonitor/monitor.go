@@ -56,7 +56,11 @@ func (m *Monitor) Resources() []*stackgraph.Resource {
 }
 
 // Graph returns the recorded resources as a graph.
-func (m *Monitor) Graph() *stackgraph.Graph { return stackgraph.New(m.Resources()) }
+func (m *Monitor) Graph() *stackgraph.Graph {
+	g := stackgraph.New(m.Resources())
+	g.DefaultRegion = m.DefaultProviderRegion()
+	return g
+}
 
 // DefaultProviderRegion is the region of the default AWS provider: the
 // `aws:region` stack config, or [DefaultRegion].

@@ -229,6 +229,10 @@ func rows() []row {
 				return err
 			},
 			raw: func(ctx *pulumi.Context) {
+				// The stack's own resources say which account and region it
+				// deploys to (here the legacy function's role): "legacy" is
+				// that account's function, the one the ARN names.
+				role(ctx, "legacy-role")
 				rawConfig(ctx, pulumi.String("legacy"), pulumi.String(arnOf("lambda", "function:legacy")), nil, nil)
 			},
 			want: `Lambda function "legacy" ` + selfMsg},
