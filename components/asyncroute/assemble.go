@@ -23,6 +23,9 @@ type assembly struct {
 	ctx  *pulumi.Context
 	name string
 	errs *errorList
+	// place is where the component deploys, as known while the program
+	// runs (see placeNow).
+	place lambdafacts.Place
 	// targets are the checked destinations by slot.
 	targets map[lambdafacts.Slot]*target
 }
@@ -65,9 +68,12 @@ type configWrite struct {
 	// qualifier; keys identify the function besides its name.
 	field string
 	keys  []functionKey
-	deps  []pulumi.Resource // what the config waits for besides grants and routes
-	r     routing
-	into  **lambda.FunctionEventInvokeConfig
+	// own says the config is on the component's own function, whose
+	// identity is its provider's place.
+	own  bool
+	deps []pulumi.Resource // what the config waits for besides grants and routes
+	r    routing
+	into **lambda.FunctionEventInvokeConfig
 }
 
 // finish registers the component described by d when no fault was found
@@ -109,7 +115,9 @@ func (a *assembly) finish(d description, bp blueprint) error {
 		if err != nil {
 			return err
 		}
-		fn := claimAtDeploy(a.ctx, a.errs.component, w.field, w.fn, w.qualifier, w.keys)
+		i := b.identity()
+		at := deployPlace{provider: a.place.Provider, partition: i.partition, region: i.region, account: i.account}
+		fn := claimAtDeploy(a.ctx, a.errs.component, w.field, w.fn, w.qualifier, at, w.own, w.keys)
 		if *w.into, err = invokeConfig(a.ctx, a.name, fn, w.qualifier, w.r, built, policy, d.component, append(w.deps, after...)...); err != nil {
 			return err
 		}
@@ -150,8 +158,13 @@ func outputsOf(c pulumi.ComponentResource) (pulumi.Map, error) {
 
 // start begins a component of kind (Function, AsyncInvoke,
 // EventSourceMapping): an empty name and nil args are the first faults.
-func start(ctx *pulumi.Context, kind, name string, argsNil bool, argsHint string) (*assembly, error) {
+func start(ctx *pulumi.Context, kind, name string, argsNil bool, argsHint string, opts []pulumi.ResourceOption) (*assembly, error) {
 	a := &assembly{ctx: ctx, name: name, errs: &errorList{component: fmt.Sprintf("%s %q", kind, name)}, targets: map[lambdafacts.Slot]*target{}}
+	place, err := placeNow(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	a.place = place
 	if name == "" {
 		a.errs.add("name", "is empty; allowed: a non-empty name (it prefixes the name of every child)")
 	}

@@ -73,7 +73,7 @@ type AsyncInvoke struct {
 // registered. Functions made with [NewFunction] already have their config;
 // a second one for the same qualifier is an error.
 func NewAsyncInvoke(ctx *pulumi.Context, name string, args *AsyncInvokeArgs, opts ...pulumi.ResourceOption) (*AsyncInvoke, error) {
-	a, err := start(ctx, "AsyncInvoke", name, args == nil, "&asyncroute.AsyncInvokeArgs{...}")
+	a, err := start(ctx, "AsyncInvoke", name, args == nil, "&asyncroute.AsyncInvokeArgs{...}", opts)
 	if err != nil {
 		return nil, err
 	}
@@ -128,10 +128,15 @@ func checkAsyncInvoke(a *assembly, args *AsyncInvokeArgs) (*asyncInvokePlan, err
 	if args.Function != nil {
 		res = args.Function
 	}
-	p.keys, p.deployKeys = functionKeys(res, p.fn.ref.Name), functionKeys(res, "")
+	var id *lambdafacts.FunctionID
+	if p.fn.ref.Name != "" {
+		resolved := p.fn.ref.In(a.place)
+		id = &resolved
+	}
+	p.keys, p.deployKeys = functionKeys(res, id), functionKeys(res, nil)
 	for _, f := range p.fn.depFns {
-		p.keys = append(p.keys, functionKeys(f, "")...)
-		p.deployKeys = append(p.deployKeys, functionKeys(f, "")...)
+		p.keys = append(p.keys, functionKeys(f, nil)...)
+		p.deployKeys = append(p.deployKeys, functionKeys(f, nil)...)
 	}
 	if q := p.fn.qualifier; q != "" {
 		if prev, ok := configsOf(a.ctx).check(p.keys, q, a.errs.component); !ok {
@@ -249,7 +254,8 @@ func (p *asyncInvokePlan) deliver(a *assembly, b *buildEnv, built builtRouting, 
 		qualIn = p.args.Qualifier
 	}
 	component := a.errs.component
-	target := pulumi.All(p.fn.in, qualIn).ApplyT(func(v []any) ([]string, error) {
+	i := b.identity()
+	target := pulumi.All(p.fn.in, qualIn, i.partition, i.region).ApplyT(func(v []any) ([]string, error) {
 		ref, err := lambdafacts.ParseFunctionRef(v[0].(string))
 		if err != nil {
 			return nil, inputErrorOf(component, "FunctionName", err)
@@ -258,9 +264,16 @@ func (p *asyncInvokePlan) deliver(a *assembly, b *buildEnv, built builtRouting, 
 		if qerr != nil {
 			return nil, inputErrorOf(component, qerr.field, qerr.err)
 		}
+		// The config's functionName takes no qualifier (it goes in
+		// qualifier); a partial ARN becomes the full ARN in the
+		// provider's partition and region, so that the account it names
+		// is kept.
 		fn := ref.Name
-		if ref.ARN != nil {
+		switch {
+		case ref.ARN != nil:
 			fn = lambdafacts.UnqualifiedFunctionARN(ref.ARN.String())
+		case ref.Account != "":
+			fn = lambdafacts.ARN{Partition: v[2].(string), Service: "lambda", Region: v[3].(string), Account: ref.Account, Resource: "function:" + ref.Name}.String()
 		}
 		return []string{fn, q}, nil
 	}).(pulumi.StringArrayOutput)

@@ -121,7 +121,7 @@ type EventSourceMapping struct {
 // is created or updated. Bad input returns an error before anything is
 // registered.
 func NewEventSourceMapping(ctx *pulumi.Context, name string, args *EventSourceMappingArgs, opts ...pulumi.ResourceOption) (*EventSourceMapping, error) {
-	a, err := start(ctx, "EventSourceMapping", name, args == nil, "&asyncroute.EventSourceMappingArgs{...}")
+	a, err := start(ctx, "EventSourceMapping", name, args == nil, "&asyncroute.EventSourceMappingArgs{...}", opts)
 	if err != nil {
 		return nil, err
 	}

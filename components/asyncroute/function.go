@@ -127,7 +127,7 @@ func (f *Function) ExecutionRole() *ExistingRole {
 // checked before the invoke config (or the function's dead-letter config)
 // is written.
 func NewFunction(ctx *pulumi.Context, name string, args *FunctionArgs, opts ...pulumi.ResourceOption) (*Function, error) {
-	a, err := start(ctx, "Function", name, args == nil, "&asyncroute.FunctionArgs{...}")
+	a, err := start(ctx, "Function", name, args == nil, "&asyncroute.FunctionArgs{...}", opts)
 	if err != nil {
 		return nil, err
 	}
@@ -190,7 +190,7 @@ func checkFunction(a *assembly, args *FunctionArgs) (*functionPlan, error) {
 		p.me.name = args.Function.Name
 	}
 	a.routing(p.r, p.me)
-	if prev, ok := configsOf(a.ctx).check(functionKeys(nil, p.fnName), p.qualifier, errs.component); !ok {
+	if prev, ok := configsOf(a.ctx).check(functionKeys(nil, p.ownID(a)), p.qualifier, errs.component); !ok {
 		errs.add("Function.Name", "%s", duplicateConfig(p.fnName, p.qualifier, prev))
 	}
 	return p, nil
@@ -221,7 +221,7 @@ func checkPublish(a *assembly, in pulumi.BoolPtrInput) (pulumi.BoolPtrInput, err
 // registered claims the config's function and qualifier and creates the
 // role unless one was brought; the grants go to the role.
 func (p *functionPlan) registered(a *assembly) (pulumi.StringInput, error) {
-	configsOf(a.ctx).claim(functionKeys(nil, p.fnName), p.qualifier, a.errs.component)
+	configsOf(a.ctx).claim(functionKeys(nil, p.ownID(a)), p.qualifier, a.errs.component)
 	if p.brought != nil {
 		p.role = p.brought.ref(a.errs.component)
 	} else {
@@ -247,10 +247,10 @@ func (p *functionPlan) deliver(a *assembly, _ *buildEnv, built builtRouting, pol
 	if c.Function, err = p.function(a, built); err != nil {
 		return nil, err
 	}
-	keys := functionKeys(c.Function, "")
+	keys := functionKeys(c.Function, nil)
 	configsOf(a.ctx).claim(keys, p.qualifier, a.errs.component)
 	w := &configWrite{fn: c.Function.Name, qualifier: pulumi.String(latest).ToStringOutput(), source: pulumi.Sprintf("%s:%s", c.Function.Arn, latest),
-		field: "Function.Name", keys: keys, r: p.r, into: &c.InvokeConfig}
+		field: "Function.Name", keys: keys, own: true, r: p.r, into: &c.InvokeConfig}
 	if alias := p.args.Alias; alias != "" {
 		c.Alias, err = lambda.NewAlias(a.ctx, a.name+"-"+alias, &lambda.AliasArgs{
 			Name:            pulumi.String(alias),
@@ -333,4 +333,14 @@ func mergeTags(component, own pulumi.StringMapInput) pulumi.StringMapInput {
 		}
 		return out
 	}).(pulumi.StringMapOutput)
+}
+
+// ownID is the identity of the component's function when its name is
+// known now: in the place of the component's provider.
+func (p *functionPlan) ownID(a *assembly) *lambdafacts.FunctionID {
+	if p.fnName == "" {
+		return nil
+	}
+	id := lambdafacts.Deployed(p.fnName, a.place, "")
+	return &id
 }

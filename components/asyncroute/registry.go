@@ -32,26 +32,37 @@ var (
 )
 
 type configSet struct {
-	mu    sync.Mutex
-	owner map[ownerKey]string // function key + qualifier -> owning component
-	hooks map[string]bool     // resource hook names registered so far
+	mu     sync.Mutex
+	claims []configClaim                                // who configures which function and qualifier
+	hooks  map[string]bool                              // resource hook names registered so far
+	asked  map[string]func() (lambdafacts.Place, error) // providers asked for their place (preview)
 }
 
 // functionKey identifies a function: by its resource (the key holds the
 // resource, so no other resource can take its address while the program
-// runs) or by its name.
+// runs) or by its identity.
 type functionKey struct {
-	res  pulumi.Resource
-	name string
+	res pulumi.Resource
+	id  *lambdafacts.FunctionID
 }
 
-type ownerKey struct {
+// configClaim is one component's config of one function and qualifier.
+type configClaim struct {
 	fn        functionKey
 	qualifier string
+	owner     string
 }
 
 func newConfigSet() *configSet {
-	return &configSet{owner: map[ownerKey]string{}, hooks: map[string]bool{}}
+	return &configSet{hooks: map[string]bool{}}
+}
+
+// same says whether two keys name one function.
+func (k functionKey) same(o functionKey) bool {
+	if k.res != nil && k.res == o.res {
+		return true
+	}
+	return k.id != nil && o.id != nil && k.id.Same(*o.id)
 }
 
 func configsOf(ctx *pulumi.Context) *configSet {
@@ -68,14 +79,14 @@ func configsOf(ctx *pulumi.Context) *configSet {
 }
 
 // functionKeys identifies a function by its resource and, when known, by its
-// name; either may match another component's.
-func functionKeys(res pulumi.Resource, name string) []functionKey {
+// identity; either may match another component's.
+func functionKeys(res pulumi.Resource, id *lambdafacts.FunctionID) []functionKey {
 	var keys []functionKey
 	if res != nil {
 		keys = append(keys, functionKey{res: res})
 	}
-	if name != "" {
-		keys = append(keys, functionKey{name: name})
+	if id != nil && id.Name != "" {
+		keys = append(keys, functionKey{id: id})
 	}
 	return keys
 }
@@ -90,7 +101,7 @@ func (s *configSet) claim(keys []functionKey, qualifier, component string) (stri
 		return prev, false
 	}
 	for _, k := range keys {
-		s.owner[ownerKey{k, qualifier}] = component
+		s.claims = append(s.claims, configClaim{fn: k, qualifier: qualifier, owner: component})
 	}
 	return "", true
 }
@@ -103,9 +114,14 @@ func (s *configSet) check(keys []functionKey, qualifier, component string) (stri
 }
 
 func (s *configSet) ownerOf(keys []functionKey, qualifier, component string) (string, bool) {
-	for _, k := range keys {
-		if prev, ok := s.owner[ownerKey{k, qualifier}]; ok && prev != component {
-			return prev, false
+	for _, c := range s.claims {
+		if c.qualifier != qualifier || c.owner == component {
+			continue
+		}
+		for _, k := range keys {
+			if k.same(c.fn) {
+				return c.owner, false
+			}
 		}
 	}
 	return "", true
@@ -130,9 +146,9 @@ func (s *configSet) hookName(base string) string {
 // the returned function name feeds the invoke config, so a second config
 // for the same function and qualifier fails before it is written, with the
 // message a preview gives.
-func claimAtDeploy(ctx *pulumi.Context, component, field string, fn pulumi.StringInput, qualifier pulumi.StringInput, extraKeys []functionKey) pulumi.StringOutput {
+func claimAtDeploy(ctx *pulumi.Context, component, field string, fn pulumi.StringInput, qualifier pulumi.StringInput, place deployPlace, own bool, extraKeys []functionKey) pulumi.StringOutput {
 	configs := configsOf(ctx)
-	return pulumi.All(fn, qualifier).ApplyT(func(v []any) (string, error) {
+	return pulumi.All(fn, qualifier, place.partition, place.region, place.account).ApplyT(func(v []any) (string, error) {
 		ref, q := v[0].(string), v[1].(string)
 		fn, err := lambdafacts.ParseFunctionRef(ref)
 		if err != nil {
@@ -142,12 +158,25 @@ func claimAtDeploy(ctx *pulumi.Context, component, field string, fn pulumi.Strin
 		if name == "" {
 			return ref, nil
 		}
-		keys := append(functionKeys(nil, name), extraKeys...)
+		at := lambdafacts.Place{Provider: place.provider, Partition: v[2].(string), Region: v[3].(string), Account: v[4].(string)}
+		id := fn.In(at)
+		if own {
+			id = lambdafacts.Deployed(name, at, "")
+		}
+		keys := append(functionKeys(nil, &id), extraKeys...)
 		if prev, ok := configs.claim(keys, q, component); !ok {
 			return "", newInputError(component, field, duplicateConfig(name, q, prev))
 		}
 		return ref, nil
 	}).(pulumi.StringOutput)
+}
+
+// deployPlace is where a component deploys, as the provider says at deploy
+// time: provider is placeNow's key, so that a component's claims while the
+// program runs and at deploy time are claims of one place.
+type deployPlace struct {
+	provider                   string
+	partition, region, account pulumi.StringOutput
 }
 
 func duplicateConfig(name, qualifier, prev string) string {

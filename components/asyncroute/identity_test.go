@@ -1,0 +1,105 @@
+package asyncroute_test
+
+import (
+	"testing"
+
+	"github.com/asyncroute/asyncroute/components/asyncroute"
+	"github.com/asyncroute/asyncroute/components/asyncroutetest"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// modes runs a test in preview and in an update without preview.
+func modes(t *testing.T, test func(t *testing.T, opts ...asyncroutetest.Option)) {
+	t.Run("preview", func(t *testing.T) { test(t, asyncroutetest.Preview()) })
+	t.Run("update", func(t *testing.T) { test(t) })
+}
+
+func invoke(ctx *pulumi.Context, name string, fn string, opts ...pulumi.ResourceOption) error {
+	_, err := asyncroute.NewAsyncInvoke(ctx, name, &asyncroute.AsyncInvokeArgs{
+		FunctionName: pulumi.String(fn), SkipGrants: true, OnFailure: asyncroute.DefaultEventBus{},
+	}, opts...)
+	return err
+}
+
+// TestOneNameInTwoRegions: the same function name under the default
+// provider (us-east-1) and an explicit eu-west-1 provider names two
+// functions: both configs are accepted, each on its own function.
+func TestOneNameInTwoRegions(t *testing.T) {
+	modes(t, func(t *testing.T, opts ...asyncroutetest.Option) {
+		st, err := asyncroutetest.Run(func(ctx *pulumi.Context) error {
+			eu, err := aws.NewProvider(ctx, "eu", &aws.ProviderArgs{Region: pulumi.String("eu-west-1")})
+			if err != nil {
+				return err
+			}
+			if err := invoke(ctx, "orders-us", "orders"); err != nil {
+				return err
+			}
+			return invoke(ctx, "orders-eu", "orders", pulumi.Provider(eu))
+		}, opts...)
+		require.NoError(t, err)
+		assert.Len(t, st.OfType(asyncroutetest.TypeInvokeConfig), 2)
+	})
+}
+
+// TestOneNameInTwoAccounts: a function of another account, by its ARN
+// (full or partial), is not the stack account's function of that name.
+func TestOneNameInTwoAccounts(t *testing.T) {
+	modes(t, func(t *testing.T, opts ...asyncroutetest.Option) {
+		st, err := asyncroutetest.Run(func(ctx *pulumi.Context) error {
+			if err := invoke(ctx, "here", "orders"); err != nil {
+				return err
+			}
+			if err := invoke(ctx, "there", "arn:aws:lambda:us-east-1:210987654321:function:orders"); err != nil {
+				return err
+			}
+			return invoke(ctx, "partial", "111122223333:function:orders:live")
+		}, opts...)
+		require.NoError(t, err)
+		partial := st.Require(t, asyncroutetest.TypeInvokeConfig, "partial-async-config")
+		if len(opts) == 0 { // the ARN is built from the provider's partition and region at deploy
+			assert.Equal(t, "arn:aws:lambda:us-east-1:111122223333:function:orders", partial.Inputs["functionName"], "a partial ARN keeps its account")
+		}
+		assert.Equal(t, "live", partial.Inputs["qualifier"], "the partial ARN's qualifier, not its account, is the qualifier")
+	})
+}
+
+// TestSameFunctionByNameAndARN: a name under the default provider and the
+// ARN of the function of that name in the provider's account and region
+// are one function: the second config is refused, in both modes, with the
+// same message.
+func TestSameFunctionByNameAndARN(t *testing.T) {
+	rejects(t, func(ctx *pulumi.Context) error {
+		if err := invoke(ctx, "first", "orders"); err != nil {
+			return err
+		}
+		return invoke(ctx, "second", "arn:aws:lambda:us-east-1:123456789012:function:orders")
+	}, `asyncroute: AsyncInvoke "second": Qualifier: function "orders" already has an async invoke config for qualifier "$LATEST" from AsyncInvoke "first"; `+
+		`allowed: one config per function and qualifier`, "second", 2)
+}
+
+// TestTwoProvidersOneAccountAndRegion: two explicit providers that both
+// state the same account and region deploy to one place: one name under
+// both is one function.
+func TestTwoProvidersOneAccountAndRegion(t *testing.T) {
+	program := func(ctx *pulumi.Context) error {
+		var providers []*aws.Provider
+		for _, name := range []string{"a", "b"} {
+			p, err := aws.NewProvider(ctx, name, &aws.ProviderArgs{Region: pulumi.String("eu-west-1"),
+				AllowedAccountIds: pulumi.StringArray{pulumi.String("123456789012")}})
+			if err != nil {
+				return err
+			}
+			providers = append(providers, p)
+		}
+		if err := invoke(ctx, "first", "orders", pulumi.Provider(providers[0])); err != nil {
+			return err
+		}
+		return invoke(ctx, "second", "orders", pulumi.Provider(providers[1]))
+	}
+	_, err := runCapture(t, program, asyncroutetest.Preview())
+	require.EqualError(t, err, `asyncroute: AsyncInvoke "second": Qualifier: function "orders" already has an async invoke config for qualifier "$LATEST" from AsyncInvoke "first"; `+
+		`allowed: one config per function and qualifier`)
+}
