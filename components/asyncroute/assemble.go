@@ -177,7 +177,7 @@ func start(ctx *pulumi.Context, kind, name string, argsNil bool, argsHint string
 
 // env is the environment a destination of slot is checked in.
 func (a *assembly) env(slot lambdafacts.Slot, src *mappingSource) *resolveEnv {
-	return &resolveEnv{ctx: a.ctx, component: a.errs.component, field: fieldOf(slot), source: src}
+	return &resolveEnv{ctx: a.ctx, component: a.errs.component, field: fieldOf(slot), source: src, place: a.place}
 }
 
 // route checks one destination in a slot.

@@ -149,6 +149,8 @@ type resolveEnv struct {
 	ctx       *pulumi.Context
 	component string
 	field     string
+	// place is where the component deploys, as known now.
+	place lambdafacts.Place
 	// source is the event source of a mapping; nil for invoke configs.
 	source *mappingSource
 }

@@ -225,7 +225,7 @@ func (p *functionPlan) registered(a *assembly) (pulumi.StringInput, error) {
 	if p.brought != nil {
 		p.role = p.brought.ref(a.errs.component)
 	} else {
-		created, err := newExecutionRole(a.ctx, a.name, p.args.RoleOptions, p.args.Tags, p.c)
+		created, err := newExecutionRole(a.ctx, a.name, a.place.Partition, p.args.RoleOptions, p.args.Tags, p.c)
 		if err != nil {
 			return nil, err
 		}

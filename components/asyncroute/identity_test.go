@@ -103,3 +103,45 @@ func TestTwoProvidersOneAccountAndRegion(t *testing.T) {
 	require.EqualError(t, err, `asyncroute: AsyncInvoke "second": Qualifier: function "orders" already has an async invoke config for qualifier "$LATEST" from AsyncInvoke "first"; `+
 		`allowed: one config per function and qualifier`)
 }
+
+// TestResponseOnlyNextElsewhereAtPreview: a next function by ARN in another
+// region than the component's default bus is refused while the program
+// runs (the default provider's place is known then), in both modes, and
+// nothing is registered.
+func TestResponseOnlyNextElsewhereAtPreview(t *testing.T) {
+	rejects(t, func(ctx *pulumi.Context) error {
+		_, err := asyncroute.NewFunction(ctx, "orders", &asyncroute.FunctionArgs{Function: lambdaArgs("orders"),
+			OnSuccess: asyncroute.ResponseOnly{FunctionArn: pulumi.String("arn:aws:lambda:eu-west-1:123456789012:function:next")}})
+		return err
+	}, `asyncroute: Function "orders": OnSuccess: ResponseOnly.FunctionArn "arn:aws:lambda:eu-west-1:123456789012:function:next" is in region "eu-west-1" `+
+		`but the rule on the default event bus is in "us-east-1"; an EventBridge rule invokes functions in its own region only; `+
+		`allowed: a function in region "us-east-1" (for another region, send to that region's bus with EventBus)`, "orders", 0)
+}
+
+// TestGovCloudProvider: a component under an aws-us-gov provider deploys
+// there: its role's managed policy, its function's ARN and the default bus
+// it sends to are in the aws-us-gov partition; the service principal stays
+// lambda.amazonaws.com.
+func TestGovCloudProvider(t *testing.T) {
+	modes(t, func(t *testing.T, opts ...asyncroutetest.Option) {
+		st, err := asyncroutetest.Run(func(ctx *pulumi.Context) error {
+			gov, err := aws.NewProvider(ctx, "gov", &aws.ProviderArgs{Region: pulumi.String("us-gov-west-1")})
+			if err != nil {
+				return err
+			}
+			_, err = asyncroute.NewFunction(ctx, "orders", &asyncroute.FunctionArgs{Function: lambdaArgs("orders"),
+				OnFailure: asyncroute.DefaultEventBus{}}, pulumi.Provider(gov))
+			return err
+		}, opts...)
+		require.NoError(t, err)
+		role := st.Require(t, asyncroutetest.TypeRole, "orders-role")
+		assert.Equal(t, []any{"arn:aws-us-gov:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"}, role.Inputs["managedPolicyArns"])
+		assert.Contains(t, role.Inputs["assumeRolePolicy"], `"Service":"lambda.amazonaws.com"`)
+		if len(opts) == 0 {
+			cfg := st.Require(t, asyncroutetest.TypeInvokeConfig, "orders-async-config")
+			assert.Equal(t, destinations("", "arn:aws-us-gov:events:us-gov-west-1:123456789012:event-bus/default"), cfg.Inputs["destinationConfig"])
+			assert.Regexp(t, `^arn:aws-us-gov:lambda:us-gov-west-1:123456789012:function:orders$`,
+				st.Require(t, asyncroutetest.TypeFunction, "orders").Outputs["arn"])
+		}
+	})
+}
