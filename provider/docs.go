@@ -133,7 +133,7 @@ var propertyDocs = map[string]map[string]string{
 		"alias":       "When set, the function is published, this alias is created on the published version and the invoke config is put on the alias instead of `$LATEST`.",
 		"role":        "An execution role you bring. Left out: the component creates one (trusting lambda.amazonaws.com, with AWSLambdaBasicExecutionRole).",
 		"roleOptions": "Options for the role the component creates.",
-		"skipGrants":  "Attach no grant policy: you take care of the role's permissions. Shows as the `grantsSkipped` output.",
+		"skipGrants":  "Attach no grant policy: you take care of the role's permissions (bring the role with `role`: a role the component creates cannot be granted by anyone else, so skipGrants with destinations and no `role` is refused). Shows as the `grantsSkipped` output.",
 		"tags":        "Tags added to every child that takes tags (the role, the function, created queues, topics and rules).",
 	},
 	"AsyncInvokeArgs": {

@@ -55,7 +55,9 @@ type FunctionArgs struct {
 	// RoleOptions shape the role the component creates.
 	RoleOptions *RoleOptions
 	// SkipGrants attaches no grant policy: you take care of the role's
-	// permissions. The choice shows as the GrantsSkipped output.
+	// permissions, so bring the role (Role): with destinations and a role
+	// the component creates, no one else could grant it, and SkipGrants is
+	// refused. The choice shows as the GrantsSkipped output.
 	SkipGrants bool
 
 	// Tags are added to every child that takes tags (the role, the function,
@@ -185,6 +187,10 @@ func checkFunction(a *assembly, args *FunctionArgs) (*functionPlan, error) {
 		if p.brought, err = checkExistingRole(a.ctx, errs, args.Role, args.RoleOptions, true); err != nil {
 			return nil, err
 		}
+	} else if args.SkipGrants && len(p.r.dests) > 0 {
+		// The component creates the role: no one else can grant it what
+		// its routing needs, so every record would be undeliverable.
+		errs.add("SkipGrants", "%s", skipGrantsProblem)
 	}
 	if !isNil(args.Function.Name) {
 		p.me.name = args.Function.Name
@@ -313,6 +319,9 @@ func dests(m map[lambdafacts.Slot]Destination) map[lambdafacts.Slot]Destination 
 	}
 	return m
 }
+
+const skipGrantsProblem = "is true but the component creates the function's role, which would then have no grant for its destinations or dead-letter target; " +
+	"allowed: false, or bring the role with Role (and grant it yourself)"
 
 const publishProblem = "is false but Alias needs a published version; allowed: true or unset"
 
