@@ -34,6 +34,7 @@ func checkValidity(m *model, emit emitFunc) {
 		}
 	}
 	checkMappings(m, emit)
+	checkQuotas(m, emit)
 }
 
 // report emits a rulebook problem as a finding on r's field.

@@ -91,6 +91,7 @@ func (a *assembly) finish(d description, bp blueprint) error {
 		return err
 	}
 	b := newBuildEnv(a.ctx, d.component, a.name, d.tags)
+	b.component = a.errs.component
 	b.grantTo, b.source = grantTo, d.source
 	built, err := buildRouting(b, a.errs.component, a.targets, d.me)
 	if err != nil {
@@ -102,7 +103,7 @@ func (a *assembly) finish(d description, bp blueprint) error {
 		if d.source != nil {
 			grants = append(d.source.grants(), grants...)
 		}
-		if policy, err = grantPolicy(a.ctx, a.name+"-"+d.policy, grantTo, grants, d.component); err != nil {
+		if policy, err = grantPolicy(a.ctx, a.errs.component, a.name+"-"+d.policy, grantTo, grants, d.component); err != nil {
 			return err
 		}
 	}
@@ -168,6 +169,7 @@ func start(ctx *pulumi.Context, kind, name string, argsNil bool, argsHint string
 	if name == "" {
 		a.errs.add("name", "is empty; allowed: a non-empty name (it prefixes the name of every child)")
 	}
+	a.errs.addErr("name", lambdafacts.CheckDerivedName(name))
 	if argsNil {
 		a.errs.add("args", "is nil; allowed: %s", argsHint)
 		return nil, a.errs.err()
@@ -221,7 +223,12 @@ func (a *assembly) routingInputs(r routing, qualifier string, skipGrants bool) p
 // grantPolicy creates the inline policy holding grants on role, or nothing
 // when there is nothing to grant. It is replaced, never updated, when its
 // document changes (see grantPolicyOptions).
-func grantPolicy(ctx *pulumi.Context, policyName string, role pulumi.StringInput, grants []grant, parent pulumi.Resource) (*iam.RolePolicy, error) {
+//
+// Its document counts towards the role's inline policy size, with every
+// other grant policy of the program on that role (see checkRoleSize): a
+// document that would take the role over IAM's limit fails the policy's
+// input, so it is never written.
+func grantPolicy(ctx *pulumi.Context, component, policyName string, role pulumi.StringInput, grants []grant, parent pulumi.Resource) (*iam.RolePolicy, error) {
 	if len(grants) == 0 {
 		return nil, nil
 	}
@@ -236,6 +243,14 @@ func grantPolicy(ctx *pulumi.Context, policyName string, role pulumi.StringInput
 			perms = append(perms, p...)
 		}
 		return iampolicy.Grant(perms).JSON()
+	}).(pulumi.StringOutput)
+	configs := configsOf(ctx)
+	doc = pulumi.All(role, doc).ApplyT(func(v []any) (string, error) {
+		name, d := v[0].(string), v[1].(string)
+		if err := configs.addRoleDocument(name, policyName, lambdafacts.PolicySize(d)); err != nil {
+			return "", inputErrorOf(component, "Role", err)
+		}
+		return d, nil
 	}).(pulumi.StringOutput)
 	return iam.NewRolePolicy(ctx, policyName, &iam.RolePolicyArgs{Role: role, Policy: doc}, grantPolicyOptions(parent)...)
 }

@@ -161,6 +161,8 @@ type buildEnv struct {
 	parent pulumi.Resource
 	// name is the component's name, the prefix of its children's names.
 	name string
+	// component names the component in messages (`Function "orders"`).
+	component string
 	// tags go on every child that takes tags.
 	tags pulumi.StringMapInput
 	// identity is the provider's partition, region and account.
@@ -230,7 +232,7 @@ func (b *buildEnv) keyGrantBefore(u *routeUse, spec *lambdafacts.KindSpec, keyAr
 	if isNil(b.grantTo) {
 		return b.childOpts(), nil
 	}
-	p, err := grantPolicy(b.ctx, u.childName("key-grants"), b.grantTo, []grant{grantOf(keyArn, spec.KeyGrantsOn)}, b.parent)
+	p, err := grantPolicy(b.ctx, b.component, u.childName("key-grants"), b.grantTo, []grant{grantOf(keyArn, spec.KeyGrantsOn)}, b.parent)
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package asyncroute
 
 import (
 	"errors"
+	"sort"
 	"time"
 
 	"github.com/asyncroute/asyncroute/components/asyncroute/internal/phase"
@@ -174,6 +175,21 @@ func checkFunction(a *assembly, args *FunctionArgs) (*functionPlan, error) {
 	fnName, err := phase.Read(a.ctx, args.Function.Name)
 	if err != nil {
 		return nil, err
+	}
+	if fnName.Known && fnName.Set {
+		errs.addErr("Function.Name", lambdafacts.CheckFunctionName(fnName.Str()))
+	}
+	if err := checkTags(a, "Tags", args.Tags, args.Function.Tags); err != nil {
+		return nil, err
+	}
+	if o := args.RoleOptions; o != nil && !isNil(o.NamePrefix) {
+		v, err := phase.Read(a.ctx, o.NamePrefix)
+		if err != nil {
+			return nil, err
+		}
+		if v.Known {
+			errs.addErr("RoleOptions.NamePrefix", lambdafacts.CheckRoleNamePrefix(v.Str()))
+		}
 	}
 	p.fnName = fnName.Str()
 	if args.Alias != "" {
@@ -352,4 +368,33 @@ func (p *functionPlan) ownID(a *assembly) *lambdafacts.FunctionID {
 	}
 	id := lambdafacts.Deployed(p.fnName, a.place, "")
 	return &id
+}
+
+// checkTags checks the tags a resource of the component gets, the
+// component's and the resource's own together, when both are known now.
+func checkTags(a *assembly, field string, component, own pulumi.StringMapInput) error {
+	keys := map[string]bool{}
+	for _, in := range []pulumi.StringMapInput{component, own} {
+		if isNil(in) {
+			continue
+		}
+		v, err := phase.Read(a.ctx, in)
+		if err != nil {
+			return err
+		}
+		if !v.Known {
+			return nil
+		}
+		m, _ := v.V.(map[string]string)
+		for k := range m {
+			keys[k] = true
+		}
+	}
+	list := make([]string, 0, len(keys))
+	for k := range keys {
+		list = append(list, k)
+	}
+	sort.Strings(list)
+	a.errs.addErr(field, lambdafacts.CheckTags(list))
+	return nil
 }

@@ -1,6 +1,7 @@
 package asyncroute_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/asyncroute/asyncroute/components/asyncroute"
@@ -143,5 +144,33 @@ func TestGovCloudProvider(t *testing.T) {
 			assert.Regexp(t, `^arn:aws-us-gov:lambda:us-gov-west-1:123456789012:function:orders$`,
 				st.Require(t, asyncroutetest.TypeFunction, "orders").Outputs["arn"])
 		}
+	})
+}
+
+// TestSharedRolePolicySize: many components granting on one brought role
+// would take its inline policies over IAM's 10,240 characters (white
+// space not counted, one replacement in flight counted): the grant policy
+// that would go over is refused, naming the role, the policies and the
+// total, in both modes, and never written.
+func TestSharedRolePolicySize(t *testing.T) {
+	modes(t, func(t *testing.T, opts ...asyncroutetest.Option) {
+		st, err := asyncroutetest.Run(func(ctx *pulumi.Context) error {
+			for i := 0; i < 80; i++ {
+				name := fmt.Sprintf("f%02d", i)
+				if _, err := asyncroute.NewAsyncInvoke(ctx, name, &asyncroute.AsyncInvokeArgs{
+					FunctionName: pulumi.String(name),
+					Role:         &asyncroute.ExistingRole{Name: pulumi.String("shared")},
+					OnFailure:    asyncroute.ARN{Arn: pulumi.String("arn:aws:sqs:us-east-1:123456789012:failures-of-function-" + name)},
+				}); err != nil {
+					return err
+				}
+			}
+			return nil
+		}, opts...)
+		require.Error(t, err)
+		assert.Regexp(t, `asyncroute: AsyncInvoke "f\d\d": Role: role shared gets \d+ characters of inline policies from f00-async-grants, f01-async-grants, .*-async-grants `+
+			`\(white space not counted, a replaced grant policy counted with its successor\); allowed: at most 10240 per role; give each function its own role \(the default: leave Role unset\)`, err.Error())
+		written := len(st.OfType(asyncroutetest.TypeRolePolicy))
+		assert.Less(t, written, 80, "the policies that would go over are not written")
 	})
 }

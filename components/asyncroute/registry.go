@@ -36,6 +36,9 @@ type configSet struct {
 	claims []configClaim                                // who configures which function and qualifier
 	hooks  map[string]bool                              // resource hook names registered so far
 	asked  map[string]func() (lambdafacts.Place, error) // providers asked for their place (preview)
+	// roleDocs are the sizes of the grant policies the program's
+	// components write, by role name and policy.
+	roleDocs map[string]map[string]int
 }
 
 // functionKey identifies a function: by its resource (the key holds the
@@ -181,4 +184,21 @@ type deployPlace struct {
 
 func duplicateConfig(name, qualifier, prev string) string {
 	return lambdafacts.DuplicateConfig(name, qualifier, prev).Error()
+}
+
+// addRoleDocument records the size of a grant policy the program writes to
+// role and checks the role's inline policies together (see
+// lambdafacts.CheckRolePolicies). The last of a role's documents to be
+// known is checked with all of them.
+func (s *configSet) addRoleDocument(role, policy string, size int) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.roleDocs == nil {
+		s.roleDocs = map[string]map[string]int{}
+	}
+	if s.roleDocs[role] == nil {
+		s.roleDocs[role] = map[string]int{}
+	}
+	s.roleDocs[role][policy] = size
+	return lambdafacts.CheckRolePolicies(role, s.roleDocs[role], true)
 }
