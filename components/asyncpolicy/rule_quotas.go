@@ -52,9 +52,6 @@ func checkQuotas(m *model, emit emitFunc) {
 				continue
 			}
 			spec, _ := inputOf(key, "customerMasterKeySpec").str()
-			if s, ok := inputOf(key, "keySpec").str(); ok && s != "" {
-				spec = s
-			}
 			report(emit, r, "kmsMasterKeyId", lambdafacts.CheckSymmetricKey(lambdafacts.Describe(kindOfType(r.Type).Label, r.Name), spec))
 		}
 	}

@@ -259,6 +259,9 @@ func resolveCreatedKey(env *resolveEnv, t *target, what string, key *kms.Key, ke
 	case key != nil && !isNil(keyArn):
 		return createdKey{}, fmt.Errorf("%s has both KmsKey and KmsKeyArn; allowed: one of them, or neither", what)
 	case key != nil:
+		if err := t.later.Now(env.ctx, symmetric(t.describe), key.CustomerMasterKeySpec); err != nil {
+			return createdKey{}, err
+		}
 		return createdKey{arn: key.Arn, set: true}, nil
 	case isNil(keyArn):
 		return createdKey{}, nil

@@ -3,6 +3,7 @@ package asyncroute
 import (
 	"github.com/asyncroute/asyncroute/components/asyncroute/internal/phase"
 	"github.com/asyncroute/asyncroute/internal/lambdafacts"
+	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -69,6 +70,25 @@ func checkMappingSource(ctx *pulumi.Context, errs *errorList, args *EventSourceM
 	if src.spec == nil || src.spec.Kind == SourceKafka {
 		if !isNil(args.Mapping.Topics) {
 			src.topicsIn = args.Mapping.Topics
+		}
+	}
+	if src.hasARN && !isNil(args.Mapping.BatchSize) {
+		// A FIFO queue takes batches of at most 10 (checked now when both
+		// are known, else before the mapping is written).
+		component := errs.component
+		err := src.checks.Now(ctx, phase.Known(func(v []any) error {
+			arn, _ := v[0].(string)
+			n, ok := v[1].(int)
+			if !ok || !strings.HasSuffix(arn, ".fifo") || !strings.Contains(arn, ":sqs:") {
+				return nil
+			}
+			if err := lambdafacts.CheckFIFOBatchSize(n); err != nil {
+				return inputErrorOf(component, "Mapping.BatchSize", err)
+			}
+			return nil
+		}), args.EventSourceArn, args.Mapping.BatchSize)
+		if err := errs.fault("Mapping.BatchSize", err); err != nil {
+			return nil, err
 		}
 	}
 	return src, nil

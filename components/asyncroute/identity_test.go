@@ -2,11 +2,14 @@ package asyncroute_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/asyncroute/asyncroute/components/asyncroute"
 	"github.com/asyncroute/asyncroute/components/asyncroutetest"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -172,5 +175,67 @@ func TestSharedRolePolicySize(t *testing.T) {
 			`\(white space not counted, a replaced grant policy counted with its successor\); allowed: at most 10240 per role; give each function its own role \(the default: leave Role unset\)`, err.Error())
 		written := len(st.OfType(asyncroutetest.TypeRolePolicy))
 		assert.Less(t, written, 80, "the policies that would go over are not written")
+	})
+}
+
+// TestQuotas: AWS's limits refused with lambdafacts' words, in both modes,
+// with nothing of the component registered.
+func TestQuotas(t *testing.T) {
+	const f = `asyncroute: Function "orders": `
+	fn := func(mod func(*asyncroute.FunctionArgs)) func(ctx *pulumi.Context) error {
+		return func(ctx *pulumi.Context) error {
+			args := &asyncroute.FunctionArgs{Function: lambdaArgs("orders"), OnFailure: asyncroute.DefaultEventBus{}}
+			mod(args)
+			_, err := asyncroute.NewFunction(ctx, "orders", args)
+			return err
+		}
+	}
+	tags := pulumi.StringMap{}
+	for i := 0; i < 51; i++ {
+		tags[fmt.Sprintf("t%02d", i)] = pulumi.String("x")
+	}
+	for name, c := range map[string]struct {
+		build func(ctx *pulumi.Context) error
+		want  string
+	}{
+		"function name": {fn(func(a *asyncroute.FunctionArgs) { a.Function.Name = pulumi.String(strings.Repeat("x", 65)) }),
+			f + `Function.Name: "` + strings.Repeat("x", 65) + `" has 65 characters; allowed: at most 64`},
+		"role name prefix": {fn(func(a *asyncroute.FunctionArgs) {
+			a.RoleOptions = &asyncroute.RoleOptions{NamePrefix: pulumi.String(strings.Repeat("p", 39))}
+		}), f + `RoleOptions.NamePrefix: "` + strings.Repeat("p", 39) + `" has 39 characters; allowed: at most 38 (the provider appends 26 to make the role's name, which has at most 64)`},
+		"51 tags": {fn(func(a *asyncroute.FunctionArgs) { a.Tags = tags }),
+			f + `Tags: 51 tags; allowed: at most 50 per resource, counting the component's tags and the resource's own`},
+		"aws: tag": {fn(func(a *asyncroute.FunctionArgs) {
+			a.Function.Tags = pulumi.StringMap{"aws:owner": pulumi.String("me")}
+		}), f + `Tags: tag "aws:owner" has the prefix aws:, which AWS reserves; allowed: another key`},
+		"asymmetric key": {func(ctx *pulumi.Context) error {
+			k := must(kms.NewKey(ctx, "signing", &kms.KeyArgs{CustomerMasterKeySpec: pulumi.String("RSA_2048")}))
+			_, err := asyncroute.NewFunction(ctx, "orders", &asyncroute.FunctionArgs{Function: lambdaArgs("orders"), OnFailure: asyncroute.NewQueue{KmsKey: k}})
+			return err
+		}, f + `OnFailure: SQS queue created by the component is encrypted with a KMS key of spec RSA_2048; allowed: a symmetric key (SYMMETRIC_DEFAULT): SQS and SNS encrypt with symmetric keys only`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			users := 0
+			if name == "asymmetric key" {
+				users = 1
+			}
+			rejects(t, c.build, c.want, "orders", users)
+		})
+	}
+	t.Run("component name", func(t *testing.T) {
+		rejects(t, func(ctx *pulumi.Context) error {
+			_, err := asyncroute.NewFunction(ctx, "bestellungen-ü", &asyncroute.FunctionArgs{Function: lambdaArgs("b"), OnFailure: asyncroute.DefaultEventBus{}})
+			return err
+		}, `asyncroute: Function "bestellungen-ü": name: "bestellungen-ü" has 'ü', which the physical names of the children ("bestellungen-ü-role", ...) cannot hold; `+
+			`allowed: a name of letters, digits, - and _`, "bestellungen-ü", 0)
+	})
+	t.Run("FIFO batch size", func(t *testing.T) {
+		rejects(t, func(ctx *pulumi.Context) error {
+			_, err := asyncroute.NewEventSourceMapping(ctx, "jobs", &asyncroute.EventSourceMappingArgs{
+				EventSourceArn: pulumi.String("arn:aws:sqs:us-east-1:123456789012:jobs.fifo"), FunctionName: pulumi.String("worker"),
+				Role: &asyncroute.ExistingRole{Name: pulumi.String("worker-role")}, Mapping: lambda.EventSourceMappingArgs{BatchSize: pulumi.Int(20)},
+			})
+			return err
+		}, `asyncroute: EventSourceMapping "jobs": Mapping.BatchSize: 20 is more than a FIFO queue allows; allowed: 1 to 10`, "jobs", 0)
 	})
 }

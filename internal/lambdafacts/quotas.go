@@ -150,7 +150,7 @@ func CheckFIFOBatchSize(n int) error {
 
 // CheckSymmetricKey checks that a customer-managed key that encrypts an
 // SQS queue or SNS topic is symmetric: spec is the key's
-// customerMasterKeySpec or keySpec ("" for the default, SYMMETRIC_DEFAULT).
+// customerMasterKeySpec ("" for the default, SYMMETRIC_DEFAULT).
 // (SQS developer guide, "Encryption at rest": SQS supports symmetric KMS
 // keys only; SNS likewise.)
 func CheckSymmetricKey(what, spec string) error {
