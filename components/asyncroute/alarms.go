@@ -126,13 +126,14 @@ func configAlarmNeeds(r routing, dlq, dlqKnown bool) alarmNeeds {
 	if succ || fail {
 		n.on[lambdafacts.DestinationDeliveryFailures] = true
 	} else {
-		n.refused[lambdafacts.DestinationDeliveryFailures] = "the config has no destination, so Lambda never counts a delivery failure for it; allowed: leave it nil, or set OnSuccess or OnFailure"
+		n.refused[lambdafacts.DestinationDeliveryFailures] = "the config has no destination, so Lambda never counts a delivery failure for it; allowed: leave it empty, or set " +
+			doors.Field("OnSuccess") + " or " + doors.Field("OnFailure")
 	}
 	switch {
 	case dlq:
 		n.on[lambdafacts.DeadLetterErrors] = true
 	case dlqKnown:
-		n.refused[lambdafacts.DeadLetterErrors] = "the function has no dead-letter target, so Lambda never counts a dead-letter error for it; allowed: leave it nil, or set DeadLetter"
+		n.refused[lambdafacts.DeadLetterErrors] = "the function has no dead-letter target, so Lambda never counts a dead-letter error for it; allowed: leave it empty, or set " + doors.Field("DeadLetter")
 	}
 	if !fail && !dlq {
 		n.on[lambdafacts.AsyncEventsDropped] = true
@@ -146,18 +147,21 @@ func configAlarmNeeds(r routing, dlq, dlqKnown bool) alarmNeeds {
 // is refused for every metric.
 func mappingAlarmNeeds(src *lambdafacts.SourceSpec, onFailure bool) (alarmNeeds, string) {
 	n := alarmNeeds{on: map[lambdafacts.Metric]bool{}, refused: map[lambdafacts.Metric]string{}}
-	const notMapping = "is a metric of asynchronous invocation, which an event source mapping does not use; allowed: leave it nil"
+	const notMapping = "is a metric of asynchronous invocation, which an event source mapping does not use; allowed: leave it empty"
 	for _, m := range lambdafacts.AlarmMetrics() {
 		n.refused[m] = notMapping
 	}
 	delete(n.refused, lambdafacts.DestinationDeliveryFailures)
 	switch {
 	case src.Kind == SourceSQS:
-		return n, "an event source mapping of an SQS queue publishes no metric that means a lost record (failing messages move to the queue's dead-letter queue by its RedrivePolicy); allowed: leave Alarms nil and alarm on that dead-letter queue"
+		return n, "an event source mapping of an SQS queue publishes no metric that means a lost record (failing messages move to the queue's dead-letter queue by its redrive policy); allowed: leave " +
+			doors.Field("Alarms") + " empty and alarm on that dead-letter queue"
 	case src.Kind == SourceKafka:
-		return n, "a Kafka source's failed deliveries to its on-failure destination are counted in OnFailureDestinationDeliveryErrorCount, of the mapping's ErrorCount metrics group, which pulumi-aws v6.83.4 cannot turn on (its MetricsConfig offers EventCount alone); allowed: leave Alarms nil"
+		return n, "a Kafka source's failed deliveries to its on-failure destination are counted in OnFailureDestinationDeliveryErrorCount, of the mapping's ErrorCount metrics group, " +
+			"which pulumi-aws v6.83.4 cannot turn on (its metrics configuration offers EventCount alone); allowed: leave " + doors.Field("Alarms") + " empty"
 	case !onFailure:
-		return n, "without OnFailure a stream mapping sends failed batches nowhere, and Lambda counts no delivery failure to alarm on; allowed: set OnFailure (an SQS queue, SNS topic or S3 bucket), or leave Alarms nil"
+		return n, "without " + doors.Field("OnFailure") + " a stream mapping sends failed batches nowhere, and Lambda counts no delivery failure to alarm on; allowed: set " +
+			doors.Field("OnFailure") + " (an SQS queue, SNS topic or S3 bucket), or leave " + doors.Field("Alarms") + " empty"
 	}
 	n.on[lambdafacts.DestinationDeliveryFailures] = true
 	return n, ""
@@ -241,9 +245,9 @@ func checkAlarm(m lambdafacts.Metric, set *Alarm, maxAge time.Duration) (alarmUs
 	}
 	switch {
 	case set.Threshold != nil && age:
-		return use, &fieldError{"Threshold", doors.Errorf("does not apply to %s, an age in milliseconds; allowed: leave it nil and set %s", m, doors.Field(alarmField(m)+".Age"))}
+		return use, &fieldError{"Threshold", doors.Errorf("does not apply to %s, an age in milliseconds; allowed: leave it empty and set %s", m, doors.Field(alarmField(m)+".Age"))}
 	case set.Age != nil && !age:
-		return use, &fieldError{"Age", doors.Errorf("applies to %s only; allowed: leave it nil and set %s", lambdafacts.AsyncEventAge, doors.Field(alarmField(m)+".Threshold"))}
+		return use, &fieldError{"Age", doors.Errorf("applies to %s only; allowed: leave it empty and set %s", lambdafacts.AsyncEventAge, doors.Field(alarmField(m)+".Threshold"))}
 	case set.Threshold != nil && *set.Threshold < 0:
 		return use, &fieldError{"Threshold", fmt.Errorf("%v is negative; allowed: 0 or more (the alarm fires when the count is above it)", *set.Threshold)}
 	case set.Threshold != nil:
@@ -462,7 +466,7 @@ func checkMappingAlarms(ctx *pulumi.Context, errs *errorList, args *EventSourceM
 		}
 	}
 	if spec == nil {
-		errs.add("Alarms", "which alarms a mapping gets depends on its source's kind, and EventSourceArn is known only at deploy; allowed: set Source")
+		errs.add("Alarms", "which alarms a mapping gets depends on its source's kind, and %s is known only at deploy; allowed: set %s", doors.Field("EventSourceArn"), doors.Field("Source"))
 		return nil, nil
 	}
 	n, why := mappingAlarmNeeds(spec, !isNil(args.OnFailure))

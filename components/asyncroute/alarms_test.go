@@ -285,9 +285,9 @@ func TestAlarmsBadInput(t *testing.T) {
 		{"NotATopic", fn(&asyncroute.Alarms{NotifyArn: pulumi.String(arnOf("sqs", "pager"))}, nil),
 			f + `Alarms.NotifyArn: "arn:aws:sqs:us-east-1:123456789012:pager" is not an SNS topic ARN; expected arn:<partition>:sns:<region>:<account>:<topic-name>`},
 		{"ThresholdOnAge", fn(&asyncroute.Alarms{AsyncEventAge: &asyncroute.Alarm{Threshold: &one}}, nil),
-			f + "Alarms.AsyncEventAge.Threshold: does not apply to AsyncEventAge, an age in milliseconds; allowed: leave it nil and set Alarms.AsyncEventAge.Age"},
+			f + "Alarms.AsyncEventAge.Threshold: does not apply to AsyncEventAge, an age in milliseconds; allowed: leave it empty and set Alarms.AsyncEventAge.Age"},
 		{"AgeOnCount", fn(&asyncroute.Alarms{DestinationDeliveryFailures: &asyncroute.Alarm{Age: &ninety}}, nil),
-			f + "Alarms.DestinationDeliveryFailures.Age: applies to AsyncEventAge only; allowed: leave it nil and set Alarms.DestinationDeliveryFailures.Threshold"},
+			f + "Alarms.DestinationDeliveryFailures.Age: applies to AsyncEventAge only; allowed: leave it empty and set Alarms.DestinationDeliveryFailures.Threshold"},
 		{"NegativeThreshold", fn(&asyncroute.Alarms{DestinationDeliveryFailures: &asyncroute.Alarm{Threshold: &minus}}, nil),
 			f + "Alarms.DestinationDeliveryFailures.Threshold: -1 is negative; allowed: 0 or more (the alarm fires when the count is above it)"},
 		{"AgeOverMaxAge", fn(&asyncroute.Alarms{AsyncEventAge: &asyncroute.Alarm{Age: &sixHours}}, nil),
@@ -302,20 +302,20 @@ func TestAlarmsBadInput(t *testing.T) {
 			f + "Alarms.AsyncEventAge.EvaluationPeriods: 1441 evaluation periods of 1m0s are 24h1m0s in all; allowed: at most 24h0m0s in all (CloudWatch's limit for this period)"},
 		{"DeliveryWithoutDestination", fn(&asyncroute.Alarms{DestinationDeliveryFailures: &asyncroute.Alarm{}}, func(a *asyncroute.FunctionArgs) {
 			a.OnFailure, a.MaxRetries = nil, pulumi.IntRef(0)
-		}), f + "Alarms.DestinationDeliveryFailures: the config has no destination, so Lambda never counts a delivery failure for it; allowed: leave it nil, or set OnSuccess or OnFailure"},
+		}), f + "Alarms.DestinationDeliveryFailures: the config has no destination, so Lambda never counts a delivery failure for it; allowed: leave it empty, or set OnSuccess or OnFailure"},
 		{"DeadLetterWithout", fn(&asyncroute.Alarms{DeadLetterErrors: &asyncroute.Alarm{}}, nil),
-			f + "Alarms.DeadLetterErrors: the function has no dead-letter target, so Lambda never counts a dead-letter error for it; allowed: leave it nil, or set DeadLetter"},
+			f + "Alarms.DeadLetterErrors: the function has no dead-letter target, so Lambda never counts a dead-letter error for it; allowed: leave it empty, or set DeadLetter"},
 		{"MappingOfQueue", mapping(arnOf("sqs", "jobs"), false, nil),
-			m + "Alarms: an event source mapping of an SQS queue publishes no metric that means a lost record (failing messages move to the queue's dead-letter queue by its RedrivePolicy); allowed: leave Alarms nil and alarm on that dead-letter queue"},
+			m + "Alarms: an event source mapping of an SQS queue publishes no metric that means a lost record (failing messages move to the queue's dead-letter queue by its redrive policy); allowed: leave Alarms empty and alarm on that dead-letter queue"},
 		{"MappingWithoutOnFailure", mapping(arnOf("kinesis", "stream/clicks"), false, nil),
-			m + "Alarms: without OnFailure a stream mapping sends failed batches nowhere, and Lambda counts no delivery failure to alarm on; allowed: set OnFailure (an SQS queue, SNS topic or S3 bucket), or leave Alarms nil"},
+			m + "Alarms: without OnFailure a stream mapping sends failed batches nowhere, and Lambda counts no delivery failure to alarm on; allowed: set OnFailure (an SQS queue, SNS topic or S3 bucket), or leave Alarms empty"},
 		{"MappingOfKafka", mapping(arnOf("kafka", "cluster/c/1"), false, func(a *asyncroute.EventSourceMappingArgs) {
 			a.Mapping.Topics = pulumi.StringArray{pulumi.String("orders")}
 		}), m + "Alarms: a Kafka source's failed deliveries to its on-failure destination are counted in OnFailureDestinationDeliveryErrorCount, of the mapping's ErrorCount metrics group, " +
-			"which pulumi-aws v6.83.4 cannot turn on (its MetricsConfig offers EventCount alone); allowed: leave Alarms nil"},
+			"which pulumi-aws v6.83.4 cannot turn on (its metrics configuration offers EventCount alone); allowed: leave Alarms empty"},
 		{"MappingAge", mapping(arnOf("kinesis", "stream/clicks"), true, func(a *asyncroute.EventSourceMappingArgs) {
 			a.Alarms.AsyncEventAge = &asyncroute.Alarm{}
-		}), m + "Alarms.AsyncEventAge: is a metric of asynchronous invocation, which an event source mapping does not use; allowed: leave it nil"},
+		}), m + "Alarms.AsyncEventAge: is a metric of asynchronous invocation, which an event source mapping does not use; allowed: leave it empty"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			st, err := runCapture(t, c.build, asyncroutetest.Preview())
