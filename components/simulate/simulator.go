@@ -136,7 +136,9 @@ type Invocation struct {
 	// Record is the invocation record Lambda wrote (nil for a synchronous
 	// invocation).
 	Record *records.Record
-	// NotRun says the function had no handler: the event was kept, not run.
+	// NotRun says the event was kept, not run: the function had no
+	// handler, or the simulator stopped playing a loop AWS would let run
+	// (Config.LoopBound).
 	NotRun bool
 
 	fn      *function
