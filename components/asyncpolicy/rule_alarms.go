@@ -53,7 +53,9 @@ func checkDeliveryAlarms(m *model, emit emitFunc) {
 			if !ok {
 				continue
 			}
-			if err := lambdafacts.CheckAlarmTopicKey(labelOf(t), key); err != nil {
+			// Named as the components name it, so that both doors say the
+			// same.
+			if err := lambdafacts.CheckAlarmTopicKey(lambdafacts.Describe(kindOfType(t.Type).Label, t.Name), key); err != nil {
 				emit(a.res, "alarmActions", fmt.Sprintf("%s, field alarmActions: %s", labelOf(a.res), err))
 			}
 		}

@@ -120,7 +120,7 @@ func TestAlarmTopicWithAWSManagedKey(t *testing.T) {
 	})
 	require.Len(t, fs, 1)
 	assert.Equal(t, "orders-delivery", fs[0].Name)
-	assert.Equal(t, `aws:cloudwatch/metricAlarm:MetricAlarm "orders-delivery", field alarmActions: aws:sns/topic:Topic "pager" is encrypted with the AWS-managed key alias/aws/sns, `+
+	assert.Equal(t, `aws:cloudwatch/metricAlarm:MetricAlarm "orders-delivery", field alarmActions: SNS topic "pager" is encrypted with the AWS-managed key alias/aws/sns, `+
 		`so CloudWatch cannot publish alarm notifications to it (an AWS-managed key's policy cannot be changed to let cloudwatch.amazonaws.com use it); `+
 		`allowed: an unencrypted topic, or one encrypted with a customer-managed key whose key policy allows cloudwatch.amazonaws.com kms:GenerateDataKey* and kms:Decrypt`, fs[0].Message)
 }
