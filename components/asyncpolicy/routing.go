@@ -112,6 +112,7 @@ type model struct {
 	byRes     map[*Resource]*fnModel
 	configs   []*configModel
 	mappings  []*mappingModel
+	alarms    []*alarmModel
 }
 
 func buildModel(ix *index) *model {
@@ -145,6 +146,7 @@ func buildModel(ix *index) *model {
 		m.configs = append(m.configs, c)
 	}
 	m.buildMappings()
+	m.buildAlarms()
 	return m
 }
 

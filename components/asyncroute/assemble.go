@@ -41,6 +41,7 @@ type description struct {
 	me        self                     // the configured function, for the self checks
 	source    *mappingSource           // a mapping's event source; nil for an invoke config
 	policy    string                   // the grant policy's name after the component's: "async-grants"
+	alarms    *alarmPlan               // the CloudWatch alarms asked for; nil for none
 }
 
 // blueprint is the part of a component's construction that differs by
@@ -122,6 +123,9 @@ func (a *assembly) finish(d description, bp blueprint) error {
 		if *w.into, err = invokeConfig(a.ctx, a.name, fn, w.qualifier, w.r, built, policy, d.component, append(w.deps, after...)...); err != nil {
 			return err
 		}
+	}
+	if err := d.alarms.create(a, d, w); err != nil {
+		return err
 	}
 	bp.outputs(built, w)
 	outputs, err := outputsOf(d.component)

@@ -8,6 +8,7 @@ import (
 	"github.com/asyncroute/asyncroute/components/asyncroute/internal/phase"
 	"github.com/asyncroute/asyncroute/internal/lambdafacts"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -42,6 +43,13 @@ type AsyncInvokeArgs struct {
 	MaxRetries *int
 	// MaxEventAge: 60s to 6h in whole seconds; nil leaves Lambda's default.
 	MaxEventAge *time.Duration
+
+	// Alarms, when set, creates CloudWatch alarms on the metrics that mean
+	// records of the configured qualifier are being lost (see [Alarms]).
+	// The component does not know the function's dead-letter target:
+	// DeadLetterErrors is created only when asked for, and
+	// AsyncEventsDropped whenever there is no OnFailure.
+	Alarms *Alarms
 }
 
 // AsyncInvoke is asynchronous-invocation routing attached to a function
@@ -57,6 +65,9 @@ type AsyncInvoke struct {
 	// OnSuccessCreated and OnFailureCreated hold what the component
 	// created for that field (see [CreatedTarget]); nil when nothing.
 	OnSuccessCreated, OnFailureCreated *CreatedTarget
+	// Alarms are the CloudWatch alarms AsyncInvokeArgs.Alarms asked for,
+	// by metric name; nil without it.
+	Alarms map[string]*cloudwatch.MetricAlarm
 
 	FunctionName pulumi.StringOutput `pulumi:"functionName"` // the function's name or ARN as given
 	// QualifiedArn is the ARN of the qualifier that has the invoke config;
@@ -90,7 +101,7 @@ func NewAsyncInvoke(ctx *pulumi.Context, name string, args *AsyncInvokeArgs, opt
 		recorded = ""
 	}
 	d := description{typ: AsyncInvokeType, component: p.c, inputs: a.routingInputs(p.r, recorded, args.SkipGrants),
-		opts: opts, me: p.fn.me, policy: "async-grants"}
+		opts: opts, me: p.fn.me, policy: "async-grants", alarms: p.alarms}
 	if err := a.finish(d, p); err != nil {
 		return nil, err
 	}
@@ -107,6 +118,7 @@ type asyncInvokePlan struct {
 	// keys identify the function now; deployKeys at deploy time, with its
 	// name then known.
 	keys, deployKeys []functionKey
+	alarms           *alarmPlan
 }
 
 // checkAsyncInvoke checks an AsyncInvoke's args, adding every fault to
@@ -124,6 +136,12 @@ func checkAsyncInvoke(a *assembly, args *AsyncInvokeArgs) (*asyncInvokePlan, err
 		return nil, err
 	}
 	a.routing(p.r, p.fn.me)
+	if p.alarms, err = checkAlarms(a.ctx, a.errs, args.Alarms, configAlarmNeeds(p.r, false, false), ""); err != nil {
+		return nil, err
+	}
+	if p.alarms != nil {
+		p.alarms.into = &p.c.Alarms
+	}
 	var res pulumi.Resource
 	if args.Function != nil {
 		res = args.Function

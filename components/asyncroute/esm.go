@@ -6,6 +6,7 @@ import (
 	"github.com/asyncroute/asyncroute/components/asyncroute/internal/phase"
 	"github.com/asyncroute/asyncroute/internal/lambdafacts"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -75,9 +76,17 @@ type EventSourceMappingArgs struct {
 	// each half. Nil leaves Lambda's default (false).
 	BisectBatchOnFunctionError *bool
 
-	// Tags are added to the mapping and to a created queue or topic; the
-	// mapping's own Tags win on conflicts.
+	// Tags are added to the mapping, to a created queue or topic and to
+	// the alarms; the mapping's own Tags win on conflicts.
 	Tags pulumi.StringMapInput
+
+	// Alarms, when set, creates a CloudWatch alarm on the function's
+	// DestinationDeliveryFailures, where Lambda counts a stream mapping's
+	// failed deliveries to OnFailure (Kinesis and DynamoDB sources with
+	// OnFailure; Source must be set when EventSourceArn is not a literal).
+	// Other mappings publish nothing these alarms can watch: Alarms on them
+	// is an error that says why (see [Alarms]).
+	Alarms *Alarms
 }
 
 // EventSourceMapping is an event source mapping with its on-failure
@@ -106,6 +115,9 @@ type EventSourceMapping struct {
 	// OnFailureCreated holds the queue or topic created for a NewQueue or
 	// NewTopic OnFailure; nil otherwise.
 	OnFailureCreated *CreatedTarget
+	// Alarms are the CloudWatch alarms EventSourceMappingArgs.Alarms asked
+	// for, by metric name; nil without it.
+	Alarms map[string]*cloudwatch.MetricAlarm
 
 	Uuid          pulumi.StringOutput    `pulumi:"uuid"`          // the mapping's UUID
 	FunctionArn   pulumi.StringOutput    `pulumi:"functionArn"`   // the ARN of the function invoked
@@ -130,7 +142,7 @@ func NewEventSourceMapping(ctx *pulumi.Context, name string, args *EventSourceMa
 		return nil, err
 	}
 	d := description{typ: EventSourceMappingType, component: p.c, inputs: mappingInputs(args, p.src, a.targets[slotMapping]),
-		opts: opts, tags: args.Tags, source: p.src, policy: "mapping-grants"}
+		opts: opts, tags: args.Tags, source: p.src, policy: "mapping-grants", alarms: p.alarms}
 	if err := a.finish(d, p); err != nil {
 		return nil, err
 	}
@@ -139,11 +151,12 @@ func NewEventSourceMapping(ctx *pulumi.Context, name string, args *EventSourceMa
 
 // mappingPlan is an EventSourceMapping once its args are checked.
 type mappingPlan struct {
-	args *EventSourceMappingArgs
-	c    *EventSourceMapping
-	fnIn pulumi.StringInput // the function's name or ARN as the mapping takes it
-	role *broughtRole
-	src  *mappingSource
+	args   *EventSourceMappingArgs
+	c      *EventSourceMapping
+	fnIn   pulumi.StringInput // the function's name or ARN as the mapping takes it
+	role   *broughtRole
+	src    *mappingSource
+	alarms *alarmPlan
 }
 
 // checkMapping checks an EventSourceMapping's args, adding every fault to
@@ -163,6 +176,12 @@ func checkMapping(a *assembly, args *EventSourceMappingArgs) (*mappingPlan, erro
 		return nil, err
 	}
 	checkMappingErrorHandling(errs, args, p.src)
+	if p.alarms, err = checkMappingAlarms(a.ctx, errs, args, p.src, p.fnIn); err != nil {
+		return nil, err
+	}
+	if p.alarms != nil {
+		p.alarms.into = &p.c.Alarms
+	}
 	if p.src != nil && !isNil(args.OnFailure) {
 		if p.src.spec != nil && !p.src.spec.Failure {
 			errs.addErr("OnFailure", lambdafacts.NoMappingFailure(p.src.spec))

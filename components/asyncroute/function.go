@@ -8,6 +8,7 @@ import (
 	"github.com/asyncroute/asyncroute/components/asyncroute/internal/phase"
 	"github.com/asyncroute/asyncroute/internal/lambdafacts"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -62,9 +63,13 @@ type FunctionArgs struct {
 	SkipGrants bool
 
 	// Tags are added to every child that takes tags (the role, the function,
-	// created queues, topics and rules); the function's own Tags win on
-	// conflicts.
+	// created queues, topics, rules and alarms); the function's own Tags
+	// win on conflicts.
 	Tags pulumi.StringMapInput
+
+	// Alarms, when set, creates CloudWatch alarms on the metrics that mean
+	// the function's records are being lost (see [Alarms]).
+	Alarms *Alarms
 }
 
 // Function is a Lambda function with asynchronous-invocation routing: its
@@ -88,6 +93,9 @@ type Function struct {
 	// topic of a NewTopic, the rule, target and permission of a
 	// ResponseOnly. Nil when it created nothing for the field.
 	OnSuccessCreated, OnFailureCreated, DeadLetterCreated *CreatedTarget
+	// Alarms are the CloudWatch alarms FunctionArgs.Alarms asked for, by
+	// metric name ("DestinationDeliveryFailures"); nil without it.
+	Alarms map[string]*cloudwatch.MetricAlarm
 
 	// brought is the role given in FunctionArgs.Role.
 	brought *ExistingRole
@@ -139,7 +147,7 @@ func NewFunction(ctx *pulumi.Context, name string, args *FunctionArgs, opts ...p
 		return nil, err
 	}
 	d := description{typ: FunctionType, component: p.c, inputs: a.routingInputs(p.r, p.qualifier, args.SkipGrants),
-		opts: opts, tags: args.Tags, me: p.me, policy: "async-grants"}
+		opts: opts, tags: args.Tags, me: p.me, policy: "async-grants", alarms: p.alarms}
 	if err := a.finish(d, p); err != nil {
 		return nil, err
 	}
@@ -157,6 +165,7 @@ type functionPlan struct {
 	publish   pulumi.BoolPtrInput // the function's Publish (true with an alias)
 	brought   *broughtRole        // nil: the component creates the role
 	role      roleRef
+	alarms    *alarmPlan
 }
 
 // checkFunction checks a Function's args, adding every fault to a.errs.
@@ -212,6 +221,12 @@ func checkFunction(a *assembly, args *FunctionArgs) (*functionPlan, error) {
 		p.me.name = args.Function.Name
 	}
 	a.routing(p.r, p.me)
+	if p.alarms, err = checkAlarms(a.ctx, errs, args.Alarms, configAlarmNeeds(p.r, !isNil(args.DeadLetter), true), ""); err != nil {
+		return nil, err
+	}
+	if p.alarms != nil {
+		p.alarms.into = &p.c.Alarms
+	}
 	if prev, ok := configsOf(a.ctx).check(functionKeys(nil, p.ownID(a)), p.qualifier, errs.component); !ok {
 		errs.add("Function.Name", "%s", duplicateConfig(p.fnName, p.qualifier, prev))
 	}

@@ -66,6 +66,7 @@ var specs = index(
 	eventBusSpec, eventRuleSpec, eventTargetSpec,
 	bucketV2Spec, bucketEncryptionSpec,
 	keySpec, keyAliasSpec,
+	metricAlarmSpec,
 )
 
 func index(list ...*spec) map[string]*spec {

@@ -495,3 +495,42 @@ func TestOneRulebookTwoDoors(t *testing.T) {
 		})
 	}
 }
+
+// TestAlarmTopicTwoDoors: a topic encrypted with alias/aws/sns cannot
+// receive CloudWatch's alarm notifications. The components refuse it as
+// Alarms.Notify; the rules flag a raw alarm notifying it (ASYNC007, which
+// is advisory, so it is not a row of the table above), with the same
+// words.
+func TestAlarmTopicTwoDoors(t *testing.T) {
+	const want = `SNS topic "on-call" is encrypted with the AWS-managed key alias/aws/sns, so CloudWatch cannot publish alarm notifications to it ` +
+		`(an AWS-managed key's policy cannot be changed to let cloudwatch.amazonaws.com use it); ` +
+		`allowed: an unencrypted topic, or one encrypted with a customer-managed key whose key policy allows cloudwatch.amazonaws.com kms:GenerateDataKey* and kms:Decrypt`
+	onCall := func(ctx *pulumi.Context) *sns.Topic {
+		return must(sns.NewTopic(ctx, "on-call", &sns.TopicArgs{Name: pulumi.String("on-call"), KmsMasterKeyId: pulumi.String("alias/aws/sns")}))
+	}
+	problems := constructProblems(t, func(ctx *pulumi.Context) error {
+		_, err := asyncroute.NewFunction(ctx, "orders", &asyncroute.FunctionArgs{Function: fnArgs("orders"),
+			OnFailure: asyncroute.SQSQueue{Queue: queue(ctx, "failures", false)}, Alarms: &asyncroute.Alarms{Notify: onCall(ctx)}})
+		return err
+	})
+	require.Equal(t, []string{want}, problems)
+
+	st, err := asyncroutetest.Run(func(ctx *pulumi.Context) error {
+		f := plainFn(ctx, "orders", nil)
+		rawConfig(ctx, f.Name, nil, queue(ctx, "failures", false).Arn, nil)
+		must(cloudwatch.NewMetricAlarm(ctx, "orders-delivery", &cloudwatch.MetricAlarmArgs{Namespace: pulumi.String("AWS/Lambda"),
+			MetricName: pulumi.String("DestinationDeliveryFailures"), Dimensions: pulumi.StringMap{"FunctionName": f.Name},
+			Statistic: pulumi.String("Sum"), Period: pulumi.Int(60), EvaluationPeriods: pulumi.Int(1), Threshold: pulumi.Float64(0),
+			ComparisonOperator: pulumi.String("GreaterThanThreshold"), AlarmActions: pulumi.Array{onCall(ctx).Arn}}))
+		return nil
+	})
+	require.NoError(t, err)
+	var got []string
+	for _, f := range asyncpolicy.Check(asyncpolicy.FromStack(st), asyncpolicy.Config{}) {
+		if f.RuleID == asyncpolicy.RuleDeliveryAlarm {
+			got = append(got, f.Message)
+		}
+	}
+	require.Len(t, got, 1, "the alarm watches the config: only its topic is reported")
+	require.True(t, strings.HasSuffix(got[0], want), got[0])
+}
