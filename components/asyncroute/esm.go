@@ -50,6 +50,17 @@ type EventSourceMappingArgs struct {
 	// EventSourceArn (and must agree when set); required when the ARN is
 	// known only at deploy time.
 	Source SourceKind
+	// SourceKmsKeyArn is the ARN of the customer-managed KMS key an SQS
+	// queue or Kinesis stream source is encrypted with (a key's Arn output,
+	// arn:<partition>:kms:<region>:<account>:key/<key-id>; not an alias):
+	// reading the records needs kms:Decrypt on it, which the role is
+	// granted. Leave it nil for a source that is not encrypted or uses its
+	// service's AWS-managed key (alias/aws/sqs, alias/aws/kinesis); a
+	// DynamoDB stream or Kafka cluster takes none. The component cannot see
+	// how a source given by ARN is encrypted: the rules (ASYNC001) flag a
+	// mapping of an encrypted queue in the stack whose role may not
+	// decrypt.
+	SourceKmsKeyArn pulumi.StringInput
 
 	// Function is the function to invoke, when it is in this program.
 	Function *lambda.Function
@@ -157,6 +168,10 @@ type mappingPlan struct {
 	role   *broughtRole
 	src    *mappingSource
 	alarms *alarmPlan
+	// fnRegion is the function's region when known while the program runs
+	// (a FunctionName ARN's, else the component's place's); "" leaves the
+	// source's region check to deploy time.
+	fnRegion string
 }
 
 // checkMapping checks an EventSourceMapping's args, adding every fault to
@@ -173,6 +188,12 @@ func checkMapping(a *assembly, args *EventSourceMappingArgs) (*mappingPlan, erro
 		return nil, err
 	}
 	if p.src, err = checkMappingSource(a.ctx, errs, args); err != nil {
+		return nil, err
+	}
+	if err := checkSourceKey(a.ctx, errs, args, p.src); err != nil {
+		return nil, err
+	}
+	if p.fnRegion, err = checkSourceRegion(a, args, p.src); err != nil {
 		return nil, err
 	}
 	checkMappingErrorHandling(errs, args, p.src)
@@ -202,13 +223,26 @@ func (p *mappingPlan) registered(a *assembly) (pulumi.StringInput, error) {
 }
 
 // deliver creates the mapping, after the grants.
-func (p *mappingPlan) deliver(a *assembly, _ *buildEnv, built builtRouting, policy *iam.RolePolicy) (*configWrite, error) {
+func (p *mappingPlan) deliver(a *assembly, b *buildEnv, built builtRouting, policy *iam.RolePolicy) (*configWrite, error) {
 	args, c := p.args, p.c
 	c.Policy = policy
 	m := args.Mapping
 	m.FunctionName = p.fnIn
 	if p.src.hasARN {
-		m.EventSourceArn = p.src.arn.ToStringPtrOutput()
+		arn := p.src.arn
+		if p.fnRegion == "" {
+			// The function is in the provider's region, asked now.
+			component := a.errs.component
+			arn = pulumi.All(arn, b.identity().region).ApplyT(func(v []any) (string, error) {
+				s, _ := v[0].(string)
+				r, _ := v[1].(string)
+				if err := lambdafacts.CheckSourceRegion(s, r); err != nil {
+					return "", inputErrorOf(component, "EventSourceArn", err)
+				}
+				return s, nil
+			}).(pulumi.StringOutput)
+		}
+		m.EventSourceArn = arn.ToStringPtrOutput()
 	}
 	if br := built.route(slotMapping); br != nil {
 		m.DestinationConfig = &lambda.EventSourceMappingDestinationConfigArgs{

@@ -212,7 +212,7 @@ func TestQuotas(t *testing.T) {
 			k := must(kms.NewKey(ctx, "signing", &kms.KeyArgs{CustomerMasterKeySpec: pulumi.String("RSA_2048")}))
 			_, err := asyncroute.NewFunction(ctx, "orders", &asyncroute.FunctionArgs{Function: lambdaArgs("orders"), OnFailure: asyncroute.NewQueue{KmsKey: k}})
 			return err
-		}, f + `OnFailure: SQS queue created by the component is encrypted with a KMS key of spec RSA_2048; allowed: a symmetric key (SYMMETRIC_DEFAULT): SQS and SNS encrypt with symmetric keys only`},
+		}, f + `OnFailure: SQS queue created by the component is encrypted with a KMS key of spec RSA_2048; allowed: a symmetric key (SYMMETRIC_DEFAULT): SQS, SNS and Kinesis encrypt with symmetric keys only`},
 	} {
 		t.Run(name, func(t *testing.T) {
 			users := 0
@@ -238,4 +238,77 @@ func TestQuotas(t *testing.T) {
 			return err
 		}, `asyncroute: EventSourceMapping "jobs": Mapping.BatchSize: 20 is more than a FIFO queue allows; allowed: 1 to 10`, "jobs", 0)
 	})
+}
+
+// TestSQSSourceRegion: an SQS source must be in its function's region: a
+// queue in eu-west-1 for a function of the default provider (us-east-1) is
+// refused; the same queue for a function under an eu-west-1 provider, and
+// a Kinesis stream elsewhere (not decided by this fact), are accepted.
+func TestSQSSourceRegion(t *testing.T) {
+	euQueue := "arn:aws:sqs:eu-west-1:123456789012:jobs"
+	m := func(ctx *pulumi.Context, src, fn string, opts ...pulumi.ResourceOption) error {
+		_, err := asyncroute.NewEventSourceMapping(ctx, "jobs", &asyncroute.EventSourceMappingArgs{
+			EventSourceArn: pulumi.String(src), FunctionName: pulumi.String(fn),
+			Role: &asyncroute.ExistingRole{Name: pulumi.String("worker-role")},
+		}, opts...)
+		return err
+	}
+	rejects(t, func(ctx *pulumi.Context) error { return m(ctx, euQueue, "worker") },
+		`asyncroute: EventSourceMapping "jobs": EventSourceArn: the SQS queue "`+euQueue+`" is in region eu-west-1, but the function it feeds is in us-east-1; `+
+			`allowed: a queue in us-east-1 (an SQS event source must be in its function's region)`, "jobs", 0)
+	rejects(t, func(ctx *pulumi.Context) error {
+		return m(ctx, euQueue, "arn:aws:lambda:us-west-2:123456789012:function:worker")
+	}, `asyncroute: EventSourceMapping "jobs": EventSourceArn: the SQS queue "`+euQueue+`" is in region eu-west-1, but the function it feeds is in us-west-2; `+
+		`allowed: a queue in us-west-2 (an SQS event source must be in its function's region)`, "jobs", 0)
+	modes(t, func(t *testing.T, opts ...asyncroutetest.Option) {
+		st, err := asyncroutetest.Run(func(ctx *pulumi.Context) error {
+			eu, err := aws.NewProvider(ctx, "eu", &aws.ProviderArgs{Region: pulumi.String("eu-west-1")})
+			if err != nil {
+				return err
+			}
+			if err := m(ctx, euQueue, "worker", pulumi.Provider(eu)); err != nil {
+				return err
+			}
+			_, err = asyncroute.NewEventSourceMapping(ctx, "stream", &asyncroute.EventSourceMappingArgs{
+				EventSourceArn: pulumi.String("arn:aws:kinesis:eu-west-1:123456789012:stream/orders"), FunctionName: pulumi.String("worker"),
+				Role: &asyncroute.ExistingRole{Name: pulumi.String("worker-role")}, Mapping: lambda.EventSourceMappingArgs{StartingPosition: pulumi.String("LATEST")},
+			})
+			return err
+		}, opts...)
+		require.NoError(t, err)
+		assert.Len(t, st.OfType(asyncroutetest.TypeEventSourceMapping), 2)
+	})
+}
+
+// parentWith is a component resource whose children inherit provider p:
+// a component under it knows its place only when asked, which happens at
+// preview; during an update its checks of the place run at deploy time.
+func parentWith(ctx *pulumi.Context, p *aws.Provider) (pulumi.Resource, error) {
+	var parent struct{ pulumi.ResourceState }
+	if err := ctx.RegisterComponentResource("test:index:Group", "group", &parent, pulumi.Providers(p)); err != nil {
+		return nil, err
+	}
+	return &parent, nil
+}
+
+// TestSQSSourceRegionAtDeploy: under a parent's eu-west-1 provider, an
+// SQS source in us-east-1 is refused at preview and, during an update,
+// before the mapping is written.
+func TestSQSSourceRegionAtDeploy(t *testing.T) {
+	rejects(t, func(ctx *pulumi.Context) error {
+		eu, err := aws.NewProvider(ctx, "eu", &aws.ProviderArgs{Region: pulumi.String("eu-west-1")})
+		if err != nil {
+			return err
+		}
+		parent, err := parentWith(ctx, eu)
+		if err != nil {
+			return err
+		}
+		_, err = asyncroute.NewEventSourceMapping(ctx, "jobs", &asyncroute.EventSourceMappingArgs{
+			EventSourceArn: pulumi.String("arn:aws:sqs:us-east-1:123456789012:jobs"), FunctionName: pulumi.String("worker"),
+			Role: &asyncroute.ExistingRole{Name: pulumi.String("worker-role")},
+		}, pulumi.Parent(parent))
+		return err
+	}, `asyncroute: EventSourceMapping "jobs": EventSourceArn: the SQS queue "arn:aws:sqs:us-east-1:123456789012:jobs" is in region us-east-1, but the function it feeds is in eu-west-1; `+
+		`allowed: a queue in eu-west-1 (an SQS event source must be in its function's region)`, "jobs", 2)
 }

@@ -157,5 +157,5 @@ func CheckSymmetricKey(what, spec string) error {
 	if spec == "" || spec == "SYMMETRIC_DEFAULT" {
 		return nil
 	}
-	return fmt.Errorf("%s is encrypted with a KMS key of spec %s; allowed: a symmetric key (SYMMETRIC_DEFAULT): SQS and SNS encrypt with symmetric keys only", what, spec)
+	return fmt.Errorf("%s is encrypted with a KMS key of spec %s; allowed: a symmetric key (SYMMETRIC_DEFAULT): SQS, SNS and Kinesis encrypt with symmetric keys only", what, spec)
 }

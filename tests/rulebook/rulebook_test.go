@@ -241,7 +241,7 @@ func rows() []row {
 				q := must(sqs.NewQueue(ctx, "jobs", &sqs.QueueArgs{Name: pulumi.String("jobs"), KmsMasterKeyId: k.Arn}))
 				rawSlot(ctx, "failure", q.Arn)
 			},
-			want: `SQS queue "jobs" is encrypted with a KMS key of spec RSA_2048; allowed: a symmetric key (SYMMETRIC_DEFAULT): SQS and SNS encrypt with symmetric keys only`},
+			want: `SQS queue "jobs" is encrypted with a KMS key of spec RSA_2048; allowed: a symmetric key (SYMMETRIC_DEFAULT): SQS, SNS and Kinesis encrypt with symmetric keys only`},
 		{name: "SharedRoleInlinePoliciesTooLarge", prefix: true,
 			construct: func(ctx *pulumi.Context) error {
 				for i := 0; i < 80; i++ {
