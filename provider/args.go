@@ -151,6 +151,7 @@ type AsyncInvokeArgs struct {
 type EventSourceMappingArgs struct {
 	EventSourceArn             pulumi.StringInput      `pulumi:"eventSourceArn"`
 	Source                     SourceKind              `pulumi:"source,optional"`
+	SourceKmsKeyArn            pulumi.StringInput      `pulumi:"sourceKmsKeyArn,optional"`
 	FunctionName               pulumi.StringInput      `pulumi:"functionName"`
 	Role                       *ExistingRole           `pulumi:"role,optional"`
 	SkipGrants                 *bool                   `pulumi:"skipGrants,optional"`

@@ -304,6 +304,7 @@ func TestConstructRegistersWhatGoDoes(t *testing.T) {
 			inputs: func(*testing.T) map[string]any {
 				return map[string]any{
 					"eventSourceArn":             "arn:aws:kinesis:us-east-1:123456789012:stream/orders",
+					"sourceKmsKeyArn":            "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
 					"functionName":               "legacy-billing",
 					"role":                       map[string]any{"name": "legacy-billing-role"},
 					"onFailure":                  map[string]any{"kind": "newQueue"},
@@ -320,6 +321,7 @@ func TestConstructRegistersWhatGoDoes(t *testing.T) {
 					_, err := asyncroute.NewEventSourceMapping(ctx, "order-processor", &asyncroute.EventSourceMappingArgs{
 						Mapping:                    lambda.EventSourceMappingArgs{StartingPosition: pulumi.String("LATEST"), BatchSize: pulumi.Int(100)},
 						EventSourceArn:             pulumi.String("arn:aws:kinesis:us-east-1:123456789012:stream/orders"),
+						SourceKmsKeyArn:            pulumi.String("arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"),
 						FunctionName:               pulumi.String("legacy-billing"),
 						Role:                       &asyncroute.ExistingRole{Name: pulumi.String("legacy-billing-role")},
 						OnFailure:                  asyncroute.NewQueue{},

@@ -316,6 +316,7 @@ func toEventSourceMappingArgs(name string, in *EventSourceMappingArgs) (*asyncro
 		},
 		EventSourceArn:             in.EventSourceArn,
 		Source:                     asyncroute.SourceKind(in.Source),
+		SourceKmsKeyArn:            in.SourceKmsKeyArn,
 		FunctionName:               in.FunctionName,
 		Role:                       existingRole(in.Role),
 		SkipGrants:                 boolOf(in.SkipGrants),

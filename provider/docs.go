@@ -176,6 +176,7 @@ var propertyDocs = map[string]map[string]string{
 	"EventSourceMappingArgs": {
 		"eventSourceArn":                 "The ARN of the Kinesis stream (or stream consumer), DynamoDB stream, Amazon MSK cluster or SQS queue to read.",
 		"source":                         "The kind of source. Read from `eventSourceArn` when that is known at preview (and must agree); required when it is known only at deploy time.",
+		"sourceKmsKeyArn":                "The ARN of the customer-managed KMS key an SQS queue or Kinesis stream source is encrypted with (a key's ARN, not an alias): the role is granted kms:Decrypt on it. Left out for a source that is not encrypted or uses its service's AWS-managed key; not for a DynamoDB stream or Kafka cluster.",
 		"functionName":                   "The name or (qualified) ARN of the function to invoke.",
 		"role":                           "The function's execution role, which receives the grants (by `arn` or `name`). Required unless `skipGrants` is true.",
 		"skipGrants":                     "Attach no grant policy. Shows as the `grantsSkipped` output.",

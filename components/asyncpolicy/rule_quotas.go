@@ -18,6 +18,9 @@ func checkQuotas(m *model, emit emitFunc) {
 		if n, ok := inputOf(f, "name").str(); ok && n != "" {
 			report(emit, f, "name", lambdafacts.CheckFunctionName(n))
 		}
+		if role, ok := valueOf(f, "role").str(); ok {
+			report(emit, f, "role", lambdafacts.CheckRolePlace(role, ix.placeOf(f)))
+		}
 	}
 	for _, t := range []string{tFunction, tRole, tQueue, tTopic, tEventRule} {
 		for _, r := range ix.byType[t] {

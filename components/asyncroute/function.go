@@ -209,7 +209,7 @@ func checkFunction(a *assembly, args *FunctionArgs) (*functionPlan, error) {
 		p.qualifier = args.Alias
 	}
 	if args.Role != nil {
-		if p.brought, err = checkExistingRole(a.ctx, errs, args.Role, args.RoleOptions, true); err != nil {
+		if p.brought, err = checkExistingRole(a.ctx, errs, args.Role, args.RoleOptions, true, a.place); err != nil {
 			return nil, err
 		}
 	} else if args.SkipGrants && len(p.r.dests) > 0 {
@@ -277,11 +277,11 @@ func (p *functionPlan) registered(a *assembly) (pulumi.StringInput, error) {
 
 // deliver creates the function (and its alias) and describes its invoke
 // config.
-func (p *functionPlan) deliver(a *assembly, _ *buildEnv, built builtRouting, policy *iam.RolePolicy) (*configWrite, error) {
+func (p *functionPlan) deliver(a *assembly, b *buildEnv, built builtRouting, policy *iam.RolePolicy) (*configWrite, error) {
 	c := p.c
 	c.Policy = policy
 	var err error
-	if c.Function, err = p.function(a, built); err != nil {
+	if c.Function, err = p.function(a, b, built); err != nil {
 		return nil, err
 	}
 	keys := functionKeys(c.Function, nil)
@@ -316,10 +316,23 @@ func (p *functionPlan) outputs(built builtRouting, w *configWrite) {
 // target, waiting for the grants on a change of role (see
 // waitForGrantsOnRoleChange) and, with a dead-letter target, for them on
 // every write.
-func (p *functionPlan) function(a *assembly, built builtRouting) (*lambda.Function, error) {
+func (p *functionPlan) function(a *assembly, b *buildEnv, built builtRouting) (*lambda.Function, error) {
 	c := p.c
 	fnArgs := p.args.Function
 	fnArgs.Role = p.role.arn
+	if p.brought != nil && p.brought.r.Role == nil && (a.place.Partition == "" || a.place.Account == "") {
+		// The place was not all known while the program ran (an explicit
+		// provider during an update): the role's ARN is checked against
+		// the provider's answer before the function takes it.
+		i, component := b.identity(), a.errs.component
+		fnArgs.Role = pulumi.All(p.role.arn, i.partition, i.region, i.account).ApplyT(func(v []any) (string, error) {
+			at := lambdafacts.Place{Partition: v[1].(string), Region: v[2].(string), Account: v[3].(string)}
+			if err := lambdafacts.CheckRolePlace(v[0].(string), at); err != nil {
+				return "", inputErrorOf(component, "Role.Arn", err)
+			}
+			return v[0].(string), nil
+		}).(pulumi.StringOutput)
+	}
 	fnArgs.Tags = mergeTags(p.args.Tags, p.args.Function.Tags)
 	fnArgs.Publish = p.publish
 	fnOpts := []pulumi.ResourceOption{pulumi.Parent(c)}

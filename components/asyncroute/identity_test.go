@@ -312,3 +312,46 @@ func TestSQSSourceRegionAtDeploy(t *testing.T) {
 	}, `asyncroute: EventSourceMapping "jobs": EventSourceArn: the SQS queue "arn:aws:sqs:us-east-1:123456789012:jobs" is in region us-east-1, but the function it feeds is in eu-west-1; `+
 		`allowed: a queue in eu-west-1 (an SQS event source must be in its function's region)`, "jobs", 2)
 }
+
+// TestBroughtRoleOfAnotherPlace: a function takes an execution role of its
+// own account and partition only (iam:PassRole does not cross accounts):
+// a role ARN of another account, or of the aws partition under a GovCloud
+// provider, is refused in both modes; the role of the function's account
+// is accepted.
+func TestBroughtRoleOfAnotherPlace(t *testing.T) {
+	fn := func(ctx *pulumi.Context, role string, opts ...pulumi.ResourceOption) error {
+		_, err := asyncroute.NewFunction(ctx, "orders", &asyncroute.FunctionArgs{Function: lambdaArgs("orders"),
+			Role:      &asyncroute.ExistingRole{Arn: pulumi.String(role)},
+			OnFailure: asyncroute.DefaultEventBus{}}, opts...)
+		return err
+	}
+	rejects(t, func(ctx *pulumi.Context) error { return fn(ctx, "arn:aws:iam::210987654321:role/orders") },
+		`asyncroute: Function "orders": Role.Arn: "arn:aws:iam::210987654321:role/orders" is a role of account 210987654321, but the function is created in account 123456789012; `+
+			`allowed: a role of account 123456789012 (Lambda takes the execution role with iam:PassRole, and a role cannot be passed to another account)`, "orders", 0)
+	rejects(t, func(ctx *pulumi.Context) error {
+		gov, err := aws.NewProvider(ctx, "gov", &aws.ProviderArgs{Region: pulumi.String("us-gov-west-1")})
+		if err != nil {
+			return err
+		}
+		return fn(ctx, "arn:aws:iam::123456789012:role/orders", pulumi.Provider(gov))
+	}, `asyncroute: Function "orders": Role.Arn: "arn:aws:iam::123456789012:role/orders" is a role of partition aws, but the function is created in partition aws-us-gov (region us-gov-west-1); `+
+		`allowed: a role of partition aws-us-gov`, "orders", 1)
+	modes(t, func(t *testing.T, opts ...asyncroutetest.Option) {
+		st, err := asyncroutetest.Run(func(ctx *pulumi.Context) error {
+			gov, err := aws.NewProvider(ctx, "gov", &aws.ProviderArgs{Region: pulumi.String("us-gov-west-1")})
+			if err != nil {
+				return err
+			}
+			if err := fn(ctx, "arn:aws:iam::123456789012:role/orders"); err != nil {
+				return err
+			}
+			_, err = asyncroute.NewFunction(ctx, "gov-orders", &asyncroute.FunctionArgs{Function: lambdaArgs("gov-orders"),
+				Role:      &asyncroute.ExistingRole{Arn: pulumi.String("arn:aws-us-gov:iam::123456789012:role/orders")},
+				OnFailure: asyncroute.DefaultEventBus{}}, pulumi.Provider(gov))
+			return err
+		}, opts...)
+		require.NoError(t, err)
+		assert.Equal(t, "arn:aws:iam::123456789012:role/orders", st.Require(t, asyncroutetest.TypeFunction, "orders").Inputs["role"])
+		assert.Equal(t, "arn:aws-us-gov:iam::123456789012:role/orders", st.Require(t, asyncroutetest.TypeFunction, "gov-orders").Inputs["role"])
+	})
+}

@@ -21,7 +21,10 @@ type ExistingRole struct {
 	Role *iam.Role
 	// Name is the role's name, when Role is not given.
 	Name pulumi.StringInput
-	// Arn is the role's ARN, when Role is not given.
+	// Arn is the role's ARN, when Role is not given. A function takes a
+	// role of its own account and partition only (iam:PassRole does not
+	// cross accounts): another is refused, at preview when the provider's
+	// account is known then, else before the function is written.
 	Arn pulumi.StringInput
 }
 
@@ -61,11 +64,13 @@ type broughtRole struct {
 }
 
 // checkExistingRole validates a brought role. needArn is true when the
-// component creates the function and so must pass the role's ARN. A name
+// component creates the function and so must pass the role's ARN; then
+// the ARN must be a role of the function's partition and account, as far
+// as the component's place (at) is known while the program runs. A name
 // or ARN known while the program runs is checked now; one known only at
 // deploy is checked inside the role name the grant policy takes (see
 // broughtRole.ref).
-func checkExistingRole(ctx *pulumi.Context, errs *errorList, r *ExistingRole, opts *RoleOptions, needArn bool) (*broughtRole, error) {
+func checkExistingRole(ctx *pulumi.Context, errs *errorList, r *ExistingRole, opts *RoleOptions, needArn bool, at lambdafacts.Place) (*broughtRole, error) {
 	b := &broughtRole{r: r}
 	if opts.given() {
 		errs.add("RoleOptions", "shape a role the component creates and cannot apply to %s; allowed: set %s or %s, not both", doors.Field("Role"), doors.Field("RoleOptions"), doors.Field("Role"))
@@ -83,12 +88,16 @@ func checkExistingRole(ctx *pulumi.Context, errs *errorList, r *ExistingRole, op
 		errs.add("Role", "is empty; allowed: %s", doors.Term(doors.RoleChoices))
 		return b, nil
 	}
-	return b, errs.fault("Role", b.checks.Now(ctx, roleCheck(errs.component), r.Name, r.Arn))
+	if !needArn {
+		at = lambdafacts.Place{}
+	}
+	return b, errs.fault("Role", b.checks.Now(ctx, roleCheck(errs.component, at), r.Name, r.Arn))
 }
 
 // roleCheck checks a brought role's name and ARN (nil when not given):
-// the ARN is a role's, and the name and the ARN name one role.
-func roleCheck(component string) phase.Check {
+// the ARN is a role's, of the place at (where the function is created;
+// the parts of it known), and the name and the ARN name one role.
+func roleCheck(component string, at lambdafacts.Place) phase.Check {
 	return func(v []any) error {
 		if phase.IsUnknown(v[1]) {
 			return phase.ErrLater
@@ -98,6 +107,9 @@ func roleCheck(component string) phase.Check {
 			return nil
 		}
 		if _, err := lambdafacts.RoleNameFromARN(arn); err != nil {
+			return inputErrorOf(component, "Role.Arn", err)
+		}
+		if err := lambdafacts.CheckRolePlace(arn, at); err != nil {
 			return inputErrorOf(component, "Role.Arn", err)
 		}
 		if phase.IsUnknown(v[0]) {
@@ -117,7 +129,7 @@ func roleCheck(component string) phase.Check {
 func checkGrantRole(ctx *pulumi.Context, errs *errorList, r *ExistingRole, skipGrants bool) (*broughtRole, error) {
 	switch {
 	case r != nil:
-		return checkExistingRole(ctx, errs, r, nil, false)
+		return checkExistingRole(ctx, errs, r, nil, false, lambdafacts.Place{})
 	case !skipGrants:
 		errs.add("Role", "is nil; allowed: the function's execution role (%s), or %s: true to attach no grants", doors.Term(doors.RoleChoices), doors.Field("SkipGrants"))
 	}

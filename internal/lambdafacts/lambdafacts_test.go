@@ -196,3 +196,16 @@ func TestRoleNameFromARN(t *testing.T) {
 	assert.EqualError(t, lambdafacts.SameRole("orders", "arn:aws:iam::123456789012:role/billing"),
 		`name "orders" and ARN "arn:aws:iam::123456789012:role/billing" name different roles; allowed: the name and the ARN of one role (or only one of them)`)
 }
+
+func TestCheckRolePlace(t *testing.T) {
+	const role = "arn:aws:iam::123456789012:role/orders"
+	here := lambdafacts.Place{Partition: "aws", Region: "eu-west-1", Account: "123456789012"}
+	assert.NoError(t, lambdafacts.CheckRolePlace(role, here))
+	assert.NoError(t, lambdafacts.CheckRolePlace(role, lambdafacts.Place{Partition: "aws", Region: "us-east-1"}), "account not known: not compared")
+	assert.NoError(t, lambdafacts.CheckRolePlace(role, lambdafacts.Place{}))
+	assert.NoError(t, lambdafacts.CheckRolePlace("orders", here), "not an ARN: RoleNameFromARN's to refuse")
+	assert.EqualError(t, lambdafacts.CheckRolePlace("arn:aws:iam::210987654321:role/orders", here),
+		`"arn:aws:iam::210987654321:role/orders" is a role of account 210987654321, but the function is created in account 123456789012; allowed: a role of account 123456789012 (Lambda takes the execution role with iam:PassRole, and a role cannot be passed to another account)`)
+	assert.EqualError(t, lambdafacts.CheckRolePlace(role, lambdafacts.Place{Partition: "aws-us-gov", Region: "us-gov-west-1", Account: "123456789012"}),
+		`"arn:aws:iam::123456789012:role/orders" is a role of partition aws, but the function is created in partition aws-us-gov (region us-gov-west-1); allowed: a role of partition aws-us-gov`)
+}

@@ -47,6 +47,27 @@ func SameRole(name, arn string) error {
 	return nil
 }
 
+// CheckRolePlace checks that a function created in place p can take the
+// execution role roleArn: a role of the function's partition and account.
+// Lambda's CreateFunction passes the role with iam:PassRole, which passes
+// only roles of the caller's own account ("Cross-account pass role is not
+// allowed"); an ARN of another partition names nothing the function's
+// partition can reach. A part of p that is not known is not compared; an
+// ARN that is not a role's is RoleNameFromARN's to refuse.
+func CheckRolePlace(roleArn string, p Place) error {
+	a, err := ParseARN(roleArn)
+	if err != nil || a.Service != "iam" {
+		return nil
+	}
+	switch {
+	case p.Partition != "" && a.Partition != p.Partition:
+		return fmt.Errorf("%q is a role of partition %s, but the function is created in partition %s (region %s); allowed: a role of partition %s", roleArn, a.Partition, p.Partition, p.Region, p.Partition)
+	case p.Account != "" && a.Account != p.Account:
+		return fmt.Errorf("%q is a role of account %s, but the function is created in account %s; allowed: a role of account %s (Lambda takes the execution role with iam:PassRole, and a role cannot be passed to another account)", roleArn, a.Account, p.Account, p.Account)
+	}
+	return nil
+}
+
 // BasicExecutionPolicyARN is the ARN of the AWS managed policy
 // AWSLambdaBasicExecutionRole in a partition (managed policies are named
 // arn:<partition>:iam::aws:policy/...; IAM user guide, "AWS managed

@@ -441,6 +441,30 @@ func rows() []row {
 				rawMapping(ctx, arnOf("kinesis", "stream/clicks"), nil, func(a *lambda.EventSourceMappingArgs) { a.MaximumRecordAgeInSeconds = pulumi.Int(59) })
 			},
 			want: doors.Seconds(59*time.Second) + ` is out of range; allowed: ` + doors.Term(doors.RecordAgeForever) + ` or ` + doors.SecondsRange(time.Minute, 7*24*time.Hour)},
+		// Places: a function's role is of its account and partition; an
+		// SQS source is in its function's region.
+		{name: "RoleOfAnotherAccount",
+			construct: func(ctx *pulumi.Context) error {
+				_, err := asyncroute.NewFunction(ctx, "orders", &asyncroute.FunctionArgs{Function: fnArgs("orders"),
+					Role: &asyncroute.ExistingRole{Arn: pulumi.String("arn:aws:iam::210987654321:role/orders")}, OnFailure: asyncroute.DefaultEventBus{}})
+				return err
+			},
+			raw: func(ctx *pulumi.Context) {
+				a := fnArgs("orders")
+				a.Role = pulumi.String("arn:aws:iam::210987654321:role/orders")
+				must(lambda.NewFunction(ctx, "orders", &a))
+			},
+			want: `"arn:aws:iam::210987654321:role/orders" is a role of account 210987654321, but the function is created in account 123456789012; ` +
+				`allowed: a role of account 123456789012 (Lambda takes the execution role with iam:PassRole, and a role cannot be passed to another account)`},
+		{name: "SQSSourceInAnotherRegion",
+			construct: func(ctx *pulumi.Context) error {
+				return mapping(ctx, "arn:aws:sqs:eu-west-1:123456789012:jobs", nil, nil)
+			},
+			raw: func(ctx *pulumi.Context) {
+				rawMapping(ctx, "arn:aws:sqs:eu-west-1:123456789012:jobs", nil, nil)
+			},
+			want: `the SQS queue "arn:aws:sqs:eu-west-1:123456789012:jobs" is in region eu-west-1, but the function it feeds is in us-east-1; ` +
+				`allowed: a queue in us-east-1 (an SQS event source must be in its function's region)`},
 	}
 }
 
