@@ -63,7 +63,7 @@ func TestPackMetadata(t *testing.T) {
 	assert.Equal(t, []string{
 		"async001-destination-permission", "async002-destination-validity", "async003-failure-path-required",
 		"async004-destinations-never-fire", "async005-broad-destination-grant", "async006-invoked-qualifier-has-config",
-		"async007-delivery-failures-alarm",
+		"async007-delivery-failures-alarm", "async008-success-loop", "async009-redrive-loop",
 	}, names)
 	assert.Equal(t, policyx.EnforcementLevelMandatory, levels["async001-destination-permission"])
 	assert.Equal(t, policyx.EnforcementLevelMandatory, levels["async002-destination-validity"])
@@ -72,6 +72,8 @@ func TestPackMetadata(t *testing.T) {
 	assert.Equal(t, policyx.EnforcementLevelMandatory, levels["async005-broad-destination-grant"])
 	assert.Equal(t, policyx.EnforcementLevelMandatory, levels["async006-invoked-qualifier-has-config"])
 	assert.Equal(t, policyx.EnforcementLevelAdvisory, levels["async007-delivery-failures-alarm"])
+	assert.Equal(t, policyx.EnforcementLevelMandatory, levels["async008-success-loop"])
+	assert.Equal(t, policyx.EnforcementLevelAdvisory, levels["async009-redrive-loop"])
 }
 
 func str(s string) property.Value { return property.New(s) }

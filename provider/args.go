@@ -131,6 +131,7 @@ type FunctionArgs struct {
 	SkipGrants         *bool                 `pulumi:"skipGrants,optional"`
 	Tags               pulumi.StringMapInput `pulumi:"tags,optional"`
 	Alarms             *Alarms               `pulumi:"alarms,optional"`
+	RecursiveLoop      *string               `pulumi:"recursiveLoop,optional"`
 }
 
 // AsyncInvokeArgs are the inputs of asyncroute:lambda:AsyncInvoke.

@@ -280,6 +280,9 @@ func toFunctionArgs(name string, in *FunctionArgs) (*asyncroute.FunctionArgs, er
 	if in.Alias != nil {
 		out.Alias = *in.Alias
 	}
+	if in.RecursiveLoop != nil {
+		out.RecursiveLoop = asyncroute.RecursiveLoop(*in.RecursiveLoop)
+	}
 	return out, c.err()
 }
 

@@ -160,6 +160,8 @@ var propertyDocs = map[string]map[string]string{
 		"skipGrants":  "Attach no grant policy: you take care of the role's permissions (bring the role with `role`: a role the component creates cannot be granted by anyone else, so skipGrants with destinations and no `role` is refused). Shows as the `grantsSkipped` output.",
 		"tags":        "Tags added to every child that takes tags (the role, the function, created queues, topics, rules and alarms).",
 		"alarms":      "CloudWatch alarms on the metrics that mean the function's records are being lost (see the type).",
+		"recursiveLoop": "Lambda's recursive loop detection for the function: `Terminate` (Lambda's default: stop the function once one chain of requests invoked it more than 16 times) or `Allow`. " +
+			"Left out: the function's setting is left as it is. Lambda follows only the function's own SDK writes to SQS, SNS, S3 and Lambda, not destinations or EventBridge rules.",
 	},
 	"AsyncInvokeArgs": {
 		"functionName":       "The name or ARN of the function to configure.",

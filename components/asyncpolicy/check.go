@@ -43,6 +43,8 @@ const (
 	RuleBroadGrant            = "ASYNC005"
 	RuleInvokedQualifier      = "ASYNC006"
 	RuleDeliveryAlarm         = "ASYNC007"
+	RuleSuccessLoop           = "ASYNC008"
+	RuleLoop                  = "ASYNC009"
 )
 
 var rules = []Rule{
@@ -55,6 +57,8 @@ var rules = []Rule{
 	{RuleBroadGrant, "broad-destination-grant", "The execution role must not allow destination actions on more than one resource (\"*\", any other wildcard but a function's :* and a bucket's /*, or an ARN without region or account).", Mandatory},
 	{RuleInvokedQualifier, "invoked-qualifier-has-config", "A trigger (S3 notification, SNS subscription, EventBridge target) must invoke a qualifier of the function that has its asynchronous invoke config, when another qualifier has one.", Mandatory},
 	{RuleDeliveryAlarm, "delivery-failures-alarm", "An invoke config with destinations that no asyncroute component made has a CloudWatch alarm on its function's DestinationDeliveryFailures (FunctionName, and Resource for an alias or version), and no alarm on a Lambda metric notifies a topic encrypted with alias/aws/sns.", Advisory},
+	{RuleSuccessLoop, "success-loop", "On-success routes (destinations, and EventBridge rules that pass a function's success records to the next function) must not lead back to a function they start from: Lambda's recursive loop detection does not follow them.", Mandatory},
+	{RuleLoop, "redrive-loop", "A loop through an on-failure destination, a dead-letter target or a queue, topic or bucket that triggers a function of the loop again is reported, so that each pass is sure to end.", Advisory},
 }
 
 // Rules returns the rules in id order.
@@ -123,6 +127,8 @@ func (a *Analysis) Check(cfg Config) []Finding {
 		RuleBroadGrant:            func(emit emitFunc) { checkBroadGrants(m, emit) },
 		RuleInvokedQualifier:      func(emit emitFunc) { checkInvokedQualifiers(m, invs(), emit) },
 		RuleDeliveryAlarm:         func(emit emitFunc) { checkDeliveryAlarms(m, emit) },
+		RuleSuccessLoop:           func(emit emitFunc) { checkLoops(m, true, emit) },
+		RuleLoop:                  func(emit emitFunc) { checkLoops(m, false, emit) },
 	}
 	for _, r := range rules {
 		if cfg.Level(r.ID) == Disabled {

@@ -35,6 +35,10 @@
 //	                                                  CloudWatch alarm on its function's DestinationDeliveryFailures (FunctionName, and
 //	                                                  Resource for an alias or version); an alarm on a Lambda metric notifies a topic
 //	                                                  encrypted with alias/aws/sns, which CloudWatch cannot publish to
+//	ASYNC008 success-loop                  mandatory  on-success routes (destinations, and EventBridge rules that pass a function's
+//	                                                  success records on) lead back to a function they start from
+//	ASYNC009 redrive-loop                  advisory   any other loop: through an on-failure destination, a dead-letter target, or a
+//	                                                  queue, topic or bucket that triggers a function of the loop again
 //
 // Levels can be changed per rule with [Config].
 //

@@ -92,7 +92,7 @@ func (a *assembly) finish(d description, bp blueprint) error {
 		return err
 	}
 	b := newBuildEnv(a.ctx, d.component, a.name, d.tags)
-	b.component = a.errs.component
+	b.component, b.provider = a.errs.component, a.place.Provider
 	b.grantTo, b.source = grantTo, d.source
 	built, err := buildRouting(b, a.errs.component, a.targets, d.me)
 	if err != nil {

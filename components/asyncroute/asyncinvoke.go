@@ -165,6 +165,15 @@ func checkAsyncInvoke(a *assembly, args *AsyncInvokeArgs) (*asyncInvokePlan, err
 			a.errs.add("Qualifier", "%s", duplicateConfig(label, q, prev))
 		}
 	}
+	if a.errs.err() == nil {
+		name := p.fn.ref.Name
+		if args.Function != nil {
+			name = args.Function.PulumiResourceName()
+		}
+		if _, err := a.checkLoops(p.keys, name); err != nil {
+			return nil, err
+		}
+	}
 	return p, nil
 }
 

@@ -165,6 +165,8 @@ type buildEnv struct {
 	component string
 	// tags go on every child that takes tags.
 	tags pulumi.StringMapInput
+	// provider is the key of the component's provider (Place.Provider).
+	provider string
 	// identity is the provider's partition, region and account.
 	identity   func() identity
 	partition  func() pulumi.StringOutput

@@ -70,7 +70,28 @@ type FunctionArgs struct {
 	// Alarms, when set, creates CloudWatch alarms on the metrics that mean
 	// the function's records are being lost (see [Alarms]).
 	Alarms *Alarms
+
+	// RecursiveLoop, when set, writes the function's recursive loop
+	// detection setting (a lambda.FunctionRecursionConfig): Terminate
+	// (Lambda's default) stops the function once the same chain of
+	// requests has invoked it more than 16 times; Allow lets it run.
+	// Empty leaves the function's setting as it is. Lambda follows only
+	// what the function's own code writes with an AWS SDK to SQS, SNS, S3
+	// and Lambda; it does not follow destinations, dead-letter targets or
+	// EventBridge rules, which is why a loop of on-success routes is
+	// refused (see docs/destinations.md, "Loops").
+	RecursiveLoop RecursiveLoop
 }
+
+// RecursiveLoop is Lambda's recursive loop detection setting for a
+// function (PutFunctionRecursionConfig).
+type RecursiveLoop string
+
+// The values of [FunctionArgs.RecursiveLoop].
+const (
+	RecursiveLoopTerminate RecursiveLoop = lambdafacts.RecursiveLoopTerminate
+	RecursiveLoopAllow     RecursiveLoop = lambdafacts.RecursiveLoopAllow
+)
 
 // Function is a Lambda function with asynchronous-invocation routing: its
 // role, one grant policy, the function and its invoke config.
@@ -96,6 +117,8 @@ type Function struct {
 	// Alarms are the CloudWatch alarms FunctionArgs.Alarms asked for, by
 	// metric name ("DestinationDeliveryFailures"); nil without it.
 	Alarms map[string]*cloudwatch.MetricAlarm
+	// RecursionConfig holds FunctionArgs.RecursiveLoop; nil without it.
+	RecursionConfig *lambda.FunctionRecursionConfig
 
 	// brought is the role given in FunctionArgs.Role.
 	brought *ExistingRole
@@ -166,6 +189,7 @@ type functionPlan struct {
 	brought   *broughtRole        // nil: the component creates the role
 	role      roleRef
 	alarms    *alarmPlan
+	loopNode  int // the function's node in the program's routes (see loops.go)
 }
 
 // checkFunction checks a Function's args, adding every fault to a.errs.
@@ -208,6 +232,11 @@ func checkFunction(a *assembly, args *FunctionArgs) (*functionPlan, error) {
 		}
 		p.qualifier = args.Alias
 	}
+	switch args.RecursiveLoop {
+	case "", RecursiveLoopTerminate, RecursiveLoopAllow:
+	default:
+		errs.add("RecursiveLoop", "%q is not a recursive loop setting; allowed: %q, %q or empty (the function's setting is left as it is)", args.RecursiveLoop, RecursiveLoopTerminate, RecursiveLoopAllow)
+	}
 	if args.Role != nil {
 		if p.brought, err = checkExistingRole(a.ctx, errs, args.Role, args.RoleOptions, true, a.place); err != nil {
 			return nil, err
@@ -229,6 +258,16 @@ func checkFunction(a *assembly, args *FunctionArgs) (*functionPlan, error) {
 	}
 	if prev, ok := configsOf(a.ctx).check(functionKeys(nil, p.ownID(a)), p.qualifier, errs.component); !ok {
 		errs.add("Function.Name", "%s", duplicateConfig(p.fnName, p.qualifier, prev))
+	}
+	p.loopNode = -1
+	if errs.err() == nil {
+		name := p.fnName
+		if name == "" {
+			name = a.name
+		}
+		if p.loopNode, err = a.checkLoops(functionKeys(nil, p.ownID(a)), name); err != nil {
+			return nil, err
+		}
 	}
 	return p, nil
 }
@@ -284,8 +323,18 @@ func (p *functionPlan) deliver(a *assembly, b *buildEnv, built builtRouting, pol
 	if c.Function, err = p.function(a, b, built); err != nil {
 		return nil, err
 	}
+	if p.args.RecursiveLoop != "" {
+		c.RecursionConfig, err = lambda.NewFunctionRecursionConfig(a.ctx, a.name+"-recursion", &lambda.FunctionRecursionConfigArgs{
+			FunctionName:  c.Function.Name,
+			RecursiveLoop: pulumi.String(string(p.args.RecursiveLoop)),
+		}, pulumi.Parent(c))
+		if err != nil {
+			return nil, err
+		}
+	}
 	keys := functionKeys(c.Function, nil)
 	configsOf(a.ctx).claim(keys, p.qualifier, a.errs.component)
+	configsOf(a.ctx).knownAs(p.loopNode, functionKey{res: c.Function})
 	w := &configWrite{fn: c.Function.Name, qualifier: pulumi.String(latest).ToStringOutput(), source: pulumi.Sprintf("%s:%s", c.Function.Arn, latest),
 		field: "Function.Name", keys: keys, own: true, r: p.r, into: &c.InvokeConfig}
 	if alias := p.args.Alias; alias != "" {

@@ -251,15 +251,15 @@ func TestProgramErrorListsEveryFault(t *testing.T) {
 		fPrefix+"MaxEventAge: 59s is out of range; allowed: 60s to 6h (60 to 21600 whole seconds)", err.Error())
 }
 
-// A Lambda ARN that names the configured function and is in another
-// partition is refused as the function itself, in a preview (the name is
-// known) and in an update without one (the name of a function given as a
-// resource is known only at deploy, where the self check runs before the
-// partition check).
+// A Lambda ARN with the configured function's name in another partition
+// is another function (a function is its full ARN), which Lambda cannot
+// deliver to: refused as a target of another partition, in a preview and
+// in an update without one, not as the function itself.
 func TestSelfARNInOtherPartition(t *testing.T) {
 	rejects(t, ai(func(ctx *pulumi.Context) *asyncroute.AsyncInvokeArgs {
 		r, f := existing(ctx)
 		return &asyncroute.AsyncInvokeArgs{Function: f, Role: &asyncroute.ExistingRole{Role: r},
 			OnFailure: asyncroute.ARN{Arn: pulumi.String("arn:aws-cn:lambda:cn-north-1:123456789012:function:existing")}}
-	}), aPrefix+`OnFailure: Lambda function "existing"`+selfMsg, "routing", 2)
+	}), aPrefix+`OnFailure: "arn:aws-cn:lambda:cn-north-1:123456789012:function:existing" is in partition "aws-cn" but the function is in "aws"; `+
+		`Lambda cannot deliver across partitions; allowed: a target in partition "aws"`, "routing", 2)
 }

@@ -39,6 +39,9 @@ type configSet struct {
 	// roleDocs are the sizes of the grant policies the program's
 	// components write, by role name and policy.
 	roleDocs map[string]map[string]int
+	// nodes and flows are the routes between functions (see loops.go).
+	nodes []*loopNode
+	flows []loopFlow
 }
 
 // functionKey identifies a function: by its resource (the key holds the

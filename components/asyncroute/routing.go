@@ -71,12 +71,18 @@ type self struct {
 // selfName is the configured function's name from a name or ARN value; ""
 // when there is none.
 func selfName(v any) string {
-	s, _ := phase.Plain(v).(string)
-	ref, err := lambdafacts.ParseFunctionRef(s)
+	ref, err := lambdafacts.ParseFunctionRef(selfRef(v))
 	if err != nil {
 		return ""
 	}
 	return ref.Name
+}
+
+// selfRef is the configured function's name or ARN as given ("" when
+// there is none).
+func selfRef(v any) string {
+	s, _ := phase.Plain(v).(string)
+	return s
 }
 
 // checkRetries checks the retry settings of an invoke config.
@@ -115,13 +121,21 @@ func checkTarget(env *resolveEnv, errs *errorList, slot lambdafacts.Slot, d Dest
 			errs.addErr(field, err)
 			return nil
 		}
+		if a, err := lambdafacts.ParseARN(t.known); err == nil && !t.fromResource {
+			// The provider's partition known now: a target of another
+			// partition is refused now (else at deploy, see buildRouting).
+			if err := lambdafacts.CheckPartition(a, env.place.Partition); err != nil {
+				errs.addErr(field, err)
+				return nil
+			}
+		}
 		// With the function's name unknown this is deferred, not left to
 		// deployCheck's final self check: as a later check it runs before
 		// the partition check and a late source's, so an ARN that is both
 		// the function and wrong otherwise reads as it does at preview
 		// (TestSelfARNInOtherPartition).
 		err := t.later.Now(env.ctx, phase.Known(func(v []any) error {
-			return checkSelfARN(t.spec, t.known, selfName(v[0]), t.messageName())
+			return checkSelfARN(t.spec, t.known, selfRef(v[0]), env.place, t.messageName())
 		}), me.name)
 		if err != nil {
 			errs.addErr(field, err)
@@ -160,21 +174,27 @@ func (t *target) messageName() string {
 // checkSelfARN rejects a Lambda target whose ARN names the configured
 // function (selfName; "" skips the check). what names the target; ""
 // names it by the function name in the ARN.
-func checkSelfARN(k *lambdafacts.KindSpec, arn, selfName, what string) error {
-	if k.Kind != KindLambda || selfName == "" {
+func checkSelfARN(k *lambdafacts.KindSpec, arn, self string, at lambdafacts.Place, what string) error {
+	if k.Kind != KindLambda || self == "" {
 		return nil
 	}
-	a, err := lambdafacts.ParseARN(arn)
-	if err != nil {
+	target, err := lambdafacts.ParseFunctionRef(arn)
+	if err != nil || target.Name == "" {
 		return nil
 	}
-	if name, ok := lambdafacts.FunctionName(a); ok && name == selfName {
-		if what == "" {
-			what = lambdafacts.Describe("Lambda function", name)
-		}
-		return lambdafacts.SelfDestination(what)
+	me, err := lambdafacts.ParseFunctionRef(self)
+	if err != nil || me.Name != target.Name {
+		return nil
 	}
-	return nil
+	// One name in another region, account or partition is another
+	// function; a part not known on one side is not a reason to refuse.
+	if !me.In(at).Same(target.In(at)) {
+		return nil
+	}
+	if what == "" {
+		what = lambdafacts.Describe("Lambda function", target.Name)
+	}
+	return lambdafacts.SelfDestination(what)
 }
 
 // deployCheck wraps a target's ARN in the checks that could not run while
@@ -183,7 +203,7 @@ func checkSelfARN(k *lambdafacts.KindSpec, arn, selfName, what string) error {
 // and the configured function. The invoke config, dead-letter config and
 // mapping take this ARN, so a bad value fails their input and they are not
 // written. Every message reads as it would at preview.
-func deployCheck(component string, t *target, arn pulumi.StringOutput, me self) pulumi.StringOutput {
+func deployCheck(component string, t *target, arn pulumi.StringOutput, me self, at deployPlace) pulumi.StringOutput {
 	field := fieldOf(t.slot)
 	fail := func(err error) error { return inputErrorOf(component, field, err) }
 	checked := phase.Gate[string](&t.later, arn, fail).(pulumi.StringOutput)
@@ -191,7 +211,7 @@ func deployCheck(component string, t *target, arn pulumi.StringOutput, me self) 
 	if !isNil(me.name) {
 		name = me.name
 	}
-	inputs := []any{checked, name}
+	inputs := []any{checked, name, at.partition, at.region, at.account}
 	lateSrc := t.src != nil && t.src.spec == nil
 	if lateSrc {
 		inputs = append(inputs, t.src.arn)
@@ -200,9 +220,10 @@ func deployCheck(component string, t *target, arn pulumi.StringOutput, me self) 
 		s := v[0].(string)
 		var srcARN string
 		if lateSrc {
-			srcARN = v[2].(string)
+			srcARN = v[5].(string)
 		}
-		if err := checkKindAtDeploy(t, s, selfName(v[1]), lateSrc, srcARN); err != nil {
+		place := lambdafacts.Place{Provider: at.provider, Partition: v[2].(string), Region: v[3].(string), Account: v[4].(string)}
+		if err := checkKindAtDeploy(t, s, selfRef(v[1]), place, lateSrc, srcARN); err != nil {
 			return "", fail(err)
 		}
 		return s, nil
@@ -212,7 +233,7 @@ func deployCheck(component string, t *target, arn pulumi.StringOutput, me self) 
 // checkKindAtDeploy checks a target's ARN s once it is known: (for a kind
 // or source decided at deploy) where the kind may go, then the ARN
 // against its kind and the configured function (self).
-func checkKindAtDeploy(t *target, s, self string, lateSrc bool, srcARN string) error {
+func checkKindAtDeploy(t *target, s, self string, at lambdafacts.Place, lateSrc bool, srcARN string) error {
 	spec, src := t.spec, t.src.specOrNil()
 	if lateSrc {
 		k, _, err := lambdafacts.SourceOfARN(srcARN)
@@ -245,7 +266,7 @@ func checkKindAtDeploy(t *target, s, self string, lateSrc bool, srcARN string) e
 	if err := spec.CheckARN(s); err != nil {
 		return err
 	}
-	return checkSelfARN(spec, s, self, t.messageName())
+	return checkSelfARN(spec, s, self, at, t.messageName())
 }
 
 // builtRoute is a target once the component exists.
@@ -318,7 +339,9 @@ func buildRouting(b *buildEnv, component string, targets map[lambdafacts.Slot]*t
 			out.grants = append(out.grants, grantOf(raw, t.spec.Grants))
 		}
 		out.grants = append(out.grants, t.extra...)
-		out.routes[slot] = &builtRoute{t: t, arn: deployCheck(component, t, raw, me), use: u}
+		i := b.identity()
+		at := deployPlace{provider: b.provider, partition: i.partition, region: i.region, account: i.account}
+		out.routes[slot] = &builtRoute{t: t, arn: deployCheck(component, t, raw, me, at), use: u}
 	}
 	return out, nil
 }

@@ -48,6 +48,20 @@ func Mixed(ctx *pulumi.Context) error {
 	if b.err == nil {
 		_, b.err = lambda.NewFunctionUrl(ctx, "api", &lambda.FunctionUrlArgs{FunctionName: api.Name, AuthorizationType: pulumi.String("AWS_IAM")})
 	}
+	// A success loop: ping on success -> pong, pong on success -> ping.
+	pingRole, pongRole := b.role("ping-role"), b.role("pong-role")
+	ping, pong := b.fn("ping", pingRole.Arn, nil), b.fn("pong", pongRole.Arn, nil)
+	b.config("ping-config", ping.Name, pong.Arn, alerts.Arn, 0)
+	b.config("pong-config", pong.Name, ping.Arn, alerts.Arn, 0)
+	b.grant("ping-grants", pingRole.Name, pulumi.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["lambda:InvokeFunction","sns:Publish"],"Resource":["%s","%s"]}]}`, pong.Arn, alerts.Arn))
+	b.grant("pong-grants", pongRole.Name, pulumi.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["lambda:InvokeFunction","sns:Publish"],"Resource":["%s","%s"]}]}`, ping.Arn, alerts.Arn))
+	// A re-drive: the function's dead-letter queue triggers it again.
+	redriveRole := b.role("redrive-role")
+	redrive := b.fn("redrive", redriveRole.Arn, failures.Arn)
+	b.grant("redrive-grants", redriveRole.Name, pulumi.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sqs:SendMessage","Resource":"%s"}]}`, failures.Arn))
+	if b.err == nil {
+		_, b.err = lambda.NewEventSourceMapping(ctx, "redrive", &lambda.EventSourceMappingArgs{EventSourceArn: failures.Arn, FunctionName: redrive.Name})
+	}
 	// A nightly trigger of $LATEST while the config is on the alias live.
 	nightlyRole := b.role("nightly-role")
 	nightly := b.fn("nightly", nightlyRole.Arn, nil)

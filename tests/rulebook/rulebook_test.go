@@ -441,6 +441,32 @@ func rows() []row {
 				rawMapping(ctx, arnOf("kinesis", "stream/clicks"), nil, func(a *lambda.EventSourceMappingArgs) { a.MaximumRecordAgeInSeconds = pulumi.Int(59) })
 			},
 			want: doors.Seconds(59*time.Second) + ` is out of range; allowed: ` + doors.Term(doors.RecordAgeForever) + ` or ` + doors.SecondsRange(time.Minute, 7*24*time.Hour)},
+		// Loops: on-success routes back to where they start.
+		{name: "SuccessLoop",
+			construct: func(ctx *pulumi.Context) error {
+				for _, c := range [][3]string{{"first", "b", "a"}, {"routing", "a", "b"}} {
+					_, err := asyncroute.NewAsyncInvoke(ctx, c[0], &asyncroute.AsyncInvokeArgs{FunctionName: pulumi.String(c[1]), SkipGrants: true,
+						OnSuccess: asyncroute.ARN{Arn: pulumi.String(arnOf("lambda", "function:"+c[2]))}})
+					if err != nil {
+						return err
+					}
+				}
+				return nil
+			},
+			raw: func(ctx *pulumi.Context) {
+				a, b := plainFn(ctx, "a", nil), plainFn(ctx, "b", nil)
+				for _, c := range []struct {
+					name     string
+					fn, next *lambda.Function
+				}{{"a-config", a, b}, {"b-config", b, a}} {
+					must(lambda.NewFunctionEventInvokeConfig(ctx, c.name, &lambda.FunctionEventInvokeConfigArgs{FunctionName: c.fn.Name,
+						DestinationConfig: &lambda.FunctionEventInvokeConfigDestinationConfigArgs{
+							OnSuccess: &lambda.FunctionEventInvokeConfigDestinationConfigOnSuccessArgs{Destination: c.next.Arn}}}))
+				}
+			},
+			want: `closes a loop of on-success routes (a -(on success)-> b -(on success)-> a): each success invokes the loop again for as long as its functions succeed, ` +
+				`and Lambda's recursive loop detection does not follow destinations or EventBridge rules; ` +
+				`allowed: on-success routes that end (remove one route of the loop, or send it to a queue, topic or bus no function of the loop reads)`},
 		// Places: a function's role is of its account and partition; an
 		// SQS source is in its function's region.
 		{name: "RoleOfAnotherAccount",
