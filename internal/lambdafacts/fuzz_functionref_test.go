@@ -26,6 +26,9 @@ func FuzzFunctionRef(f *testing.F) {
 		{fn + ":7", ""}, {fn + ":live", "prod"}, {fn + ":live", "$LATEST"}, {"legacy:live", "prod"}, {"legacy", "0"},
 		{"legacy:00", ""}, {"legacy", "bad name!"}, {fn, ""}, {fn + ":", ""}, {"legacy:", ""}, {":live", ""},
 		{"arn:aws:sqs:us-east-1:123456789012:jobs", ""}, {"", ""}, {"", "live"}, {"legacy", strings.Repeat("1", 129)},
+		{"123456789012:function:legacy", ""}, {"123456789012:function:legacy:live", ""}, {"123456789012:function:legacy:live", "prod"},
+		{"12345678901:function:legacy", ""}, {"123456789012:function:", ""}, {"123456789012:function:legacy:", ""},
+		{"arn:aws-us-gov:lambda:us-gov-west-1:123456789012:function:legacy:7", ""}, {"arn:aws-cn:lambda:cn-north-1:123456789012:function:legacy", ""},
 	} {
 		f.Add(c[0], c[1])
 	}
@@ -76,9 +79,33 @@ func checkRef(t *testing.T, s string, ref lambdafacts.FunctionRef) {
 		if ref.Qualifier != "" {
 			back += ":" + ref.Qualifier
 		}
+		if ref.Account != "" {
+			back = ref.Account + ":function:" + back // a partial ARN
+		}
 		if back != s || ref.Name == "" {
 			t.Fatalf("ParseFunctionRef(%q) = %#v", s, ref)
 		}
+	}
+	// Resolved in a place, the parts the reference writes win and the
+	// others are the place's; a reference is the same function as itself
+	// once every part is known, and never the same as another name.
+	at := lambdafacts.Place{Provider: "p", Partition: "aws", Region: "eu-west-1", Account: "210987654321"}
+	id := ref.In(at)
+	wantPartition, wantRegion, wantAccount := at.Partition, at.Region, at.Account
+	if ref.ARN != nil {
+		wantPartition, wantRegion = ref.ARN.Partition, ref.ARN.Region
+	}
+	if ref.Account != "" {
+		wantAccount = ref.Account
+	}
+	if s != "" && (id.Name != ref.Name || id.Partition != wantPartition || id.Region != wantRegion || id.Account != wantAccount) {
+		t.Fatalf("ParseFunctionRef(%q).In(%+v) = %+v", s, at, id)
+	}
+	if s != "" && !id.Same(ref.In(at)) {
+		t.Fatalf("%q in %+v is not the same function as itself", s, at)
+	}
+	if other := (lambdafacts.FunctionRef{Name: ref.Name + "x"}).In(at); id.Same(other) {
+		t.Fatalf("%q is the same function as %q", s, ref.Name+"x")
 	}
 }
 
