@@ -226,11 +226,12 @@ func (w *world) providerState() *fakeaws.State {
 // deployment is the stack's exported state.
 type deployment struct {
 	Resources []struct {
-		URN    string         `json:"urn"`
-		Type   string         `json:"type"`
-		ID     string         `json:"id"`
-		Custom bool           `json:"custom"`
-		Inputs map[string]any `json:"inputs"`
+		URN     string         `json:"urn"`
+		Type    string         `json:"type"`
+		ID      string         `json:"id"`
+		Custom  bool           `json:"custom"`
+		Inputs  map[string]any `json:"inputs"`
+		Outputs map[string]any `json:"outputs"`
 	} `json:"resources"`
 }
 

@@ -6,8 +6,10 @@
 //
 // What it does, for the resource types and invokes our stacks use:
 //
-//   - answers with ids, names and ARNs in the real AWS formats (account
-//     123456789012, the configured region, default us-east-1), auto-naming
+//   - answers with ids, names and ARNs in the real AWS formats (in the
+//     provider's place: the configured region, default us-east-1, its
+//     partition, aws-us-gov for us-gov-* and aws-cn for cn-*, and the
+//     account allowedAccountIds names, default 123456789012), auto-naming
 //     resources like the real provider (logical name plus 7 hex characters,
 //     kept across updates, new on a replacement);
 //   - marks the fields that force replacement in the real provider as

@@ -3,6 +3,7 @@ package fakeaws
 import (
 	"fmt"
 	"os"
+	"strings"
 	"sync"
 	"time"
 )
@@ -20,8 +21,9 @@ type Provider struct {
 	policyDelay        time.Duration
 	latency            Latency
 
-	mu  sync.Mutex
-	reg string
+	mu   sync.Mutex
+	reg  string
+	acct string // the account the provider's configuration states, "" for Account
 }
 
 // NewProvider reads its settings from the environment (see [EnvState],
@@ -55,13 +57,38 @@ func (p *Provider) region() string {
 	return p.reg
 }
 
-func (p *Provider) setRegion(r string) {
+func (p *Provider) setPlace(region, account string) {
 	p.mu.Lock()
-	p.reg = r
+	p.reg, p.acct = region, account
 	p.mu.Unlock()
 }
 
-func (p *Provider) env() env { return env{region: p.region(), now: time.Now()} }
+func (p *Provider) account() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.acct == "" {
+		return Account
+	}
+	return p.acct
+}
+
+// env is where the provider writes: its region, the region's partition
+// (aws-us-gov for us-gov-*, aws-cn for cn-*) and its account.
+func (p *Provider) env() env {
+	r := p.region()
+	return env{region: r, partition: PartitionOf(r), account: p.account(), now: time.Now()}
+}
+
+// PartitionOf is the partition of a region.
+func PartitionOf(region string) string {
+	switch {
+	case strings.HasPrefix(region, "us-gov-"):
+		return "aws-us-gov"
+	case strings.HasPrefix(region, "cn-"):
+		return "aws-cn"
+	}
+	return Partition
+}
 
 // create stores a new resource and returns its id and computed outputs.
 func (p *Provider) create(typ, urn string, in map[string]any) (string, map[string]any, error) {

@@ -2,6 +2,7 @@ package fakeaws
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -52,16 +53,20 @@ func (p *Provider) DiffConfig(_ context.Context, req *pulumirpc.DiffRequest) (*p
 	return &pulumirpc.DiffResponse{Changes: pulumirpc.DiffResponse_DIFF_NONE}, nil
 }
 
-// Configure takes the region from the provider configuration.
+// Configure takes the region from the provider configuration, and the
+// account from allowedAccountIds when it names one (the real provider
+// would refuse credentials of another; the double writes in that account).
 func (p *Provider) Configure(_ context.Context, req *pulumirpc.ConfigureRequest) (*pulumirpc.ConfigureResponse, error) {
 	//lint:ignore SA1019 the engine still sends the stack's aws:region this way
 	region := req.GetVariables()["aws:region"]
+	account := ""
 	if args, err := unmarshal(req.GetArgs()); err == nil {
 		if v, ok := args["region"]; ok && v.IsString() {
 			region = v.StringValue()
 		}
+		account = statedAccount(args["allowedAccountIds"])
 	}
-	p.setRegion(region)
+	p.setPlace(region, account)
 	return &pulumirpc.ConfigureResponse{AcceptSecrets: true, AcceptResources: true}, nil
 }
 
@@ -70,12 +75,14 @@ func (p *Provider) Invoke(_ context.Context, req *pulumirpc.InvokeRequest) (*pul
 	var out map[string]any
 	switch req.GetTok() {
 	case "aws:index/getCallerIdentity:getCallerIdentity":
-		out = map[string]any{"accountId": Account, "arn": "arn:aws:iam::" + Account + ":user/fakeaws", "userId": "AIDAFAKEAWSTESTDOUBLE", "id": Account}
+		e := p.env()
+		out = map[string]any{"accountId": e.account, "arn": "arn:" + e.partition + ":iam::" + e.account + ":user/fakeaws", "userId": "AIDAFAKEAWSTESTDOUBLE", "id": e.account}
 	case "aws:index/getRegion:getRegion":
 		r := p.region()
 		out = map[string]any{"name": r, "id": r, "region": r, "endpoint": "ec2." + r + ".amazonaws.com", "description": r}
 	case "aws:index/getPartition:getPartition":
-		out = map[string]any{"partition": Partition, "dnsSuffix": "amazonaws.com", "id": Partition, "reverseDnsPrefix": "com.amazonaws"}
+		part := p.env().partition
+		out = map[string]any{"partition": part, "dnsSuffix": "amazonaws.com", "id": part, "reverseDnsPrefix": "com.amazonaws"}
 	default:
 		return nil, fmt.Errorf("fakeaws (test double): invoke %s is not implemented", req.GetTok())
 	}
@@ -267,4 +274,25 @@ func (p *Provider) Read(_ context.Context, req *pulumirpc.ReadRequest) (*pulumir
 // Cancel has nothing to stop.
 func (p *Provider) Cancel(context.Context, *emptypb.Empty) (*emptypb.Empty, error) {
 	return &emptypb.Empty{}, nil
+}
+
+// statedAccount is the one account allowedAccountIds names (a list, or
+// the JSON text of one, as the engine may send provider configuration),
+// or "".
+func statedAccount(v resource.PropertyValue) string {
+	var ids []string
+	switch {
+	case v.IsArray():
+		for _, x := range v.ArrayValue() {
+			if x.IsString() {
+				ids = append(ids, x.StringValue())
+			}
+		}
+	case v.IsString():
+		_ = json.Unmarshal([]byte(v.StringValue()), &ids)
+	}
+	if len(ids) == 1 {
+		return ids[0]
+	}
+	return ""
 }

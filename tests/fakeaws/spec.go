@@ -86,16 +86,16 @@ func specFor(typ string) (*spec, error) {
 	return sp, nil
 }
 
-// env is what a spec needs to know about the provider: its region and the
-// time of the write.
+// env is what a spec needs to know about the provider: its region,
+// partition and account, and the time of the write.
 type env struct {
-	region string
-	now    time.Time
+	region, partition, account string
+	now                        time.Time
 }
 
 // arn builds a regional ARN in the provider's account.
 func (e env) arn(service, resourcePart string) string {
-	return fmt.Sprintf("arn:%s:%s:%s:%s:%s", Partition, service, e.region, Account, resourcePart)
+	return fmt.Sprintf("arn:%s:%s:%s:%s:%s", e.partition, service, e.region, e.account, resourcePart)
 }
 
 // timestamp is the time of the write as AWS formats it.

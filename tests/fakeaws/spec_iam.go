@@ -26,7 +26,7 @@ var roleSpec = &spec{
 		}
 		return name, map[string]any{
 			"name": name, "path": path,
-			"arn":        roleArn(path, name),
+			"arn":        fmt.Sprintf("arn:%s:iam::%s:role%s%s", e.partition, e.account, path, name),
 			"uniqueId":   keep(old, "uniqueId", "AROA"+strings.ToUpper(randomHex(17))),
 			"createDate": keep(old, "createDate", e.timestamp()),
 		}, nil

@@ -106,7 +106,7 @@ var permissionSpec = &spec{
 
 // invokeArn is API Gateway's ARN for invoking a function ARN.
 func (e env) invokeArn(fnArn string) string {
-	return fmt.Sprintf("arn:%s:apigateway:%s:lambda:path/2015-03-31/functions/%s/invocations", Partition, e.region, fnArn)
+	return fmt.Sprintf("arn:%s:apigateway:%s:lambda:path/2015-03-31/functions/%s/invocations", e.partition, e.region, fnArn)
 }
 
 // functionNameOf accepts a function name or (qualified) function ARN.

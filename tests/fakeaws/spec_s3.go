@@ -19,7 +19,7 @@ var bucketV2Spec = &spec{
 	computed: func(e env, in, old map[string]any) (string, map[string]any, error) {
 		name := strings.ToLower(bucketV2Naming.nameOrPrefixed(in, old))
 		return name, map[string]any{
-			"bucket": name, "arn": fmt.Sprintf("arn:%s:s3:::%s", Partition, name), "region": e.region,
+			"bucket": name, "arn": fmt.Sprintf("arn:%s:s3:::%s", e.partition, name), "region": e.region,
 			"bucketDomainName":         name + ".s3.amazonaws.com",
 			"bucketRegionalDomainName": name + ".s3." + e.region + ".amazonaws.com",
 			"hostedZoneId":             "Z3AQBSTGFYJSTF",

@@ -18,7 +18,7 @@ var topicSpec = &spec{
 	computed: func(e env, in, old map[string]any) (string, map[string]any, error) {
 		name := topicNaming.nameOrPrefixed(in, old)
 		arn := e.arn("sns", name)
-		return arn, map[string]any{"name": name, "arn": arn, "owner": Account}, nil
+		return arn, map[string]any{"name": name, "arn": arn, "owner": e.account}, nil
 	},
 }
 
@@ -27,9 +27,9 @@ var subscriptionSpec = &spec{
 	schema:          sns.TopicSubscription{},
 	args:            sns.TopicSubscriptionArgs{},
 	replaceOnChange: []string{"topic", "protocol", "endpoint"},
-	computed: func(_ env, in, old map[string]any) (string, map[string]any, error) {
+	computed: func(e env, in, old map[string]any) (string, map[string]any, error) {
 		arn := keep(old, "arn", str(in, "topic")+":"+uuid())
-		return arn, map[string]any{"arn": arn, "ownerId": Account}, nil
+		return arn, map[string]any{"arn": arn, "ownerId": e.account}, nil
 	},
 }
 

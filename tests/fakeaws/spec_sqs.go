@@ -18,7 +18,7 @@ var queueSpec = &spec{
 	replaceOnChange: []string{"name", "namePrefix", "fifoQueue"},
 	computed: func(e env, in, old map[string]any) (string, map[string]any, error) {
 		name := queueNaming.nameOrPrefixed(in, old)
-		url := fmt.Sprintf("https://sqs.%s.amazonaws.com/%s/%s", e.region, Account, name)
+		url := fmt.Sprintf("https://sqs.%s.amazonaws.com/%s/%s", e.region, e.account, name)
 		return url, map[string]any{"name": name, "arn": e.arn("sqs", name), "url": url}, nil
 	},
 }
