@@ -53,7 +53,7 @@ var rules = []Rule{
 	{RuleFailurePath, "failure-path-required", "A function invoked asynchronously must have an on-failure destination or a dead-letter target.", Advisory},
 	{RuleNeverFires, "destinations-never-fire", "Destinations of a function that is invoked only synchronously never receive a record.", Advisory},
 	{RuleBroadGrant, "broad-destination-grant", "The execution role must not allow destination actions on more than one resource (\"*\", any other wildcard but a function's :* and a bucket's /*, or an ARN without region or account).", Mandatory},
-	{RuleInvokedQualifier, "invoked-qualifier-has-config", "A trigger (S3 notification, SNS subscription, EventBridge target) must invoke a qualifier of the function that has its asynchronous invoke config, when another qualifier has one.", Mandatory},
+	{RuleInvokedQualifier, "invoked-qualifier-has-config", "A trigger (S3 notification, SNS subscription, EventBridge target) must invoke a qualifier of the function that has its asynchronous invoke config, when another qualifier has one, and the stack's Lambda permissions for its service must cover the qualifier it invokes (a permission on the unqualified function covers $LATEST only).", Mandatory},
 	{RuleDeliveryAlarm, "delivery-failures-alarm", "An invoke config with destinations that no asyncroute component made has a CloudWatch alarm on its function's DestinationDeliveryFailures (FunctionName, and Resource for an alias or version), and no alarm on a Lambda metric notifies a topic encrypted with alias/aws/sns.", Advisory},
 }
 
@@ -121,8 +121,11 @@ func (a *Analysis) Check(cfg Config) []Finding {
 		RuleFailurePath:           func(emit emitFunc) { checkFailurePath(m, invs(), emit) },
 		RuleNeverFires:            func(emit emitFunc) { checkNeverFires(m, invs(), emit) },
 		RuleBroadGrant:            func(emit emitFunc) { checkBroadGrants(m, emit) },
-		RuleInvokedQualifier:      func(emit emitFunc) { checkInvokedQualifiers(m, invs(), emit) },
-		RuleDeliveryAlarm:         func(emit emitFunc) { checkDeliveryAlarms(m, emit) },
+		RuleInvokedQualifier: func(emit emitFunc) {
+			flagged := checkInvokedQualifiers(m, invs(), emit)
+			checkInvokePermissions(m, invs(), flagged, emit)
+		},
+		RuleDeliveryAlarm: func(emit emitFunc) { checkDeliveryAlarms(m, emit) },
 	}
 	for _, r := range rules {
 		if cfg.Level(r.ID) == Disabled {

@@ -13,6 +13,7 @@ import (
 	"github.com/asyncroute/asyncroute/components/records"
 	"github.com/asyncroute/asyncroute/internal/iampolicy"
 	"github.com/asyncroute/asyncroute/internal/lambdafacts"
+	"github.com/asyncroute/asyncroute/internal/stackgraph"
 )
 
 // Delivery is one message, event or object an in-memory target got.
@@ -498,9 +499,15 @@ func (s *Simulator) fanout(inv *Invocation, topic *target, notification []byte, 
 				continue
 			}
 			ft := s.m.target(next.res.URN, sub.endpoint)
+			problem, note := s.permitted(sub.res, next)
+			if problem != "" {
+				s.emit(inv, Event{Step: StepSubscription, Outcome: OutcomeDeliveryFailed, Target: ft.String(), Problem: true,
+					Text: fmt.Sprintf("%s → %s (subscription %s): NOT invoked: %s%s", topic, ft, sub.res.Name, problem, filter)})
+				continue
+			}
 			s.store(ft, inv, via, &Delivery{Body: event})
 			s.emit(inv, Event{Step: StepSubscription, Outcome: OutcomeDelivered, Target: ft.String(),
-				Text: fmt.Sprintf("%s → %s (subscription %s): invoked asynchronously with an SNS event%s", topic, ft, sub.res.Name, filter)})
+				Text: fmt.Sprintf("%s → %s (subscription %s): invoked asynchronously with an SNS event%s%s", topic, ft, sub.res.Name, filter, note)})
 			s.accept(next, q, event, via, inv, h)
 		case "sqs":
 			qt := s.m.target(sub.endpoint, sub.endpoint)
@@ -587,12 +594,19 @@ func (s *Simulator) ruleTarget(inv *Invocation, r *rule, rt *ruleTarget, event [
 	switch t.kind {
 	case lambdafacts.KindLambda:
 		next, q, err := s.resolve(rt.arn)
-		s.store(t, inv, via, &Delivery{Body: input})
 		if err != nil {
+			s.store(t, inv, via, &Delivery{Body: input})
 			line(": outside the stack, not run")
 			return
 		}
-		line(": invoked asynchronously")
+		problem, note := s.permitted(rt.res, next)
+		if problem != "" {
+			s.emit(inv, Event{Step: StepRule, Outcome: OutcomeDeliveryFailed, Target: t.String(), Problem: true,
+				Text: fmt.Sprintf("%s → %s (%s): NOT invoked: %s", via, t, how, problem)})
+			return
+		}
+		s.store(t, inv, via, &Delivery{Body: input})
+		line(": invoked asynchronously" + note)
 		s.accept(next, q, input, via, inv, h)
 	case lambdafacts.KindSQS:
 		msg := s.sqsMessage(t, input)
@@ -615,6 +629,27 @@ func (s *Simulator) ruleTarget(inv *Invocation, r *rule, rt *ruleTarget, event [
 	default:
 		s.emit(inv, Event{Step: StepRule, Outcome: OutcomeNone, Target: t.String(), Text: fmt.Sprintf("%s → %s: a kind of target the simulator does not model", via, t)})
 	}
+}
+
+// permitted decides, as asyncpolicy does (rule ASYNC006), whether the
+// stack's Lambda permissions let trigger's service invoke the qualifier of
+// next it invokes: the problem when they do not, and a note naming the
+// permission that allows it (or saying that the stack does not decide it).
+func (s *Simulator) permitted(trigger *stackgraph.Resource, next *function) (problem, note string) {
+	if trigger == nil || next.res == nil {
+		return "", ""
+	}
+	c, ok := s.m.invokes[[2]string{trigger.URN, next.res.URN}]
+	if !ok {
+		return "", ""
+	}
+	switch c.Decision {
+	case iampolicy.NotAllowed:
+		return c.Problem + " (fix: " + c.Fix + ")", ""
+	case iampolicy.Allowed:
+		return "", "; permitted by " + c.By
+	}
+	return "", "; no Lambda permission of the stack decides it: invoked as if permitted"
 }
 
 // fifo says why a target is FIFO ("" when it is not): a queue or topic of
