@@ -21,7 +21,8 @@
 //
 // # Rules
 //
-//	ASYNC001 destination-permission        mandatory  the execution role allows delivery to every destination, DLQ and mapping on-failure destination (and KMS for customer keys)
+//	ASYNC001 destination-permission        mandatory  the execution role allows delivery to every destination, DLQ and mapping on-failure destination (and KMS for customer keys),
+//	                                                  within its permissions boundary (a policy of the stack, or an AWS managed one from iampolicy's table)
 //	ASYNC002 destination-validity          mandatory  S3 only on failure, no FIFO target or DLQ, no self-destination, retries and max age in Lambda's ranges;
 //	                                                  mappings: no on-failure destination for an SQS source, no FIFO on-failure
 //	                                                  destination, retries and record age in Lambda's ranges

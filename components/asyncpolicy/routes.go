@@ -291,10 +291,34 @@ func (p *Permissions) Decide(fnURN, action, resource string) iampolicy.Decision 
 		if f.role.res == nil {
 			return iampolicy.Undecided
 		}
-		d, _ := decide(p.m.roleSources(f.role.res), action, resource)
+		d, _ := p.m.decideRole(f.role.res, p.m.roleSources(f.role.res), action, resource)
 		return d
 	}
 	return iampolicy.Undecided
+}
+
+// Explain is Decide with the policy that decides: for Allowed and Denied
+// the policy whose statement allows or denies (its label), for NotAllowed
+// the role's permissions boundary when it is what does not allow it
+// (boundary is then set), "" otherwise.
+func (p *Permissions) Explain(fnURN, action, resource string) (d iampolicy.Decision, policy string, boundary bool) {
+	for _, f := range p.m.functions {
+		if f.res.URN != fnURN {
+			continue
+		}
+		if f.role.res == nil {
+			return iampolicy.Undecided, "", false
+		}
+		srcs := p.m.roleSources(f.role.res)
+		d, src := p.m.decideRole(f.role.res, srcs, action, resource)
+		if src != nil {
+			policy = src.label
+			_, b := p.m.boundaryOf(f.role.res)
+			boundary = b.res == src.res && b.field == src.field && b.label == src.label
+		}
+		return d, policy, boundary
+	}
+	return iampolicy.Undecided, "", false
 }
 
 // componentGrants are the documents of the grant policies an asyncroute

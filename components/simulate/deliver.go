@@ -169,12 +169,19 @@ func (s *Simulator) allowed(f *function, rt *route) (problem, note string) {
 	if len(needs) == 0 {
 		return "", ""
 	}
-	var ok, missing, denied, open []string
+	var ok, missing, denied, open, bounded []string
+	boundary := ""
 	for i, n := range needs {
 		var d iampolicy.Decision
 		switch {
 		case f.res != nil:
-			d = s.m.perms.Decide(f.res.URN, n.Action, n.Resource)
+			var by string
+			var isBoundary bool
+			d, by, isBoundary = s.m.perms.Explain(f.res.URN, n.Action, n.Resource)
+			if isBoundary && (d == iampolicy.NotAllowed || d == iampolicy.Denied) {
+				bounded, boundary = append(bounded, n.Action+" on "+n.Resource), by
+				continue
+			}
 		case i < len(rt.policy.Granted) && rt.policy.Granted[i]:
 			d = iampolicy.Allowed
 		default:
@@ -197,6 +204,8 @@ func (s *Simulator) allowed(f *function, rt *route) (problem, note string) {
 		metric = "DeadLetterErrors"
 	}
 	switch {
+	case len(bounded) > 0:
+		return fmt.Sprintf("the execution role's permissions boundary %s does not allow %s (a role may do only what both its policies and its permissions boundary allow); Lambda drops it and counts %s", boundary, strings.Join(bounded, ", "), metric), ""
 	case len(denied) > 0:
 		return fmt.Sprintf("the execution role is denied %s (an explicit Deny); Lambda drops it and counts %s", strings.Join(denied, ", "), metric), ""
 	case len(missing) > 0:

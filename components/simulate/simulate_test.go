@@ -388,3 +388,48 @@ func TestPreviewGraphIsRefused(t *testing.T) {
 	_, err := simulate.Run(componentStack(nil), simulate.Config{}, mockmonitor.Preview())
 	assert.ErrorContains(t, err, "are not known (a preview?)")
 }
+
+// TestBoundaryFailsTheDelivery: a role granted the failure queue but
+// bounded by a policy that allows only logs loses the record, and the
+// trace names the boundary (the rules' decision, ASYNC001).
+func TestBoundaryFailsTheDelivery(t *testing.T) {
+	program := func(allow string) pulumi.RunFunc {
+		return func(ctx *pulumi.Context) error {
+			fails := must(sqs.NewQueue(ctx, "fails", &sqs.QueueArgs{}))
+			boundary := must(iam.NewPolicy(ctx, "org-boundary", &iam.PolicyArgs{
+				Policy: pulumi.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":` + allow + `,"Resource":"*"}]}`),
+			}))
+			role := must(iam.NewRole(ctx, "role", &iam.RoleArgs{AssumeRolePolicy: pulumi.String(trust), PermissionsBoundary: boundary.Arn}))
+			must(iam.NewRolePolicy(ctx, "grants", &iam.RolePolicyArgs{
+				Role:   role.Name,
+				Policy: pulumi.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sqs:SendMessage","Resource":"%s"}]}`, fails.Arn),
+			}))
+			fn := must(lambda.NewFunction(ctx, "job", &lambda.FunctionArgs{
+				Role: role.Arn, Runtime: pulumi.String("nodejs20.x"), Handler: pulumi.String("index.handler"), Code: inline(),
+			}))
+			must(lambda.NewFunctionEventInvokeConfig(ctx, "job-config", &lambda.FunctionEventInvokeConfigArgs{
+				FunctionName: fn.Name, MaximumRetryAttempts: pulumi.Int(0),
+				DestinationConfig: &lambda.FunctionEventInvokeConfigDestinationConfigArgs{
+					OnFailure: &lambda.FunctionEventInvokeConfigDestinationConfigOnFailureArgs{Destination: fails.Arn},
+				},
+			}))
+			return nil
+		}
+	}
+	sim, err := simulate.Run(program(`["logs:CreateLogStream","logs:PutLogEvents"]`), simulate.Config{Handlers: map[string]simulate.Handler{"job": failing}})
+	require.NoError(t, err)
+	_, err = sim.InvokeAsync(context.Background(), "job", json.RawMessage(`{}`))
+	require.NoError(t, err)
+	assert.Empty(t, sim.DeliveriesTo("fails"))
+	assertLine(t, sim.Trace().Lines(), `^00:00:00\.000  job  on failure → SQS queue fails: record RetriesExhausted \(approximateInvokeCount 1\) NOT delivered: `+
+		`the execution role's permissions boundary aws:iam/policy:Policy "org-boundary" does not allow sqs:SendMessage on arn:aws:sqs:us-east-1:123456789012:fails-[0-9a-f]+ `+
+		`\(a role may do only what both its policies and its permissions boundary allow\); Lambda drops it and counts DestinationDeliveryFailures$`)
+
+	// A boundary that allows the destinations: delivered.
+	sim, err = simulate.Run(program(`["logs:*","sqs:SendMessage"]`), simulate.Config{Handlers: map[string]simulate.Handler{"job": failing}})
+	require.NoError(t, err)
+	_, err = sim.InvokeAsync(context.Background(), "job", json.RawMessage(`{}`))
+	require.NoError(t, err)
+	assert.Len(t, sim.DeliveriesTo("fails"), 1)
+	assert.Empty(t, sim.Trace().Problems())
+}
