@@ -316,6 +316,20 @@ func (p *Permissions) Explain(fnURN, action, resource string) (d iampolicy.Decis
 			_, b := p.m.boundaryOf(f.role.res)
 			boundary = b.res == src.res && b.field == src.field && b.label == src.label
 		}
+		if d == iampolicy.Allowed {
+			// The target's resource-based policies, when the stack
+			// holds them (ASYNC001's decision).
+			arn := strings.TrimSuffix(resource, "/*")
+			if t := p.m.ix.target(f.res, arn); t != nil && len(p.m.resourcePolicies(t)) > 0 {
+				r, _, rps := p.m.authorizeOn(f.role.res, srcs, t, arn, action, resource)
+				switch {
+				case r.Decision == iampolicy.Denied && r.Deny != nil && r.Deny.Part == iampolicy.PartResource:
+					return iampolicy.Denied, rps[r.Deny.Policy].label + " (" + statementName(rps[r.Deny.Policy].doc, r.Deny.Statement) + ")", false
+				case r.Decision == iampolicy.NotAllowed && containsPart(r.Missing, iampolicy.PartResource) && !containsPart(r.Missing, iampolicy.PartIdentity):
+					return iampolicy.NotAllowed, rps[0].label, false
+				}
+			}
+		}
 		return d, policy, boundary
 	}
 	return iampolicy.Undecided, "", false

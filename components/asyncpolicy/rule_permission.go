@@ -233,6 +233,7 @@ func checkPermissions(m *model, emit emitFunc) {
 					denyFix = append(denyFix, fmt.Sprintf("remove the Deny of %s from the permissions boundary %s", strings.Join(bDenied, ", "), b.label))
 				}
 			}
+			m.checkResourcePolicies(f, role, srcs, d, needs, emit)
 			if len(missing) == 0 && len(denied) == 0 {
 				continue
 			}

@@ -182,6 +182,10 @@ func (s *Simulator) allowed(f *function, rt *route) (problem, note string) {
 				bounded, boundary = append(bounded, n.Action+" on "+n.Resource), by
 				continue
 			}
+			if d == iampolicy.Denied && by != "" {
+				denied = append(denied, n.Action+" on "+n.Resource+" by "+by)
+				continue
+			}
 		case i < len(rt.policy.Granted) && rt.policy.Granted[i]:
 			d = iampolicy.Allowed
 		default:

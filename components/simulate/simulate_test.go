@@ -133,7 +133,49 @@ func TestExplicitDenyFailsTheDelivery(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, sim.DeliveriesTo("fails"))
 	assertLine(t, sim.Trace().Lines(), `^00:00:00\.000  job  on failure → SQS queue fails: record RetriesExhausted \(approximateInvokeCount 1\) NOT delivered: `+
-		`the execution role is denied sqs:SendMessage on arn:aws:sqs:us-east-1:123456789012:fails-[0-9a-f]+ \(an explicit Deny\); Lambda drops it and counts DestinationDeliveryFailures$`)
+		`the execution role is denied sqs:SendMessage on arn:aws:sqs:us-east-1:123456789012:fails-[0-9a-f]+ by aws:iam/rolePolicy:RolePolicy "grants" \(an explicit Deny\); Lambda drops it and counts DestinationDeliveryFailures$`)
+}
+
+// TestQueuePolicyDenyFailsTheDelivery: the failure queue's policy denies
+// the role: the record is lost whatever the role allows, and the trace
+// names the queue policy's statement (the rules' decision, ASYNC001).
+func TestQueuePolicyDenyFailsTheDelivery(t *testing.T) {
+	program := func(effect string) pulumi.RunFunc {
+		return func(ctx *pulumi.Context) error {
+			fails := must(sqs.NewQueue(ctx, "fails", &sqs.QueueArgs{}))
+			role := must(iam.NewRole(ctx, "role", &iam.RoleArgs{AssumeRolePolicy: pulumi.String(trust)}))
+			must(iam.NewRolePolicy(ctx, "grants", &iam.RolePolicyArgs{
+				Role:   role.Name,
+				Policy: pulumi.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sqs:SendMessage","Resource":"%s"}]}`, fails.Arn),
+			}))
+			must(sqs.NewQueuePolicy(ctx, "fails-policy", &sqs.QueuePolicyArgs{QueueUrl: fails.Url,
+				Policy: pulumi.Sprintf(`{"Version":"2012-10-17","Statement":[{"Sid":"NoJobs","Effect":%q,"Principal":{"AWS":%q},"Action":"sqs:SendMessage","Resource":"*"}]}`, effect, role.Arn)}))
+			fn := must(lambda.NewFunction(ctx, "job", &lambda.FunctionArgs{
+				Role: role.Arn, Runtime: pulumi.String("nodejs20.x"), Handler: pulumi.String("index.handler"), Code: inline(),
+			}))
+			must(lambda.NewFunctionEventInvokeConfig(ctx, "job-config", &lambda.FunctionEventInvokeConfigArgs{
+				FunctionName: fn.Name, MaximumRetryAttempts: pulumi.Int(0),
+				DestinationConfig: &lambda.FunctionEventInvokeConfigDestinationConfigArgs{
+					OnFailure: &lambda.FunctionEventInvokeConfigDestinationConfigOnFailureArgs{Destination: fails.Arn},
+				},
+			}))
+			return nil
+		}
+	}
+	sim, err := simulate.Run(program("Deny"), simulate.Config{Handlers: map[string]simulate.Handler{"job": failing}})
+	require.NoError(t, err)
+	_, err = sim.InvokeAsync(context.Background(), "job", json.RawMessage(`{}`))
+	require.NoError(t, err)
+	assert.Empty(t, sim.DeliveriesTo("fails"))
+	assertLine(t, sim.Trace().Lines(), `^00:00:00\.000  job  on failure → SQS queue fails: record RetriesExhausted \(approximateInvokeCount 1\) NOT delivered: `+
+		`the execution role is denied sqs:SendMessage on arn:aws:sqs:us-east-1:123456789012:fails-[0-9a-f]+ by aws:sqs/queuePolicy:QueuePolicy "fails-policy" \(statement "NoJobs"\) \(an explicit Deny\); Lambda drops it and counts DestinationDeliveryFailures$`)
+
+	sim, err = simulate.Run(program("Allow"), simulate.Config{Handlers: map[string]simulate.Handler{"job": failing}})
+	require.NoError(t, err)
+	_, err = sim.InvokeAsync(context.Background(), "job", json.RawMessage(`{}`))
+	require.NoError(t, err)
+	assert.Len(t, sim.DeliveriesTo("fails"), 1)
+	assert.Empty(t, sim.Trace().Problems())
 }
 
 func assertLine(t *testing.T, lines []string, pattern string) {
