@@ -115,11 +115,15 @@ func (m *model) checkResourcePolicies(f *fnModel, role *Resource, srcs []policyS
 	if d.res == nil {
 		return
 	}
-	if len(m.resourcePolicies(d.res)) == 0 {
+	if len(m.resourcePolicies(d.res)) == 0 && !m.keyPolicies(needs) {
 		return
 	}
 	var problems, fixes []string
 	for _, n := range needs {
+		if key := m.keyOfNeed(n); key != nil {
+			m.checkKeyPolicy(role, srcs, key, n, &problems, &fixes)
+			continue
+		}
 		r, req, rps := m.authorizeOn(role, srcs, d.res, d.arn, n.action, n.resource)
 		caller := req.Caller
 		switch {
@@ -153,4 +157,63 @@ func containsPart(ps []iampolicy.Part, p iampolicy.Part) bool {
 		}
 	}
 	return false
+}
+
+// keyOfNeed is the KMS key of the stack a need is on, when the stack
+// writes its key policy (a key without one has the default key policy,
+// which delegates to IAM).
+func (m *model) keyOfNeed(n need) *Resource {
+	if !strings.HasPrefix(n.action, "kms:") {
+		return nil
+	}
+	k := m.keyFor(n.resource)
+	if k == nil || valueOf(k, "policy").st == absent {
+		return nil
+	}
+	if s, ok := valueOf(k, "policy").str(); ok && s == "" {
+		return nil
+	}
+	return k
+}
+
+// keyPolicies says some of needs is on a key of the stack with a key
+// policy.
+func (m *model) keyPolicies(needs []need) bool {
+	for _, n := range needs {
+		if m.keyOfNeed(n) != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// checkKeyPolicy decides a kms: need on a key of the stack with its key
+// policy, which must allow the request even within one account: for the
+// role, or for its account (delegating to the account's IAM policies).
+func (m *model) checkKeyPolicy(role *Resource, srcs []policySource, key *Resource, n need, problems, fixes *[]string) {
+	kp := docSource(key, "policy", "the key policy of "+labelOf(key), valueOf(key, "policy"))
+	var identity []*iampolicy.Document
+	for _, s := range srcs {
+		identity = append(identity, s.doc)
+	}
+	pol := iampolicy.Policies{Identity: identity, Resource: []*iampolicy.Document{kp.doc}, KeyPolicy: true}
+	if set, b := m.boundaryOf(role); set {
+		pol.Bounded, pol.Boundary = true, b.doc
+	}
+	roleARN := knownARN(role)
+	caller := iampolicy.Caller{RoleARN: roleARN, Account: accountOfARN(roleARN)}
+	if caller.Account == "" {
+		caller.Account = m.ix.placeOf(role).Account
+	}
+	account := accountOfARN(n.resource)
+	r := iampolicy.Authorize(iampolicy.Request{Caller: caller, Action: n.action, Resource: n.resource, ResourceAccount: account}, pol)
+	switch {
+	case r.Decision == iampolicy.Denied && r.Deny != nil && r.Deny.Part == iampolicy.PartResource:
+		st := statementName(kp.doc, r.Deny.Statement)
+		*problems = append(*problems, fmt.Sprintf("%s denies %s on %s to the role (%s, an explicit Deny, which wins over any Allow)", kp.label, n.action, n.resource, st))
+		*fixes = append(*fixes, fmt.Sprintf("narrow %s of %s so that it does not deny %s to %s", st, kp.label, n.action, labelOf(role)))
+	case r.Decision == iampolicy.NotAllowed && containsPart(r.Missing, iampolicy.PartResource) && !containsPart(r.Missing, iampolicy.PartIdentity):
+		*problems = append(*problems, fmt.Sprintf("%s neither allows %s to the role nor delegates to IAM (the account's root principal), and a key is usable only as its key policy allows, so the role's kms: grant is useless", kp.label, n.action))
+		*fixes = append(*fixes, fmt.Sprintf("allow %s on the key to %s in %s, or keep its statement allowing arn:<partition>:iam::%s:root (the default key policy's)", n.action, labelOf(role), kp.label, caller.Account))
+	}
 }

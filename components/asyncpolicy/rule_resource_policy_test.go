@@ -6,6 +6,7 @@ import (
 	"github.com/asyncroute/asyncroute/components/asyncpolicy"
 	"github.com/asyncroute/asyncroute/components/asyncroutetest"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sqs"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -87,6 +88,44 @@ func TestTopicPolicyAcrossAccounts(t *testing.T) {
 		"same account, another one allowed": {acct, "333333333333"},
 	} {
 		fs := of(findings(t, stackWith(c[0], c[1])), asyncpolicy.RuleDestinationPermission)
+		assert.Empty(t, fs, "%s: %s", name, dump(fs))
+	}
+}
+
+// A customer-managed key of the stack whose key policy neither allows the
+// role nor delegates to IAM (the account's root principal): the role's
+// kms: grants cannot be used. A key policy delegating to IAM (the
+// default's statement), or no key policy at all, is clean.
+func TestKeyPolicyWithoutTheRoleOrRoot(t *testing.T) {
+	program := func(policy string) func(s stack) {
+		return func(s stack) {
+			r := s.role("orders-role")
+			args := &kms.KeyArgs{}
+			if policy != "" {
+				args.Policy = pulumi.String(policy)
+			}
+			key := must(kms.NewKey(s.ctx, "records-key", args))
+			q := s.queue("failures", &sqs.QueueArgs{KmsMasterKeyId: key.Arn})
+			f := s.fn("orders", r, nil)
+			s.config("orders-config", f, nil, q.Arn)
+			s.grant("orders-grants", r, doc(stmt("Allow", "sqs:SendMessage", q.Arn), stmt("Allow", "kms:GenerateDataKey*", key.Arn), stmt("Allow", "kms:Decrypt", key.Arn)))
+		}
+	}
+	admins := `{"Version":"2012-10-17","Statement":[{"Sid":"Admins","Effect":"Allow","Principal":{"AWS":"` + roleARN + `key-admin"},"Action":"kms:*","Resource":"*"}]}`
+	fs := of(findings(t, program(admins)), asyncpolicy.RuleDestinationPermission)
+	require.Len(t, fs, 1, dump(fs))
+	assert.Equal(t, asyncpolicy.Mandatory, fs[0].Level)
+	assert.Regexp(t, `^aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig "orders-config", field destinationConfig\.onFailure\.destination: `+
+		`the on-failure destination is SQS queue "failures" \(`+arnPrefix+`failures\), but for execution role aws:iam/role:Role "orders-role" of function "orders" `+
+		`the key policy of aws:kms/key:Key "records-key" neither allows kms:GenerateDataKey to the role nor delegates to IAM \(the account's root principal\), `+
+		`and a key is usable only as its key policy allows, so the role's kms: grant is useless; `+
+		`the key policy of aws:kms/key:Key "records-key" neither allows kms:Decrypt to the role nor delegates to IAM .*`+
+		`Fix: allow kms:GenerateDataKey on the key to aws:iam/role:Role "orders-role" in the key policy of aws:kms/key:Key "records-key", `+
+		`or keep its statement allowing arn:<partition>:iam::`+acct+`:root \(the default key policy's\); .*\.$`, fs[0].Message)
+
+	root := `{"Version":"2012-10-17","Statement":[{"Sid":"Enable IAM User Permissions","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + acct + `:root"},"Action":"kms:*","Resource":"*"}]}`
+	for name, policy := range map[string]string{"delegates to IAM": root, "default key policy": ""} {
+		fs := of(findings(t, program(policy)), asyncpolicy.RuleDestinationPermission)
 		assert.Empty(t, fs, "%s: %s", name, dump(fs))
 	}
 }
