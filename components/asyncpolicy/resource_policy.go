@@ -187,10 +187,10 @@ func (m *model) keyPolicies(needs []need) bool {
 	return false
 }
 
-// checkKeyPolicy decides a kms: need on a key of the stack with its key
+// keyDecision decides a kms: need on a key of the stack with its key
 // policy, which must allow the request even within one account: for the
 // role, or for its account (delegating to the account's IAM policies).
-func (m *model) checkKeyPolicy(role *Resource, srcs []policySource, key *Resource, n need, problems, fixes *[]string) {
+func (m *model) keyDecision(role *Resource, srcs []policySource, key *Resource, n need) (iampolicy.Result, policySource, string) {
 	kp := docSource(key, "policy", "the key policy of "+labelOf(key), valueOf(key, "policy"))
 	var identity []*iampolicy.Document
 	for _, s := range srcs {
@@ -205,8 +205,14 @@ func (m *model) checkKeyPolicy(role *Resource, srcs []policySource, key *Resourc
 	if caller.Account == "" {
 		caller.Account = m.ix.placeOf(role).Account
 	}
-	account := accountOfARN(n.resource)
-	r := iampolicy.Authorize(iampolicy.Request{Caller: caller, Action: n.action, Resource: n.resource, ResourceAccount: account}, pol)
+	r := iampolicy.Authorize(iampolicy.Request{Caller: caller, Action: n.action, Resource: n.resource, ResourceAccount: accountOfARN(n.resource)}, pol)
+	return r, kp, caller.Account
+}
+
+// checkKeyPolicy flags a kms: need the key policy of a key of the stack
+// denies the role, or neither allows it nor delegates to IAM.
+func (m *model) checkKeyPolicy(role *Resource, srcs []policySource, key *Resource, n need, problems, fixes *[]string) {
+	r, kp, account := m.keyDecision(role, srcs, key, n)
 	switch {
 	case r.Decision == iampolicy.Denied && r.Deny != nil && r.Deny.Part == iampolicy.PartResource:
 		st := statementName(kp.doc, r.Deny.Statement)
@@ -214,6 +220,6 @@ func (m *model) checkKeyPolicy(role *Resource, srcs []policySource, key *Resourc
 		*fixes = append(*fixes, fmt.Sprintf("narrow %s of %s so that it does not deny %s to %s", st, kp.label, n.action, labelOf(role)))
 	case r.Decision == iampolicy.NotAllowed && containsPart(r.Missing, iampolicy.PartResource) && !containsPart(r.Missing, iampolicy.PartIdentity):
 		*problems = append(*problems, fmt.Sprintf("%s neither allows %s to the role nor delegates to IAM (the account's root principal), and a key is usable only as its key policy allows, so the role's kms: grant is useless", kp.label, n.action))
-		*fixes = append(*fixes, fmt.Sprintf("allow %s on the key to %s in %s, or keep its statement allowing arn:<partition>:iam::%s:root (the default key policy's)", n.action, labelOf(role), kp.label, caller.Account))
+		*fixes = append(*fixes, fmt.Sprintf("allow %s on the key to %s in %s, or keep its statement allowing arn:<partition>:iam::%s:root (the default key policy's)", n.action, labelOf(role), kp.label, account))
 	}
 }

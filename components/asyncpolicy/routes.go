@@ -319,6 +319,16 @@ func (p *Permissions) Explain(fnURN, action, resource string) (d iampolicy.Decis
 		if d == iampolicy.Allowed {
 			// The target's resource-based policies, when the stack
 			// holds them (ASYNC001's decision).
+			if key := p.m.keyOfNeed(need{action, resource}); key != nil {
+				r, kp, _ := p.m.keyDecision(f.role.res, srcs, key, need{action, resource})
+				switch {
+				case r.Decision == iampolicy.Denied && r.Deny != nil && r.Deny.Part == iampolicy.PartResource:
+					return iampolicy.Denied, kp.label + " (" + statementName(kp.doc, r.Deny.Statement) + ")", false
+				case r.Decision == iampolicy.NotAllowed && containsPart(r.Missing, iampolicy.PartResource) && !containsPart(r.Missing, iampolicy.PartIdentity):
+					return iampolicy.NotAllowed, kp.label, false
+				}
+				return d, policy, boundary
+			}
 			arn := strings.TrimSuffix(resource, "/*")
 			if t := p.m.ix.target(f.res, arn); t != nil && len(p.m.resourcePolicies(t)) > 0 {
 				r, _, rps := p.m.authorizeOn(f.role.res, srcs, t, arn, action, resource)

@@ -169,7 +169,7 @@ func (s *Simulator) allowed(f *function, rt *route) (problem, note string) {
 	if len(needs) == 0 {
 		return "", ""
 	}
-	var ok, missing, denied, open, bounded []string
+	var ok, missing, denied, open, bounded, refused []string
 	boundary := ""
 	for i, n := range needs {
 		var d iampolicy.Decision
@@ -184,6 +184,10 @@ func (s *Simulator) allowed(f *function, rt *route) (problem, note string) {
 			}
 			if d == iampolicy.Denied && by != "" {
 				denied = append(denied, n.Action+" on "+n.Resource+" by "+by)
+				continue
+			}
+			if d == iampolicy.NotAllowed && by != "" {
+				refused = append(refused, n.Action+" on "+n.Resource+" by "+by)
 				continue
 			}
 		case i < len(rt.policy.Granted) && rt.policy.Granted[i]:
@@ -210,6 +214,8 @@ func (s *Simulator) allowed(f *function, rt *route) (problem, note string) {
 	switch {
 	case len(bounded) > 0:
 		return fmt.Sprintf("the execution role's permissions boundary %s does not allow %s (a role may do only what both its policies and its permissions boundary allow); Lambda drops it and counts %s", boundary, strings.Join(bounded, ", "), metric), ""
+	case len(refused) > 0:
+		return fmt.Sprintf("the execution role is not allowed %s (the resource's own policy must allow it too); Lambda drops it and counts %s", strings.Join(refused, ", "), metric), ""
 	case len(denied) > 0:
 		return fmt.Sprintf("the execution role is denied %s (an explicit Deny); Lambda drops it and counts %s", strings.Join(denied, ", "), metric), ""
 	case len(missing) > 0:

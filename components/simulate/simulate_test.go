@@ -16,6 +16,7 @@ import (
 	"github.com/asyncroute/asyncroute/internal/mockmonitor"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sqs"
@@ -469,6 +470,53 @@ func TestBoundaryFailsTheDelivery(t *testing.T) {
 
 	// A boundary that allows the destinations: delivered.
 	sim, err = simulate.Run(program(`["logs:*","sqs:SendMessage"]`), simulate.Config{Handlers: map[string]simulate.Handler{"job": failing}})
+	require.NoError(t, err)
+	_, err = sim.InvokeAsync(context.Background(), "job", json.RawMessage(`{}`))
+	require.NoError(t, err)
+	assert.Len(t, sim.DeliveriesTo("fails"), 1)
+	assert.Empty(t, sim.Trace().Problems())
+}
+
+// TestKeyPolicyFailsTheDelivery: the failure queue is encrypted with a key
+// of the stack whose key policy neither allows the role nor delegates to
+// IAM; the role's kms: grants are useless and the record is lost (the
+// rules' decision, ASYNC001). A key policy delegating to IAM delivers.
+func TestKeyPolicyFailsTheDelivery(t *testing.T) {
+	program := func(principal string) pulumi.RunFunc {
+		return func(ctx *pulumi.Context) error {
+			key := must(kms.NewKey(ctx, "jobs-key", &kms.KeyArgs{
+				Policy: pulumi.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"` + principal + `"},"Action":"kms:*","Resource":"*"}]}`),
+			}))
+			fails := must(sqs.NewQueue(ctx, "fails", &sqs.QueueArgs{KmsMasterKeyId: key.Arn}))
+			role := must(iam.NewRole(ctx, "role", &iam.RoleArgs{AssumeRolePolicy: pulumi.String(trust)}))
+			must(iam.NewRolePolicy(ctx, "grants", &iam.RolePolicyArgs{
+				Role: role.Name,
+				Policy: pulumi.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sqs:SendMessage","Resource":"%s"},`+
+					`{"Effect":"Allow","Action":["kms:GenerateDataKey*","kms:Decrypt"],"Resource":"%s"}]}`, fails.Arn, key.Arn),
+			}))
+			fn := must(lambda.NewFunction(ctx, "job", &lambda.FunctionArgs{
+				Role: role.Arn, Runtime: pulumi.String("nodejs20.x"), Handler: pulumi.String("index.handler"), Code: inline(),
+			}))
+			must(lambda.NewFunctionEventInvokeConfig(ctx, "job-config", &lambda.FunctionEventInvokeConfigArgs{
+				FunctionName: fn.Name, MaximumRetryAttempts: pulumi.Int(0),
+				DestinationConfig: &lambda.FunctionEventInvokeConfigDestinationConfigArgs{
+					OnFailure: &lambda.FunctionEventInvokeConfigDestinationConfigOnFailureArgs{Destination: fails.Arn},
+				},
+			}))
+			return nil
+		}
+	}
+	sim, err := simulate.Run(program("arn:aws:iam::123456789012:role/key-admin"), simulate.Config{Handlers: map[string]simulate.Handler{"job": failing}})
+	require.NoError(t, err)
+	_, err = sim.InvokeAsync(context.Background(), "job", json.RawMessage(`{}`))
+	require.NoError(t, err)
+	assert.Empty(t, sim.DeliveriesTo("fails"))
+	assertLine(t, sim.Trace().Lines(), `^00:00:00\.000  job  on failure → SQS queue fails: record RetriesExhausted \(approximateInvokeCount 1\) NOT delivered: `+
+		`the execution role is not allowed kms:GenerateDataKey on arn:aws:kms:us-east-1:123456789012:key/[0-9a-f-]+ by the key policy of aws:kms/key:Key "jobs-key", `+
+		`kms:Decrypt on arn:aws:kms:us-east-1:123456789012:key/[0-9a-f-]+ by the key policy of aws:kms/key:Key "jobs-key" `+
+		`\(the resource's own policy must allow it too\); Lambda drops it and counts DestinationDeliveryFailures$`)
+
+	sim, err = simulate.Run(program("arn:aws:iam::123456789012:root"), simulate.Config{Handlers: map[string]simulate.Handler{"job": failing}})
 	require.NoError(t, err)
 	_, err = sim.InvokeAsync(context.Background(), "job", json.RawMessage(`{}`))
 	require.NoError(t, err)
