@@ -199,7 +199,7 @@ func (m *model) invokeChecks(inv *invokers) []InvokeCheck {
 			d := lambdafacts.DecideInvoke(f.stand(), lambdafacts.Invoker{Principal: principal, SourceARN: m.sourceOfTrigger(i.by), Qualifier: i.qualifier}, all)
 			c.Decision = d.Decision
 			switch {
-			case d.Decision == iampolicy.Allowed:
+			case d.Decision == iampolicy.Allowed && d.By >= 0:
 				c.By = perms[d.By].label()
 			case d.Decision == iampolicy.NotAllowed && len(mine) == 0:
 				// None in the stack: it may be added outside it.
