@@ -200,6 +200,10 @@ func TestMessagesInSchemaWords(t *testing.T) {
 		inputs map[string]any
 		want   string
 	}{
+		{Token("Function"), fn(map[string]any{"onFailure": map[string]any{"kind": "sqs", "arn": "arn:aws:sqs:us-east-1:123456789012:jobs"},
+			"roleOptions": map[string]any{"permissionsBoundary": "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"}}),
+			f + `roleOptions.permissionsBoundary: "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole": the role has permissions boundary AWS managed policy AWSLambdaBasicExecutionRole, ` +
+				`which does not allow sqs:SendMessage on SQS queue arn:aws:sqs:us-east-1:123456789012:jobs (a role may do only what both its policies and its permissions boundary allow), so Lambda rejects the configuration; allowed: a boundary that allows sqs:SendMessage`},
 		{Token("Function"), fn(map[string]any{"maxEventAgeSeconds": 59.0}),
 			f + `maxEventAgeSeconds: 59 is out of range; allowed: 60 to 21600 whole seconds`},
 		{Token("Function"), fn(map[string]any{"onFailure": map[string]any{"kind": "newQueue", "retentionPeriodSeconds": 30.0}}),

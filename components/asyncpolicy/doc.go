@@ -21,7 +21,8 @@
 //
 // # Rules
 //
-//	ASYNC001 destination-permission        mandatory  the execution role allows delivery to every destination, DLQ and mapping on-failure destination (and KMS for customer keys)
+//	ASYNC001 destination-permission        mandatory  the execution role allows delivery to every destination, DLQ and mapping on-failure destination (and KMS for customer keys),
+//	                                                  within its permissions boundary (a policy of the stack, or an AWS managed one from iampolicy's table)
 //	ASYNC002 destination-validity          mandatory  S3 only on failure, no FIFO target or DLQ, no self-destination, retries and max age in Lambda's ranges;
 //	                                                  mappings: no on-failure destination for an SQS source, no FIFO on-failure
 //	                                                  destination, retries and record age in Lambda's ranges
@@ -30,7 +31,8 @@
 //	ASYNC005 broad-destination-grant       mandatory  the execution role allows destination actions on more than one resource ("*", any other wildcard
 //	                                                  but a function's :* and a bucket's /*, or an ARN without region or account)
 //	ASYNC006 invoked-qualifier-has-config  mandatory  a trigger invokes a qualifier that has no invoke config while another qualifier of the
-//	                                                  function has one
+//	                                                  function has one; or a qualifier none of the stack's Lambda permissions for its
+//	                                                  service covers, while the stack has such permissions on other qualifiers
 //	ASYNC007 delivery-failures-alarm       advisory   an invoke config with destinations (not made by an asyncroute component) has no
 //	                                                  CloudWatch alarm on its function's DestinationDeliveryFailures (FunctionName, and
 //	                                                  Resource for an alias or version); an alarm on a Lambda metric notifies a topic

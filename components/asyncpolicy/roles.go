@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/asyncroute/asyncroute/internal/iampolicy"
+	"github.com/asyncroute/asyncroute/internal/lambdafacts"
 	"github.com/asyncroute/asyncroute/internal/stackgraph"
 )
 
@@ -241,4 +242,60 @@ func decide(srcs []policySource, action, resource string) (iampolicy.Decision, *
 		return iampolicy.Undecided, nil
 	}
 	return iampolicy.NotAllowed, nil
+}
+
+// boundaryOf is a role's permissions boundary: set says it has one, src
+// its document (src.doc nil when it is outside the stack or not known
+// until deploy). A policy of the stack is read from the stack; an AWS
+// managed one from iampolicy's table.
+func (m *model) boundaryOf(role *Resource) (set bool, src policySource) {
+	const field = "permissionsBoundary"
+	v := valueOf(role, field)
+	switch v.st {
+	case absent:
+		return false, policySource{}
+	case unknown:
+		if ps := m.ix.depsOfType(role, field, tPolicy); len(ps) == 1 {
+			return true, docSource(ps[0], "policy", labelOf(ps[0]), valueOf(ps[0], "policy"))
+		}
+		return true, policySource{res: role, field: field, label: "a policy not known until deploy"}
+	}
+	s, ok := v.str()
+	if !ok || s == "" {
+		return false, policySource{}
+	}
+	if p := m.policyNamed(s); p != nil {
+		return true, docSource(p, "policy", labelOf(p), valueOf(p, "policy"))
+	}
+	if doc, ok := iampolicy.Managed(s); ok {
+		return true, policySource{res: role, field: field, label: "AWS managed policy " + s[strings.LastIndex(s, "/")+1:], doc: &doc}
+	}
+	return true, policySource{res: role, field: field, label: "policy " + s}
+}
+
+// decideRole is decide with the role's permissions boundary: what the
+// role's policies allow and its boundary does not is NotAllowed (or
+// Denied by the boundary, or Undecided when the boundary is not known).
+func (m *model) decideRole(role *Resource, srcs []policySource, action, resource string) (iampolicy.Decision, *policySource) {
+	d, src := decide(srcs, action, resource)
+	if d != iampolicy.Allowed {
+		return d, src
+	}
+	set, b := m.boundaryOf(role)
+	if !set {
+		return d, src
+	}
+	if b.doc == nil {
+		return iampolicy.Undecided, nil
+	}
+	blocked, denied, open := lambdafacts.BoundaryBlocks(*b.doc, []iampolicy.Permission{{Action: action, Resource: resource}})
+	switch {
+	case len(denied) > 0:
+		return iampolicy.Denied, &b
+	case len(blocked) > 0:
+		return iampolicy.NotAllowed, &b
+	case len(open) > 0:
+		return iampolicy.Undecided, nil
+	}
+	return d, src
 }

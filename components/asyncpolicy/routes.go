@@ -291,10 +291,58 @@ func (p *Permissions) Decide(fnURN, action, resource string) iampolicy.Decision 
 		if f.role.res == nil {
 			return iampolicy.Undecided
 		}
-		d, _ := decide(p.m.roleSources(f.role.res), action, resource)
+		d, _ := p.m.decideRole(f.role.res, p.m.roleSources(f.role.res), action, resource)
 		return d
 	}
 	return iampolicy.Undecided
+}
+
+// Explain is Decide with the policy that decides: for Allowed and Denied
+// the policy whose statement allows or denies (its label), for NotAllowed
+// the role's permissions boundary when it is what does not allow it
+// (boundary is then set), "" otherwise.
+func (p *Permissions) Explain(fnURN, action, resource string) (d iampolicy.Decision, policy string, boundary bool) {
+	for _, f := range p.m.functions {
+		if f.res.URN != fnURN {
+			continue
+		}
+		if f.role.res == nil {
+			return iampolicy.Undecided, "", false
+		}
+		srcs := p.m.roleSources(f.role.res)
+		d, src := p.m.decideRole(f.role.res, srcs, action, resource)
+		if src != nil {
+			policy = src.label
+			_, b := p.m.boundaryOf(f.role.res)
+			boundary = b.res == src.res && b.field == src.field && b.label == src.label
+		}
+		if d == iampolicy.Allowed {
+			// The target's resource-based policies, when the stack
+			// holds them (ASYNC001's decision).
+			if key := p.m.keyOfNeed(need{action, resource}); key != nil {
+				r, kp, _ := p.m.keyDecision(f.role.res, srcs, key, need{action, resource})
+				switch {
+				case r.Decision == iampolicy.Denied && r.Deny != nil && r.Deny.Part == iampolicy.PartResource:
+					return iampolicy.Denied, kp.label + " (" + statementName(kp.doc, r.Deny.Statement) + ")", false
+				case r.Decision == iampolicy.NotAllowed && containsPart(r.Missing, iampolicy.PartResource) && !containsPart(r.Missing, iampolicy.PartIdentity):
+					return iampolicy.NotAllowed, kp.label, false
+				}
+				return d, policy, boundary
+			}
+			arn := strings.TrimSuffix(resource, "/*")
+			if t := p.m.ix.target(f.res, arn); t != nil && len(p.m.resourcePolicies(t)) > 0 {
+				r, _, rps := p.m.authorizeOn(f.role.res, srcs, t, arn, action, resource)
+				switch {
+				case r.Decision == iampolicy.Denied && r.Deny != nil && r.Deny.Part == iampolicy.PartResource:
+					return iampolicy.Denied, rps[r.Deny.Policy].label + " (" + statementName(rps[r.Deny.Policy].doc, r.Deny.Statement) + ")", false
+				case r.Decision == iampolicy.NotAllowed && containsPart(r.Missing, iampolicy.PartResource) && !containsPart(r.Missing, iampolicy.PartIdentity):
+					return iampolicy.NotAllowed, rps[0].label, false
+				}
+			}
+		}
+		return d, policy, boundary
+	}
+	return iampolicy.Undecided, "", false
 }
 
 // componentGrants are the documents of the grant policies an asyncroute

@@ -298,7 +298,11 @@ func configQualifier(c *configModel) string {
 // function that has no asynchronous invoke config, while another qualifier
 // of it has one: records of those invocations never reach its
 // destinations.
-func checkInvokedQualifiers(m *model, inv *invokers, emit emitFunc) {
+// It returns the triggers it flags, whose permission the other half of
+// ASYNC006 leaves alone (the fix moves the trigger, and the permission with
+// it).
+func checkInvokedQualifiers(m *model, inv *invokers, emit emitFunc) map[*Resource]bool {
+	flagged := map[*Resource]bool{}
 	for _, f := range m.functions {
 		configured := map[string]*configModel{}
 		var names []string
@@ -331,9 +335,14 @@ func checkInvokedQualifiers(m *model, inv *invokers, emit emitFunc) {
 			problem := fmt.Sprintf("invokes function %q at qualifier %q, which has no asynchronous invoke config, while %s has one (%s), so the records of these invocations never reach its destinations",
 				f.name, i.qualifier, quoteList("qualifier", names), labelOf(configured[names[0]].res))
 			fix := "invoke " + strings.Join(use, " or ") + " (with asyncroute, the component's QualifiedArn output)"
+			if len(names) == 1 && names[0] != lambdafacts.Latest {
+				fix += ", " + lambdafacts.InvokeAlsoPermit(names[0])
+			}
 			emit(i.by, i.field, message(i.by, i.field, problem, fix))
+			flagged[i.by] = true
 		}
 	}
+	return flagged
 }
 
 func quoteList(what string, names []string) string {

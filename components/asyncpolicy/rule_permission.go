@@ -207,6 +207,7 @@ func checkPermissions(m *model, emit emitFunc) {
 			var missing []need
 			var denied []string
 			var denyFix []string
+			var allowed []iampolicy.Permission
 			for _, n := range needs {
 				dec, src := decide(srcs, n.action, n.resource)
 				switch dec {
@@ -215,8 +216,24 @@ func checkPermissions(m *model, emit emitFunc) {
 				case iampolicy.Denied:
 					denied = append(denied, fmt.Sprintf("denies %s on %s (explicit Deny in %s)", n.action, n.resource, src.label))
 					denyFix = append(denyFix, fmt.Sprintf("remove the Deny of %s on %s from %s", n.action, n.resource, src.label))
+				case iampolicy.Allowed:
+					allowed = append(allowed, iampolicy.Permission{Action: n.action, Resource: n.resource})
 				}
 			}
+			// What the role's policies allow, its permissions boundary
+			// must allow too.
+			if bounded, b := m.boundaryOf(role); bounded && b.doc != nil && len(allowed) > 0 {
+				blocked, bDenied, _ := lambdafacts.BoundaryBlocks(*b.doc, allowed)
+				if len(blocked) > 0 {
+					denied = append(denied, lambdafacts.BoundaryProblem(b.label, blocked, false))
+					denyFix = append(denyFix, lambdafacts.BoundaryFix(b.label, blocked))
+				}
+				if len(bDenied) > 0 {
+					denied = append(denied, lambdafacts.BoundaryProblem(b.label, bDenied, true))
+					denyFix = append(denyFix, fmt.Sprintf("remove the Deny of %s from the permissions boundary %s", strings.Join(bDenied, ", "), b.label))
+				}
+			}
+			m.checkResourcePolicies(f, role, srcs, d, needs, emit)
 			if len(missing) == 0 && len(denied) == 0 {
 				continue
 			}

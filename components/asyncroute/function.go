@@ -250,6 +250,11 @@ func checkFunction(a *assembly, args *FunctionArgs) (*functionPlan, error) {
 		p.me.name = args.Function.Name
 	}
 	a.routing(p.r, p.me)
+	if args.Role == nil {
+		if err := checkBoundary(a, args.RoleOptions); err != nil {
+			return nil, err
+		}
+	}
 	if p.alarms, err = checkAlarms(a.ctx, errs, args.Alarms, configAlarmNeeds(p.r, !isNil(args.DeadLetter), true), ""); err != nil {
 		return nil, err
 	}

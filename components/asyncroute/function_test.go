@@ -83,9 +83,10 @@ func TestFunctionCreatesRolePolicyFunctionAndConfig(t *testing.T) {
 	trust, err := asyncroutetest.DecodePolicy(role.Inputs["assumeRolePolicy"])
 	require.NoError(t, err)
 	assert.Equal(t, iampolicy.Document{Version: "2012-10-17", Statements: []iampolicy.Statement{{
-		Effect:    "Allow",
-		Principal: map[string]string{"Service": "lambda.amazonaws.com"},
-		Action:    []string{"sts:AssumeRole"},
+		Effect:     "Allow",
+		Principal:  map[string]string{"Service": "lambda.amazonaws.com"},
+		Principals: &iampolicy.Principals{Service: []string{"lambda.amazonaws.com"}},
+		Action:     []string{"sts:AssumeRole"},
 	}}}, trust)
 	assert.Equal(t, map[string]any{
 		"assumeRolePolicy":  role.Inputs["assumeRolePolicy"],

@@ -170,3 +170,35 @@ func TestProtectReachesChildren(t *testing.T) {
 	}
 	assert.False(t, find(t, st, queueType, "failed").Protect)
 }
+
+// A permissions boundary of the created role that does not allow what the
+// destinations need makes the grants useless: refused at preview, with
+// the rules' decision and words (AWS managed boundaries, from iampolicy's
+// table); one that allows them, or one the component cannot read, is not.
+func TestBoundaryThatBlocksTheGrants(t *testing.T) {
+	const basic = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
+	program := func(boundary string) func(ctx *pulumi.Context) error {
+		return func(ctx *pulumi.Context) error {
+			_, err := asyncroute.NewFunction(ctx, "orders", &asyncroute.FunctionArgs{
+				Function:    lambdaArgs("orders"),
+				OnSuccess:   asyncroute.DefaultEventBus{},
+				OnFailure:   asyncroute.SQSQueue{Queue: newQueue(ctx, "failed", nil)},
+				RoleOptions: &asyncroute.RoleOptions{PermissionsBoundary: pulumi.String(boundary)},
+			})
+			return err
+		}
+	}
+	rejects(t, program(basic), `asyncroute: Function "orders": RoleOptions.PermissionsBoundary: "`+basic+`": the role has permissions boundary AWS managed policy AWSLambdaBasicExecutionRole, `+
+		`which does not allow events:PutEvents on EventBridge event bus "default", sqs:SendMessage on SQS queue "failed" (a role may do only what both its policies and its permissions boundary allow), `+
+		`so Lambda rejects the configuration; allowed: a boundary that allows events:PutEvents, sqs:SendMessage`, "orders", 1)
+	for _, ok := range []string{"arn:aws:iam::aws:policy/PowerUserAccess", boundary} {
+		for _, preview := range []bool{false, true} {
+			var opts []asyncroutetest.Option
+			if preview {
+				opts = append(opts, asyncroutetest.Preview())
+			}
+			_, err := asyncroutetest.Run(program(ok), opts...)
+			assert.NoError(t, err, "%s (preview %v)", ok, preview)
+		}
+	}
+}

@@ -1,8 +1,10 @@
 package asyncroute_test
 
 import (
+	"fmt"
 	"testing"
 
+	"github.com/asyncroute/asyncroute/components/asyncpolicy"
 	"github.com/asyncroute/asyncroute/components/asyncroute"
 	"github.com/asyncroute/asyncroute/components/asyncroutetest"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
@@ -49,6 +51,15 @@ func responseRoute(t *testing.T, st *asyncroutetest.Stack, prefix, side, detailT
 	}, perm.Inputs)
 	assert.Equal(t, deps(dep(ruleType, prefix+"-response"), dep(lambdaType, next)), st.Dependencies(target))
 	assert.Equal(t, deps(dep(ruleType, prefix+"-response"), dep(lambdaType, next)), st.Dependencies(perm))
+	// The pair is qualifier-correct: the target invokes the unqualified
+	// ARN, and the rules' decision (ASYNC006) finds the permission covers it.
+	var checked []string
+	for _, c := range asyncpolicy.Analyze(asyncpolicy.FromStack(st)).InvokeChecks() {
+		if c.Trigger == target.URN {
+			checked = append(checked, fmt.Sprintf("%s %s %s by %s", c.Principal, c.Qualifier, c.Decision, c.By))
+		}
+	}
+	assert.Equal(t, []string{`events.amazonaws.com $LATEST allowed by aws:lambda/permission:Permission "` + prefix + `-response-permission" on the unqualified function (which covers $LATEST only)`}, checked)
 	return rule, target, perm
 }
 

@@ -1,6 +1,8 @@
 package asyncroute
 
 import (
+	"strings"
+
 	"github.com/asyncroute/asyncroute/components/asyncroute/internal/phase"
 	"github.com/asyncroute/asyncroute/internal/doors"
 	"github.com/asyncroute/asyncroute/internal/iampolicy"
@@ -205,4 +207,58 @@ func pulumiStringPtr(in pulumi.StringInput) pulumi.StringPtrInput {
 		return nil
 	}
 	return in.ToStringOutput().ToStringPtrOutput()
+}
+
+// checkBoundary checks, at preview, the permissions boundary of the role
+// the component creates against what its destinations need, with the
+// rules' decision (lambdafacts.BoundaryBlocks): a boundary known while the
+// program runs that is an AWS managed policy of iampolicy's table. (A
+// policy of the program or outside it is not read here: the rules read a
+// policy of the stack, and say when it is outside.)
+func checkBoundary(a *assembly, opts *RoleOptions) error {
+	if opts == nil || isNil(opts.PermissionsBoundary) {
+		return nil
+	}
+	v, err := phase.Read(a.ctx, opts.PermissionsBoundary)
+	if err != nil || !v.Known {
+		return err
+	}
+	doc, ok := iampolicy.Managed(v.Str())
+	if !ok {
+		return nil
+	}
+	name := "AWS managed policy " + v.Str()[strings.LastIndex(v.Str(), "/")+1:]
+	var blocked, denied, actions []string
+	seen := map[string]bool{}
+	for _, slot := range lambdafacts.Slots {
+		t := a.targets[slot]
+		if t == nil || t.spec == nil {
+			continue
+		}
+		// The table's statements name every resource ("*"): any name
+		// stands for the target's ARN, which may not be known yet.
+		b, d, _ := lambdafacts.BoundaryBlocks(doc, t.spec.Needs("target"))
+		for _, x := range append(b, d...) {
+			if action := strings.SplitN(x, " on ", 2)[0]; !seen[action] {
+				seen[action] = true
+				actions = append(actions, action)
+			}
+		}
+		for _, x := range b {
+			blocked = append(blocked, strings.SplitN(x, " on ", 2)[0]+" on "+t.describe)
+		}
+		for _, x := range d {
+			denied = append(denied, strings.SplitN(x, " on ", 2)[0]+" on "+t.describe)
+		}
+	}
+	for _, c := range []struct {
+		what []string
+		deny bool
+	}{{blocked, false}, {denied, true}} {
+		if len(c.what) > 0 {
+			a.errs.add("RoleOptions.PermissionsBoundary", "%q: the role %s, so Lambda rejects the configuration; allowed: a boundary that allows %s",
+				v.Str(), lambdafacts.BoundaryProblem(name, c.what, c.deny), strings.Join(actions, ", "))
+		}
+	}
+	return nil
 }

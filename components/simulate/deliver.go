@@ -13,6 +13,7 @@ import (
 	"github.com/asyncroute/asyncroute/components/records"
 	"github.com/asyncroute/asyncroute/internal/iampolicy"
 	"github.com/asyncroute/asyncroute/internal/lambdafacts"
+	"github.com/asyncroute/asyncroute/internal/stackgraph"
 )
 
 // Delivery is one message, event or object an in-memory target got.
@@ -168,12 +169,27 @@ func (s *Simulator) allowed(f *function, rt *route) (problem, note string) {
 	if len(needs) == 0 {
 		return "", ""
 	}
-	var ok, missing, denied, open []string
+	var ok, missing, denied, open, bounded, refused []string
+	boundary := ""
 	for i, n := range needs {
 		var d iampolicy.Decision
 		switch {
 		case f.res != nil:
-			d = s.m.perms.Decide(f.res.URN, n.Action, n.Resource)
+			var by string
+			var isBoundary bool
+			d, by, isBoundary = s.m.perms.Explain(f.res.URN, n.Action, n.Resource)
+			if isBoundary && (d == iampolicy.NotAllowed || d == iampolicy.Denied) {
+				bounded, boundary = append(bounded, n.Action+" on "+n.Resource), by
+				continue
+			}
+			if d == iampolicy.Denied && by != "" {
+				denied = append(denied, n.Action+" on "+n.Resource+" by "+by)
+				continue
+			}
+			if d == iampolicy.NotAllowed && by != "" {
+				refused = append(refused, n.Action+" on "+n.Resource+" by "+by)
+				continue
+			}
 		case i < len(rt.policy.Granted) && rt.policy.Granted[i]:
 			d = iampolicy.Allowed
 		default:
@@ -196,6 +212,10 @@ func (s *Simulator) allowed(f *function, rt *route) (problem, note string) {
 		metric = "DeadLetterErrors"
 	}
 	switch {
+	case len(bounded) > 0:
+		return fmt.Sprintf("the execution role's permissions boundary %s does not allow %s (a role may do only what both its policies and its permissions boundary allow); Lambda drops it and counts %s", boundary, strings.Join(bounded, ", "), metric), ""
+	case len(refused) > 0:
+		return fmt.Sprintf("the execution role is not allowed %s (the resource's own policy must allow it too); Lambda drops it and counts %s", strings.Join(refused, ", "), metric), ""
 	case len(denied) > 0:
 		return fmt.Sprintf("the execution role is denied %s (an explicit Deny); Lambda drops it and counts %s", strings.Join(denied, ", "), metric), ""
 	case len(missing) > 0:
@@ -498,9 +518,15 @@ func (s *Simulator) fanout(inv *Invocation, topic *target, notification []byte, 
 				continue
 			}
 			ft := s.m.target(next.res.URN, sub.endpoint)
+			problem, note := s.permitted(sub.res, next)
+			if problem != "" {
+				s.emit(inv, Event{Step: StepSubscription, Outcome: OutcomeDeliveryFailed, Target: ft.String(), Problem: true,
+					Text: fmt.Sprintf("%s → %s (subscription %s): NOT invoked: %s%s", topic, ft, sub.res.Name, problem, filter)})
+				continue
+			}
 			s.store(ft, inv, via, &Delivery{Body: event})
 			s.emit(inv, Event{Step: StepSubscription, Outcome: OutcomeDelivered, Target: ft.String(),
-				Text: fmt.Sprintf("%s → %s (subscription %s): invoked asynchronously with an SNS event%s", topic, ft, sub.res.Name, filter)})
+				Text: fmt.Sprintf("%s → %s (subscription %s): invoked asynchronously with an SNS event%s%s", topic, ft, sub.res.Name, filter, note)})
 			s.accept(next, q, event, via, inv, h)
 		case "sqs":
 			qt := s.m.target(sub.endpoint, sub.endpoint)
@@ -587,12 +613,19 @@ func (s *Simulator) ruleTarget(inv *Invocation, r *rule, rt *ruleTarget, event [
 	switch t.kind {
 	case lambdafacts.KindLambda:
 		next, q, err := s.resolve(rt.arn)
-		s.store(t, inv, via, &Delivery{Body: input})
 		if err != nil {
+			s.store(t, inv, via, &Delivery{Body: input})
 			line(": outside the stack, not run")
 			return
 		}
-		line(": invoked asynchronously")
+		problem, note := s.permitted(rt.res, next)
+		if problem != "" {
+			s.emit(inv, Event{Step: StepRule, Outcome: OutcomeDeliveryFailed, Target: t.String(), Problem: true,
+				Text: fmt.Sprintf("%s → %s (%s): NOT invoked: %s", via, t, how, problem)})
+			return
+		}
+		s.store(t, inv, via, &Delivery{Body: input})
+		line(": invoked asynchronously" + note)
 		s.accept(next, q, input, via, inv, h)
 	case lambdafacts.KindSQS:
 		msg := s.sqsMessage(t, input)
@@ -615,6 +648,27 @@ func (s *Simulator) ruleTarget(inv *Invocation, r *rule, rt *ruleTarget, event [
 	default:
 		s.emit(inv, Event{Step: StepRule, Outcome: OutcomeNone, Target: t.String(), Text: fmt.Sprintf("%s → %s: a kind of target the simulator does not model", via, t)})
 	}
+}
+
+// permitted decides, as asyncpolicy does (rule ASYNC006), whether the
+// stack's Lambda permissions let trigger's service invoke the qualifier of
+// next it invokes: the problem when they do not, and a note naming the
+// permission that allows it (or saying that the stack does not decide it).
+func (s *Simulator) permitted(trigger *stackgraph.Resource, next *function) (problem, note string) {
+	if trigger == nil || next.res == nil {
+		return "", ""
+	}
+	c, ok := s.m.invokes[[2]string{trigger.URN, next.res.URN}]
+	if !ok {
+		return "", ""
+	}
+	switch c.Decision {
+	case iampolicy.NotAllowed:
+		return c.Problem + " (fix: " + c.Fix + ")", ""
+	case iampolicy.Allowed:
+		return "", "; permitted by " + c.By
+	}
+	return "", "; no Lambda permission of the stack decides it: invoked as if permitted"
 }
 
 // fifo says why a target is FIFO ("" when it is not): a queue or topic of

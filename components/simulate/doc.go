@@ -57,7 +57,21 @@
 //   - Every delivery is checked against the execution role: a permission
 //     the role lacks (or is denied) makes the delivery fail, in the trace
 //     and in Trace.Problems, as Lambda drops the record and counts
-//     DestinationDeliveryFailures (DeadLetterErrors for a DLQ).
+//     DestinationDeliveryFailures (DeadLetterErrors for a DLQ). The check
+//     is the rules' (asyncpolicy.Permissions.Explain, rule ASYNC001): the
+//     role's policies within its permissions boundary, the target's
+//     resource-based policy and a customer key's key policy when the
+//     stack holds them, and the trace names the policy (and statement)
+//     that decides.
+//   - Triggers' Lambda permissions: an EventBridge rule's target or an SNS
+//     subscription invokes a function of the stack only when the stack's
+//     lambda.Permission resources for its service cover the ARN it invokes
+//     (asyncpolicy.Analysis.InvokeChecks, the decision of rule ASYNC006):
+//     a permission on the unqualified function does not cover an alias.
+//     The trace names the permission that allows it, or says why none
+//     does (a problem: AWS refuses the invocation); with no permission for
+//     that service in the stack, the invocation is played as if
+//     permitted, and the trace says so.
 //   - SQS queues keep messages (Delivery.SQS, as a Lambda consumer of the
 //     queue gets them); SNS topics keep notifications and deliver them to
 //     their subscriptions of the stack (SQS, raw or not; Lambda, invoked
@@ -206,9 +220,8 @@
 //
 // Event source mappings (a queue's messages stay in it; the trace says
 // which mapping would poll it), S3 bucket notifications, SNS filter
-// policies, EventBridge input transformers, resource-based policies (a
-// topic's or queue's policy, the Lambda permission of a rule or
-// subscription), throttling other than QueuedFor and Throttled (no
+// policies, EventBridge input transformers, resource-based
+// policies outside the stack, throttling other than QueuedFor and Throttled (no
 // concurrency is counted), duplicate deliveries, Python handlers' own
 // writes to AWS (Write is for Go handlers).
 package simulate

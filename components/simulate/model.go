@@ -160,8 +160,11 @@ type subscription struct {
 
 // model is what the simulator reads from a graph.
 type model struct {
-	g         *stackgraph.Graph
-	perms     *asyncpolicy.Permissions
+	g     *stackgraph.Graph
+	perms *asyncpolicy.Permissions
+	// invokes are asyncpolicy's decisions on the triggers' Lambda
+	// permissions, by trigger and function URN.
+	invokes   map[[2]string]asyncpolicy.InvokeCheck
 	functions []*function
 	targets   map[string]*target // by key
 	byARN     map[string]*stackgraph.Resource
@@ -324,6 +327,10 @@ func buildModel(g *stackgraph.Graph) (*model, error) {
 		f.configs[q] = c
 	}
 	m.perms = a.Permissions()
+	m.invokes = map[[2]string]asyncpolicy.InvokeCheck{}
+	for _, c := range a.InvokeChecks() {
+		m.invokes[[2]string{c.Trigger, c.Function}] = c
+	}
 	configs := map[string]*asyncConfig{}
 	for _, f := range m.functions {
 		for _, c := range f.configs {

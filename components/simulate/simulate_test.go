@@ -16,6 +16,7 @@ import (
 	"github.com/asyncroute/asyncroute/internal/mockmonitor"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sqs"
@@ -133,7 +134,49 @@ func TestExplicitDenyFailsTheDelivery(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, sim.DeliveriesTo("fails"))
 	assertLine(t, sim.Trace().Lines(), `^00:00:00\.000  job  on failure → SQS queue fails: record RetriesExhausted \(approximateInvokeCount 1\) NOT delivered: `+
-		`the execution role is denied sqs:SendMessage on arn:aws:sqs:us-east-1:123456789012:fails-[0-9a-f]+ \(an explicit Deny\); Lambda drops it and counts DestinationDeliveryFailures$`)
+		`the execution role is denied sqs:SendMessage on arn:aws:sqs:us-east-1:123456789012:fails-[0-9a-f]+ by aws:iam/rolePolicy:RolePolicy "grants" \(an explicit Deny\); Lambda drops it and counts DestinationDeliveryFailures$`)
+}
+
+// TestQueuePolicyDenyFailsTheDelivery: the failure queue's policy denies
+// the role: the record is lost whatever the role allows, and the trace
+// names the queue policy's statement (the rules' decision, ASYNC001).
+func TestQueuePolicyDenyFailsTheDelivery(t *testing.T) {
+	program := func(effect string) pulumi.RunFunc {
+		return func(ctx *pulumi.Context) error {
+			fails := must(sqs.NewQueue(ctx, "fails", &sqs.QueueArgs{}))
+			role := must(iam.NewRole(ctx, "role", &iam.RoleArgs{AssumeRolePolicy: pulumi.String(trust)}))
+			must(iam.NewRolePolicy(ctx, "grants", &iam.RolePolicyArgs{
+				Role:   role.Name,
+				Policy: pulumi.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sqs:SendMessage","Resource":"%s"}]}`, fails.Arn),
+			}))
+			must(sqs.NewQueuePolicy(ctx, "fails-policy", &sqs.QueuePolicyArgs{QueueUrl: fails.Url,
+				Policy: pulumi.Sprintf(`{"Version":"2012-10-17","Statement":[{"Sid":"NoJobs","Effect":%q,"Principal":{"AWS":%q},"Action":"sqs:SendMessage","Resource":"*"}]}`, effect, role.Arn)}))
+			fn := must(lambda.NewFunction(ctx, "job", &lambda.FunctionArgs{
+				Role: role.Arn, Runtime: pulumi.String("nodejs20.x"), Handler: pulumi.String("index.handler"), Code: inline(),
+			}))
+			must(lambda.NewFunctionEventInvokeConfig(ctx, "job-config", &lambda.FunctionEventInvokeConfigArgs{
+				FunctionName: fn.Name, MaximumRetryAttempts: pulumi.Int(0),
+				DestinationConfig: &lambda.FunctionEventInvokeConfigDestinationConfigArgs{
+					OnFailure: &lambda.FunctionEventInvokeConfigDestinationConfigOnFailureArgs{Destination: fails.Arn},
+				},
+			}))
+			return nil
+		}
+	}
+	sim, err := simulate.Run(program("Deny"), simulate.Config{Handlers: map[string]simulate.Handler{"job": failing}})
+	require.NoError(t, err)
+	_, err = sim.InvokeAsync(context.Background(), "job", json.RawMessage(`{}`))
+	require.NoError(t, err)
+	assert.Empty(t, sim.DeliveriesTo("fails"))
+	assertLine(t, sim.Trace().Lines(), `^00:00:00\.000  job  on failure → SQS queue fails: record RetriesExhausted \(approximateInvokeCount 1\) NOT delivered: `+
+		`the execution role is denied sqs:SendMessage on arn:aws:sqs:us-east-1:123456789012:fails-[0-9a-f]+ by aws:sqs/queuePolicy:QueuePolicy "fails-policy" \(statement "NoJobs"\) \(an explicit Deny\); Lambda drops it and counts DestinationDeliveryFailures$`)
+
+	sim, err = simulate.Run(program("Allow"), simulate.Config{Handlers: map[string]simulate.Handler{"job": failing}})
+	require.NoError(t, err)
+	_, err = sim.InvokeAsync(context.Background(), "job", json.RawMessage(`{}`))
+	require.NoError(t, err)
+	assert.Len(t, sim.DeliveriesTo("fails"), 1)
+	assert.Empty(t, sim.Trace().Problems())
 }
 
 func assertLine(t *testing.T, lines []string, pattern string) {
@@ -387,4 +430,96 @@ func TestReferencesAndErrors(t *testing.T) {
 func TestPreviewGraphIsRefused(t *testing.T) {
 	_, err := simulate.Run(componentStack(nil), simulate.Config{}, mockmonitor.Preview())
 	assert.ErrorContains(t, err, "are not known (a preview?)")
+}
+
+// TestBoundaryFailsTheDelivery: a role granted the failure queue but
+// bounded by a policy that allows only logs loses the record, and the
+// trace names the boundary (the rules' decision, ASYNC001).
+func TestBoundaryFailsTheDelivery(t *testing.T) {
+	program := func(allow string) pulumi.RunFunc {
+		return func(ctx *pulumi.Context) error {
+			fails := must(sqs.NewQueue(ctx, "fails", &sqs.QueueArgs{}))
+			boundary := must(iam.NewPolicy(ctx, "org-boundary", &iam.PolicyArgs{
+				Policy: pulumi.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":` + allow + `,"Resource":"*"}]}`),
+			}))
+			role := must(iam.NewRole(ctx, "role", &iam.RoleArgs{AssumeRolePolicy: pulumi.String(trust), PermissionsBoundary: boundary.Arn}))
+			must(iam.NewRolePolicy(ctx, "grants", &iam.RolePolicyArgs{
+				Role:   role.Name,
+				Policy: pulumi.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sqs:SendMessage","Resource":"%s"}]}`, fails.Arn),
+			}))
+			fn := must(lambda.NewFunction(ctx, "job", &lambda.FunctionArgs{
+				Role: role.Arn, Runtime: pulumi.String("nodejs20.x"), Handler: pulumi.String("index.handler"), Code: inline(),
+			}))
+			must(lambda.NewFunctionEventInvokeConfig(ctx, "job-config", &lambda.FunctionEventInvokeConfigArgs{
+				FunctionName: fn.Name, MaximumRetryAttempts: pulumi.Int(0),
+				DestinationConfig: &lambda.FunctionEventInvokeConfigDestinationConfigArgs{
+					OnFailure: &lambda.FunctionEventInvokeConfigDestinationConfigOnFailureArgs{Destination: fails.Arn},
+				},
+			}))
+			return nil
+		}
+	}
+	sim, err := simulate.Run(program(`["logs:CreateLogStream","logs:PutLogEvents"]`), simulate.Config{Handlers: map[string]simulate.Handler{"job": failing}})
+	require.NoError(t, err)
+	_, err = sim.InvokeAsync(context.Background(), "job", json.RawMessage(`{}`))
+	require.NoError(t, err)
+	assert.Empty(t, sim.DeliveriesTo("fails"))
+	assertLine(t, sim.Trace().Lines(), `^00:00:00\.000  job  on failure → SQS queue fails: record RetriesExhausted \(approximateInvokeCount 1\) NOT delivered: `+
+		`the execution role's permissions boundary aws:iam/policy:Policy "org-boundary" does not allow sqs:SendMessage on arn:aws:sqs:us-east-1:123456789012:fails-[0-9a-f]+ `+
+		`\(a role may do only what both its policies and its permissions boundary allow\); Lambda drops it and counts DestinationDeliveryFailures$`)
+
+	// A boundary that allows the destinations: delivered.
+	sim, err = simulate.Run(program(`["logs:*","sqs:SendMessage"]`), simulate.Config{Handlers: map[string]simulate.Handler{"job": failing}})
+	require.NoError(t, err)
+	_, err = sim.InvokeAsync(context.Background(), "job", json.RawMessage(`{}`))
+	require.NoError(t, err)
+	assert.Len(t, sim.DeliveriesTo("fails"), 1)
+	assert.Empty(t, sim.Trace().Problems())
+}
+
+// TestKeyPolicyFailsTheDelivery: the failure queue is encrypted with a key
+// of the stack whose key policy neither allows the role nor delegates to
+// IAM; the role's kms: grants are useless and the record is lost (the
+// rules' decision, ASYNC001). A key policy delegating to IAM delivers.
+func TestKeyPolicyFailsTheDelivery(t *testing.T) {
+	program := func(principal string) pulumi.RunFunc {
+		return func(ctx *pulumi.Context) error {
+			key := must(kms.NewKey(ctx, "jobs-key", &kms.KeyArgs{
+				Policy: pulumi.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"` + principal + `"},"Action":"kms:*","Resource":"*"}]}`),
+			}))
+			fails := must(sqs.NewQueue(ctx, "fails", &sqs.QueueArgs{KmsMasterKeyId: key.Arn}))
+			role := must(iam.NewRole(ctx, "role", &iam.RoleArgs{AssumeRolePolicy: pulumi.String(trust)}))
+			must(iam.NewRolePolicy(ctx, "grants", &iam.RolePolicyArgs{
+				Role: role.Name,
+				Policy: pulumi.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sqs:SendMessage","Resource":"%s"},`+
+					`{"Effect":"Allow","Action":["kms:GenerateDataKey*","kms:Decrypt"],"Resource":"%s"}]}`, fails.Arn, key.Arn),
+			}))
+			fn := must(lambda.NewFunction(ctx, "job", &lambda.FunctionArgs{
+				Role: role.Arn, Runtime: pulumi.String("nodejs20.x"), Handler: pulumi.String("index.handler"), Code: inline(),
+			}))
+			must(lambda.NewFunctionEventInvokeConfig(ctx, "job-config", &lambda.FunctionEventInvokeConfigArgs{
+				FunctionName: fn.Name, MaximumRetryAttempts: pulumi.Int(0),
+				DestinationConfig: &lambda.FunctionEventInvokeConfigDestinationConfigArgs{
+					OnFailure: &lambda.FunctionEventInvokeConfigDestinationConfigOnFailureArgs{Destination: fails.Arn},
+				},
+			}))
+			return nil
+		}
+	}
+	sim, err := simulate.Run(program("arn:aws:iam::123456789012:role/key-admin"), simulate.Config{Handlers: map[string]simulate.Handler{"job": failing}})
+	require.NoError(t, err)
+	_, err = sim.InvokeAsync(context.Background(), "job", json.RawMessage(`{}`))
+	require.NoError(t, err)
+	assert.Empty(t, sim.DeliveriesTo("fails"))
+	assertLine(t, sim.Trace().Lines(), `^00:00:00\.000  job  on failure → SQS queue fails: record RetriesExhausted \(approximateInvokeCount 1\) NOT delivered: `+
+		`the execution role is not allowed kms:GenerateDataKey on arn:aws:kms:us-east-1:123456789012:key/[0-9a-f-]+ by the key policy of aws:kms/key:Key "jobs-key", `+
+		`kms:Decrypt on arn:aws:kms:us-east-1:123456789012:key/[0-9a-f-]+ by the key policy of aws:kms/key:Key "jobs-key" `+
+		`\(the resource's own policy must allow it too\); Lambda drops it and counts DestinationDeliveryFailures$`)
+
+	sim, err = simulate.Run(program("arn:aws:iam::123456789012:root"), simulate.Config{Handlers: map[string]simulate.Handler{"job": failing}})
+	require.NoError(t, err)
+	_, err = sim.InvokeAsync(context.Background(), "job", json.RawMessage(`{}`))
+	require.NoError(t, err)
+	assert.Len(t, sim.DeliveriesTo("fails"), 1)
+	assert.Empty(t, sim.Trace().Problems())
 }

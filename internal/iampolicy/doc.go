@@ -3,7 +3,12 @@
 // grant policies with [Grant], the policy rules and the offline planner
 // read stacks' policies with [Parse] and decide requests with [Evaluate]
 // (wildcards, explicit Deny, NotAction and NotResource, well-known AWS
-// managed policies through [Managed]). It imports no Pulumi package.
+// managed policies through [Managed]), and [Authorize] decides a request
+// as AWS does from every policy that applies to it: the caller's
+// identity-based policies, its permissions boundary, the resource's
+// resource-based or key policy, within one account or across two, with a
+// third value for what the library cannot know. It imports no Pulumi
+// package.
 package iampolicy
 
 import (
@@ -39,8 +44,20 @@ type Statement struct {
 	NotAction   []string
 	Resource    []string
 	NotResource []string
-	// HasCondition says the statement has a Condition (not evaluated).
+	// HasCondition says the statement has a Condition. [Evaluate] does
+	// not read it; [Authorize] reads Conditions.
 	HasCondition bool
+	// Principals and NotPrincipals are the Principal and NotPrincipal
+	// elements of a resource-based policy, read whatever their form ("*",
+	// one string or a list per kind); nil when absent. Principal above
+	// keeps the elements of one string per kind, as trust policies write
+	// them.
+	Principals, NotPrincipals *Principals
+	// Conditions are the parts of the Condition element, sorted by
+	// operator and key; nil when there is none, or when it cannot be read
+	// (HasCondition is then set, and [Authorize] takes the statement to
+	// depend on what it cannot know).
+	Conditions []Condition
 }
 
 // wire is a statement as written: fields in the order people write them,
@@ -147,6 +164,7 @@ func Parse(doc string) (Document, error) {
 			Sid         string          `json:"Sid"`
 			Effect      string          `json:"Effect"`
 			Principal   json.RawMessage `json:"Principal"`
+			NotPrinc    json.RawMessage `json:"NotPrincipal"`
 			Action      stringOrList    `json:"Action"`
 			NotAction   stringOrList    `json:"NotAction"`
 			Resource    stringOrList    `json:"Resource"`
@@ -160,16 +178,22 @@ func Parse(doc string) (Document, error) {
 		if json.Unmarshal(st.Principal, &principal) != nil {
 			principal = nil // "*" or lists of principals are not kept
 		}
-		out.Statements = append(out.Statements, Statement{
-			Sid:          st.Sid,
-			Effect:       st.Effect,
-			Principal:    principal,
-			Action:       st.Action,
-			NotAction:    st.NotAction,
-			Resource:     st.Resource,
-			NotResource:  st.NotResource,
-			HasCondition: hasCondition(st.Condition),
-		})
+		stmt := Statement{
+			Sid:           st.Sid,
+			Effect:        st.Effect,
+			Principal:     principal,
+			Action:        st.Action,
+			NotAction:     st.NotAction,
+			Resource:      st.Resource,
+			NotResource:   st.NotResource,
+			HasCondition:  hasCondition(st.Condition),
+			Principals:    parsePrincipals(st.Principal),
+			NotPrincipals: parsePrincipals(st.NotPrinc),
+		}
+		if stmt.HasCondition {
+			stmt.Conditions = parseConditions(st.Condition)
+		}
+		out.Statements = append(out.Statements, stmt)
 	}
 	return out, nil
 }

@@ -29,6 +29,8 @@ import (
 
 const acct = "123456789012"
 
+const basicExecution = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
+
 func arnOf(service, resource string) string {
 	return "arn:aws:" + service + ":us-east-1:" + acct + ":" + resource
 }
@@ -193,6 +195,29 @@ func rows() []row {
 	}
 	named := func(name string, r row) row { r.name = name; return r }
 	return []row{
+		// A permissions boundary that does not allow the destination's
+		// action (an AWS managed one, which both doors read from
+		// iampolicy's table): the grant is useless.
+		{name: "BoundaryBlocksTheGrant",
+			construct: func(ctx *pulumi.Context) error {
+				_, err := asyncroute.NewFunction(ctx, "orders", &asyncroute.FunctionArgs{Function: fnArgs("orders"),
+					OnFailure:   asyncroute.SQSQueue{Queue: queue(ctx, "failures", false)},
+					RoleOptions: &asyncroute.RoleOptions{PermissionsBoundary: pulumi.String(basicExecution)}})
+				return err
+			},
+			raw: func(ctx *pulumi.Context) {
+				q := queue(ctx, "failures", false)
+				args := fnArgs("orders")
+				r := must(iam.NewRole(ctx, "orders-role", &iam.RoleArgs{Name: pulumi.String("orders-role"), PermissionsBoundary: pulumi.String(basicExecution),
+					AssumeRolePolicy: pulumi.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}`)}))
+				must(iam.NewRolePolicy(ctx, "orders-grants", &iam.RolePolicyArgs{Role: r.Name,
+					Policy: pulumi.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sqs:SendMessage","Resource":"%s"}]}`, q.Arn)}))
+				args.Role = r.Arn
+				f := must(lambda.NewFunction(ctx, "orders", &args))
+				rawConfig(ctx, f.Name, nil, q.Arn, nil)
+			},
+			want:   "has permissions boundary AWS managed policy AWSLambdaBasicExecutionRole, which does not allow sqs:SendMessage on ",
+			prefix: true},
 		// AWS's limits (lambdafacts' quotas), through both doors.
 		{name: "FunctionNameTooLong",
 			construct: func(ctx *pulumi.Context) error {

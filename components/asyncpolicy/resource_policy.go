@@ -1,0 +1,225 @@
+package asyncpolicy
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/asyncroute/asyncroute/internal/iampolicy"
+)
+
+// Types of the resource-based policies of destinations.
+const (
+	tQueuePolicy    = "aws:sqs/queuePolicy:QueuePolicy"
+	tTopicPolicy    = "aws:sns/topicPolicy:TopicPolicy"
+	tEventBusPolicy = "aws:cloudwatch/eventBusPolicy:EventBusPolicy"
+	tBucketPolicy   = "aws:s3/bucketPolicy:BucketPolicy"
+)
+
+// resourcePolicies are the resource-based policies of a destination of
+// the stack: a queue's or topic's own policy input, and the QueuePolicy,
+// TopicPolicy, EventBusPolicy and BucketPolicy resources that name it (by
+// value, or by their single dependency when the value is not known).
+func (m *model) resourcePolicies(t *Resource) []policySource {
+	var out []policySource
+	attached := func(typ, key string, matches func(string) bool) {
+		for _, p := range m.ix.byType[typ] {
+			v := valueOf(p, key)
+			on := false
+			if s, ok := v.str(); ok {
+				on = matches(s)
+			} else if v.unknown() {
+				for _, u := range propDeps(p, key) {
+					on = on || u == t.URN
+				}
+			}
+			if on {
+				out = append(out, docSource(p, "policy", labelOf(p), valueOf(p, "policy")))
+			}
+		}
+	}
+	own := func() {
+		v := valueOf(t, "policy")
+		if s, ok := v.str(); (ok && s != "") || v.unknown() {
+			out = append(out, docSource(t, "policy", "the policy of "+labelOf(t), v))
+		}
+	}
+	arn := knownARN(t)
+	switch t.Type {
+	case tQueue:
+		own()
+		url, _ := valueOf(t, "url").str()
+		attached(tQueuePolicy, "queueUrl", func(s string) bool { return s != "" && s == url })
+	case tTopic:
+		own()
+		attached(tTopicPolicy, "arn", func(s string) bool { return s != "" && s == arn })
+	case tBus:
+		name := physicalName(t)
+		attached(tEventBusPolicy, "eventBusName", func(s string) bool { return s != "" && (s == name || s == arn) })
+	case tBucket, tBucketV2:
+		name, _ := valueOf(t, "bucket").str()
+		attached(tBucketPolicy, "bucket", func(s string) bool { return s != "" && s == name })
+	}
+	return out
+}
+
+// statementName names statement i of a document: its Sid, or its number.
+func statementName(d *iampolicy.Document, i int) string {
+	if d != nil && i >= 0 && i < len(d.Statements) && d.Statements[i].Sid != "" {
+		return fmt.Sprintf("statement %q", d.Statements[i].Sid)
+	}
+	return fmt.Sprintf("statement %d", i+1)
+}
+
+// accountOfARN is the account of an ARN ("" when it has none).
+func accountOfARN(s string) string {
+	if a, ok := parseARN(s); ok {
+		return a.Account
+	}
+	return ""
+}
+
+// authorizeOn decides, with iampolicy's Authorize, the role's request of
+// action on resource of target t (whose ARN is arn): the role's policies,
+// its boundary and t's resource-based policies (rps), within one account
+// or across two.
+func (m *model) authorizeOn(role *Resource, srcs []policySource, t *Resource, arn, action, resource string) (iampolicy.Result, iampolicy.Request, []policySource) {
+	rps := m.resourcePolicies(t)
+	var identity []*iampolicy.Document
+	for _, s := range srcs {
+		identity = append(identity, s.doc)
+	}
+	pol := iampolicy.Policies{Identity: identity}
+	if set, b := m.boundaryOf(role); set {
+		pol.Bounded, pol.Boundary = true, b.doc
+	}
+	for _, s := range rps {
+		pol.Resource = append(pol.Resource, s.doc)
+	}
+	roleARN := knownARN(role)
+	caller := iampolicy.Caller{RoleARN: roleARN, Account: accountOfARN(roleARN)}
+	if caller.Account == "" {
+		caller.Account = m.ix.placeOf(role).Account
+	}
+	req := iampolicy.Request{Caller: caller, Action: action, Resource: resource, ResourceAccount: accountOfARN(arn)}
+	if req.ResourceAccount == "" {
+		req.ResourceAccount = m.ix.placeOf(t).Account
+	}
+	return iampolicy.Authorize(req, pol), req, rps
+}
+
+// checkResourcePolicies flags a destination of the stack whose
+// resource-based policies, evaluated with the role's with iampolicy's
+// Authorize, deny the role what it needs (an explicit Deny), or, for a
+// target in another account than the role's, do not allow it.
+func (m *model) checkResourcePolicies(f *fnModel, role *Resource, srcs []policySource, d dest, needs []need, emit emitFunc) {
+	if d.res == nil {
+		return
+	}
+	if len(m.resourcePolicies(d.res)) == 0 && !m.keyPolicies(needs) {
+		return
+	}
+	var problems, fixes []string
+	for _, n := range needs {
+		if key := m.keyOfNeed(n); key != nil {
+			m.checkKeyPolicy(role, srcs, key, n, &problems, &fixes)
+			continue
+		}
+		r, req, rps := m.authorizeOn(role, srcs, d.res, d.arn, n.action, n.resource)
+		caller := req.Caller
+		switch {
+		case r.Decision == iampolicy.Denied && r.Deny != nil && r.Deny.Part == iampolicy.PartResource:
+			src := rps[r.Deny.Policy]
+			st := statementName(src.doc, r.Deny.Statement)
+			problems = append(problems, fmt.Sprintf("%s denies %s on %s to the role (%s, an explicit Deny, which wins over any Allow)", src.label, n.action, n.resource, st))
+			fixes = append(fixes, fmt.Sprintf("narrow %s of %s so that it does not deny %s to %s", st, src.label, n.action, labelOf(role)))
+		case r.Decision == iampolicy.NotAllowed && containsPart(r.Missing, iampolicy.PartResource) && !containsPart(r.Missing, iampolicy.PartIdentity):
+			labels := make([]string, len(rps))
+			for i, s := range rps {
+				labels[i] = s.label
+			}
+			problems = append(problems, fmt.Sprintf("%s is in account %s and the role in account %s, and across accounts the target's policy must allow the role too, but %s does not allow %s to it",
+				d.describe(), req.ResourceAccount, caller.Account, strings.Join(labels, " and "), n.action))
+			fixes = append(fixes, fmt.Sprintf("allow %s on %s to %s (or its account %s) in %s", n.action, n.resource, labelOf(role), caller.Account, strings.Join(labels, " and ")))
+		}
+	}
+	if len(problems) == 0 {
+		return
+	}
+	problem := fmt.Sprintf("the %s is %s, but for execution role %s of function %q %s, so every delivery is refused (Lambda drops the record and counts DestinationDeliveryFailures)",
+		slotLabel(d.slot), d.describeLong(), labelOf(role), f.name, strings.Join(problems, "; "))
+	emit(d.owner, d.field, message(d.owner, d.field, problem, strings.Join(fixes, "; ")))
+}
+
+func containsPart(ps []iampolicy.Part, p iampolicy.Part) bool {
+	for _, x := range ps {
+		if x == p {
+			return true
+		}
+	}
+	return false
+}
+
+// keyOfNeed is the KMS key of the stack a need is on, when the stack
+// writes its key policy (a key without one has the default key policy,
+// which delegates to IAM).
+func (m *model) keyOfNeed(n need) *Resource {
+	if !strings.HasPrefix(n.action, "kms:") {
+		return nil
+	}
+	k := m.keyFor(n.resource)
+	if k == nil || valueOf(k, "policy").st == absent {
+		return nil
+	}
+	if s, ok := valueOf(k, "policy").str(); ok && s == "" {
+		return nil
+	}
+	return k
+}
+
+// keyPolicies says some of needs is on a key of the stack with a key
+// policy.
+func (m *model) keyPolicies(needs []need) bool {
+	for _, n := range needs {
+		if m.keyOfNeed(n) != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// keyDecision decides a kms: need on a key of the stack with its key
+// policy, which must allow the request even within one account: for the
+// role, or for its account (delegating to the account's IAM policies).
+func (m *model) keyDecision(role *Resource, srcs []policySource, key *Resource, n need) (iampolicy.Result, policySource, string) {
+	kp := docSource(key, "policy", "the key policy of "+labelOf(key), valueOf(key, "policy"))
+	var identity []*iampolicy.Document
+	for _, s := range srcs {
+		identity = append(identity, s.doc)
+	}
+	pol := iampolicy.Policies{Identity: identity, Resource: []*iampolicy.Document{kp.doc}, KeyPolicy: true}
+	if set, b := m.boundaryOf(role); set {
+		pol.Bounded, pol.Boundary = true, b.doc
+	}
+	roleARN := knownARN(role)
+	caller := iampolicy.Caller{RoleARN: roleARN, Account: accountOfARN(roleARN)}
+	if caller.Account == "" {
+		caller.Account = m.ix.placeOf(role).Account
+	}
+	r := iampolicy.Authorize(iampolicy.Request{Caller: caller, Action: n.action, Resource: n.resource, ResourceAccount: accountOfARN(n.resource)}, pol)
+	return r, kp, caller.Account
+}
+
+// checkKeyPolicy flags a kms: need the key policy of a key of the stack
+// denies the role, or neither allows it nor delegates to IAM.
+func (m *model) checkKeyPolicy(role *Resource, srcs []policySource, key *Resource, n need, problems, fixes *[]string) {
+	r, kp, account := m.keyDecision(role, srcs, key, n)
+	switch {
+	case r.Decision == iampolicy.Denied && r.Deny != nil && r.Deny.Part == iampolicy.PartResource:
+		st := statementName(kp.doc, r.Deny.Statement)
+		*problems = append(*problems, fmt.Sprintf("%s denies %s on %s to the role (%s, an explicit Deny, which wins over any Allow)", kp.label, n.action, n.resource, st))
+		*fixes = append(*fixes, fmt.Sprintf("narrow %s of %s so that it does not deny %s to %s", st, kp.label, n.action, labelOf(role)))
+	case r.Decision == iampolicy.NotAllowed && containsPart(r.Missing, iampolicy.PartResource) && !containsPart(r.Missing, iampolicy.PartIdentity):
+		*problems = append(*problems, fmt.Sprintf("%s neither allows %s to the role nor delegates to IAM (the account's root principal), and a key is usable only as its key policy allows, so the role's kms: grant is useless", kp.label, n.action))
+		*fixes = append(*fixes, fmt.Sprintf("allow %s on the key to %s in %s, or keep its statement allowing arn:<partition>:iam::%s:root (the default key policy's)", n.action, labelOf(role), kp.label, account))
+	}
+}
