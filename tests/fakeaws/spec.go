@@ -44,6 +44,17 @@ type spec struct {
 	// propagates marks types stored only after the provider's propagation
 	// delay (IAM role policies, see EnvRolePolicyDelay).
 	propagates bool
+	// sameObject says whether two records of the type are one object in
+	// AWS (an invoke config is its function and qualifier, however a
+	// resource names them): a write replaces the other records of the
+	// object, a delete removes them all. Nil: the id is the object.
+	sameObject func(a, b *Record) bool
+	// deleteCheck runs against the state before a delete (IAM's
+	// DeleteConflict); nil for none.
+	deleteCheck func(s *State, r *Record) error
+	// cascade removes what AWS deletes with a record (a function's invoke
+	// configs); nil for nothing.
+	cascade func(s *State, r *Record)
 }
 
 // naming describes the real provider's auto-naming of a type.

@@ -32,6 +32,8 @@ type State struct {
 	// Windows are the delivery-time permission windows recorded so far
 	// (see [Windows]), in the order they opened.
 	Windows []*Window `json:"windows,omitempty"`
+	// Faults are the injected faults, waiting or fired (see [Fault]).
+	Faults []*Fault `json:"faults,omitempty"`
 }
 
 // Live returns the records that are not External: what the stacks under
@@ -91,6 +93,40 @@ func (s *State) put(r *Record) {
 		return
 	}
 	s.Resources = append(s.Resources, r)
+}
+
+// removeWhere removes every record for which drop says so.
+func (s *State) removeWhere(drop func(*Record) bool) {
+	kept := s.Resources[:0]
+	for _, r := range s.Resources {
+		if !drop(r) {
+			kept = append(kept, r)
+		}
+	}
+	s.Resources = kept
+}
+
+// Find returns the stored record of a type and id, nil when none.
+func (s *State) Find(typ, id string) *Record {
+	_, r := s.find(typ, id)
+	return r
+}
+
+// Remove removes the record of a type and id; false when none was stored.
+func (s *State) Remove(typ, id string) bool { return s.remove(typ, id) }
+
+// Put stores a record, replacing the one of its type and id.
+func (s *State) Put(r *Record) { s.put(r) }
+
+// OfType returns the stored records of a type (External ones included).
+func (s *State) OfType(typ string) []*Record {
+	var out []*Record
+	for _, r := range s.Resources {
+		if r.Type == typ {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 func (s *State) remove(typ, id string) bool {
@@ -188,6 +224,16 @@ func Seed(path string, records ...Record) error {
 			s.put(&r)
 		}
 		return true, nil
+	})
+}
+
+// EditOutOfBand changes what the double has stored as a console user or
+// another tool would, outside any stack: fn changes, adds or removes
+// records (with [State.Find], [State.Put], [State.Remove]); the windows
+// are brought up to date with the cause "out-of-band <what>".
+func EditOutOfBand(path, what string, fn func(*State) error) error {
+	return mutate(path, "out-of-band "+what, func(s *State) (bool, error) {
+		return true, fn(s)
 	})
 }
 
