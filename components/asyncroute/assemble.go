@@ -38,6 +38,9 @@ type description struct {
 	me        self                     // the configured function, for the self checks
 	source    *mappingSource           // a mapping's event source; nil for an invoke config
 	policy    string                   // the grant policy's name after the component's: "async-grants"
+	// policyOpts are added to the grant policy's options (Adopt.Policy's
+	// alias).
+	policyOpts []pulumi.ResourceOption
 }
 
 // blueprint is the part of a component's construction that differs by
@@ -66,6 +69,7 @@ type configWrite struct {
 	field string
 	keys  []functionKey
 	deps  []pulumi.Resource // what the config waits for besides grants and routes
+	opts  []pulumi.ResourceOption
 	r     routing
 	into  **lambda.FunctionEventInvokeConfig
 }
@@ -86,6 +90,9 @@ func (a *assembly) finish(d description, bp blueprint) error {
 	}
 	b := newBuildEnv(a.ctx, d.component, a.name, d.tags)
 	b.grantTo, b.source = grantTo, d.source
+	if g, ok := bp.(interface{ grantOptions() []pulumi.ResourceOption }); ok {
+		b.grantOpts = g.grantOptions()
+	}
 	built, err := buildRouting(b, a.errs.component, a.targets, d.me)
 	if err != nil {
 		return err
@@ -96,7 +103,7 @@ func (a *assembly) finish(d description, bp blueprint) error {
 		if d.source != nil {
 			grants = append(d.source.grants(), grants...)
 		}
-		if policy, err = grantPolicy(a.ctx, a.name+"-"+d.policy, grantTo, grants, d.component); err != nil {
+		if policy, err = b.grantPolicy(a.name+"-"+d.policy, grants, d.policyOpts...); err != nil {
 			return err
 		}
 	}
@@ -110,7 +117,7 @@ func (a *assembly) finish(d description, bp blueprint) error {
 			return err
 		}
 		fn := claimAtDeploy(a.ctx, a.errs.component, w.field, w.fn, w.qualifier, w.keys)
-		if *w.into, err = invokeConfig(a.ctx, a.name, fn, w.qualifier, w.r, built, policy, d.component, append(w.deps, after...)...); err != nil {
+		if *w.into, err = invokeConfig(a.ctx, a.name, fn, w.qualifier, w.r, built, policy, d.component, append(w.deps, after...), w.opts...); err != nil {
 			return err
 		}
 	}
@@ -205,10 +212,11 @@ func (a *assembly) routingInputs(r routing, qualifier string, skipGrants bool) p
 	return m
 }
 
-// grantPolicy creates the inline policy holding grants on role, or nothing
-// when there is nothing to grant. It is replaced, never updated, when its
-// document changes (see grantPolicyOptions).
-func grantPolicy(ctx *pulumi.Context, policyName string, role pulumi.StringInput, grants []grant, parent pulumi.Resource) (*iam.RolePolicy, error) {
+// grantPolicy creates an inline policy holding grants on the role the
+// component grants to, or nothing when there is nothing to grant. It is
+// named after its document (see policyName) and replaced, never updated,
+// when the document changes (see grantPolicyOptions).
+func (b *buildEnv) grantPolicy(logical string, grants []grant, extra ...pulumi.ResourceOption) (*iam.RolePolicy, error) {
 	if len(grants) == 0 {
 		return nil, nil
 	}
@@ -224,12 +232,20 @@ func grantPolicy(ctx *pulumi.Context, policyName string, role pulumi.StringInput
 		}
 		return iampolicy.Grant(perms).JSON()
 	}).(pulumi.StringOutput)
-	return iam.NewRolePolicy(ctx, policyName, &iam.RolePolicyArgs{Role: role, Policy: doc}, grantPolicyOptions(parent)...)
+	base := configsOf(b.ctx).policyBase(logical)
+	name := doc.ApplyT(func(d string) string { return policyName(base, d) }).(pulumi.StringOutput)
+	p, err := iam.NewRolePolicy(b.ctx, logical, &iam.RolePolicyArgs{Role: b.grantTo, Policy: doc, Name: name}, grantPolicyOptions(b.parent, append(append([]pulumi.ResourceOption{}, b.grantOpts...), extra...)...)...)
+	if err != nil {
+		return nil, err
+	}
+	b.policies = append(b.policies, p)
+	return p, nil
 }
 
 // invokeConfig creates the invoke config after the grant policy and
-// everything the routes need (extraDeps).
-func invokeConfig(ctx *pulumi.Context, name string, fn, qualifier pulumi.StringInput, r routing, built builtRouting, policy *iam.RolePolicy, parent pulumi.Resource, extraDeps ...pulumi.Resource) (*lambda.FunctionEventInvokeConfig, error) {
+// everything the routes need (extraDeps), with extraOpts (an adopted
+// config's alias).
+func invokeConfig(ctx *pulumi.Context, name string, fn, qualifier pulumi.StringInput, r routing, built builtRouting, policy *iam.RolePolicy, parent pulumi.Resource, extraDeps []pulumi.Resource, extraOpts ...pulumi.ResourceOption) (*lambda.FunctionEventInvokeConfig, error) {
 	args := &lambda.FunctionEventInvokeConfigArgs{
 		FunctionName:      fn,
 		Qualifier:         qualifier,
@@ -249,6 +265,7 @@ func invokeConfig(ctx *pulumi.Context, name string, fn, qualifier pulumi.StringI
 	if len(deps) > 0 {
 		opts = append(opts, pulumi.DependsOn(deps))
 	}
+	opts = append(opts, extraOpts...)
 	return lambda.NewFunctionEventInvokeConfig(ctx, name+"-async-config", args, opts...)
 }
 

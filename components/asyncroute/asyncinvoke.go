@@ -42,6 +42,10 @@ type AsyncInvokeArgs struct {
 	MaxRetries *int
 	// MaxEventAge: 60s to 6h in whole seconds; nil leaves Lambda's default.
 	MaxEventAge *time.Duration
+
+	// Adopt names a deployed grant policy and invoke config of the stack
+	// that the component takes over (Policy and InvokeConfig only).
+	Adopt *Adopt
 }
 
 // AsyncInvoke is asynchronous-invocation routing attached to a function
@@ -91,6 +95,9 @@ func NewAsyncInvoke(ctx *pulumi.Context, name string, args *AsyncInvokeArgs, opt
 	}
 	d := description{typ: AsyncInvokeType, component: p.c, inputs: a.routingInputs(p.r, recorded, args.SkipGrants),
 		opts: opts, me: p.fn.me, policy: "async-grants"}
+	if args.Adopt != nil {
+		d.policyOpts = adoptOpts(args.Adopt.Policy)
+	}
 	if err := a.finish(d, p); err != nil {
 		return nil, err
 	}
@@ -124,6 +131,7 @@ func checkAsyncInvoke(a *assembly, args *AsyncInvokeArgs) (*asyncInvokePlan, err
 		return nil, err
 	}
 	a.routing(p.r, p.fn.me)
+	checkAdoptAsyncInvoke(a.errs, args.Adopt)
 	var res pulumi.Resource
 	if args.Function != nil {
 		res = args.Function
@@ -270,6 +278,9 @@ func (p *asyncInvokePlan) deliver(a *assembly, b *buildEnv, built builtRouting, 
 	}
 	w := &configWrite{fn: fn, qualifier: qualifier, source: qualifiedSource(b, p.args.Function, fn, qualifier),
 		field: "Qualifier", keys: p.deployKeys, r: p.r, into: &c.InvokeConfig}
+	if p.args.Adopt != nil {
+		w.opts = adoptedConfigOpts(p.args.Adopt.InvokeConfig)
+	}
 	return w, nil
 }
 

@@ -32,9 +32,11 @@ var (
 )
 
 type configSet struct {
-	mu    sync.Mutex
-	owner map[ownerKey]string // function key + qualifier -> owning component
-	hooks map[string]bool     // resource hook names registered so far
+	mu       sync.Mutex
+	owner    map[ownerKey]string // function key + qualifier -> owning component
+	hooks    map[string]bool     // resource hook names registered so far
+	policies map[string]bool     // grant policies' names (before the hash) so far
+	waits    *waitGraph          // functions waiting for their grants on a role change
 }
 
 // functionKey identifies a function: by its resource (the key holds the
@@ -51,7 +53,7 @@ type ownerKey struct {
 }
 
 func newConfigSet() *configSet {
-	return &configSet{owner: map[ownerKey]string{}, hooks: map[string]bool{}}
+	return &configSet{owner: map[ownerKey]string{}, hooks: map[string]bool{}, policies: map[string]bool{}, waits: newWaitGraph()}
 }
 
 func configsOf(ctx *pulumi.Context) *configSet {
@@ -122,6 +124,22 @@ func (s *configSet) hookName(base string) string {
 		name = base + "#" + strconv.Itoa(n)
 	}
 	s.hooks[name] = true
+	return name
+}
+
+// policyBase reserves the first part of a grant policy's name (see
+// policyName) for the program run: the policy's Pulumi name, or name-2,
+// name-3, ... when components of the same name (under different parents)
+// asked for it first, so two policies of one program never share a name
+// on one role.
+func (s *configSet) policyBase(base string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	name := base
+	for n := 2; s.policies[name]; n++ {
+		name = base + "-" + strconv.Itoa(n)
+	}
+	s.policies[name] = true
 	return name
 }
 

@@ -162,7 +162,7 @@ func (b *broughtRole) ref(component string) roleRef {
 }
 
 // newExecutionRole creates the function's role.
-func newExecutionRole(ctx *pulumi.Context, name string, opts *RoleOptions, tags pulumi.StringMapInput, parent pulumi.Resource) (*iam.Role, error) {
+func newExecutionRole(ctx *pulumi.Context, name string, opts *RoleOptions, tags pulumi.StringMapInput, parent pulumi.Resource, extra ...pulumi.ResourceOption) (*iam.Role, error) {
 	args := &iam.RoleArgs{
 		AssumeRolePolicy:  pulumi.String(iampolicy.TrustPolicy("lambda.amazonaws.com").JSON()),
 		ManagedPolicyArns: pulumi.StringArray{pulumi.String(string(iam.ManagedPolicyAWSLambdaBasicExecutionRole))},
@@ -176,7 +176,7 @@ func newExecutionRole(ctx *pulumi.Context, name string, opts *RoleOptions, tags 
 			args.ManagedPolicyArns = opts.ManagedPolicyArns
 		}
 	}
-	return iam.NewRole(ctx, name+"-role", args, pulumi.Parent(parent))
+	return iam.NewRole(ctx, name+"-role", args, append([]pulumi.ResourceOption{pulumi.Parent(parent)}, extra...)...)
 }
 
 func pulumiStringPtr(in pulumi.StringInput) pulumi.StringPtrInput {
