@@ -90,7 +90,9 @@ func (a *assembly) finish(d description, bp blueprint) error {
 	}
 	b := newBuildEnv(a.ctx, d.component, a.name, d.tags)
 	b.grantTo, b.source = grantTo, d.source
-	if g, ok := bp.(interface{ grantOptions() []pulumi.ResourceOption }); ok {
+	if g, ok := bp.(interface {
+		grantOptions() []pulumi.ResourceOption
+	}); ok {
 		b.grantOpts = g.grantOptions()
 	}
 	built, err := buildRouting(b, a.errs.component, a.targets, d.me)
