@@ -257,7 +257,8 @@ func (p *asyncInvokePlan) deliver(a *assembly, b *buildEnv, built builtRouting, 
 		qualIn = p.args.Qualifier
 	}
 	component := a.errs.component
-	target := pulumi.All(p.fn.in, qualIn).ApplyT(func(v []any) ([]string, error) {
+	id := b.identity()
+	target := pulumi.All(p.fn.in, qualIn, id.partition, id.region, id.account).ApplyT(func(v []any) ([]string, error) {
 		ref, err := lambdafacts.ParseFunctionRef(v[0].(string))
 		if err != nil {
 			return nil, inputErrorOf(component, "FunctionName", err)
@@ -266,11 +267,7 @@ func (p *asyncInvokePlan) deliver(a *assembly, b *buildEnv, built builtRouting, 
 		if qerr != nil {
 			return nil, inputErrorOf(component, qerr.field, qerr.err)
 		}
-		fn := ref.Name
-		if ref.ARN != nil {
-			fn = lambdafacts.UnqualifiedFunctionARN(ref.ARN.String())
-		}
-		return []string{fn, q}, nil
+		return []string{configFunctionName(ref, v[2].(string), v[3].(string), v[4].(string)), q}, nil
 	}).(pulumi.StringArrayOutput)
 	fn, qualifier := target.Index(pulumi.Int(0)), target.Index(pulumi.Int(1))
 	if p.fn.qualifier != "" {
@@ -282,6 +279,24 @@ func (p *asyncInvokePlan) deliver(a *assembly, b *buildEnv, built builtRouting, 
 		w.opts = adoptedConfigOpts(p.args.Adopt.InvokeConfig)
 	}
 	return w, nil
+}
+
+// configFunctionName is how the invoke config names its function: by name
+// when the function is in the provider's partition, region and account
+// (however the program named it: name, name:qualifier, ARN), else by its
+// unqualified ARN; the qualifier goes in the config's qualifier. So a
+// program that names the same function another way updates the config in
+// place: the provider replaces a config whose functionName changes, and a
+// replacement of the one config a function and qualifier have writes it
+// and then deletes it.
+func configFunctionName(ref lambdafacts.FunctionRef, partition, region, account string) string {
+	if ref.ARN == nil {
+		return ref.Name
+	}
+	if a := ref.ARN; a.Partition == partition && a.Region == region && a.Account == account {
+		return ref.Name
+	}
+	return lambdafacts.UnqualifiedFunctionARN(ref.ARN.String())
 }
 
 // outputs sets the AsyncInvoke's fields.

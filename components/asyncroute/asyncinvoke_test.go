@@ -101,12 +101,19 @@ func TestAsyncInvokeOnFunctionResource(t *testing.T) {
 	}, outs)
 }
 
+// The config names the function by name when it is in the provider's
+// account and region, however the program names it, so that naming it
+// another way updates the config in place (see TestConfigNeverReplacedOntoItself
+// in tests/engine); another account's function keeps its ARN.
 func TestAsyncInvokeByNameAndByArn(t *testing.T) {
+	other := "arn:aws:lambda:us-east-1:210987654321:function:existing"
 	for _, tc := range []struct {
-		name, function string
+		name, function, want string
 	}{
-		{"ByName", "existing"},
-		{"ByArn", fnARN("existing")},
+		{"ByName", "existing", "existing"},
+		{"ByArn", fnARN("existing"), "existing"},
+		{"ByArnOfAnotherAccount", other, other},
+		{"ByQualifiedArnOfAnotherAccount", other + ":$LATEST", other},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			st := run(t, func(ctx *pulumi.Context) error {
@@ -123,7 +130,7 @@ func TestAsyncInvokeByNameAndByArn(t *testing.T) {
 			assert.Equal(t, stmts(allow(snsPublish, arnOf("sns", "alerts"))), statements(t, st, "routing"))
 			assert.Equal(t, deps(dep(topicType, "alerts")), st.Dependencies(policy))
 			assert.Equal(t, map[string]any{
-				"functionName":      tc.function,
+				"functionName":      tc.want,
 				"qualifier":         "$LATEST",
 				"destinationConfig": destinations("", arnOf("sns", "alerts")),
 			}, cfg.Inputs)

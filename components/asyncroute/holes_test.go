@@ -1,7 +1,6 @@
 package asyncroute_test
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/asyncroute/asyncroute/components/asyncroute"
@@ -113,11 +112,7 @@ func TestQualifierFromFunctionReference(t *testing.T) {
 			return err
 		})
 		cfg := config(t, st, "routing")
-		want := "legacy"
-		if strings.HasPrefix(ref, "arn:") {
-			want = legacy
-		}
-		assert.Equal(t, want, cfg.Inputs["functionName"], "the config names the function without its qualifier")
+		assert.Equal(t, "legacy", cfg.Inputs["functionName"], "the config names the function by name, without its qualifier")
 		assert.Equal(t, "live", cfg.Inputs["qualifier"])
 		assert.Equal(t, "live", find(t, st, asyncInvokeType, "routing").Inputs["qualifier"])
 	}

@@ -287,9 +287,9 @@ func (g *waitGraph) wait(key string) (done func(), err error) {
 		g.mu.Unlock()
 	}
 	if cycle := g.cycleFrom(key); cycle != nil {
-		names := make([]string, len(cycle)-1)
-		for i, k := range cycle[1:] {
-			names[i] = g.label[k]
+		names := make([]string, 0, len(cycle)-2)
+		for _, k := range cycle[1 : len(cycle)-1] {
+			names = append(names, g.label[k])
 		}
 		return func() {}, fmt.Errorf("its grants name %s, whose role changes in this deployment too and whose grants wait for this function "+
 			"(allowed: change the role of one of them per deployment)", strings.Join(names, ", which waits for "))
