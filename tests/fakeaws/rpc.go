@@ -166,6 +166,14 @@ func diff(sp *spec, olds, news resource.PropertyMap, ignoreChanges []string) (di
 			continue
 		}
 		o, n := olds[k], news[k]
+		if d, ok := sp.defaults[string(k)]; ok {
+			if o.IsNull() {
+				o = resource.NewPropertyValue(d)
+			}
+			if n.IsNull() {
+				n = resource.NewPropertyValue(d)
+			}
+		}
 		if o.IsNull() && n.IsNull() {
 			continue
 		}
@@ -273,7 +281,16 @@ func (p *Provider) Read(_ context.Context, req *pulumirpc.ReadRequest) (*pulumir
 	if err != nil {
 		return nil, err
 	}
-	props, inputs = overlay(props, rec.Outputs), overlay(inputs, rec.Inputs)
+	// A seeded record may lack outputs the real provider always returns
+	// (see zeroOutputs): add them, as a read of the real provider does.
+	full := map[string]any{}
+	for k, v := range rec.Outputs {
+		full[k] = v
+	}
+	if sp, err := specFor(rec.Type); err == nil {
+		full = sp.withAllOutputs(map[string]any{}, full)
+	}
+	props, inputs = overlay(props, full), overlay(inputs, rec.Inputs)
 	propsOut, err := marshal(props)
 	if err != nil {
 		return nil, err

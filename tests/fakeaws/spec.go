@@ -32,6 +32,10 @@ type spec struct {
 	// replaceOnChange lists the inputs that force replacement (ForceNew in
 	// the upstream Terraform provider).
 	replaceOnChange []string
+	// defaults are the values inputs left out have in AWS (the real
+	// provider's schema defaults): Diff compares an input left out as
+	// this value, so a resource imported with it is not changed.
+	defaults map[string]any
 	// computed returns the id and the outputs AWS adds for inputs in; old
 	// holds the previous outputs on update, nil on create.
 	computed func(e env, in, old map[string]any) (id string, outs map[string]any, err error)

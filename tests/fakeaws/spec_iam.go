@@ -18,6 +18,7 @@ var roleSpec = &spec{
 	args:            iam.RoleArgs{},
 	naming:          roleNaming,
 	replaceOnChange: []string{"name", "namePrefix", "path"},
+	defaults:        map[string]any{"path": "/"},
 	computed: func(e env, in, old map[string]any) (string, map[string]any, error) {
 		name := roleNaming.nameOrPrefixed(in, old)
 		path := str(in, "path")
