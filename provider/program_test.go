@@ -166,7 +166,7 @@ func TestOneConfigPerQualifierAcrossComponents(t *testing.T) {
 		_, err = w.construct(Token("AsyncInvoke"), "second", args(map[string]any{"maxRetries": 0.0}))
 		require.Error(t, err, "preview=%v", preview)
 		assert.Contains(t, err.Error(), `asyncroute: AsyncInvoke "second": qualifier: function "legacy-billing" already has an async invoke config `+
-			`for qualifier "$LATEST" from AsyncInvoke "first"; allowed: one config per function and qualifier`)
+			`for qualifier "$LATEST" from AsyncInvoke "first"; Lambda keeps one config per function and qualifier: each write overwrites the other's and deleting either removes both; allowed: one config per function and qualifier`)
 
 		next := newWorld(t, preview)
 		_, err = next.construct(Token("AsyncInvoke"), "second", args(map[string]any{"maxRetries": 0.0}))

@@ -215,7 +215,9 @@ func checkQualifier(c *configModel, emit emitFunc) {
 }
 
 // checkDuplicateConfigs reports every invoke config after the first for
-// the same function and qualifier.
+// the same function and qualifier, whoever declared them (a component's
+// child, a raw resource): Lambda keeps one config object per function
+// and qualifier, so deleting either resource removes the other's.
 func checkDuplicateConfigs(m *model, emit emitFunc) {
 	first := map[string]*configModel{}
 	configs := append([]*configModel(nil), m.configs...)

@@ -243,7 +243,7 @@ func TestDuplicateConfigs(t *testing.T) {
 			c := must(asyncroute.NewFunction(ctx, "orders", &asyncroute.FunctionArgs{Function: lambdaArgs("orders"), OnFailure: asyncroute.SQSQueue{Queue: newQueue(ctx, "failed", nil)}}))
 			_, err := asyncroute.NewAsyncInvoke(ctx, "more", &asyncroute.AsyncInvokeArgs{Function: c.Function, SkipGrants: true, OnSuccess: asyncroute.DefaultEventBus{}})
 			return err
-		}, `asyncroute: AsyncInvoke "more": Qualifier: function "orders" already has an async invoke config for qualifier "$LATEST" from Function "orders"; allowed: one config per function and qualifier`,
+		}, `asyncroute: AsyncInvoke "more": Qualifier: function "orders" already has an async invoke config for qualifier "$LATEST" from Function "orders"; Lambda keeps one config per function and qualifier: each write overwrites the other's and deleting either removes both; allowed: one config per function and qualifier`,
 			"more", 6},
 		{"FunctionThenAsyncInvokeOnAutoNamedFunction", func(ctx *pulumi.Context) error {
 			args := lambdaArgs("x")
@@ -251,13 +251,13 @@ func TestDuplicateConfigs(t *testing.T) {
 			c := must(asyncroute.NewFunction(ctx, "orders", &asyncroute.FunctionArgs{Function: args, MaxRetries: pulumi.IntRef(1)}))
 			_, err := asyncroute.NewAsyncInvoke(ctx, "more", &asyncroute.AsyncInvokeArgs{Function: c.Function, SkipGrants: true, MaxRetries: pulumi.IntRef(0)})
 			return err
-		}, `asyncroute: AsyncInvoke "more": Qualifier: function "orders" already has an async invoke config for qualifier "$LATEST" from Function "orders"; allowed: one config per function and qualifier`,
+		}, `asyncroute: AsyncInvoke "more": Qualifier: function "orders" already has an async invoke config for qualifier "$LATEST" from Function "orders"; Lambda keeps one config per function and qualifier: each write overwrites the other's and deleting either removes both; allowed: one config per function and qualifier`,
 			"more", 4},
 		{"FunctionAliasThenAsyncInvokeOnAlias", func(ctx *pulumi.Context) error {
 			c := must(asyncroute.NewFunction(ctx, "orders", &asyncroute.FunctionArgs{Function: lambdaArgs("orders"), MaxRetries: pulumi.IntRef(1), Alias: "live"}))
 			_, err := asyncroute.NewAsyncInvoke(ctx, "more", &asyncroute.AsyncInvokeArgs{Function: c.Function, Qualifier: c.Alias.Name, SkipGrants: true, MaxRetries: pulumi.IntRef(0)})
 			return err
-		}, `asyncroute: AsyncInvoke "more": Qualifier: function "orders" already has an async invoke config for qualifier "live" from Function "orders"; allowed: one config per function and qualifier`,
+		}, `asyncroute: AsyncInvoke "more": Qualifier: function "orders" already has an async invoke config for qualifier "live" from Function "orders"; Lambda keeps one config per function and qualifier: each write overwrites the other's and deleting either removes both; allowed: one config per function and qualifier`,
 			"more", 5},
 		{"FunctionThenAsyncInvokeByNameOutput", func(ctx *pulumi.Context) error {
 			args := lambdaArgs("x")
@@ -265,31 +265,31 @@ func TestDuplicateConfigs(t *testing.T) {
 			c := must(asyncroute.NewFunction(ctx, "orders", &asyncroute.FunctionArgs{Function: args, MaxRetries: pulumi.IntRef(1)}))
 			_, err := asyncroute.NewAsyncInvoke(ctx, "more", &asyncroute.AsyncInvokeArgs{FunctionName: c.FunctionName, SkipGrants: true, MaxRetries: pulumi.IntRef(0)})
 			return err
-		}, `asyncroute: AsyncInvoke "more": Qualifier: function "orders-e33c137" already has an async invoke config for qualifier "$LATEST" from Function "orders"; allowed: one config per function and qualifier`,
+		}, `asyncroute: AsyncInvoke "more": Qualifier: function "orders-e33c137" already has an async invoke config for qualifier "$LATEST" from Function "orders"; Lambda keeps one config per function and qualifier: each write overwrites the other's and deleting either removes both; allowed: one config per function and qualifier`,
 			"more", 4},
 		{"TwoAsyncInvokesSameName", func(ctx *pulumi.Context) error {
 			must(asyncroute.NewAsyncInvoke(ctx, "first", &asyncroute.AsyncInvokeArgs{FunctionName: pulumi.String("existing"), SkipGrants: true, MaxRetries: pulumi.IntRef(1)}))
 			_, err := asyncroute.NewAsyncInvoke(ctx, "second", &asyncroute.AsyncInvokeArgs{FunctionName: pulumi.String("existing"), SkipGrants: true, MaxRetries: pulumi.IntRef(0)})
 			return err
-		}, `asyncroute: AsyncInvoke "second": Qualifier: function "existing" already has an async invoke config for qualifier "$LATEST" from AsyncInvoke "first"; allowed: one config per function and qualifier`,
+		}, `asyncroute: AsyncInvoke "second": Qualifier: function "existing" already has an async invoke config for qualifier "$LATEST" from AsyncInvoke "first"; Lambda keeps one config per function and qualifier: each write overwrites the other's and deleting either removes both; allowed: one config per function and qualifier`,
 			"second", 2},
 		{"NameAndArnOfTheSameFunction", func(ctx *pulumi.Context) error {
 			must(asyncroute.NewAsyncInvoke(ctx, "first", &asyncroute.AsyncInvokeArgs{FunctionName: pulumi.String("existing"), SkipGrants: true, MaxRetries: pulumi.IntRef(1)}))
 			_, err := asyncroute.NewAsyncInvoke(ctx, "second", &asyncroute.AsyncInvokeArgs{FunctionName: pulumi.String(fnARN("existing")), SkipGrants: true, MaxRetries: pulumi.IntRef(0)})
 			return err
-		}, `asyncroute: AsyncInvoke "second": Qualifier: function "existing" already has an async invoke config for qualifier "$LATEST" from AsyncInvoke "first"; allowed: one config per function and qualifier`,
+		}, `asyncroute: AsyncInvoke "second": Qualifier: function "existing" already has an async invoke config for qualifier "$LATEST" from AsyncInvoke "first"; Lambda keeps one config per function and qualifier: each write overwrites the other's and deleting either removes both; allowed: one config per function and qualifier`,
 			"second", 2},
 		{"ExplicitLatestEqualsDefault", func(ctx *pulumi.Context) error {
 			must(asyncroute.NewAsyncInvoke(ctx, "first", &asyncroute.AsyncInvokeArgs{FunctionName: pulumi.String("existing"), SkipGrants: true, MaxRetries: pulumi.IntRef(1)}))
 			_, err := asyncroute.NewAsyncInvoke(ctx, "second", &asyncroute.AsyncInvokeArgs{FunctionName: pulumi.String("existing"), Qualifier: pulumi.String("$LATEST"), SkipGrants: true, MaxRetries: pulumi.IntRef(0)})
 			return err
-		}, `asyncroute: AsyncInvoke "second": Qualifier: function "existing" already has an async invoke config for qualifier "$LATEST" from AsyncInvoke "first"; allowed: one config per function and qualifier`,
+		}, `asyncroute: AsyncInvoke "second": Qualifier: function "existing" already has an async invoke config for qualifier "$LATEST" from AsyncInvoke "first"; Lambda keeps one config per function and qualifier: each write overwrites the other's and deleting either removes both; allowed: one config per function and qualifier`,
 			"second", 2},
 		{"TwoFunctionsSameName", func(ctx *pulumi.Context) error {
 			must(asyncroute.NewFunction(ctx, "a", &asyncroute.FunctionArgs{Function: lambdaArgs("orders"), MaxRetries: pulumi.IntRef(1)}))
 			_, err := asyncroute.NewFunction(ctx, "b", &asyncroute.FunctionArgs{Function: lambdaArgs("orders"), MaxRetries: pulumi.IntRef(0)})
 			return err
-		}, `asyncroute: Function "b": Function.Name: function "orders" already has an async invoke config for qualifier "$LATEST" from Function "a"; allowed: one config per function and qualifier`,
+		}, `asyncroute: Function "b": Function.Name: function "orders" already has an async invoke config for qualifier "$LATEST" from Function "a"; Lambda keeps one config per function and qualifier: each write overwrites the other's and deleting either removes both; allowed: one config per function and qualifier`,
 			"b", 4},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -307,7 +307,7 @@ func TestDuplicateConfigs(t *testing.T) {
 			requireNothingFromComponent(t, st, tc.failed, tc.users)
 			up, err := asyncroutetest.Run(tc.program)
 			require.Error(t, err)
-			assert.Regexp(t, `asyncroute: (AsyncInvoke "more": Qualifier|Function "orders": Function\.Name): function "orders-e33c137" already has an async invoke config for qualifier "\$LATEST" from (Function "orders"|AsyncInvoke "more"); allowed: one config per function and qualifier`, err.Error())
+			assert.Regexp(t, `asyncroute: (AsyncInvoke "more": Qualifier|Function "orders": Function\.Name): function "orders-e33c137" already has an async invoke config for qualifier "\$LATEST" from (Function "orders"|AsyncInvoke "more"); Lambda keeps one config per function and qualifier: each write overwrites the other's and deleting either removes both; allowed: one config per function and qualifier`, err.Error())
 			assert.Len(t, up.OfType(configType), 1)
 		})
 	}

@@ -146,7 +146,7 @@ func TestQualifierFromFunctionReference(t *testing.T) {
 		return err
 	}, asyncroutetest.Preview())
 	require.Error(t, err)
-	assert.Equal(t, `asyncroute: AsyncInvoke "second": Qualifier: function "legacy" already has an async invoke config for qualifier "live" from AsyncInvoke "first"; allowed: one config per function and qualifier`, err.Error())
+	assert.Equal(t, `asyncroute: AsyncInvoke "second": Qualifier: function "legacy" already has an async invoke config for qualifier "live" from AsyncInvoke "first"; Lambda keeps one config per function and qualifier: each write overwrites the other's and deleting either removes both; allowed: one config per function and qualifier`, err.Error())
 	assert.Len(t, st.OfType(configType), 1)
 }
 

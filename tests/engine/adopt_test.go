@@ -427,3 +427,75 @@ func envList(env map[string]string) []string {
 	}
 	return append(out, "PATH="+os.Getenv("PATH"))
 }
+
+// TestConfigNeverReplacedOntoItself: an AsyncInvoke on a function deployed
+// elsewhere, whose program names the function one way after another
+// (name, name:$LATEST, ARN, qualified ARN, name with Qualifier). The
+// config is one object per function and qualifier in AWS, and in the
+// double: a replacement writes it and then deletes it. The component
+// names the function by name with the qualifier apart, so every step is
+// an update in place (or nothing), and the config is there after each.
+// The same respelling of a raw config is a replacement, and the double
+// ends it with no config, as AWS does.
+func TestConfigNeverReplacedOntoItself(t *testing.T) {
+	const fn = "ext-fn"
+	arn := "arn:aws:lambda:" + region + ":" + fakeaws.Account + ":function:" + fn
+	type spelling struct{ name, qualifier string }
+	spellings := []spelling{{fn, ""}, {fn + ":$LATEST", ""}, {arn, ""}, {arn + ":$LATEST", ""}, {fn, "$LATEST"}}
+	program := func(s spelling, raw bool) pulumi.RunFunc {
+		return func(ctx *pulumi.Context) error {
+			q, err := sqs.NewQueue(ctx, "failures", &sqs.QueueArgs{})
+			if err != nil {
+				return err
+			}
+			if raw {
+				_, err = lambda.NewFunctionEventInvokeConfig(ctx, "raw-config", &lambda.FunctionEventInvokeConfigArgs{FunctionName: pulumi.String(s.name),
+					MaximumRetryAttempts: pulumi.Int(0)})
+				return err
+			}
+			args := &asyncroute.AsyncInvokeArgs{FunctionName: pulumi.String(s.name), Role: &asyncroute.ExistingRole{Name: pulumi.String(fn + "-role")},
+				OnFailure: asyncroute.SQSQueue{Queue: q}, MaxRetries: pulumi.IntRef(1)}
+			if s.qualifier != "" {
+				args.Qualifier = pulumi.String(s.qualifier)
+			}
+			_, err = asyncroute.NewAsyncInvoke(ctx, "routing", args)
+			return err
+		}
+	}
+	t.Run("component", func(t *testing.T) {
+		t.Parallel()
+		w := newWorld(t, "asyncroute-config-identity", program(spellings[0], false))
+		require.NoError(t, fakeaws.Seed(w.state, fakeaws.ExistingFunction(region, fn, fn+"-role")...))
+		for i, s := range spellings {
+			n := w.logLen()
+			w.setProgram(program(s, false))
+			_, err := w.up()
+			require.NoError(t, err, "FunctionName %q, Qualifier %q", s.name, s.qualifier)
+			for _, op := range w.ops(n) {
+				if op.Type == tInvokeConfig && i > 0 {
+					assert.Equal(t, "update", op.Op, "FunctionName %q: %s of the config", s.name, op.Op)
+				}
+			}
+			assert.Equal(t, []string{"$LATEST"}, w.configsOf(fn), "FunctionName %q, Qualifier %q: the config is there", s.name, s.qualifier)
+		}
+		w.assertNoWindows("respellings", 0)
+		_, err := w.preview(optpreview.ExpectNoChanges())
+		require.NoError(t, err)
+	})
+	t.Run("raw config respelled", func(t *testing.T) {
+		t.Parallel()
+		w := newWorld(t, "asyncroute-config-identity-raw", program(spellings[0], true))
+		require.NoError(t, fakeaws.Seed(w.state, fakeaws.ExistingFunction(region, fn, fn+"-role")...))
+		_, err := w.up()
+		require.NoError(t, err)
+		require.Equal(t, []string{"$LATEST"}, w.configsOf(fn))
+		n := w.logLen()
+		w.setProgram(program(spellings[2], true))
+		_, err = w.up()
+		require.NoError(t, err, "the replacement succeeds")
+		create := opWhere(t, w.ops(n), "the new config", is("create", tInvokeConfig, "raw-config"))
+		del := opWhere(t, w.ops(n), "the old config", is("delete", tInvokeConfig, "raw-config"))
+		before(t, create, del, "create before delete")
+		assert.Empty(t, w.configsOf(fn), "the delete of the old resource deleted the only config there is")
+	})
+}
