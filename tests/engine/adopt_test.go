@@ -499,3 +499,51 @@ func TestConfigNeverReplacedOntoItself(t *testing.T) {
 		assert.Empty(t, w.configsOf(fn), "the delete of the old resource deleted the only config there is")
 	})
 }
+
+// TestOneConfigObjectThroughTheDoors: a component's invoke config and a
+// raw one for the same function and qualifier. The double keeps one
+// config (the second write overwrites the first), so deleting either
+// resource would remove both. The checker on the stack export and the
+// policy pack inside the engine report it (ASYNC002) in the same words as
+// the components (package lambdafacts).
+func TestOneConfigObjectThroughTheDoors(t *testing.T) {
+	t.Parallel()
+	const words = "Lambda keeps one config per function and qualifier: each write overwrites the other's and deleting either removes both"
+	program := func(ctx *pulumi.Context) error {
+		q, err := sqs.NewQueue(ctx, "failures", &sqs.QueueArgs{})
+		if err != nil {
+			return err
+		}
+		args := &asyncroute.FunctionArgs{Function: pythonFunction(), OnFailure: asyncroute.SQSQueue{Queue: q}, MaxRetries: pulumi.IntRef(1)}
+		args.Function.Name = pulumi.String("shared-fn")
+		f, err := asyncroute.NewFunction(ctx, component, args)
+		if err != nil {
+			return err
+		}
+		_, err = lambda.NewFunctionEventInvokeConfig(ctx, "zz-extra-config", &lambda.FunctionEventInvokeConfigArgs{
+			FunctionName: f.FunctionName, MaximumRetryAttempts: pulumi.Int(0)}, pulumi.DependsOn([]pulumi.Resource{f}))
+		return err
+	}
+	w := newWorld(t, "asyncroute-one-config", program)
+	_, err := w.up()
+	require.NoError(t, err, "AWS takes both writes")
+	assert.Equal(t, []string{"$LATEST"}, w.configsOf("shared-fn"), "one config object")
+
+	fs, code := w.check(t)
+	var dup finding
+	for _, f := range fs {
+		if f.Field == "functionName" {
+			dup = f
+		}
+	}
+	require.NotEmpty(t, dup.Message, "the checker's findings: %v", summarize(fs))
+	assert.Equal(t, "ASYNC002", dup.RuleID)
+	assert.Contains(t, dup.Message, words)
+	assert.Equal(t, 1, code)
+
+	_, err = w.preview(optpreview.PolicyPacks(policyPack.build(t)))
+	require.Error(t, err, "the mandatory violation fails the preview")
+	out := strings.Join(strings.Fields(err.Error()), " ")
+	assert.Contains(t, out, "async002-destination-validity")
+	assert.Contains(t, out, strings.Join(strings.Fields(dup.Message), " "), "the pack's message is the checker's")
+}
