@@ -112,7 +112,10 @@ func TestComponentsOfOneProgram(t *testing.T) {
 					"asyncroute-grants-before-role-change:asyncroute:lambda:Function:ingest",
 					"asyncroute-grants-before-role-change:asyncroute:lambda:Function:mailer",
 					"asyncroute-grants-before-role-change:asyncroute:lambda:Function:renderer",
-				}, w.fake.hookNames(), "one hook per function, named after its component")
+					"asyncroute-role-and-routes:asyncroute:lambda:Function:ingest",
+					"asyncroute-role-and-routes:asyncroute:lambda:Function:mailer",
+					"asyncroute-role-and-routes:asyncroute:lambda:Function:renderer",
+				}, w.fake.hookNames(), "one hook per function and one per component, named after the component")
 			}
 
 			// The renderer's grant lets it invoke the mailer, and its config
