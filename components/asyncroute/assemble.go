@@ -216,7 +216,7 @@ func (a *assembly) routingInputs(r routing, qualifier string, skipGrants bool) p
 
 // grantPolicy creates an inline policy holding grants on the role the
 // component grants to, or nothing when there is nothing to grant. It is
-// named after its document (see policyName) and replaced, never updated,
+// named after its document (see policyName) and so replaced, not updated,
 // when the document changes (see grantPolicyOptions).
 func (b *buildEnv) grantPolicy(logical string, grants []grant, extra ...pulumi.ResourceOption) (*iam.RolePolicy, error) {
 	if len(grants) == 0 {

@@ -76,12 +76,13 @@
 // the last write that uses it. The engine orders creates and updates by
 // dependency and runs deletes at the end; the components use that:
 //
-//   - the grant policy is replaced, never updated in place, when its
-//     document changes (resource option ReplaceOnChanges on "policy"; the
-//     policy's name is its child name and a hash of its document, so old
-//     and new exist side by side, and a write retried after a lost answer
-//     or an interrupted `pulumi up` overwrites the same policy instead of
-//     leaving another on the role): the new policy is created before the
+//   - the grant policy is replaced, not updated in place, when its
+//     document changes (the policy's name is its child name and a hash of
+//     its document, and the provider replaces an inline policy whose name
+//     changes, so old and new exist side by side; a write retried after a
+//     lost answer or an interrupted `pulumi up` overwrites the same policy
+//     instead of leaving another on the role; a document changed outside
+//     Pulumi is written back in place): the new policy is created before the
 //     invoke config (or the function with a dead-letter target, or the
 //     mapping) is updated to use what it grants, and the old policy is
 //     deleted with the deletes, after every dependent has stopped using

@@ -23,14 +23,18 @@ import (
 // deployed stack"): the grant policies' names and replacement, and what a
 // Function does when its execution role changes.
 
-// grantPolicyOptions makes a grant policy replaced, not updated, whenever
-// its document changes: the engine creates the new policy (under a new
-// name, see policyName, so both exist side by side) before it updates the
+// grantPolicyOptions are a grant policy's options. A policy is replaced,
+// not updated, whenever its document changes, because its name does (see
+// policyName) and the provider replaces an inline policy whose name
+// changes: the engine creates the new policy before it updates the
 // resources that depend on it, and deletes the old one only at the end of
 // the deployment, after every invoke config, function and mapping has
-// stopped using what only the old one granted.
+// stopped using what only the old one granted. A document changed outside
+// Pulumi (seen by a refresh) keeps the name the program's document gives,
+// so the policy is written back in place: a replacement under the same
+// name would write it and then delete it.
 func grantPolicyOptions(parent pulumi.Resource, extra ...pulumi.ResourceOption) []pulumi.ResourceOption {
-	return append([]pulumi.ResourceOption{pulumi.Parent(parent), pulumi.ReplaceOnChanges([]string{"policy"})}, extra...)
+	return append([]pulumi.ResourceOption{pulumi.Parent(parent)}, extra...)
 }
 
 // maxPolicyName is IAM's limit on an inline policy's name.

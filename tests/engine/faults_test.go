@@ -379,55 +379,72 @@ func (w *world) policiesOnRole() []string {
 	return out
 }
 
-// TestDriftShowsAfterRefresh removes the component's grant policy outside
-// Pulumi, as a console user would. Records are lost from that moment (the
+// TestDriftShowsAfterRefresh changes the component's grant policy outside
+// Pulumi, as a console user would: deletes it, or edits its document so
+// that it grants another queue. Records are lost from that moment (the
 // double opens a window); `pulumi preview` and the checker on `pulumi
-// stack export` see nothing, since Pulumi's state still has the policy.
-// After `pulumi refresh` the export lacks it and the checker reports the
-// missing grant (exit status 1), which is the recipe of
+// stack export` see nothing, since Pulumi's state still has the grant.
+// After `pulumi refresh` the export has what AWS has and the checker
+// reports the missing grant (exit status 1), which is the recipe of
 // docs/changing-a-stack.md for CI; `pulumi up` then writes the policy
 // again and the window closes.
 func TestDriftShowsAfterRefresh(t *testing.T) {
-	t.Parallel()
-	s := shape{queues: []string{"a"}, onFailure: "queue:a", retries: 1}
-	w := newWorld(t, "asyncroute-drift", s.program())
-	w.upTo(s, "first deployment")
-	w.assertNoWindows("first deployment", 0)
-	var policyID string
-	for _, r := range w.providerState().Live() {
-		if r.Type == tRolePolicy {
-			policyID = r.ID
-		}
+	edits := map[string]func(s *fakeaws.State, id string) error{
+		"deleted": func(s *fakeaws.State, id string) error {
+			if !s.Remove(tRolePolicy, id) {
+				return fmt.Errorf("no policy %s", id)
+			}
+			return nil
+		},
+		"edited": func(s *fakeaws.State, id string) error {
+			r := s.Find(tRolePolicy, id)
+			if r == nil {
+				return fmt.Errorf("no policy %s", id)
+			}
+			doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sqs:SendMessage","Resource":"arn:aws:sqs:us-east-1:123456789012:elsewhere"}]}`
+			r.Inputs["policy"], r.Outputs["policy"] = doc, doc
+			return nil
+		},
 	}
-	require.NotEmpty(t, policyID)
-	require.NoError(t, fakeaws.EditOutOfBand(w.state, "console: DeleteRolePolicy", func(s *fakeaws.State) error {
-		if !s.Remove(tRolePolicy, policyID) {
-			return fmt.Errorf("no policy %s", policyID)
-		}
-		return nil
-	}))
-	ws := w.windows()
-	require.Len(t, ws, 1, "the console's delete opens a window")
-	assert.True(t, ws[0].Open())
+	for name, edit := range edits {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			s := shape{queues: []string{"a"}, onFailure: "queue:a", retries: 1}
+			w := newWorld(t, "asyncroute-drift", s.program())
+			w.upTo(s, "first deployment")
+			w.assertNoWindows("first deployment", 0)
+			var policyID string
+			for _, r := range w.providerState().Live() {
+				if r.Type == tRolePolicy {
+					policyID = r.ID
+				}
+			}
+			require.NotEmpty(t, policyID)
+			require.NoError(t, fakeaws.EditOutOfBand(w.state, "console: grant "+name, func(s *fakeaws.State) error { return edit(s, policyID) }))
+			ws := w.windows()
+			require.Len(t, ws, 1, "the console's change opens a window")
+			assert.True(t, ws[0].Open())
 
-	_, err := w.preview(optpreview.ExpectNoChanges())
-	require.NoError(t, err, "a preview does not see the drift")
-	fs, code := w.check(t)
-	assert.Empty(t, summarize(fs), "the checker on the unrefreshed export sees nothing")
-	assert.Equal(t, 0, code)
+			_, err := w.preview(optpreview.ExpectNoChanges())
+			require.NoError(t, err, "a preview does not see the drift")
+			fs, code := w.check(t)
+			assert.Empty(t, summarize(fs), "the checker on the unrefreshed export sees nothing")
+			assert.Equal(t, 0, code)
 
-	_, err = w.stack.Refresh(w.ctx)
-	require.NoError(t, err)
-	fs, code = w.check(t)
-	assert.Equal(t, []string{"ASYNC001 mandatory " + component + "-async-config destinationConfig.onFailure.destination"}, summarize(fs),
-		"the checker on the refreshed export reports the missing grant")
-	assert.Equal(t, 1, code)
+			_, err = w.stack.Refresh(w.ctx)
+			require.NoError(t, err)
+			fs, code = w.check(t)
+			assert.Equal(t, []string{"ASYNC001 mandatory " + component + "-async-config destinationConfig.onFailure.destination"}, summarize(fs),
+				"the checker on the refreshed export reports the missing grant")
+			assert.Equal(t, 1, code)
 
-	w.upTo(s, "up after the refresh")
-	ws = w.windows()
-	require.Len(t, ws, 1)
-	assert.False(t, ws[0].Open(), "the up closed the window: %s", ws[0])
-	fs, code = w.check(t)
-	assert.Empty(t, summarize(fs))
-	assert.Equal(t, 0, code)
+			w.upTo(s, "up after the refresh")
+			ws = w.windows()
+			require.Len(t, ws, 1)
+			assert.False(t, ws[0].Open(), "the up closed the window: %s", ws[0])
+			fs, code = w.check(t)
+			assert.Empty(t, summarize(fs))
+			assert.Equal(t, 0, code)
+		})
+	}
 }
