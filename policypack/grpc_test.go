@@ -78,7 +78,7 @@ func TestAnalyzerProtocol(t *testing.T) {
 	info, err := client.GetAnalyzerInfo(ctx, &emptypb.Empty{})
 	require.NoError(t, err)
 	assert.Equal(t, "asyncroute", info.GetName())
-	require.Len(t, info.GetPolicies(), 6)
+	require.Len(t, info.GetPolicies(), 7)
 	assert.Equal(t, "async001-destination-permission", info.GetPolicies()[0].GetName())
 	assert.Equal(t, pulumirpc.EnforcementLevel_MANDATORY, info.GetPolicies()[0].GetEnforcementLevel())
 
@@ -103,8 +103,11 @@ func TestAnalyzerProtocol(t *testing.T) {
 	resp, err := client.AnalyzeStack(ctx, &pulumirpc.AnalyzeStackRequest{Resources: resources})
 	require.NoError(t, err)
 	// The role has no policy at all: the grant is missing (ASYNC001), and
-	// the queue is FIFO (ASYNC002).
-	require.Len(t, resp.GetDiagnostics(), 2)
+	// the queue is FIFO (ASYNC002); no alarm watches the config's delivery
+	// failures (ASYNC007, advisory).
+	require.Len(t, resp.GetDiagnostics(), 3)
+	assert.Equal(t, "async007-delivery-failures-alarm", resp.GetDiagnostics()[2].GetPolicyName())
+	assert.Equal(t, pulumirpc.EnforcementLevel_ADVISORY, resp.GetDiagnostics()[2].GetEnforcementLevel())
 	for i, want := range []struct{ policy, text string }{
 		{"async001-destination-permission", `does not allow sqs:SendMessage on arn:aws:sqs:eu-west-1:210987654321:jobs.fifo`},
 		{"async002-destination-validity", `field destinationConfig.onFailure.destination: SQS queue "jobs" is FIFO; allowed: a standard SQS queue or SNS topic`},
@@ -120,8 +123,9 @@ func TestAnalyzerProtocol(t *testing.T) {
 	// Configured as the engine does from --policy-pack-config: a policy
 	// turned off is not run, another one's level changes.
 	_, err = client.Configure(ctx, &pulumirpc.ConfigureAnalyzerRequest{PolicyConfig: map[string]*pulumirpc.PolicyConfig{
-		"async001-destination-permission": {EnforcementLevel: pulumirpc.EnforcementLevel_DISABLED},
-		"async002-destination-validity":   {EnforcementLevel: pulumirpc.EnforcementLevel_ADVISORY},
+		"async001-destination-permission":  {EnforcementLevel: pulumirpc.EnforcementLevel_DISABLED},
+		"async002-destination-validity":    {EnforcementLevel: pulumirpc.EnforcementLevel_ADVISORY},
+		"async007-delivery-failures-alarm": {EnforcementLevel: pulumirpc.EnforcementLevel_DISABLED},
 	}})
 	require.NoError(t, err)
 	resp, err = client.AnalyzeStack(ctx, &pulumirpc.AnalyzeStackRequest{Resources: resources})

@@ -63,6 +63,7 @@ func TestPackMetadata(t *testing.T) {
 	assert.Equal(t, []string{
 		"async001-destination-permission", "async002-destination-validity", "async003-failure-path-required",
 		"async004-destinations-never-fire", "async005-broad-destination-grant", "async006-invoked-qualifier-has-config",
+		"async007-delivery-failures-alarm",
 	}, names)
 	assert.Equal(t, policyx.EnforcementLevelMandatory, levels["async001-destination-permission"])
 	assert.Equal(t, policyx.EnforcementLevelMandatory, levels["async002-destination-validity"])
@@ -70,6 +71,7 @@ func TestPackMetadata(t *testing.T) {
 	assert.Equal(t, policyx.EnforcementLevelAdvisory, levels["async004-destinations-never-fire"])
 	assert.Equal(t, policyx.EnforcementLevelMandatory, levels["async005-broad-destination-grant"])
 	assert.Equal(t, policyx.EnforcementLevelMandatory, levels["async006-invoked-qualifier-has-config"])
+	assert.Equal(t, policyx.EnforcementLevelAdvisory, levels["async007-delivery-failures-alarm"])
 }
 
 func str(s string) property.Value { return property.New(s) }
@@ -107,7 +109,7 @@ func handArgs(destination property.Value) []policyx.AnalyzerResource {
 
 func TestValidationFunctionsOnHandBuiltArgs(t *testing.T) {
 	got := validate(t, handArgs(str("arn:aws:sqs:eu-west-1:210987654321:failures")))
-	require.Len(t, got, 1)
+	require.Len(t, got, 2)
 	assert.Equal(t, violation{
 		Policy: "async001-destination-permission",
 		URN:    "urn:pulumi:dev::shop::aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig::orders-async",
@@ -117,14 +119,18 @@ func TestValidationFunctionsOnHandBuiltArgs(t *testing.T) {
 			`Fix: allow sqs:SendMessage on arn:aws:sqs:eu-west-1:210987654321:failures in a policy of aws:iam/role:Role "orders-role" ` +
 			`(for example an aws:iam/rolePolicy:RolePolicy) and make aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig "orders-async" depend on it.`,
 	}, got[0])
+	// No alarm watches the config's DestinationDeliveryFailures.
+	assert.Equal(t, "async007-delivery-failures-alarm", got[1].Policy)
+	assert.Equal(t, got[0].URN, got[1].URN)
 
 	// At preview the destination may be computed; the config's dependency
 	// on the queue (which exists, its ARN is known) still tells the target.
 	computed := handArgs(property.New(property.Computed))
 	assert.Equal(t, got, validate(t, computed))
-	// Without that dependency nothing tells the target: nothing is reported.
+	// Without that dependency nothing tells the target: no grant is
+	// judged; the config still has a destination no alarm watches.
 	computed[3].PropertyDependencies = nil
-	assert.Empty(t, validate(t, computed))
+	assert.Equal(t, got[1:], validate(t, computed))
 }
 
 // The pack reads the engine's values through stackgraph's one converter:

@@ -17,6 +17,9 @@ import (
 // truncated to 90.
 type Whole float64
 
+// Number is any number (the schema says "number").
+type Number float64
+
 // DestinationKind says what a [Destination] is.
 type DestinationKind string
 
@@ -95,6 +98,25 @@ type FunctionSettings struct {
 	Tags                         pulumi.StringMapInput   `pulumi:"tags,optional"`
 }
 
+// Alarms mirrors asyncroute.Alarms: the topic by ARN (a program in another
+// language has no *sns.Topic to give), and each alarm's settings.
+type Alarms struct {
+	NotifyArn                   pulumi.StringInput `pulumi:"notifyArn,optional"`
+	DestinationDeliveryFailures *AlarmSettings     `pulumi:"destinationDeliveryFailures,optional"`
+	DeadLetterErrors            *AlarmSettings     `pulumi:"deadLetterErrors,optional"`
+	AsyncEventsDropped          *AlarmSettings     `pulumi:"asyncEventsDropped,optional"`
+	AsyncEventAge               *AlarmSettings     `pulumi:"asyncEventAge,optional"`
+}
+
+// AlarmSettings mirrors asyncroute.Alarm, durations in whole seconds.
+type AlarmSettings struct {
+	Off               *bool   `pulumi:"off,optional"`
+	Threshold         *Number `pulumi:"threshold,optional"`
+	AgeSeconds        *Whole  `pulumi:"ageSeconds,optional"`
+	PeriodSeconds     *Whole  `pulumi:"periodSeconds,optional"`
+	EvaluationPeriods *Whole  `pulumi:"evaluationPeriods,optional"`
+}
+
 // FunctionArgs are the inputs of asyncroute:lambda:Function.
 type FunctionArgs struct {
 	Function           *FunctionSettings     `pulumi:"function"`
@@ -108,6 +130,7 @@ type FunctionArgs struct {
 	RoleOptions        *RoleOptions          `pulumi:"roleOptions,optional"`
 	SkipGrants         *bool                 `pulumi:"skipGrants,optional"`
 	Tags               pulumi.StringMapInput `pulumi:"tags,optional"`
+	Alarms             *Alarms               `pulumi:"alarms,optional"`
 }
 
 // AsyncInvokeArgs are the inputs of asyncroute:lambda:AsyncInvoke.
@@ -120,6 +143,7 @@ type AsyncInvokeArgs struct {
 	OnFailure          *Destination       `pulumi:"onFailure,optional"`
 	MaxRetries         *Whole             `pulumi:"maxRetries,optional"`
 	MaxEventAgeSeconds *Whole             `pulumi:"maxEventAgeSeconds,optional"`
+	Alarms             *Alarms            `pulumi:"alarms,optional"`
 }
 
 // EventSourceMappingArgs are the inputs of
@@ -142,4 +166,5 @@ type EventSourceMappingArgs struct {
 	Topics                     pulumi.StringArrayInput `pulumi:"topics,optional"`
 	FunctionResponseTypes      pulumi.StringArrayInput `pulumi:"functionResponseTypes,optional"`
 	Tags                       pulumi.StringMapInput   `pulumi:"tags,optional"`
+	Alarms                     *Alarms                 `pulumi:"alarms,optional"`
 }

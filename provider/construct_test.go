@@ -249,6 +249,56 @@ func TestConstructRegistersWhatGoDoes(t *testing.T) {
 			},
 		},
 		{
+			name: "alarms on an alias, by topic ARN, changed and switched off",
+			typ:  Token("Function"),
+			inputs: func(t *testing.T) map[string]any {
+				return map[string]any{
+					"function":           orderSettings(t),
+					"onFailure":          map[string]any{"kind": "newQueue"},
+					"alias":              "live",
+					"maxEventAgeSeconds": 3600.0,
+					"tags":               map[string]any{"app": "orders"},
+					"alarms": map[string]any{
+						"notifyArn":                   "arn:aws:sns:us-east-1:123456789012:on-call",
+						"destinationDeliveryFailures": map[string]any{"threshold": 2.5, "periodSeconds": 300.0, "evaluationPeriods": 3.0},
+						"asyncEventAge":               map[string]any{"ageSeconds": 600.0},
+					},
+				}
+			},
+			goProg: func(t *testing.T) pulumi.RunFunc {
+				return func(ctx *pulumi.Context) error {
+					threshold, five, three, ten := 2.5, 5*time.Minute, 3, 10*time.Minute
+					_, err := asyncroute.NewFunction(ctx, "order-processor", &asyncroute.FunctionArgs{
+						Function: goOrderSettings(t), OnFailure: asyncroute.NewQueue{}, Alias: "live", MaxEventAge: &hour,
+						Tags: pulumi.StringMap{"app": pulumi.String("orders")},
+						Alarms: &asyncroute.Alarms{NotifyArn: pulumi.String("arn:aws:sns:us-east-1:123456789012:on-call"),
+							DestinationDeliveryFailures: &asyncroute.Alarm{Threshold: &threshold, Period: &five, EvaluationPeriods: &three},
+							AsyncEventAge:               &asyncroute.Alarm{Age: &ten}},
+					})
+					return err
+				}
+			},
+		},
+		{
+			name: "alarms on an existing function's qualifier",
+			typ:  Token("AsyncInvoke"),
+			inputs: func(*testing.T) map[string]any {
+				return map[string]any{
+					"functionName": "legacy-billing", "qualifier": "prod", "skipGrants": true, "maxRetries": 0.0,
+					"alarms": map[string]any{"deadLetterErrors": map[string]any{}, "asyncEventAge": map[string]any{"off": true}},
+				}
+			},
+			goProg: func(*testing.T) pulumi.RunFunc {
+				return func(ctx *pulumi.Context) error {
+					_, err := asyncroute.NewAsyncInvoke(ctx, "order-processor", &asyncroute.AsyncInvokeArgs{
+						FunctionName: pulumi.String("legacy-billing"), Qualifier: pulumi.String("prod"), SkipGrants: true, MaxRetries: pulumi.IntRef(0),
+						Alarms: &asyncroute.Alarms{DeadLetterErrors: &asyncroute.Alarm{}, AsyncEventAge: &asyncroute.Alarm{Off: true}},
+					})
+					return err
+				}
+			},
+		},
+		{
 			name: "event source mapping from a stream",
 			typ:  Token("EventSourceMapping"),
 			inputs: func(*testing.T) map[string]any {
@@ -262,6 +312,7 @@ func TestConstructRegistersWhatGoDoes(t *testing.T) {
 					"bisectBatchOnFunctionError": true,
 					"startingPosition":           "LATEST",
 					"batchSize":                  100.0,
+					"alarms":                     map[string]any{},
 				}
 			},
 			goProg: func(*testing.T) pulumi.RunFunc {
@@ -275,6 +326,7 @@ func TestConstructRegistersWhatGoDoes(t *testing.T) {
 						MaxRetries:                 pulumi.IntRef(5),
 						MaxRecordAge:               &hour,
 						BisectBatchOnFunctionError: pulumi.BoolRef(true),
+						Alarms:                     &asyncroute.Alarms{},
 					})
 					return err
 				}

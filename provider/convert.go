@@ -234,6 +234,33 @@ func toBoolPtr(in pulumi.BoolInput) pulumi.BoolPtrInput {
 	return in.ToBoolOutput().ToBoolPtrOutput()
 }
 
+// alarms converts Alarms; nil when not set.
+func (c *converter) alarms(in *Alarms) *asyncroute.Alarms {
+	if in == nil {
+		return nil
+	}
+	one := func(metric string, s *AlarmSettings) *asyncroute.Alarm {
+		if s == nil {
+			return nil
+		}
+		field := "Alarms." + metric
+		a := &asyncroute.Alarm{Off: boolOf(s.Off), Age: seconds(s.AgeSeconds), Period: seconds(s.PeriodSeconds),
+			EvaluationPeriods: c.whole(field+".EvaluationPeriods", s.EvaluationPeriods)}
+		if s.Threshold != nil {
+			v := float64(*s.Threshold)
+			a.Threshold = &v
+		}
+		return a
+	}
+	return &asyncroute.Alarms{
+		NotifyArn:                   in.NotifyArn,
+		DestinationDeliveryFailures: one("DestinationDeliveryFailures", in.DestinationDeliveryFailures),
+		DeadLetterErrors:            one("DeadLetterErrors", in.DeadLetterErrors),
+		AsyncEventsDropped:          one("AsyncEventsDropped", in.AsyncEventsDropped),
+		AsyncEventAge:               one("AsyncEventAge", in.AsyncEventAge),
+	}
+}
+
 // toFunctionArgs converts the arguments of asyncroute:lambda:Function.
 func toFunctionArgs(name string, in *FunctionArgs) (*asyncroute.FunctionArgs, error) {
 	c := &converter{component: fmt.Sprintf("Function %q", name)}
@@ -248,6 +275,7 @@ func toFunctionArgs(name string, in *FunctionArgs) (*asyncroute.FunctionArgs, er
 		RoleOptions: roleOptions(in.RoleOptions),
 		SkipGrants:  boolOf(in.SkipGrants),
 		Tags:        in.Tags,
+		Alarms:      c.alarms(in.Alarms),
 	}
 	if in.Alias != nil {
 		out.Alias = *in.Alias
@@ -267,6 +295,7 @@ func toAsyncInvokeArgs(name string, in *AsyncInvokeArgs) (*asyncroute.AsyncInvok
 		OnFailure:    c.destination("OnFailure", in.OnFailure),
 		MaxRetries:   c.whole("MaxRetries", in.MaxRetries),
 		MaxEventAge:  seconds(in.MaxEventAgeSeconds),
+		Alarms:       c.alarms(in.Alarms),
 	}
 	return out, c.err()
 }
@@ -295,6 +324,7 @@ func toEventSourceMappingArgs(name string, in *EventSourceMappingArgs) (*asyncro
 		MaxRecordAge:               seconds(in.MaxRecordAgeSeconds),
 		BisectBatchOnFunctionError: in.BisectBatchOnFunctionError,
 		Tags:                       in.Tags,
+		Alarms:                     c.alarms(in.Alarms),
 	}
 	return out, c.err()
 }

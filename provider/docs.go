@@ -59,6 +59,14 @@ var typeDocs = map[string]string{
 		"boundaries, paths or naming rules.",
 	"FunctionSettings": "The Lambda function's own settings (a subset of aws.lambda.Function's arguments). " +
 		"The component sets its role and dead-letter config.",
+	"Alarms": "CloudWatch alarms on the metrics that mean records are being lost after deploy, named `<component>-alarm-<metric>`, " +
+		"on the metrics of the qualifier the invoke config is on (dimensions FunctionName, and Resource for an alias or version), " +
+		"one-minute periods, greater than the threshold, missing data not breaching. A function gets DestinationDeliveryFailures > 0 when the config has a destination, " +
+		"DeadLetterErrors > 0 when it has a dead-letter target, AsyncEventsDropped > 0 when it has neither an on-failure destination nor a dead-letter target, " +
+		"and AsyncEventAge (Maximum) above half the maximum event age. An event source mapping of a Kinesis or DynamoDB stream with `onFailure` gets " +
+		"DestinationDeliveryFailures on its function; other mappings publish nothing these alarms can watch, and `alarms` on them is an error that says why. " +
+		"Setting an alarm's field asks for it; `off: true` switches it off.",
+	"AlarmSettings": "Changes one alarm; properties left out keep the defaults.",
 }
 
 // enumDocs describes the enum values.
@@ -122,6 +130,22 @@ var propertyDocs = map[string]map[string]string{
 		"tracingMode":                  "X-Ray tracing: `PassThrough` or `Active`.",
 		"tags":                         "Tags of the function itself; they win over the component's `tags`.",
 	},
+	"Alarms": {
+		"notifyArn": "The ARN of the SNS topic the alarms notify when they fire and when they recover. CloudWatch cannot publish to a topic encrypted with " +
+			"the AWS-managed key alias/aws/sns: use an unencrypted topic or a customer-managed key whose key policy allows cloudwatch.amazonaws.com " +
+			"kms:GenerateDataKey* and kms:Decrypt. Left out: the alarms notify nobody (they show in the CloudWatch console).",
+		"destinationDeliveryFailures": "The alarm on DestinationDeliveryFailures: a record Lambda could not deliver to a destination.",
+		"deadLetterErrors":            "The alarm on DeadLetterErrors: a failed event Lambda could not write to the dead-letter target.",
+		"asyncEventsDropped":          "The alarm on AsyncEventsDropped: events dropped without a successful run, lost when nothing keeps them.",
+		"asyncEventAge":               "The alarm on AsyncEventAge: the oldest event's wait in Lambda's queue, a backlog.",
+	},
+	"AlarmSettings": {
+		"off":               "Switch the alarm off.",
+		"threshold":         "For the count metrics: the alarm fires when the Sum of a period is above it. Default 0. Not for asyncEventAge.",
+		"ageSeconds":        "For asyncEventAge: the alarm fires when the oldest event is older than this, whole seconds below the maximum event age. Default: half the maximum event age.",
+		"periodSeconds":     "The length of one period: a multiple of 60 seconds (Lambda publishes its metrics once a minute). Default 60.",
+		"evaluationPeriods": "How many periods in a row must breach. Default 1; period times evaluation periods at most one day (seven days for periods of an hour or more).",
+	},
 	"FunctionArgs": {
 		"function":   "The function's own settings: runtime, handler, code, memory, timeout, environment, ...",
 		"onSuccess":  "Receives an invocation record for each successful asynchronous invocation. Not an S3 bucket.",
@@ -133,8 +157,9 @@ var propertyDocs = map[string]map[string]string{
 		"alias":       "When set, the function is published, this alias is created on the published version and the invoke config is put on the alias instead of `$LATEST`.",
 		"role":        "An execution role you bring. Left out: the component creates one (trusting lambda.amazonaws.com, with AWSLambdaBasicExecutionRole).",
 		"roleOptions": "Options for the role the component creates.",
-		"skipGrants":  "Attach no grant policy: you take care of the role's permissions. Shows as the `grantsSkipped` output.",
-		"tags":        "Tags added to every child that takes tags (the role, the function, created queues, topics and rules).",
+		"skipGrants":  "Attach no grant policy: you take care of the role's permissions (bring the role with `role`: a role the component creates cannot be granted by anyone else, so skipGrants with destinations and no `role` is refused). Shows as the `grantsSkipped` output.",
+		"tags":        "Tags added to every child that takes tags (the role, the function, created queues, topics, rules and alarms).",
+		"alarms":      "CloudWatch alarms on the metrics that mean the function's records are being lost (see the type).",
 	},
 	"AsyncInvokeArgs": {
 		"functionName":       "The name or ARN of the function to configure.",
@@ -145,6 +170,8 @@ var propertyDocs = map[string]map[string]string{
 		"onFailure":          "Receives an invocation record when retries are exhausted or the event is too old.",
 		"maxRetries":         "How often Lambda retries a failed asynchronous invocation: " + retriesLimits + ". Left out: Lambda's default (" + strconv.Itoa(lambdafacts.DefaultMaxRetries) + ").",
 		"maxEventAgeSeconds": "How long Lambda keeps an event it has not processed: " + ageLimits + " whole seconds. Left out: Lambda's default.",
+		"alarms": "CloudWatch alarms on the metrics that mean records of the configured qualifier are being lost (see the type). The component does not know " +
+			"the function's dead-letter target: deadLetterErrors is created only when asked for, and asyncEventsDropped whenever there is no onFailure.",
 	},
 	"EventSourceMappingArgs": {
 		"eventSourceArn":                 "The ARN of the Kinesis stream (or stream consumer), DynamoDB stream, Amazon MSK cluster or SQS queue to read.",
@@ -163,7 +190,9 @@ var propertyDocs = map[string]map[string]string{
 		"enabled":                        "Whether the mapping polls. Default true.",
 		"topics":                         "The Kafka topics to read (Kafka sources).",
 		"functionResponseTypes":          "`ReportBatchItemFailures` to let the function report partial batch failures.",
-		"tags":                           "Tags added to the mapping and to a created queue or topic.",
+		"tags":                           "Tags added to the mapping, to a created queue or topic and to the alarms.",
+		"alarms": "A CloudWatch alarm on the function's DestinationDeliveryFailures, where Lambda counts a Kinesis or DynamoDB mapping's failed deliveries to onFailure. " +
+			"`source` must be set when `eventSourceArn` is known only at deploy. Other mappings publish nothing these alarms can watch: an error says why.",
 	},
 	// Outputs, keyed by the Go component's type name.
 	"Function": {

@@ -22,6 +22,13 @@ var topLevel = map[string]string{
 	"MaxRecordAge": "maxRecordAgeSeconds",
 }
 
+// alarmMember maps the members of an asyncroute.Alarm whose schema name
+// is not their lower camel case (durations are whole seconds).
+var alarmMember = map[string]string{
+	"Age":    "ageSeconds",
+	"Period": "periodSeconds",
+}
+
 // destinationMember maps the members of a Go destination value (ARN,
 // ResponseOnly, NewQueue, ...) to the schema's Destination properties.
 var destinationMember = map[string]string{
@@ -61,6 +68,8 @@ func schemaPath(goPath, slot string) string {
 			out[i] = topLevel[p]
 		case i > 0 && destinationMember[p] != "" && isSlot(parts[0]):
 			out[i] = destinationMember[p]
+		case i == 2 && parts[0] == "Alarms" && alarmMember[p] != "":
+			out[i] = alarmMember[p]
 		default:
 			out[i] = doors.LowerCamel(p)
 		}

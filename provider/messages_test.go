@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/asyncroute/asyncroute/components/asyncroute"
+	"github.com/asyncroute/asyncroute/internal/lambdafacts"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -79,6 +80,17 @@ func badInputs(t *testing.T) []struct {
 		{a, existing(map[string]any{"role": nil, "maxRetries": 0.0})},
 		{a, existing(map[string]any{"functionName": "arn:aws:sqs:us-east-1:123456789012:jobs", "maxRetries": 0.0})},
 		{a, existing(map[string]any{"onFailure": map[string]any{"kind": "lambda", "arn": "arn:aws:lambda:us-east-1:123456789012:function:legacy"}})},
+		{f, fn(map[string]any{"onFailure": map[string]any{"kind": "newQueue"}, "alarms": map[string]any{"asyncEventAge": map[string]any{"threshold": 1.0}}})},
+		{f, fn(map[string]any{"onFailure": map[string]any{"kind": "newQueue"}, "alarms": map[string]any{"asyncEventAge": map[string]any{"ageSeconds": 21600.0}}})},
+		{f, fn(map[string]any{"onFailure": map[string]any{"kind": "newQueue"}, "alarms": map[string]any{"destinationDeliveryFailures": map[string]any{"ageSeconds": 60.0}}})},
+		{f, fn(map[string]any{"onFailure": map[string]any{"kind": "newQueue"}, "alarms": map[string]any{"asyncEventAge": map[string]any{"periodSeconds": 90.0}}})},
+		{f, fn(map[string]any{"onFailure": map[string]any{"kind": "newQueue"}, "alarms": map[string]any{"asyncEventAge": map[string]any{"evaluationPeriods": 1441.0}}})},
+		{f, fn(map[string]any{"onFailure": map[string]any{"kind": "newQueue"}, "alarms": map[string]any{"asyncEventAge": map[string]any{"evaluationPeriods": 1.5}}})},
+		{f, fn(map[string]any{"onFailure": map[string]any{"kind": "newQueue"}, "alarms": map[string]any{"deadLetterErrors": map[string]any{}}})},
+		{f, fn(map[string]any{"onFailure": map[string]any{"kind": "newQueue"}, "alarms": map[string]any{"notifyArn": "arn:aws:sqs:us-east-1:123456789012:pager"}})},
+		{m, mapping(map[string]any{"alarms": map[string]any{}})},
+		{m, mapping(map[string]any{"eventSourceArn": "arn:aws:sqs:us-east-1:123456789012:jobs", "alarms": map[string]any{}})},
+		{m, mapping(map[string]any{"onFailure": map[string]any{"kind": "newQueue"}, "alarms": map[string]any{"asyncEventAge": map[string]any{}}})},
 		{m, mapping(map[string]any{"maxRetries": 10001.0})},
 		{m, mapping(map[string]any{"maxRecordAgeSeconds": 59.0})},
 		{m, mapping(map[string]any{"source": "sqs"})},
@@ -96,16 +108,19 @@ func badInputs(t *testing.T) []struct {
 // paths (ResponseOnly.FunctionArn, Role.Arn, queue.Arn), Go packages, and
 // the exported fields of the Go package's argument and destination types
 // whose name has more than one word (MaxRetries, OnSuccess, KmsKeyArn).
+// The fields of Alarms named after Lambda's metrics
+// (DestinationDeliveryFailures) are AWS's names, which every door writes.
 func goIdentifiers() *regexp.Regexp {
 	words := map[string]bool{}
 	for _, v := range []any{asyncroute.FunctionArgs{}, asyncroute.AsyncInvokeArgs{}, asyncroute.EventSourceMappingArgs{},
 		asyncroute.ExistingRole{}, asyncroute.RoleOptions{}, asyncroute.ARN{}, asyncroute.NewQueue{}, asyncroute.NewTopic{},
-		asyncroute.ResponseOnly{}, asyncroute.KafkaTopic{}, asyncroute.SQSQueue{}, asyncroute.SNSTopic{}, asyncroute.S3Bucket{}} {
+		asyncroute.ResponseOnly{}, asyncroute.KafkaTopic{}, asyncroute.SQSQueue{}, asyncroute.SNSTopic{}, asyncroute.S3Bucket{},
+		asyncroute.Alarms{}, asyncroute.Alarm{}} {
 		typ := reflect.TypeOf(v)
 		words[typ.Name()] = len(regexp.MustCompile(`[A-Z]`).FindAllString(typ.Name(), -1)) > 1 && typ.Name() != "ARN"
 		for i := 0; i < typ.NumField(); i++ {
 			name := typ.Field(i).Name
-			if len(regexp.MustCompile(`[A-Z][a-z]`).FindAllString(name, -1)) > 1 {
+			if len(regexp.MustCompile(`[A-Z][a-z]`).FindAllString(name, -1)) > 1 && lambdafacts.MetricOf(lambdafacts.Metric(name)) == nil {
 				words[name] = true
 			}
 		}
@@ -204,6 +219,14 @@ func TestMessagesInSchemaWords(t *testing.T) {
 		{Token("EventSourceMapping"), map[string]any{"functionName": "legacy", "role": map[string]any{"name": "r"},
 			"eventSourceArn": "arn:aws:kinesis:us-east-1:123456789012:stream/clicks", "maxRetries": 10001.0},
 			`asyncroute: EventSourceMapping "orders": maxRetries: 10001 is out of range; allowed: -1 (until the records expire) or 0 to 10000`},
+		{Token("Function"), fn(map[string]any{"onFailure": map[string]any{"kind": "newQueue"}, "alarms": map[string]any{"asyncEventAge": map[string]any{"threshold": 1.0}}}),
+			f + `alarms.asyncEventAge.threshold: does not apply to AsyncEventAge, an age in milliseconds; allowed: leave it empty and set alarms.asyncEventAge.ageSeconds`},
+		{Token("Function"), fn(map[string]any{"onFailure": map[string]any{"kind": "newQueue"}, "alarms": map[string]any{"asyncEventAge": map[string]any{"ageSeconds": 21600.0}}}),
+			f + `alarms.asyncEventAge.ageSeconds: 21600 is out of range; allowed: 1 to 21599 whole seconds (Lambda drops an event older than the maximum event age, 21600, so a longer age never fires)`},
+		{Token("Function"), fn(map[string]any{"onFailure": map[string]any{"kind": "newQueue"}, "alarms": map[string]any{"asyncEventAge": map[string]any{"periodSeconds": 90.0}}}),
+			f + `alarms.asyncEventAge.periodSeconds: 90 is not a whole number of minutes; allowed: a multiple of 60 (Lambda publishes its metrics once a minute)`},
+		{Token("Function"), fn(map[string]any{"onFailure": map[string]any{"kind": "newQueue"}, "alarms": map[string]any{"asyncEventAge": map[string]any{"evaluationPeriods": 1441.0}}}),
+			f + `alarms.asyncEventAge.evaluationPeriods: 1441 evaluation periods of 60 are 86460 in all; allowed: at most 86400 in all (CloudWatch's limit for this period)`},
 	} {
 		for _, preview := range []bool{true, false} {
 			assert.Equal(t, c.want, constructErr(t, newWorld(t, preview), c.typ, c.inputs), "preview=%v", preview)

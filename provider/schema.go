@@ -302,6 +302,8 @@ func (b *builder) typeOf(t reflect.Type, where string) typeSpec {
 	switch {
 	case t == reflect.TypeFor[Whole]():
 		return typeSpec{Type: "integer", Plain: true}
+	case t == reflect.TypeFor[Number]():
+		return typeSpec{Type: "number", Plain: true}
 	case t.Kind() == reflect.Bool:
 		return typeSpec{Type: "boolean", Plain: true}
 	case t.Kind() == reflect.String:

@@ -27,10 +27,10 @@ func TestExitCodes(t *testing.T) {
 		stdout    []string
 		stderrHas string
 	}{
-		{"export-ok.json", 0, []string{"export-ok.json (stack export, 7 resources): no findings"}, ""},
+		{"export-ok.json", 0, []string{"export-ok.json (stack export, 8 resources): no findings"}, ""},
 		{"export-advisory.json", 0, []string{"ASYNC003 advisory: ", "1 finding, 0 mandatory, 1 advisory"}, ""},
-		{"export-violations.json", 1, []string{"ASYNC001 mandatory: ", "ASYNC002 mandatory: ", "4 findings, 4 mandatory, 0 advisory"}, ""},
-		{"preview-captured.json", 1, []string{`field deadLetterConfig.targetArn: SQS queue "dead-letters" is FIFO; allowed: a standard SQS queue or SNS topic`, "preview-captured.json (preview, 6 resources): 1 finding, 1 mandatory"}, ""},
+		{"export-violations.json", 1, []string{"ASYNC001 mandatory: ", "ASYNC002 mandatory: ", "ASYNC007 advisory: ", "5 findings, 4 mandatory, 1 advisory"}, ""},
+		{"preview-captured.json", 1, []string{`field deadLetterConfig.targetArn: SQS queue "dead-letters" is FIFO; allowed: a standard SQS queue or SNS topic`, "ASYNC007 advisory: ", "preview-captured.json (preview, 6 resources): 2 findings, 1 mandatory, 1 advisory"}, ""},
 		{"preview-empty.json", 0, []string{"(preview, 0 resources): no findings"}, ""},
 
 		{"empty.json", 2, nil, "the file is empty"},
@@ -77,7 +77,8 @@ func TestJSONFormat(t *testing.T) {
 	assert.Equal(t, "stack export", rep.Format)
 	assert.Equal(t, 7, rep.Resources)
 	assert.Equal(t, 4, rep.Mandatory)
-	require.Len(t, rep.Findings, 4)
+	assert.Equal(t, 1, rep.Advisory)
+	require.Len(t, rep.Findings, 5)
 	var rules, fields []string
 	for _, f := range rep.Findings {
 		rules = append(rules, f.RuleID)
@@ -85,8 +86,8 @@ func TestJSONFormat(t *testing.T) {
 		assert.Equal(t, "urn:pulumi:dev::shop::aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig::orders-async", f.URN)
 		assert.Equal(t, "orders-async", f.Name)
 	}
-	assert.Equal(t, []string{"ASYNC001", "ASYNC001", "ASYNC002", "ASYNC002"}, rules)
-	assert.Equal(t, []string{"destinationConfig.onFailure.destination", "destinationConfig.onSuccess.destination", "destinationConfig.onSuccess.destination", "maximumRetryAttempts"}, fields)
+	assert.Equal(t, []string{"ASYNC001", "ASYNC001", "ASYNC002", "ASYNC002", "ASYNC007"}, rules)
+	assert.Equal(t, []string{"destinationConfig.onFailure.destination", "destinationConfig.onSuccess.destination", "destinationConfig.onSuccess.destination", "maximumRetryAttempts", "destinationConfig"}, fields)
 
 	code, out, _ = runCmd(t, "", "--format=json", "testdata/export-ok.json")
 	assert.Equal(t, 0, code)
@@ -127,7 +128,7 @@ func TestStdin(t *testing.T) {
 	require.NoError(t, err)
 	code, out, _ := runCmd(t, string(data), "-")
 	assert.Equal(t, 1, code)
-	assert.Contains(t, out, "- (stack export, 7 resources): 4 findings")
+	assert.Contains(t, out, "- (stack export, 7 resources): 5 findings")
 }
 
 // Any prefix of a valid file is either rejected with exit status 2 and a

@@ -42,6 +42,7 @@ const (
 	RuleNeverFires            = "ASYNC004"
 	RuleBroadGrant            = "ASYNC005"
 	RuleInvokedQualifier      = "ASYNC006"
+	RuleDeliveryAlarm         = "ASYNC007"
 )
 
 var rules = []Rule{
@@ -53,6 +54,7 @@ var rules = []Rule{
 	{RuleNeverFires, "destinations-never-fire", "Destinations of a function that is invoked only synchronously never receive a record.", Advisory},
 	{RuleBroadGrant, "broad-destination-grant", "The execution role must not allow destination actions on more than one resource (\"*\", any other wildcard but a function's :* and a bucket's /*, or an ARN without region or account).", Mandatory},
 	{RuleInvokedQualifier, "invoked-qualifier-has-config", "A trigger (S3 notification, SNS subscription, EventBridge target) must invoke a qualifier of the function that has its asynchronous invoke config, when another qualifier has one.", Mandatory},
+	{RuleDeliveryAlarm, "delivery-failures-alarm", "An invoke config with destinations that no asyncroute component made has a CloudWatch alarm on its function's DestinationDeliveryFailures (FunctionName, and Resource for an alias or version), and no alarm on a Lambda metric notifies a topic encrypted with alias/aws/sns.", Advisory},
 }
 
 // Rules returns the rules in id order.
@@ -120,6 +122,7 @@ func (a *Analysis) Check(cfg Config) []Finding {
 		RuleNeverFires:            func(emit emitFunc) { checkNeverFires(m, invs(), emit) },
 		RuleBroadGrant:            func(emit emitFunc) { checkBroadGrants(m, emit) },
 		RuleInvokedQualifier:      func(emit emitFunc) { checkInvokedQualifiers(m, invs(), emit) },
+		RuleDeliveryAlarm:         func(emit emitFunc) { checkDeliveryAlarms(m, emit) },
 	}
 	for _, r := range rules {
 		if cfg.Level(r.ID) == Disabled {

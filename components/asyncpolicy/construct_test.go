@@ -9,6 +9,7 @@ import (
 	"github.com/asyncroute/asyncroute/components/asyncpolicy"
 	"github.com/asyncroute/asyncroute/components/asyncroute"
 	"github.com/asyncroute/asyncroute/components/asyncroutetest"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
@@ -67,15 +68,21 @@ func TestConstructStackHasNoFindings(t *testing.T) {
 	}
 }
 
-// The same stack with the grant policy skipped is caught: the checker
-// really looked at the component's resources.
+// The same stack with the grant policy skipped (on a role the program
+// brings, which nothing grants) is caught: the checker really looked at
+// the component's resources.
 func TestConstructStackWithoutGrantsIsCaught(t *testing.T) {
 	st, err := asyncroutetest.Run(func(ctx *pulumi.Context) error {
 		q, err := sqs.NewQueue(ctx, "records", &sqs.QueueArgs{})
 		if err != nil {
 			return err
 		}
+		role, err := iam.NewRole(ctx, "orders-role", &iam.RoleArgs{AssumeRolePolicy: pulumi.String(`{"Version":"2012-10-17","Statement":[]}`)})
+		if err != nil {
+			return err
+		}
 		_, err = asyncroute.NewFunction(ctx, "orders", &asyncroute.FunctionArgs{
+			Role: &asyncroute.ExistingRole{Role: role},
 			Function: lambda.FunctionArgs{Runtime: pulumi.String("python3.12"), Handler: pulumi.String("index.handler"),
 				Code: pulumi.NewAssetArchive(map[string]interface{}{"index.py": pulumi.NewStringAsset("x")})},
 			OnFailure:  asyncroute.SQSQueue{Queue: q},

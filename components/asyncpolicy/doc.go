@@ -1,8 +1,8 @@
 // Package asyncpolicy checks a Pulumi stack for AWS Lambda asynchronous-
 // invocation routing mistakes: missing grants for destinations, targets
 // Lambda rejects, failure paths that do not exist, destinations that never
-// fire, over-broad grants and triggers that invoke a qualifier without the
-// function's invoke config.
+// fire, over-broad grants, triggers that invoke a qualifier without the
+// function's invoke config, and delivery failures no alarm would report.
 //
 // The rules look at one graph model ([Graph], package stackgraph's:
 // resources with type, URN, name, parent, inputs, outputs and
@@ -31,6 +31,10 @@
 //	                                                  but a function's :* and a bucket's /*, or an ARN without region or account)
 //	ASYNC006 invoked-qualifier-has-config  mandatory  a trigger invokes a qualifier that has no invoke config while another qualifier of the
 //	                                                  function has one
+//	ASYNC007 delivery-failures-alarm       advisory   an invoke config with destinations (not made by an asyncroute component) has no
+//	                                                  CloudWatch alarm on its function's DestinationDeliveryFailures (FunctionName, and
+//	                                                  Resource for an alias or version); an alarm on a Lambda metric notifies a topic
+//	                                                  encrypted with alias/aws/sns, which CloudWatch cannot publish to
 //
 // Levels can be changed per rule with [Config].
 //

@@ -39,10 +39,11 @@ func handGraph(extra ...*asyncpolicy.Resource) asyncpolicy.Graph {
 
 func TestHandWrittenGraph(t *testing.T) {
 	fs := asyncpolicy.Check(handGraph(), asyncpolicy.Config{})
-	require.Len(t, fs, 2, dump(fs))
+	require.Len(t, fs, 3, dump(fs))
 	assert.Equal(t, "ASYNC001", fs[0].RuleID)
 	assert.Equal(t, "orders-config", fs[0].Name, "the name comes from the URN when not given")
 	assert.Equal(t, "ASYNC004", fs[1].RuleID)
+	assert.Equal(t, "ASYNC007", fs[2].RuleID, "no alarm watches its DestinationDeliveryFailures")
 }
 
 // An asynchronous invoker whose target is unknown and not explained by
@@ -94,7 +95,7 @@ func TestRulesAndLevels(t *testing.T) {
 		assert.NotEmpty(t, r.Description)
 		assert.NotEmpty(t, r.Name)
 	}
-	assert.Equal(t, []string{"ASYNC001", "ASYNC002", "ASYNC003", "ASYNC004", "ASYNC005", "ASYNC006"}, ids)
+	assert.Equal(t, []string{"ASYNC001", "ASYNC002", "ASYNC003", "ASYNC004", "ASYNC005", "ASYNC006", "ASYNC007"}, ids)
 	l, err := asyncpolicy.ParseLevel(" Advisory ")
 	require.NoError(t, err)
 	assert.Equal(t, asyncpolicy.Advisory, l)
@@ -102,4 +103,5 @@ func TestRulesAndLevels(t *testing.T) {
 	assert.Error(t, err)
 	assert.Equal(t, asyncpolicy.Mandatory, asyncpolicy.Config{}.Level("ASYNC001"))
 	assert.Equal(t, asyncpolicy.Advisory, asyncpolicy.Config{}.Level("ASYNC004"))
+	assert.Equal(t, asyncpolicy.Advisory, asyncpolicy.Config{}.Level("ASYNC007"))
 }

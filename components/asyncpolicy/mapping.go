@@ -69,6 +69,9 @@ func (m *model) mappingSource(mm *mappingModel) *lambdafacts.SourceSpec {
 func checkMappings(m *model, emit emitFunc) {
 	for _, mm := range m.mappings {
 		r := mm.res
+		if src, ok := valueOf(r, "eventSourceArn").str(); ok {
+			report(emit, r, "eventSourceArn", lambdafacts.CheckSourceRegion(src, m.mappingFunction(mm).Region))
+		}
 		if n, ok := wholeNumber(r, "maximumRetryAttempts", false, emit); ok {
 			report(emit, r, "maximumRetryAttempts", lambdafacts.CheckMappingRetries(n))
 		}
@@ -99,4 +102,22 @@ func (f *fnModel) mappingRoutes() bool {
 		}
 	}
 	return false
+}
+
+// mappingFunction is the identity of the function a mapping invokes: the
+// function of the stack, else its functionName resolved in the mapping's
+// place (a zero ID when not known).
+func (m *model) mappingFunction(mm *mappingModel) lambdafacts.FunctionID {
+	if mm.fn != nil {
+		return m.ix.identityOf(mm.fn.res)
+	}
+	s, ok := valueOf(mm.res, "functionName").str()
+	if !ok {
+		return lambdafacts.FunctionID{}
+	}
+	ref, err := lambdafacts.ParseFunctionRef(functionARNInURI(s))
+	if err != nil {
+		return lambdafacts.FunctionID{}
+	}
+	return m.ix.refIdentity(mm.res, ref)
 }

@@ -55,6 +55,10 @@ type index struct {
 	byURN  map[string]*Resource
 	byType map[string][]*Resource
 	byARN  map[string]*Resource
+	// places caches each provider's place (see placeOf).
+	places map[string]lambdafacts.Place
+	// defaultRegion is the graph's DefaultRegion.
+	defaultRegion string
 }
 
 // modelOf builds the routing model of g, which it does not change.
@@ -64,7 +68,7 @@ func modelOf(g Graph) *model { return buildModel(newIndex(g)) }
 // without a Name or Type (a hand-written graph) is indexed as a copy that
 // has the ones its URN gives.
 func newIndex(g Graph) *index {
-	ix := &index{byURN: map[string]*Resource{}, byType: map[string][]*Resource{}, byARN: map[string]*Resource{}}
+	ix := &index{byURN: map[string]*Resource{}, byType: map[string][]*Resource{}, byARN: map[string]*Resource{}, defaultRegion: g.DefaultRegion}
 	for _, r := range g.Resources {
 		if r == nil {
 			continue
@@ -169,50 +173,47 @@ func knownARN(r *Resource) string {
 }
 
 // function finds the Lambda function a name, ARN (qualified or not, alias
-// ARNs included), partial ARN or API Gateway invoke ARN refers to.
-func (ix *index) function(refStr string) *Resource {
+// ARNs included), partial ARN or API Gateway invoke ARN written in from's
+// inputs refers to: the one function of the stack whose identity is the
+// reference's, resolved in from's provider (nil when none, or more than
+// one, is).
+func (ix *index) function(from *Resource, refStr string) *Resource {
 	s := functionARNInURI(refStr)
-	name := s
-	var unq string
+	var want lambdafacts.FunctionID
 	if a, ok := parseARN(s); ok {
 		ref, isFn := functionOf(a)
 		if !isFn {
 			return nil
 		}
-		name, unq = ref.Name, lambdafacts.UnqualifiedFunctionARN(s)
-	} else if i := strings.Index(s, "function:"); i >= 0 {
-		name = strings.SplitN(s[i+len("function:"):], ":", 2)[0]
-	} else if i := strings.Index(s, ":"); i >= 0 {
-		name = s[:i] // name:qualifier
+		want = ix.refIdentity(from, ref)
+	} else {
+		ref, err := lambdafacts.ParseFunctionRef(s)
+		if err != nil {
+			return nil
+		}
+		want = ix.refIdentity(from, ref)
 	}
+	var found *Resource
 	for _, f := range ix.byType[tFunction] {
-		if unq != "" && knownARN(f) == unq {
-			return f
+		if want.Same(ix.identityOf(f)) {
+			if found != nil {
+				return nil
+			}
+			found = f
 		}
 	}
-	for _, f := range ix.byType[tFunction] {
-		fa := knownARN(f)
-		if physicalName(f) == name && (unq == "" || fa == "" || sameAccountRegion(fa, unq)) {
-			return f
-		}
-	}
-	return nil
+	return found
 }
 
-func sameAccountRegion(a, b string) bool {
-	x, ok1 := parseARN(a)
-	y, ok2 := parseARN(b)
-	return ok1 && ok2 && x.Account == y.Account && x.Region == y.Region && x.Partition == y.Partition
-}
-
-// target finds the destination resource with this ARN.
-func (ix *index) target(s string) *Resource {
+// target finds the destination resource with this ARN, written in from's
+// inputs.
+func (ix *index) target(from *Resource, s string) *Resource {
 	a, ok := parseARN(s)
 	if !ok {
 		return nil
 	}
 	if a.Service == "lambda" {
-		return ix.function(s)
+		return ix.function(from, s)
 	}
 	if r := ix.byARN[s]; r != nil && kindOfType(r.Type) != nil {
 		return r
@@ -256,5 +257,5 @@ func (ix *index) roleFor(s string) *Resource {
 
 // functionsRef resolves an input that names a function (name or ARN).
 func (ix *index) functionRef(r *Resource, path ...string) ref {
-	return ix.resolve(r, path, ix.function, tFunction)
+	return ix.resolve(r, path, func(s string) *Resource { return ix.function(r, s) }, tFunction)
 }

@@ -36,6 +36,12 @@ const (
 	PolledBy Condition = "polled by"
 	// Matches: a bus whose events an EventBridge rule matches.
 	Matches Condition = "matches"
+	// Watches: a CloudWatch alarm (From) on a metric of a function (To);
+	// Value is the metric's name, Qualifier the qualifier of its Resource
+	// dimension ($LATEST without one).
+	Watches Condition = "watches"
+	// Notifies: a CloudWatch alarm (From) that notifies a topic (To).
+	Notifies Condition = "notifies"
 )
 
 // conditionOf is the condition of an invoke config's slot.
@@ -137,7 +143,8 @@ func routesOf(m *model) []Route {
 		}
 	}
 	out = append(out, m.busRules(out)...)
-	rank := map[Condition]int{PolledBy: 0, Matches: 0, Invokes: 0, OnSuccess: 1, OnFailure: 2, AnyDestination: 3, DeadLetter: 4, MappingOnFailure: 5}
+	out = append(out, m.alarmRoutes()...)
+	rank := map[Condition]int{PolledBy: 0, Matches: 0, Invokes: 0, OnSuccess: 1, OnFailure: 2, AnyDestination: 3, DeadLetter: 4, MappingOnFailure: 5, Watches: 6, Notifies: 7}
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := out[i], out[j]
 		return fmt.Sprint(a.From, "\x00", rank[a.Condition], a.Qualifier, "\x00", a.To) < fmt.Sprint(b.From, "\x00", rank[b.Condition], b.Qualifier, "\x00", b.To)

@@ -112,6 +112,7 @@ type model struct {
 	byRes     map[*Resource]*fnModel
 	configs   []*configModel
 	mappings  []*mappingModel
+	alarms    []*alarmModel
 }
 
 func buildModel(ix *index) *model {
@@ -145,6 +146,7 @@ func buildModel(ix *index) *model {
 		m.configs = append(m.configs, c)
 	}
 	m.buildMappings()
+	m.buildAlarms()
 	return m
 }
 
@@ -228,7 +230,7 @@ func (m *model) resolveDest(owner *Resource, fn *fnModel, path []string, depKey 
 	field := strings.Join(path, ".")
 	v := valueOf(owner, path...)
 	if s, ok := v.str(); ok {
-		d := m.destFor(owner, fn, field, slot, s, m.ix.target(s))
+		d := m.destFor(owner, fn, field, slot, s, m.ix.target(owner, s))
 		return d
 	}
 	if v.known() {

@@ -95,7 +95,7 @@ func (m *model) invokers() *invokers {
 			switch v.st {
 			case known:
 				s, _ := v.str()
-				trigger(n, "lambdaFunctions", ref{value: s, res: ix.function(s)}, true)
+				trigger(n, "lambdaFunctions", ref{value: s, res: ix.function(n, s)}, true)
 			default:
 				// Unknown, or left out by an SDK that drops unknowns: every
 				// entry names a function.

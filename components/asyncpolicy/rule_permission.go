@@ -231,7 +231,105 @@ func checkPermissions(m *model, emit emitFunc) {
 				slotLabel(d.slot), d.describeLong(), labelOf(role), f.name, strings.Join(parts, "; "))
 			emit(d.owner, d.field, message(d.owner, d.field, problem, strings.Join(fixes, "; ")))
 		}
+		for _, d := range f.destinations() {
+			checkOutsideKey(m, f, role, srcs, d, emit)
+		}
+		for _, mm := range f.mappings {
+			checkSourceKey(m, role, srcs, mm, emit)
+		}
 	}
+}
+
+// checkSourceKey flags a mapping whose source (a queue of the stack,
+// or a Kinesis stream) is encrypted with a customer-managed key of the
+// stack the role may not decrypt with.
+func checkSourceKey(m *model, role *Resource, srcs []policySource, mm *mappingModel, emit emitFunc) {
+	q := m.mappingQueue(mm)
+	if q == nil {
+		return
+	}
+	key, _ := m.customerKey(q)
+	if key == "" {
+		return
+	}
+	for _, n := range lambdafacts.SourceKeyNeeds(key) {
+		dec, src := decide(srcs, n.Action, n.Resource)
+		var fix string
+		switch dec {
+		case iampolicy.NotAllowed:
+			fix = fmt.Sprintf("allow %s on %s in a policy of %s and make %s depend on it", n.Action, n.Resource, labelOf(role), labelOf(mm.res))
+		case iampolicy.Denied:
+			fix = fmt.Sprintf("remove the Deny of %s on %s from %s", n.Action, n.Resource, src.label)
+		default:
+			continue
+		}
+		problem := lambdafacts.SourceKeyMissing(labelOf(q), key, labelOf(role))
+		emit(mm.res, "eventSourceArn", message(mm.res, "eventSourceArn", problem, fix))
+	}
+}
+
+// mappingQueue is the SQS queue of the stack a mapping reads (by its ARN,
+// or the one queue its unknown ARN depends on); nil otherwise.
+func (m *model) mappingQueue(mm *mappingModel) *Resource {
+	r := mm.res
+	v := valueOf(r, "eventSourceArn")
+	if s, ok := v.str(); ok {
+		if t := m.ix.target(r, s); t != nil && t.Type == tQueue {
+			return t
+		}
+		return nil
+	}
+	if v.unknown() {
+		if c := m.ix.depsOfType(r, "eventSourceArn", tQueue); len(c) == 1 && len(propDeps(r, "eventSourceArn")) == 1 {
+			return c[0]
+		}
+	}
+	return nil
+}
+
+// checkOutsideKey flags a destination encrypted with a customer-managed
+// key the stack does not hold when the role has no KMS statement at all:
+// under a key policy that delegates to IAM (the default), the role can
+// then not use the key. (A key policy naming the role would grant it
+// without one, which the stack cannot show; a role with any KMS statement
+// is given the benefit of the doubt.)
+func checkOutsideKey(m *model, f *fnModel, role *Resource, srcs []policySource, d dest, emit emitFunc) {
+	if d.arn == "" || d.spec == nil || !d.spec.Keyed || d.res == nil {
+		return
+	}
+	if d.slot != slotEither && !d.spec.Accepts(d.slot) {
+		return
+	}
+	_, _, v := m.keyReference(d.res)
+	ref, ok := v.str()
+	if !ok || ref == "" || lambdafacts.IsAWSManagedAlias(ref) {
+		return
+	}
+	if k, _ := m.customerKey(d.res); k != "" {
+		return // a key of the stack: required() covers it
+	}
+	for _, s := range srcs {
+		if s.doc == nil {
+			return // a document not known may hold one
+		}
+		for _, st := range s.doc.Statements {
+			if st.Allows() && mayAllowKMS(st) {
+				return
+			}
+		}
+	}
+	key, err := lambdafacts.KeyARN(ref, d.arn, "", "")
+	if err != nil || lambdafacts.IsCustomAlias(ref) {
+		key = "the key behind " + ref
+	}
+	var actions []string
+	for _, p := range d.spec.KeyGrantsOn(key) {
+		actions = append(actions, p.Action)
+	}
+	problem := fmt.Sprintf("the %s is %s, encrypted with the customer-managed key %q, which is not in the stack, and execution role %s of function %q has no KMS statement at all, so no delivery can use the key",
+		slotLabel(d.slot), d.describeLong(), ref, labelOf(role), f.name)
+	fix := fmt.Sprintf("allow %s on %s in a policy of %s (and keep the key's policy delegating to IAM, or naming the role)", strings.Join(actions, ", "), key, labelOf(role))
+	emit(d.owner, d.field, message(d.owner, d.field, problem, fix))
 }
 
 // groupNeeds renders needs as "a, b on X and c on Y", keeping their order.
@@ -261,6 +359,22 @@ func namesBucket(r, t *Resource) bool {
 	}
 	for _, u := range propDeps(r, "bucket") {
 		if u == t.URN {
+			return true
+		}
+	}
+	return false
+}
+
+// mayAllowKMS reports whether an Allow statement may cover a kms: action:
+// one of its actions is kms:..., * or a pattern that matches kms:, or it
+// lists NotAction.
+func mayAllowKMS(st iampolicy.Statement) bool {
+	if len(st.NotAction) > 0 {
+		return true
+	}
+	for _, a := range st.Action {
+		l := strings.ToLower(a)
+		if strings.HasPrefix(l, "kms:") || iampolicy.WildcardMatch(l, "kms:", true) || iampolicy.WildcardMatch(l, "kms:x", true) {
 			return true
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/asyncroute/asyncroute/components/asyncroutetest"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sqs"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -146,6 +147,74 @@ func TestPermissionCustomerKey(t *testing.T) {
 	fs := findings(t, program(false))
 	require.Len(t, fs, 1, dump(fs))
 	assert.Contains(t, fs[0].Message, `does not allow kms:GenerateDataKey, kms:Decrypt on arn:aws:kms:us-east-1:`+acct+`:key/`)
+	assert.Empty(t, findings(t, program(true)))
+}
+
+// A destination encrypted with a customer key the stack does not hold:
+// flagged when the role has no KMS statement at all; a role with one (on
+// any key) is given the benefit of the doubt, since the key's policy is not
+// in the stack.
+func TestPermissionOutsideCustomerKey(t *testing.T) {
+	const outside = "arn:aws:kms:us-east-1:" + acct + ":key/1234abcd-12ab-34cd-56ef-1234567890ab"
+	program := func(key string, kmsStmt bool) func(s stack) {
+		return func(s stack) {
+			r := s.role("orders-role")
+			q := s.queue("failures", &sqs.QueueArgs{KmsMasterKeyId: pulumi.String(key)})
+			f := s.fn("orders", r, nil)
+			s.config("orders-config", f, nil, q.Arn)
+			stmts := []pulumi.StringOutput{stmt("Allow", "sqs:SendMessage", q.Arn)}
+			if kmsStmt {
+				stmts = append(stmts, stmt("Allow", "kms:GenerateDataKey*", pulumi.String(outside)), stmt("Allow", "kms:Decrypt", pulumi.String(outside)))
+			}
+			s.grant("orders-grants", r, doc(stmts...))
+		}
+	}
+	fs := findings(t, program(outside, false))
+	require.Len(t, fs, 1, dump(fs))
+	assert.Equal(t, asyncpolicy.RuleDestinationPermission, fs[0].RuleID)
+	assert.Equal(t, cfgLabel+`, field destinationConfig.onFailure.destination: the on-failure destination is SQS queue "failures" (`+arnPrefix+`failures), `+
+		`encrypted with the customer-managed key "`+outside+`", which is not in the stack, and execution role aws:iam/role:Role "orders-role" of function "orders" `+
+		`has no KMS statement at all, so no delivery can use the key. Fix: allow kms:Decrypt, kms:GenerateDataKey* on `+outside+` in a policy of `+
+		`aws:iam/role:Role "orders-role" (and keep the key's policy delegating to IAM, or naming the role).`, fs[0].Message)
+
+	// A key id is the key of the queue's account and region; an alias
+	// outside the stack cannot be resolved and is named as such.
+	fs = findings(t, program("1234abcd-12ab-34cd-56ef-1234567890ab", false))
+	require.Len(t, fs, 1, dump(fs))
+	assert.Contains(t, fs[0].Message, `Fix: allow kms:Decrypt, kms:GenerateDataKey* on `+outside+` in a policy`)
+	fs = findings(t, program("alias/records", false))
+	require.Len(t, fs, 1, dump(fs))
+	assert.Contains(t, fs[0].Message, `Fix: allow kms:Decrypt, kms:GenerateDataKey* on the key behind alias/records in a policy`)
+
+	assert.Empty(t, findings(t, program(outside, true)))
+	assert.Empty(t, findings(t, program("alias/aws/sqs", false)))
+}
+
+// A mapping of a queue encrypted with a customer key of the stack needs
+// kms:Decrypt on the key in the function's role.
+func TestPermissionSourceQueueKey(t *testing.T) {
+	program := func(decrypt bool) func(s stack) {
+		return func(s stack) {
+			r := s.role("worker-role")
+			key := must(kms.NewKey(s.ctx, "jobs-key", &kms.KeyArgs{}))
+			q := s.queue("jobs", &sqs.QueueArgs{KmsMasterKeyId: key.Arn})
+			f := s.fn("worker", r, nil)
+			stmts := []pulumi.StringOutput{stmt("Allow", "sqs:ReceiveMessage", q.Arn)}
+			if decrypt {
+				stmts = append(stmts, stmt("Allow", "kms:Decrypt", key.Arn))
+			}
+			s.grant("worker-grants", r, doc(stmts...))
+			must(lambda.NewEventSourceMapping(s.ctx, "jobs", &lambda.EventSourceMappingArgs{FunctionName: f.Name, EventSourceArn: q.Arn}))
+		}
+	}
+	fs := findings(t, program(false))
+	require.Len(t, fs, 1, dump(fs))
+	assert.Equal(t, asyncpolicy.RuleDestinationPermission, fs[0].RuleID)
+	assert.Equal(t, "eventSourceArn", fs[0].Field)
+	assert.Regexp(t, `^aws:lambda/eventSourceMapping:EventSourceMapping "jobs", field eventSourceArn: the event source aws:sqs/queue:Queue "jobs" is encrypted `+
+		`with the customer-managed key arn:aws:kms:us-east-1:`+acct+`:key/[0-9a-f-]+, but execution role aws:iam/role:Role "worker-role" does not allow kms:Decrypt on it, `+
+		`so the mapping cannot read a record\. Fix: allow kms:Decrypt on arn:aws:kms:us-east-1:`+acct+`:key/[0-9a-f-]+ in a policy of aws:iam/role:Role "worker-role" `+
+		`and make aws:lambda/eventSourceMapping:EventSourceMapping "jobs" depend on it\.$`, fs[0].Message)
 	assert.Empty(t, findings(t, program(true)))
 }
 

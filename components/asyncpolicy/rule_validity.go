@@ -34,6 +34,7 @@ func checkValidity(m *model, emit emitFunc) {
 		}
 	}
 	checkMappings(m, emit)
+	checkQuotas(m, emit)
 }
 
 // report emits a rulebook problem as a finding on r's field.
@@ -112,18 +113,19 @@ func checkDest(m *model, d dest, emit emitFunc) {
 }
 
 // selfDestination reports a Lambda destination that is the configured
-// function: the same resource, or the same name (in the same account and
-// region when both ARNs are known). A target outside the stack is named by
-// the function name in its ARN, as the components name it.
+// function: the same resource, or the same function by identity (see
+// lambdafacts.FunctionID: the same partition, account, region and name).
+// A target outside the stack is named by the function name in its ARN, as
+// the components name it.
 func (m *model) selfDestination(d dest) error {
 	if d.spec == nil || d.spec.Kind != lambdafacts.KindLambda || d.slot == slotMapping {
 		return nil
 	}
-	self, selfARN := m.configuredName(d)
 	if d.res != nil && d.fn != nil && d.res == d.fn.res {
 		return lambdafacts.SelfDestination(d.describe())
 	}
-	if self == "" || d.arn == "" {
+	self, ok := m.configuredIdentity(d)
+	if !ok || d.arn == "" {
 		return nil
 	}
 	a, ok := parseARN(d.arn)
@@ -131,7 +133,7 @@ func (m *model) selfDestination(d dest) error {
 		return nil
 	}
 	ref, ok := functionOf(a)
-	if !ok || ref.Name != self || (selfARN != "" && !sameAccountRegion(selfARN, d.arn)) {
+	if !ok || !m.ix.refIdentity(d.owner, ref).Same(self) {
 		return nil
 	}
 	if d.res != nil {
@@ -140,28 +142,24 @@ func (m *model) selfDestination(d dest) error {
 	return lambdafacts.SelfDestination(lambdafacts.Describe("Lambda function", ref.Name))
 }
 
-// configuredName is the name (and ARN, when known) of the function a
-// destination's owner configures, in the stack or named by the config.
-func (m *model) configuredName(d dest) (string, string) {
+// configuredIdentity is the identity of the function a destination's
+// owner configures, in the stack or named by the config.
+func (m *model) configuredIdentity(d dest) (lambdafacts.FunctionID, bool) {
 	if d.fn != nil {
-		return d.fn.name, d.fn.arn
+		return m.ix.identityOf(d.fn.res), true
 	}
 	if d.owner.Type != tInvokeConfig {
-		return "", ""
+		return lambdafacts.FunctionID{}, false
 	}
 	s, ok := valueOf(d.owner, "functionName").str()
 	if !ok {
-		return "", ""
+		return lambdafacts.FunctionID{}, false
 	}
 	ref, err := lambdafacts.ParseFunctionRef(s)
 	if err != nil {
-		return "", ""
+		return lambdafacts.FunctionID{}, false
 	}
-	arn := ""
-	if ref.ARN != nil {
-		arn = lambdafacts.UnqualifiedFunctionARN(s)
-	}
-	return ref.Name, arn
+	return m.ix.refIdentity(d.owner, ref), true
 }
 
 // configTarget is the function (by resource, or by name when outside the
@@ -216,22 +214,50 @@ func checkQualifier(c *configModel, emit emitFunc) {
 
 // checkDuplicateConfigs reports every invoke config after the first for
 // the same function and qualifier, whoever declared them (a component's
-// child, a raw resource): Lambda keeps one config object per function
-// and qualifier, so deleting either resource removes the other's.
+// child, a raw resource): the same function resource, or the same
+// function by identity (see lambdafacts.FunctionID: a name in two
+// regions, or in two accounts, names two functions). Lambda keeps one
+// config object per function and qualifier, so deleting either resource
+// removes the other's.
 func checkDuplicateConfigs(m *model, emit emitFunc) {
-	first := map[string]*configModel{}
+	type seen struct {
+		c         *configModel
+		id        lambdafacts.FunctionID
+		qualifier string
+	}
+	var firsts []seen
 	configs := append([]*configModel(nil), m.configs...)
 	sort.SliceStable(configs, func(i, j int) bool { return configs[i].res.URN < configs[j].res.URN })
 	for _, c := range configs {
-		key, name, q, ok, err := configTarget(c)
+		_, name, q, ok, err := configTarget(c)
 		if !ok || err != nil {
 			continue
 		}
-		if prev := first[key+"|"+q]; prev != nil {
-			field := "functionName"
-			report(emit, c.res, field, lambdafacts.DuplicateConfig(name, q, labelOf(prev.res)))
-			continue
+		id := m.targetIdentity(c)
+		dup := false
+		for _, f := range firsts {
+			if f.qualifier != q {
+				continue
+			}
+			if (c.fn != nil && f.c.fn == c.fn) || id.Same(f.id) {
+				report(emit, c.res, "functionName", lambdafacts.DuplicateConfig(name, q, labelOf(f.c.res)))
+				dup = true
+				break
+			}
 		}
-		first[key+"|"+q] = c
+		if !dup {
+			firsts = append(firsts, seen{c: c, id: id, qualifier: q})
+		}
 	}
+}
+
+// targetIdentity is the identity of the function an invoke config
+// configures: its resource's in the stack, else its reference's.
+func (m *model) targetIdentity(c *configModel) lambdafacts.FunctionID {
+	if c.fn != nil {
+		return m.ix.identityOf(c.fn.res)
+	}
+	s, _ := valueOf(c.res, "functionName").str()
+	ref, _ := lambdafacts.ParseFunctionRef(s)
+	return m.ix.refIdentity(c.res, ref)
 }

@@ -23,6 +23,9 @@ type assembly struct {
 	ctx  *pulumi.Context
 	name string
 	errs *errorList
+	// place is where the component deploys, as known while the program
+	// runs (see placeNow).
+	place lambdafacts.Place
 	// targets are the checked destinations by slot.
 	targets map[lambdafacts.Slot]*target
 }
@@ -38,6 +41,7 @@ type description struct {
 	me        self                     // the configured function, for the self checks
 	source    *mappingSource           // a mapping's event source; nil for an invoke config
 	policy    string                   // the grant policy's name after the component's: "async-grants"
+	alarms    *alarmPlan               // the CloudWatch alarms asked for; nil for none
 	// policyOpts are added to the grant policy's options (Adopt.Policy's
 	// alias).
 	policyOpts []pulumi.ResourceOption
@@ -68,10 +72,13 @@ type configWrite struct {
 	// qualifier; keys identify the function besides its name.
 	field string
 	keys  []functionKey
-	deps  []pulumi.Resource // what the config waits for besides grants and routes
-	opts  []pulumi.ResourceOption
-	r     routing
-	into  **lambda.FunctionEventInvokeConfig
+	// own says the config is on the component's own function, whose
+	// identity is its provider's place.
+	own  bool
+	deps []pulumi.Resource // what the config waits for besides grants and routes
+	opts []pulumi.ResourceOption
+	r    routing
+	into **lambda.FunctionEventInvokeConfig
 }
 
 // finish registers the component described by d when no fault was found
@@ -89,6 +96,7 @@ func (a *assembly) finish(d description, bp blueprint) error {
 		return err
 	}
 	b := newBuildEnv(a.ctx, d.component, a.name, d.tags)
+	b.component = a.errs.component
 	b.grantTo, b.source = grantTo, d.source
 	if g, ok := bp.(interface {
 		grantOptions() []pulumi.ResourceOption
@@ -118,10 +126,15 @@ func (a *assembly) finish(d description, bp blueprint) error {
 		if err != nil {
 			return err
 		}
-		fn := claimAtDeploy(a.ctx, a.errs.component, w.field, w.fn, w.qualifier, w.keys)
+		i := b.identity()
+		at := deployPlace{provider: a.place.Provider, partition: i.partition, region: i.region, account: i.account}
+		fn := claimAtDeploy(a.ctx, a.errs.component, w.field, w.fn, w.qualifier, at, w.own, w.keys)
 		if *w.into, err = invokeConfig(a.ctx, a.name, fn, w.qualifier, w.r, built, policy, d.component, append(w.deps, after...), w.opts...); err != nil {
 			return err
 		}
+	}
+	if err := d.alarms.create(a, d, w); err != nil {
+		return err
 	}
 	bp.outputs(built, w)
 	outputs, err := outputsOf(d.component)
@@ -159,11 +172,17 @@ func outputsOf(c pulumi.ComponentResource) (pulumi.Map, error) {
 
 // start begins a component of kind (Function, AsyncInvoke,
 // EventSourceMapping): an empty name and nil args are the first faults.
-func start(ctx *pulumi.Context, kind, name string, argsNil bool, argsHint string) (*assembly, error) {
+func start(ctx *pulumi.Context, kind, name string, argsNil bool, argsHint string, opts []pulumi.ResourceOption) (*assembly, error) {
 	a := &assembly{ctx: ctx, name: name, errs: &errorList{component: fmt.Sprintf("%s %q", kind, name)}, targets: map[lambdafacts.Slot]*target{}}
+	place, err := placeNow(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	a.place = place
 	if name == "" {
 		a.errs.add("name", "is empty; allowed: a non-empty name (it prefixes the name of every child)")
 	}
+	a.errs.addErr("name", lambdafacts.CheckDerivedName(name))
 	if argsNil {
 		a.errs.add("args", "is nil; allowed: %s", argsHint)
 		return nil, a.errs.err()
@@ -173,7 +192,7 @@ func start(ctx *pulumi.Context, kind, name string, argsNil bool, argsHint string
 
 // env is the environment a destination of slot is checked in.
 func (a *assembly) env(slot lambdafacts.Slot, src *mappingSource) *resolveEnv {
-	return &resolveEnv{ctx: a.ctx, component: a.errs.component, field: fieldOf(slot), source: src}
+	return &resolveEnv{ctx: a.ctx, component: a.errs.component, field: fieldOf(slot), source: src, place: a.place}
 }
 
 // route checks one destination in a slot.
@@ -218,6 +237,11 @@ func (a *assembly) routingInputs(r routing, qualifier string, skipGrants bool) p
 // component grants to, or nothing when there is nothing to grant. It is
 // named after its document (see policyName) and so replaced, not updated,
 // when the document changes (see grantPolicyOptions).
+//
+// Its document counts towards the role's inline policy size, with every
+// other grant policy of the program on that role (see
+// configSet.addRoleDocument): a document that would take the role over
+// IAM's limit fails the policy's input, so it is never written.
 func (b *buildEnv) grantPolicy(logical string, grants []grant, extra ...pulumi.ResourceOption) (*iam.RolePolicy, error) {
 	if len(grants) == 0 {
 		return nil, nil
@@ -234,9 +258,18 @@ func (b *buildEnv) grantPolicy(logical string, grants []grant, extra ...pulumi.R
 		}
 		return iampolicy.Grant(perms).JSON()
 	}).(pulumi.StringOutput)
-	base := configsOf(b.ctx).policyBase(logical)
+	configs := configsOf(b.ctx)
+	base := configs.policyBase(logical)
 	name := doc.ApplyT(func(d string) string { return policyName(base, d) }).(pulumi.StringOutput)
-	p, err := iam.NewRolePolicy(b.ctx, logical, &iam.RolePolicyArgs{Role: b.grantTo, Policy: doc, Name: name}, grantPolicyOptions(b.parent, append(append([]pulumi.ResourceOption{}, b.grantOpts...), extra...)...)...)
+	component := b.component
+	checked := pulumi.All(b.grantTo, doc).ApplyT(func(v []any) (string, error) {
+		role, d := v[0].(string), v[1].(string)
+		if err := configs.addRoleDocument(role, base, lambdafacts.PolicySize(d)); err != nil {
+			return "", inputErrorOf(component, "Role", err)
+		}
+		return d, nil
+	}).(pulumi.StringOutput)
+	p, err := iam.NewRolePolicy(b.ctx, logical, &iam.RolePolicyArgs{Role: b.grantTo, Policy: checked, Name: name}, grantPolicyOptions(b.parent, append(append([]pulumi.ResourceOption{}, b.grantOpts...), extra...)...)...)
 	if err != nil {
 		return nil, err
 	}

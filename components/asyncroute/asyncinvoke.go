@@ -8,6 +8,7 @@ import (
 	"github.com/asyncroute/asyncroute/components/asyncroute/internal/phase"
 	"github.com/asyncroute/asyncroute/internal/lambdafacts"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -43,6 +44,13 @@ type AsyncInvokeArgs struct {
 	// MaxEventAge: 60s to 6h in whole seconds; nil leaves Lambda's default.
 	MaxEventAge *time.Duration
 
+	// Alarms, when set, creates CloudWatch alarms on the metrics that mean
+	// records of the configured qualifier are being lost (see [Alarms]).
+	// The component does not know the function's dead-letter target:
+	// DeadLetterErrors is created only when asked for, and
+	// AsyncEventsDropped whenever there is no OnFailure.
+	Alarms *Alarms
+
 	// Adopt names a deployed grant policy and invoke config of the stack
 	// that the component takes over (Policy and InvokeConfig only).
 	Adopt *Adopt
@@ -61,6 +69,9 @@ type AsyncInvoke struct {
 	// OnSuccessCreated and OnFailureCreated hold what the component
 	// created for that field (see [CreatedTarget]); nil when nothing.
 	OnSuccessCreated, OnFailureCreated *CreatedTarget
+	// Alarms are the CloudWatch alarms AsyncInvokeArgs.Alarms asked for,
+	// by metric name; nil without it.
+	Alarms map[string]*cloudwatch.MetricAlarm
 
 	FunctionName pulumi.StringOutput `pulumi:"functionName"` // the function's name or ARN as given
 	// QualifiedArn is the ARN of the qualifier that has the invoke config;
@@ -77,7 +88,7 @@ type AsyncInvoke struct {
 // registered. Functions made with [NewFunction] already have their config;
 // a second one for the same qualifier is an error.
 func NewAsyncInvoke(ctx *pulumi.Context, name string, args *AsyncInvokeArgs, opts ...pulumi.ResourceOption) (*AsyncInvoke, error) {
-	a, err := start(ctx, "AsyncInvoke", name, args == nil, "&asyncroute.AsyncInvokeArgs{...}")
+	a, err := start(ctx, "AsyncInvoke", name, args == nil, "&asyncroute.AsyncInvokeArgs{...}", opts)
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +105,7 @@ func NewAsyncInvoke(ctx *pulumi.Context, name string, args *AsyncInvokeArgs, opt
 		recorded = ""
 	}
 	d := description{typ: AsyncInvokeType, component: p.c, inputs: a.routingInputs(p.r, recorded, args.SkipGrants),
-		opts: opts, me: p.fn.me, policy: "async-grants"}
+		opts: opts, me: p.fn.me, policy: "async-grants", alarms: p.alarms}
 	if args.Adopt != nil {
 		d.policyOpts = adoptOpts(args.Adopt.Policy)
 	}
@@ -114,6 +125,7 @@ type asyncInvokePlan struct {
 	// keys identify the function now; deployKeys at deploy time, with its
 	// name then known.
 	keys, deployKeys []functionKey
+	alarms           *alarmPlan
 }
 
 // checkAsyncInvoke checks an AsyncInvoke's args, adding every fault to
@@ -132,14 +144,25 @@ func checkAsyncInvoke(a *assembly, args *AsyncInvokeArgs) (*asyncInvokePlan, err
 	}
 	a.routing(p.r, p.fn.me)
 	checkAdoptAsyncInvoke(a.errs, args.Adopt)
+	if p.alarms, err = checkAlarms(a.ctx, a.errs, args.Alarms, configAlarmNeeds(p.r, false, false), ""); err != nil {
+		return nil, err
+	}
+	if p.alarms != nil {
+		p.alarms.into = &p.c.Alarms
+	}
 	var res pulumi.Resource
 	if args.Function != nil {
 		res = args.Function
 	}
-	p.keys, p.deployKeys = functionKeys(res, p.fn.ref.Name), functionKeys(res, "")
+	var id *lambdafacts.FunctionID
+	if p.fn.ref.Name != "" {
+		resolved := p.fn.ref.In(a.place)
+		id = &resolved
+	}
+	p.keys, p.deployKeys = functionKeys(res, id), functionKeys(res, nil)
 	for _, f := range p.fn.depFns {
-		p.keys = append(p.keys, functionKeys(f, "")...)
-		p.deployKeys = append(p.deployKeys, functionKeys(f, "")...)
+		p.keys = append(p.keys, functionKeys(f, nil)...)
+		p.deployKeys = append(p.deployKeys, functionKeys(f, nil)...)
 	}
 	if q := p.fn.qualifier; q != "" {
 		if prev, ok := configsOf(a.ctx).check(p.keys, q, a.errs.component); !ok {
@@ -283,20 +306,24 @@ func (p *asyncInvokePlan) deliver(a *assembly, b *buildEnv, built builtRouting, 
 
 // configFunctionName is how the invoke config names its function: by name
 // when the function is in the provider's partition, region and account
-// (however the program named it: name, name:qualifier, ARN), else by its
-// unqualified ARN; the qualifier goes in the config's qualifier. So a
-// program that names the same function another way updates the config in
-// place: the provider replaces a config whose functionName changes, and a
-// replacement of the one config a function and qualifier have writes it
-// and then deletes it.
+// (however the program named it: name, name:qualifier, partial or full
+// ARN), else by its unqualified ARN (a partial ARN of another account
+// becomes the full ARN in the provider's partition and region, so that
+// the account it names is kept); the qualifier goes in the config's
+// qualifier. So a program that names the same function another way
+// updates the config in place: the provider replaces a config whose
+// functionName changes, and a replacement of the one config a function
+// and qualifier have writes it and then deletes it.
 func configFunctionName(ref lambdafacts.FunctionRef, partition, region, account string) string {
-	if ref.ARN == nil {
+	switch a := ref.ARN; {
+	case a != nil && a.Partition == partition && a.Region == region && a.Account == account:
 		return ref.Name
+	case a != nil:
+		return lambdafacts.UnqualifiedFunctionARN(a.String())
+	case ref.Account != "" && ref.Account != account:
+		return lambdafacts.ARN{Partition: partition, Service: "lambda", Region: region, Account: ref.Account, Resource: "function:" + ref.Name}.String()
 	}
-	if a := ref.ARN; a.Partition == partition && a.Region == region && a.Account == account {
-		return ref.Name
-	}
-	return lambdafacts.UnqualifiedFunctionARN(ref.ARN.String())
+	return ref.Name
 }
 
 // outputs sets the AsyncInvoke's fields.

@@ -145,7 +145,15 @@ func (d ResponseOnly) resolveARN(env *resolveEnv) (*target, error) {
 	next := &phase.Checks{}
 	err = next.Now(env.ctx, phase.Known(func(v []any) error {
 		s, _ := v[0].(string)
-		return checkNextFunctionARN(s)
+		if err := checkNextFunctionARN(s); err != nil {
+			return err
+		}
+		// The default bus is in the component's place: when that is known
+		// now, a next function elsewhere is refused now too.
+		if p := env.place; p.Partition != "" && p.Region != "" && p.Account != "" {
+			return checkNextBeside("ResponseOnly.FunctionArn", s, lambdafacts.DefaultBusARN(p.Partition, p.Region, p.Account))
+		}
+		return nil
 	}), d.FunctionArn)
 	if err != nil {
 		return nil, err

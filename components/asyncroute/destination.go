@@ -150,6 +150,8 @@ type resolveEnv struct {
 	ctx       *pulumi.Context
 	component string
 	field     string
+	// place is where the component deploys, as known now.
+	place lambdafacts.Place
 	// source is the event source of a mapping; nil for invoke configs.
 	source *mappingSource
 }
@@ -160,6 +162,8 @@ type buildEnv struct {
 	parent pulumi.Resource
 	// name is the component's name, the prefix of its children's names.
 	name string
+	// component names the component in messages (`Function "orders"`).
+	component string
 	// tags go on every child that takes tags.
 	tags pulumi.StringMapInput
 	// identity is the provider's partition, region and account.
@@ -260,6 +264,9 @@ func resolveCreatedKey(env *resolveEnv, t *target, what string, key *kms.Key, ke
 	case key != nil && !isNil(keyArn):
 		return createdKey{}, fmt.Errorf("%s has both KmsKey and KmsKeyArn; allowed: one of them, or neither", what)
 	case key != nil:
+		if err := t.later.Now(env.ctx, symmetric(t.describe), key.CustomerMasterKeySpec); err != nil {
+			return createdKey{}, err
+		}
 		return createdKey{arn: key.Arn, set: true}, nil
 	case isNil(keyArn):
 		return createdKey{}, nil

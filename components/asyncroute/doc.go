@@ -14,6 +14,11 @@
 //     cluster or SQS queue to a function, with the mapping's own on-failure
 //     destination, retry bounds and the grants they need.
 //
+// Each of them takes [Alarms]: CloudWatch alarms on the metrics that mean
+// records are lost after deploy (DestinationDeliveryFailures,
+// DeadLetterErrors, AsyncEventsDropped, AsyncEventAge), on the qualifier
+// the invoke config is on.
+//
 // Destinations are values of the [Destination] interface, one type per kind:
 // [SQSQueue], [SNSTopic], [LambdaFunction], [EventBus], [DefaultEventBus],
 // [S3Bucket] (on failure only) and [ARN] for a target that exists elsewhere.

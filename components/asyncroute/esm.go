@@ -6,6 +6,7 @@ import (
 	"github.com/asyncroute/asyncroute/components/asyncroute/internal/phase"
 	"github.com/asyncroute/asyncroute/internal/lambdafacts"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -49,6 +50,17 @@ type EventSourceMappingArgs struct {
 	// EventSourceArn (and must agree when set); required when the ARN is
 	// known only at deploy time.
 	Source SourceKind
+	// SourceKmsKeyArn is the ARN of the customer-managed KMS key an SQS
+	// queue or Kinesis stream source is encrypted with (a key's Arn output,
+	// arn:<partition>:kms:<region>:<account>:key/<key-id>; not an alias):
+	// reading the records needs kms:Decrypt on it, which the role is
+	// granted. Leave it nil for a source that is not encrypted or uses its
+	// service's AWS-managed key (alias/aws/sqs, alias/aws/kinesis); a
+	// DynamoDB stream or Kafka cluster takes none. The component cannot see
+	// how a source given by ARN is encrypted: the rules (ASYNC001) flag a
+	// mapping of an encrypted queue in the stack whose role may not
+	// decrypt.
+	SourceKmsKeyArn pulumi.StringInput
 
 	// Function is the function to invoke, when it is in this program.
 	Function *lambda.Function
@@ -75,9 +87,17 @@ type EventSourceMappingArgs struct {
 	// each half. Nil leaves Lambda's default (false).
 	BisectBatchOnFunctionError *bool
 
-	// Tags are added to the mapping and to a created queue or topic; the
-	// mapping's own Tags win on conflicts.
+	// Tags are added to the mapping, to a created queue or topic and to
+	// the alarms; the mapping's own Tags win on conflicts.
 	Tags pulumi.StringMapInput
+
+	// Alarms, when set, creates a CloudWatch alarm on the function's
+	// DestinationDeliveryFailures, where Lambda counts a stream mapping's
+	// failed deliveries to OnFailure (Kinesis and DynamoDB sources with
+	// OnFailure; Source must be set when EventSourceArn is not a literal).
+	// Other mappings publish nothing these alarms can watch: Alarms on them
+	// is an error that says why (see [Alarms]).
+	Alarms *Alarms
 }
 
 // EventSourceMapping is an event source mapping with its on-failure
@@ -106,6 +126,9 @@ type EventSourceMapping struct {
 	// OnFailureCreated holds the queue or topic created for a NewQueue or
 	// NewTopic OnFailure; nil otherwise.
 	OnFailureCreated *CreatedTarget
+	// Alarms are the CloudWatch alarms EventSourceMappingArgs.Alarms asked
+	// for, by metric name; nil without it.
+	Alarms map[string]*cloudwatch.MetricAlarm
 
 	Uuid          pulumi.StringOutput    `pulumi:"uuid"`          // the mapping's UUID
 	FunctionArn   pulumi.StringOutput    `pulumi:"functionArn"`   // the ARN of the function invoked
@@ -121,7 +144,7 @@ type EventSourceMapping struct {
 // is created or updated. Bad input returns an error before anything is
 // registered.
 func NewEventSourceMapping(ctx *pulumi.Context, name string, args *EventSourceMappingArgs, opts ...pulumi.ResourceOption) (*EventSourceMapping, error) {
-	a, err := start(ctx, "EventSourceMapping", name, args == nil, "&asyncroute.EventSourceMappingArgs{...}")
+	a, err := start(ctx, "EventSourceMapping", name, args == nil, "&asyncroute.EventSourceMappingArgs{...}", opts)
 	if err != nil {
 		return nil, err
 	}
@@ -130,7 +153,7 @@ func NewEventSourceMapping(ctx *pulumi.Context, name string, args *EventSourceMa
 		return nil, err
 	}
 	d := description{typ: EventSourceMappingType, component: p.c, inputs: mappingInputs(args, p.src, a.targets[slotMapping]),
-		opts: opts, tags: args.Tags, source: p.src, policy: "mapping-grants"}
+		opts: opts, tags: args.Tags, source: p.src, policy: "mapping-grants", alarms: p.alarms}
 	if err := a.finish(d, p); err != nil {
 		return nil, err
 	}
@@ -139,11 +162,16 @@ func NewEventSourceMapping(ctx *pulumi.Context, name string, args *EventSourceMa
 
 // mappingPlan is an EventSourceMapping once its args are checked.
 type mappingPlan struct {
-	args *EventSourceMappingArgs
-	c    *EventSourceMapping
-	fnIn pulumi.StringInput // the function's name or ARN as the mapping takes it
-	role *broughtRole
-	src  *mappingSource
+	args   *EventSourceMappingArgs
+	c      *EventSourceMapping
+	fnIn   pulumi.StringInput // the function's name or ARN as the mapping takes it
+	role   *broughtRole
+	src    *mappingSource
+	alarms *alarmPlan
+	// fnRegion is the function's region when known while the program runs
+	// (a FunctionName ARN's, else the component's place's); "" leaves the
+	// source's region check to deploy time.
+	fnRegion string
 }
 
 // checkMapping checks an EventSourceMapping's args, adding every fault to
@@ -162,7 +190,19 @@ func checkMapping(a *assembly, args *EventSourceMappingArgs) (*mappingPlan, erro
 	if p.src, err = checkMappingSource(a.ctx, errs, args); err != nil {
 		return nil, err
 	}
+	if err := checkSourceKey(a.ctx, errs, args, p.src); err != nil {
+		return nil, err
+	}
+	if p.fnRegion, err = checkSourceRegion(a, args, p.src); err != nil {
+		return nil, err
+	}
 	checkMappingErrorHandling(errs, args, p.src)
+	if p.alarms, err = checkMappingAlarms(a.ctx, errs, args, p.src, p.fnIn); err != nil {
+		return nil, err
+	}
+	if p.alarms != nil {
+		p.alarms.into = &p.c.Alarms
+	}
 	if p.src != nil && !isNil(args.OnFailure) {
 		if p.src.spec != nil && !p.src.spec.Failure {
 			errs.addErr("OnFailure", lambdafacts.NoMappingFailure(p.src.spec))
@@ -183,13 +223,26 @@ func (p *mappingPlan) registered(a *assembly) (pulumi.StringInput, error) {
 }
 
 // deliver creates the mapping, after the grants.
-func (p *mappingPlan) deliver(a *assembly, _ *buildEnv, built builtRouting, policy *iam.RolePolicy) (*configWrite, error) {
+func (p *mappingPlan) deliver(a *assembly, b *buildEnv, built builtRouting, policy *iam.RolePolicy) (*configWrite, error) {
 	args, c := p.args, p.c
 	c.Policy = policy
 	m := args.Mapping
 	m.FunctionName = p.fnIn
 	if p.src.hasARN {
-		m.EventSourceArn = p.src.arn.ToStringPtrOutput()
+		arn := p.src.arn
+		if p.fnRegion == "" {
+			// The function is in the provider's region, asked now.
+			component := a.errs.component
+			arn = pulumi.All(arn, b.identity().region).ApplyT(func(v []any) (string, error) {
+				s, _ := v[0].(string)
+				r, _ := v[1].(string)
+				if err := lambdafacts.CheckSourceRegion(s, r); err != nil {
+					return "", inputErrorOf(component, "EventSourceArn", err)
+				}
+				return s, nil
+			}).(pulumi.StringOutput)
+		}
+		m.EventSourceArn = arn.ToStringPtrOutput()
 	}
 	if br := built.route(slotMapping); br != nil {
 		m.DestinationConfig = &lambda.EventSourceMappingDestinationConfigArgs{

@@ -206,6 +206,15 @@ func mappingBadCases() []badCase {
 			a.OnFailure = asyncroute.DefaultEventBus{}
 		}),
 			want: mPrefix + `OnFailure: EventBridge event bus "default" cannot receive an event source mapping's failure records; allowed: SQS queue, SNS topic, S3 bucket, Kafka topic`},
+		{name: "SourceKeyOnDynamoDB", build: mapping(func(_ *pulumi.Context, a *asyncroute.EventSourceMappingArgs) {
+			a.EventSourceArn = pulumi.String(ddbStream)
+			a.SourceKmsKeyArn = pulumi.String(arnOf("kms", "key/k1"))
+		}),
+			want: mPrefix + `SourceKmsKeyArn: is set, but the reader of a DynamoDB stream decrypts nothing (DynamoDB decrypts a stream's records); allowed: leave SourceKmsKeyArn empty (only an SQS queue or Kinesis stream encrypted with a customer-managed key needs one)`},
+		{name: "SourceKeyAlias", build: sqsSource(func(_ *pulumi.Context, a *asyncroute.EventSourceMappingArgs) {
+			a.SourceKmsKeyArn = pulumi.String(arnOf("kms", "alias/jobs"))
+		}),
+			want: mPrefix + `SourceKmsKeyArn: SourceKmsKeyArn "` + arnOf("kms", "alias/jobs") + `" is not a KMS key ARN; expected arn:<partition>:kms:<region>:<account>:key/<key-id>`},
 		{name: "NewQueueRetentionOnMapping", build: mappingFailure(newQueueRetention(15 * 24 * time.Hour)),
 			want: mPrefix + `OnFailure: NewQueue.RetentionPeriod 360h0m0s is out of range; ` + retention},
 	}

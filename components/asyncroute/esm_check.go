@@ -3,6 +3,7 @@ package asyncroute
 import (
 	"github.com/asyncroute/asyncroute/components/asyncroute/internal/phase"
 	"github.com/asyncroute/asyncroute/internal/lambdafacts"
+	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -71,6 +72,25 @@ func checkMappingSource(ctx *pulumi.Context, errs *errorList, args *EventSourceM
 			src.topicsIn = args.Mapping.Topics
 		}
 	}
+	if src.hasARN && !isNil(args.Mapping.BatchSize) {
+		// A FIFO queue takes batches of at most 10 (checked now when both
+		// are known, else before the mapping is written).
+		component := errs.component
+		err := src.checks.Now(ctx, phase.Known(func(v []any) error {
+			arn, _ := v[0].(string)
+			n, ok := v[1].(int)
+			if !ok || !strings.HasSuffix(arn, ".fifo") || !strings.Contains(arn, ":sqs:") {
+				return nil
+			}
+			if err := lambdafacts.CheckFIFOBatchSize(n); err != nil {
+				return inputErrorOf(component, "Mapping.BatchSize", err)
+			}
+			return nil
+		}), args.EventSourceArn, args.Mapping.BatchSize)
+		if err := errs.fault("Mapping.BatchSize", err); err != nil {
+			return nil, err
+		}
+	}
 	return src, nil
 }
 
@@ -79,7 +99,7 @@ func checkMappingSource(ctx *pulumi.Context, errs *errorList, args *EventSourceM
 // Source (or the kind it implies), and the error handling and on-failure
 // destination against that kind.
 func lateSource(component string, args *EventSourceMappingArgs, named *lambdafacts.SourceSpec) phase.Check {
-	onFailure := !isNil(args.OnFailure)
+	onFailure, sourceKey := !isNil(args.OnFailure), !isNil(args.SourceKmsKeyArn)
 	return func(v []any) error {
 		s, _ := v[0].(string)
 		spec, _, err := lambdafacts.SourceOfARN(s)
@@ -93,6 +113,9 @@ func lateSource(component string, args *EventSourceMappingArgs, named *lambdafac
 			return nil // the rest was checked with the named kind
 		}
 		errs := &errorList{component: component}
+		if sourceKey && !spec.Decrypts {
+			errs.addErr("SourceKmsKeyArn", lambdafacts.NoSourceKey(spec))
+		}
 		checkMappingErrorHandling(errs, args, &mappingSource{spec: spec})
 		if onFailure && !spec.Failure {
 			errs.addErr("OnFailure", lambdafacts.NoMappingFailure(spec))
@@ -134,4 +157,65 @@ func checkMappingErrorHandling(errs *errorList, args *EventSourceMappingArgs, sr
 			errs.add(f.field, "applies to %s source in provisioned mode only; allowed: set Mapping.ProvisionedPollerConfig, or leave %s empty", lambdafacts.WithArticle(src.spec.Label), f.field)
 		}
 	}
+}
+
+// checkSourceKey checks SourceKmsKeyArn against the source's kind (now,
+// or in lateSource when the kind is decided at deploy time) and that it is
+// a key ARN, and records it for the grants.
+func checkSourceKey(ctx *pulumi.Context, errs *errorList, args *EventSourceMappingArgs, src *mappingSource) error {
+	if isNil(args.SourceKmsKeyArn) || src == nil {
+		return nil
+	}
+	if src.spec != nil && !src.spec.Decrypts {
+		errs.addErr("SourceKmsKeyArn", lambdafacts.NoSourceKey(src.spec))
+		return nil
+	}
+	component := errs.component
+	err := src.checks.Now(ctx, phase.Known(func(v []any) error {
+		k, _ := v[0].(string)
+		if err := lambdafacts.CheckKeyARN("SourceKmsKeyArn", k); err != nil {
+			return inputErrorOf(component, "SourceKmsKeyArn", err)
+		}
+		return nil
+	}), args.SourceKmsKeyArn)
+	if err := errs.fault("SourceKmsKeyArn", err); err != nil {
+		return err
+	}
+	src.key = args.SourceKmsKeyArn
+	return nil
+}
+
+// checkSourceRegion refuses an SQS source in another region than the
+// function, now when both are known, else inside the source ARN. It
+// returns the function's region when known while the program runs: a
+// FunctionName ARN's region, else the component's (the mapping is created
+// there, and its function must be too).
+func checkSourceRegion(a *assembly, args *EventSourceMappingArgs, src *mappingSource) (string, error) {
+	if src == nil || !src.hasARN {
+		return "", nil
+	}
+	region := a.place.Region
+	if !isNil(args.FunctionName) {
+		v, err := phase.Read(a.ctx, args.FunctionName)
+		if err != nil {
+			return "", err
+		}
+		if v.Known {
+			if ref, err := lambdafacts.ParseFunctionRef(v.Str()); err == nil {
+				region = ref.In(a.place).Region
+			}
+		}
+	}
+	if region == "" {
+		return "", nil
+	}
+	component := a.errs.component
+	err := src.checks.Now(a.ctx, phase.Known(func(v []any) error {
+		s, _ := v[0].(string)
+		if err := lambdafacts.CheckSourceRegion(s, region); err != nil {
+			return inputErrorOf(component, "EventSourceArn", err)
+		}
+		return nil
+	}), args.EventSourceArn)
+	return region, a.errs.fault("EventSourceArn", err)
 }

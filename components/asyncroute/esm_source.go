@@ -44,6 +44,9 @@ type mappingSource struct {
 	// checks are those of an ARN not known while the program runs; they
 	// run inside the ARN the grants and the mapping take.
 	checks phase.Checks
+	// key is the ARN of the customer-managed key the source is encrypted
+	// with (SourceKmsKeyArn); nil when none was given.
+	key pulumi.StringInput
 }
 
 // specOrNil is the source's kind, nil for no source or one decided later.
@@ -74,11 +77,15 @@ func (s *mappingSource) grants() []grant {
 	if !s.hasARN {
 		return nil
 	}
-	return []grant{s.arn.ApplyT(func(arn string) []Permission {
+	out := []grant{s.arn.ApplyT(func(arn string) []Permission {
 		perms, err := lambdafacts.SourcePermissions(arn)
 		if err != nil {
 			return nil
 		}
 		return perms
 	}).(pulumi.AnyOutput)}
+	if s.key != nil {
+		out = append(out, grantOf(s.key.ToStringOutput(), lambdafacts.SourceKeyNeeds))
+	}
+	return out
 }

@@ -137,6 +137,26 @@ func mappingCases() []mappingCase {
 				"arn:aws:kafka:us-east-1:123456789012:topic/orders/0f1e2d3c-aaaa-bbbb-cccc-0123456789ab-2/orders-dlt")),
 		},
 		{
+			name: "SQSSourceEncryptedWithCustomerKey", source: "sqs",
+			build: func(_ *pulumi.Context, a *asyncroute.EventSourceMappingArgs) {
+				a.EventSourceArn = pulumi.String(arnOf("sqs", "jobs"))
+				a.SourceKmsKeyArn = pulumi.String(arnOf("kms", "key/k1"))
+			},
+			// Statements are ordered by resource.
+			want:   map[string]any{"eventSourceArn": arnOf("sqs", "jobs")},
+			grants: stmts(allow([]string{"kms:Decrypt"}, arnOf("kms", "key/k1")), allow(sqsRead, arnOf("sqs", "jobs"))),
+		},
+		{
+			name: "KinesisEncryptedWithCustomerKey", source: "kinesis",
+			build: func(_ *pulumi.Context, a *asyncroute.EventSourceMappingArgs) {
+				a.EventSourceArn = pulumi.String(stream)
+				a.Mapping.StartingPosition = pulumi.String("LATEST")
+				a.SourceKmsKeyArn = pulumi.String(arnOf("kms", "key/1234abcd-12ab-34cd-56ef-1234567890ab"))
+			},
+			want:   map[string]any{"eventSourceArn": stream, "startingPosition": "LATEST"},
+			grants: stmts(allow(kinesisRead, stream), allow([]string{"kms:Decrypt"}, arnOf("kms", "key/1234abcd-12ab-34cd-56ef-1234567890ab"))),
+		},
+		{
 			name: "SQSSourceReadsOnly", source: "sqs",
 			build: func(_ *pulumi.Context, a *asyncroute.EventSourceMappingArgs) {
 				a.EventSourceArn = pulumi.String(arnOf("sqs", "jobs"))
@@ -181,6 +201,20 @@ func TestEventSourceMappingSources(t *testing.T) {
 			assert.Equal(t, tc.source, comp.Inputs["source"])
 		})
 	}
+}
+
+// The key given by its resource's Arn: the grant policy waits for the key.
+func TestEventSourceMappingSourceKeyResource(t *testing.T) {
+	st := run(t, func(ctx *pulumi.Context) error {
+		fn, role := consumer(ctx)
+		_, err := asyncroute.NewEventSourceMapping(ctx, "stream", &asyncroute.EventSourceMappingArgs{
+			Function: fn, Role: role, EventSourceArn: pulumi.String(arnOf("sqs", "jobs")), SourceKmsKeyArn: newKey(ctx, "key").Arn,
+		})
+		return err
+	})
+	key := find(t, st, keyType, "key").Outputs["arn"].(string)
+	assert.Equal(t, stmts(allow([]string{"kms:Decrypt"}, key), allow(sqsRead, arnOf("sqs", "jobs"))), mappingStatements(t, st, "stream"))
+	assert.Equal(t, deps(dep(roleType, "consumer-role"), dep(keyType, "key")), st.Dependencies(find(t, st, rolePolicyType, "stream-mapping-grants")))
 }
 
 func TestEventSourceMappingOutputsAndInputs(t *testing.T) {

@@ -2,11 +2,13 @@ package asyncroute
 
 import (
 	"errors"
+	"sort"
 	"time"
 
 	"github.com/asyncroute/asyncroute/components/asyncroute/internal/phase"
 	"github.com/asyncroute/asyncroute/internal/lambdafacts"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -55,13 +57,19 @@ type FunctionArgs struct {
 	// RoleOptions shape the role the component creates.
 	RoleOptions *RoleOptions
 	// SkipGrants attaches no grant policy: you take care of the role's
-	// permissions. The choice shows as the GrantsSkipped output.
+	// permissions, so bring the role (Role): with destinations and a role
+	// the component creates, no one else could grant it, and SkipGrants is
+	// refused. The choice shows as the GrantsSkipped output.
 	SkipGrants bool
 
 	// Tags are added to every child that takes tags (the role, the function,
-	// created queues, topics and rules); the function's own Tags win on
-	// conflicts.
+	// created queues, topics, rules and alarms); the function's own Tags
+	// win on conflicts.
 	Tags pulumi.StringMapInput
+
+	// Alarms, when set, creates CloudWatch alarms on the metrics that mean
+	// the function's records are being lost (see [Alarms]).
+	Alarms *Alarms
 
 	// Adopt names deployed resources of the stack that the component
 	// takes over (updated in place) instead of creating new ones: a
@@ -90,6 +98,9 @@ type Function struct {
 	// topic of a NewTopic, the rule, target and permission of a
 	// ResponseOnly. Nil when it created nothing for the field.
 	OnSuccessCreated, OnFailureCreated, DeadLetterCreated *CreatedTarget
+	// Alarms are the CloudWatch alarms FunctionArgs.Alarms asked for, by
+	// metric name ("DestinationDeliveryFailures"); nil without it.
+	Alarms map[string]*cloudwatch.MetricAlarm
 
 	// brought is the role given in FunctionArgs.Role.
 	brought *ExistingRole
@@ -132,7 +143,7 @@ func (f *Function) ExecutionRole() *ExistingRole {
 // checked before the invoke config (or the function's dead-letter config)
 // is written.
 func NewFunction(ctx *pulumi.Context, name string, args *FunctionArgs, opts ...pulumi.ResourceOption) (*Function, error) {
-	a, err := start(ctx, "Function", name, args == nil, "&asyncroute.FunctionArgs{...}")
+	a, err := start(ctx, "Function", name, args == nil, "&asyncroute.FunctionArgs{...}", opts)
 	if err != nil {
 		return nil, err
 	}
@@ -155,7 +166,7 @@ func NewFunction(ctx *pulumi.Context, name string, args *FunctionArgs, opts ...p
 		}
 	}
 	d := description{typ: FunctionType, component: p.c, inputs: inputs,
-		opts: opts, tags: args.Tags, me: p.me, policy: "async-grants"}
+		opts: opts, tags: args.Tags, me: p.me, policy: "async-grants", alarms: p.alarms}
 	if args.Adopt != nil {
 		d.policyOpts = adoptOpts(args.Adopt.Policy)
 	}
@@ -176,6 +187,7 @@ type functionPlan struct {
 	publish   pulumi.BoolPtrInput // the function's Publish (true with an alias)
 	brought   *broughtRole        // nil: the component creates the role
 	role      roleRef
+	alarms    *alarmPlan
 	// rc is what the component's hook learns of a role change; key names
 	// the component in the program run ("" in a preview); ready and
 	// failed watch the grant policies for the function's hook.
@@ -227,6 +239,21 @@ func checkFunction(a *assembly, args *FunctionArgs) (*functionPlan, error) {
 	if err != nil {
 		return nil, err
 	}
+	if fnName.Known && fnName.Set {
+		errs.addErr("Function.Name", lambdafacts.CheckFunctionName(fnName.Str()))
+	}
+	if err := checkTags(a, "Tags", args.Tags, args.Function.Tags); err != nil {
+		return nil, err
+	}
+	if o := args.RoleOptions; o != nil && !isNil(o.NamePrefix) {
+		v, err := phase.Read(a.ctx, o.NamePrefix)
+		if err != nil {
+			return nil, err
+		}
+		if v.Known {
+			errs.addErr("RoleOptions.NamePrefix", lambdafacts.CheckRoleNamePrefix(v.Str()))
+		}
+	}
 	p.fnName = fnName.Str()
 	if args.Alias != "" {
 		errs.addErr("Alias", lambdafacts.CheckAliasName(args.Alias))
@@ -239,13 +266,23 @@ func checkFunction(a *assembly, args *FunctionArgs) (*functionPlan, error) {
 		if p.brought, err = checkExistingRole(a.ctx, errs, args.Role, args.RoleOptions, true); err != nil {
 			return nil, err
 		}
+	} else if args.SkipGrants && len(p.r.dests) > 0 {
+		// The component creates the role: no one else can grant it what
+		// its routing needs, so every record would be undeliverable.
+		errs.add("SkipGrants", "%s", skipGrantsProblem)
 	}
 	if !isNil(args.Function.Name) {
 		p.me.name = args.Function.Name
 	}
 	a.routing(p.r, p.me)
 	checkAdoptFunction(errs, args)
-	if prev, ok := configsOf(a.ctx).check(functionKeys(nil, p.fnName), p.qualifier, errs.component); !ok {
+	if p.alarms, err = checkAlarms(a.ctx, errs, args.Alarms, configAlarmNeeds(p.r, !isNil(args.DeadLetter), true), ""); err != nil {
+		return nil, err
+	}
+	if p.alarms != nil {
+		p.alarms.into = &p.c.Alarms
+	}
+	if prev, ok := configsOf(a.ctx).check(functionKeys(nil, p.ownID(a)), p.qualifier, errs.component); !ok {
 		errs.add("Function.Name", "%s", duplicateConfig(p.fnName, p.qualifier, prev))
 	}
 	return p, nil
@@ -276,7 +313,7 @@ func checkPublish(a *assembly, in pulumi.BoolPtrInput) (pulumi.BoolPtrInput, err
 // registered claims the config's function and qualifier and creates the
 // role unless one was brought; the grants go to the role.
 func (p *functionPlan) registered(a *assembly) (pulumi.StringInput, error) {
-	configsOf(a.ctx).claim(functionKeys(nil, p.fnName), p.qualifier, a.errs.component)
+	configsOf(a.ctx).claim(functionKeys(nil, p.ownID(a)), p.qualifier, a.errs.component)
 	if p.brought != nil {
 		p.role = p.brought.ref(a.errs.component)
 	} else {
@@ -284,7 +321,7 @@ func (p *functionPlan) registered(a *assembly) (pulumi.StringInput, error) {
 		if p.args.Adopt != nil {
 			adopt = adoptOpts(p.args.Adopt.Role)
 		}
-		created, err := newExecutionRole(a.ctx, a.name, p.args.RoleOptions, p.args.Tags, p.c, adopt...)
+		created, err := newExecutionRole(a.ctx, a.name, a.place.Partition, p.args.RoleOptions, p.args.Tags, p.c, adopt...)
 		if err != nil {
 			return nil, err
 		}
@@ -312,10 +349,10 @@ func (p *functionPlan) deliver(a *assembly, b *buildEnv, built builtRouting, pol
 	if c.Function, err = p.function(a, built, b.policies); err != nil {
 		return nil, err
 	}
-	keys := functionKeys(c.Function, "")
+	keys := functionKeys(c.Function, nil)
 	configsOf(a.ctx).claim(keys, p.qualifier, a.errs.component)
 	w := &configWrite{fn: c.Function.Name, qualifier: pulumi.String(latest).ToStringOutput(), source: pulumi.Sprintf("%s:%s", c.Function.Arn, latest),
-		field: "Function.Name", keys: keys, r: p.r, into: &c.InvokeConfig}
+		field: "Function.Name", keys: keys, own: true, r: p.r, into: &c.InvokeConfig}
 	var adopt Adopt
 	if p.args.Adopt != nil {
 		adopt = *p.args.Adopt
@@ -397,6 +434,9 @@ func dests(m map[lambdafacts.Slot]Destination) map[lambdafacts.Slot]Destination 
 	return m
 }
 
+const skipGrantsProblem = "is true but the component creates the function's role, which would then have no grant for its destinations or dead-letter target; " +
+	"allowed: false, or bring the role with Role (and grant it yourself)"
+
 const publishProblem = "is false but Alias needs a published version; allowed: true or unset"
 
 // mergeTags adds the component's tags to a child's own; the child's win.
@@ -416,4 +456,43 @@ func mergeTags(component, own pulumi.StringMapInput) pulumi.StringMapInput {
 		}
 		return out
 	}).(pulumi.StringMapOutput)
+}
+
+// ownID is the identity of the component's function when its name is
+// known now: in the place of the component's provider.
+func (p *functionPlan) ownID(a *assembly) *lambdafacts.FunctionID {
+	if p.fnName == "" {
+		return nil
+	}
+	id := lambdafacts.Deployed(p.fnName, a.place, "")
+	return &id
+}
+
+// checkTags checks the tags a resource of the component gets, the
+// component's and the resource's own together, when both are known now.
+func checkTags(a *assembly, field string, component, own pulumi.StringMapInput) error {
+	keys := map[string]bool{}
+	for _, in := range []pulumi.StringMapInput{component, own} {
+		if isNil(in) {
+			continue
+		}
+		v, err := phase.Read(a.ctx, in)
+		if err != nil {
+			return err
+		}
+		if !v.Known {
+			return nil
+		}
+		m, _ := v.V.(map[string]string)
+		for k := range m {
+			keys[k] = true
+		}
+	}
+	list := make([]string, 0, len(keys))
+	for k := range keys {
+		list = append(list, k)
+	}
+	sort.Strings(list)
+	a.errs.addErr(field, lambdafacts.CheckTags(list))
+	return nil
 }

@@ -106,7 +106,7 @@ func TestS3BucketWithCustomerKey(t *testing.T) {
 func TestQualifierFromFunctionReference(t *testing.T) {
 	legacy := fnARN("legacy")
 	role := &asyncroute.ExistingRole{Name: pulumi.String("legacy-role")}
-	for _, ref := range []string{legacy + ":live", "legacy:live"} {
+	for _, ref := range []string{legacy + ":live", "legacy:live", "123456789012:function:legacy:live"} {
 		st := run(t, func(ctx *pulumi.Context) error {
 			_, err := asyncroute.NewAsyncInvoke(ctx, "routing", &asyncroute.AsyncInvokeArgs{FunctionName: pulumi.String(ref), Role: role, MaxRetries: pulumi.IntRef(0)})
 			return err

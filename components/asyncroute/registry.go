@@ -33,27 +33,41 @@ var (
 
 type configSet struct {
 	mu       sync.Mutex
-	owner    map[ownerKey]string // function key + qualifier -> owning component
-	hooks    map[string]bool     // resource hook names registered so far
-	policies map[string]bool     // grant policies' names (before the hash) so far
-	waits    *waitGraph          // functions waiting for their grants on a role change
+	claims   []configClaim                                // who configures which function and qualifier
+	hooks    map[string]bool                              // resource hook names registered so far
+	asked    map[string]func() (lambdafacts.Place, error) // providers asked for their place (preview)
+	policies map[string]bool                              // grant policies' names (before the hash) so far
+	waits    *waitGraph                                   // functions waiting for their grants on a role change
+	// roleDocs are the sizes of the grant policies the program's
+	// components write, by role name and policy.
+	roleDocs map[string]map[string]int
 }
 
 // functionKey identifies a function: by its resource (the key holds the
 // resource, so no other resource can take its address while the program
-// runs) or by its name.
+// runs) or by its identity.
 type functionKey struct {
-	res  pulumi.Resource
-	name string
+	res pulumi.Resource
+	id  *lambdafacts.FunctionID
 }
 
-type ownerKey struct {
+// configClaim is one component's config of one function and qualifier.
+type configClaim struct {
 	fn        functionKey
 	qualifier string
+	owner     string
 }
 
 func newConfigSet() *configSet {
-	return &configSet{owner: map[ownerKey]string{}, hooks: map[string]bool{}, policies: map[string]bool{}, waits: newWaitGraph()}
+	return &configSet{hooks: map[string]bool{}, policies: map[string]bool{}, waits: newWaitGraph()}
+}
+
+// same says whether two keys name one function.
+func (k functionKey) same(o functionKey) bool {
+	if k.res != nil && k.res == o.res {
+		return true
+	}
+	return k.id != nil && o.id != nil && k.id.Same(*o.id)
 }
 
 func configsOf(ctx *pulumi.Context) *configSet {
@@ -70,14 +84,14 @@ func configsOf(ctx *pulumi.Context) *configSet {
 }
 
 // functionKeys identifies a function by its resource and, when known, by its
-// name; either may match another component's.
-func functionKeys(res pulumi.Resource, name string) []functionKey {
+// identity; either may match another component's.
+func functionKeys(res pulumi.Resource, id *lambdafacts.FunctionID) []functionKey {
 	var keys []functionKey
 	if res != nil {
 		keys = append(keys, functionKey{res: res})
 	}
-	if name != "" {
-		keys = append(keys, functionKey{name: name})
+	if id != nil && id.Name != "" {
+		keys = append(keys, functionKey{id: id})
 	}
 	return keys
 }
@@ -92,7 +106,7 @@ func (s *configSet) claim(keys []functionKey, qualifier, component string) (stri
 		return prev, false
 	}
 	for _, k := range keys {
-		s.owner[ownerKey{k, qualifier}] = component
+		s.claims = append(s.claims, configClaim{fn: k, qualifier: qualifier, owner: component})
 	}
 	return "", true
 }
@@ -105,9 +119,14 @@ func (s *configSet) check(keys []functionKey, qualifier, component string) (stri
 }
 
 func (s *configSet) ownerOf(keys []functionKey, qualifier, component string) (string, bool) {
-	for _, k := range keys {
-		if prev, ok := s.owner[ownerKey{k, qualifier}]; ok && prev != component {
-			return prev, false
+	for _, c := range s.claims {
+		if c.qualifier != qualifier || c.owner == component {
+			continue
+		}
+		for _, k := range keys {
+			if k.same(c.fn) {
+				return c.owner, false
+			}
 		}
 	}
 	return "", true
@@ -148,9 +167,9 @@ func (s *configSet) policyBase(base string) string {
 // the returned function name feeds the invoke config, so a second config
 // for the same function and qualifier fails before it is written, with the
 // message a preview gives.
-func claimAtDeploy(ctx *pulumi.Context, component, field string, fn pulumi.StringInput, qualifier pulumi.StringInput, extraKeys []functionKey) pulumi.StringOutput {
+func claimAtDeploy(ctx *pulumi.Context, component, field string, fn pulumi.StringInput, qualifier pulumi.StringInput, place deployPlace, own bool, extraKeys []functionKey) pulumi.StringOutput {
 	configs := configsOf(ctx)
-	return pulumi.All(fn, qualifier).ApplyT(func(v []any) (string, error) {
+	return pulumi.All(fn, qualifier, place.partition, place.region, place.account).ApplyT(func(v []any) (string, error) {
 		ref, q := v[0].(string), v[1].(string)
 		fn, err := lambdafacts.ParseFunctionRef(ref)
 		if err != nil {
@@ -160,7 +179,12 @@ func claimAtDeploy(ctx *pulumi.Context, component, field string, fn pulumi.Strin
 		if name == "" {
 			return ref, nil
 		}
-		keys := append(functionKeys(nil, name), extraKeys...)
+		at := lambdafacts.Place{Provider: place.provider, Partition: v[2].(string), Region: v[3].(string), Account: v[4].(string)}
+		id := fn.In(at)
+		if own {
+			id = lambdafacts.Deployed(name, at, "")
+		}
+		keys := append(functionKeys(nil, &id), extraKeys...)
 		if prev, ok := configs.claim(keys, q, component); !ok {
 			return "", newInputError(component, field, duplicateConfig(name, q, prev))
 		}
@@ -168,6 +192,31 @@ func claimAtDeploy(ctx *pulumi.Context, component, field string, fn pulumi.Strin
 	}).(pulumi.StringOutput)
 }
 
+// deployPlace is where a component deploys, as the provider says at deploy
+// time: provider is placeNow's key, so that a component's claims while the
+// program runs and at deploy time are claims of one place.
+type deployPlace struct {
+	provider                   string
+	partition, region, account pulumi.StringOutput
+}
+
 func duplicateConfig(name, qualifier, prev string) string {
 	return lambdafacts.DuplicateConfig(name, qualifier, prev).Error()
+}
+
+// addRoleDocument records the size of a grant policy the program writes to
+// role and checks the role's inline policies together (see
+// lambdafacts.CheckRolePolicies). The last of a role's documents to be
+// known is checked with all of them.
+func (s *configSet) addRoleDocument(role, policy string, size int) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.roleDocs == nil {
+		s.roleDocs = map[string]map[string]int{}
+	}
+	if s.roleDocs[role] == nil {
+		s.roleDocs[role] = map[string]int{}
+	}
+	s.roleDocs[role][policy] = size
+	return lambdafacts.CheckRolePolicies(role, s.roleDocs[role], true)
 }

@@ -5,6 +5,7 @@ import (
 	"github.com/asyncroute/asyncroute/internal/doors"
 	"github.com/asyncroute/asyncroute/internal/iampolicy"
 	"github.com/asyncroute/asyncroute/internal/lambdafacts"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -161,11 +162,19 @@ func (b *broughtRole) ref(component string) roleRef {
 	return ref
 }
 
-// newExecutionRole creates the function's role.
-func newExecutionRole(ctx *pulumi.Context, name string, opts *RoleOptions, tags pulumi.StringMapInput, parent pulumi.Resource, extra ...pulumi.ResourceOption) (*iam.Role, error) {
+// newExecutionRole creates the function's role, in the partition of the
+// component's provider (partition "" when not known while the program
+// runs: the provider is asked). Lambda's service principal is
+// lambda.amazonaws.com in every partition; the managed policy's ARN
+// carries the partition.
+func newExecutionRole(ctx *pulumi.Context, name, partition string, opts *RoleOptions, tags pulumi.StringMapInput, parent pulumi.Resource, extra ...pulumi.ResourceOption) (*iam.Role, error) {
+	basic := pulumi.String(lambdafacts.BasicExecutionPolicyARN(partition)).ToStringOutput()
+	if partition == "" {
+		basic = aws.GetPartitionOutput(ctx, aws.GetPartitionOutputArgs{}, pulumi.Parent(parent)).Partition().ApplyT(lambdafacts.BasicExecutionPolicyARN).(pulumi.StringOutput)
+	}
 	args := &iam.RoleArgs{
 		AssumeRolePolicy:  pulumi.String(iampolicy.TrustPolicy("lambda.amazonaws.com").JSON()),
-		ManagedPolicyArns: pulumi.StringArray{pulumi.String(string(iam.ManagedPolicyAWSLambdaBasicExecutionRole))},
+		ManagedPolicyArns: pulumi.StringArray{basic},
 		Tags:              tags,
 	}
 	if opts != nil {

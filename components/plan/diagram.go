@@ -14,7 +14,8 @@ import (
 // flowchart (Options.Diagram): invokers → function → on-success /
 // on-failure / dead-letter targets, each edge labelled with its condition
 // and the grants it relies on (✓ granted by the role's policies in the
-// stack, ✗ missing). Names, ARNs, qualifiers and actions are shown as the
+// stack, ✗ missing); CloudWatch alarms on a function's metrics, dotted,
+// labelled with the metric and the qualifier, and the topics they notify. Names, ARNs, qualifiers and actions are shown as the
 // text plan shows them (Go-quoted when they would break a line, see
 // writeText) and written with Mermaid entity codes for the characters
 // that mean something to Mermaid or to HTML, so any name gives a valid
@@ -66,6 +67,9 @@ func writeDiagram(w io.Writer, st *stackgraph.Graph, a *asyncpolicy.Analysis) {
 			first += " · " + shown(r.Qualifier)
 		}
 		lines := []string{first}
+		if r.Condition == asyncpolicy.Watches && r.Value != "" {
+			lines = append(lines, shown(r.Value))
+		}
 		for i, p := range r.Needs {
 			mark := "?"
 			if i < len(r.Granted) {
@@ -80,7 +84,8 @@ func writeDiagram(w io.Writer, st *stackgraph.Graph, a *asyncpolicy.Analysis) {
 			lines = append(lines, "grants decided at deploy")
 		}
 		arrow := "-->"
-		if r.Condition == asyncpolicy.DeadLetter || r.Condition == asyncpolicy.MappingOnFailure {
+		switch r.Condition {
+		case asyncpolicy.DeadLetter, asyncpolicy.MappingOnFailure, asyncpolicy.Watches, asyncpolicy.Notifies:
 			arrow = "-.->"
 		}
 		fmt.Fprintf(w, "  %s %s|\"%s\"| %s\n", ids[r.From], arrow, mermaidLines(lines...), ids[r.To])

@@ -2,12 +2,16 @@ package plan_test
 
 import (
 	"bytes"
-	"github.com/stretchr/testify/require"
 	"strings"
 	"testing"
 
+	"github.com/asyncroute/asyncroute/components/asyncroute"
 	"github.com/asyncroute/asyncroute/components/plan"
 	"github.com/asyncroute/asyncroute/internal/stackgraph"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/require"
 )
 
 // A function's node lists the invoke configs asyncpolicy links to it: at
@@ -44,6 +48,38 @@ func TestDiagramFunctionSettingsFollowTheConfigsFunction(t *testing.T) {
 	} {
 		if !strings.Contains(d, want) {
 			t.Errorf("the diagram has no node %s:\n%s", want, d)
+		}
+	}
+}
+
+// The diagram draws a function's alarms (a circle each, dotted edges
+// labelled with the metric and the qualifier) and the topic they notify.
+func TestDiagramShowsAlarms(t *testing.T) {
+	var out bytes.Buffer
+	require.NoError(t, plan.Plan(&out, func(ctx *pulumi.Context) error {
+		topic, err := sns.NewTopic(ctx, "on-call", &sns.TopicArgs{Name: pulumi.String("on-call")})
+		if err != nil {
+			return err
+		}
+		_, err = asyncroute.NewFunction(ctx, "orders", &asyncroute.FunctionArgs{
+			Function: lambda.FunctionArgs{Name: pulumi.String("orders"), Runtime: pulumi.String("python3.12"), Handler: pulumi.String("h.h"),
+				Code: pulumi.NewAssetArchive(map[string]interface{}{"h.py": pulumi.NewStringAsset("def h(e, c): pass")})},
+			OnFailure: asyncroute.NewQueue{}, Alias: "live",
+			Alarms: &asyncroute.Alarms{Notify: topic},
+		})
+		return err
+	}, plan.Options{Project: "orders", Dir: t.TempDir(), Diagram: true}))
+	d := out.String()
+	checkMermaid(t, d)
+	for _, want := range []string{
+		`(("CloudWatch alarm<br/>orders-alarm-destination-delivery-failures"))`,
+		`(("CloudWatch alarm<br/>orders-alarm-async-event-age"))`,
+		`-.->|"watches · live<br/>DestinationDeliveryFailures"|`,
+		`-.->|"watches · live<br/>AsyncEventAge"|`,
+		`-.->|"notifies"|`,
+	} {
+		if !strings.Contains(d, want) {
+			t.Errorf("the diagram has no %s:\n%s", want, d)
 		}
 	}
 }

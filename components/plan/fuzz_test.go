@@ -345,7 +345,7 @@ var (
 	classDrop  = regexp.MustCompile(`classDef.*:[^` + jsSpace + `]*#.*;`)
 	jsEntity   = regexp.MustCompile(`#[A-Za-z0-9_]+;`)
 	mermaidBR  = regexp.MustCompile(`(?i)<br\s*/?>`)
-	nodeShapes = [][2]string{{`[("`, `")]`}, {`(["`, `"])`}, {`{{"`, `"}}`}, {`[/"`, `"/]`}, {`["`, `"]`}, {`>"`, `"]`}}
+	nodeShapes = [][2]string{{`[("`, `")]`}, {`(["`, `"])`}, {`{{"`, `"}}`}, {`[/"`, `"/]`}, {`["`, `"]`}, {`>"`, `"]`}, {`(("`, `"))`}}
 )
 
 // mermaidDiagram is a diagram read by checkMermaid: labels by node id,

@@ -13,6 +13,7 @@ import (
 	"github.com/asyncroute/asyncroute/components/plan"
 	"github.com/asyncroute/asyncroute/stacks/orders"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
@@ -74,13 +75,22 @@ func routed(ctx *pulumi.Context) error {
 	}); err != nil {
 		return err
 	}
+	// A role the program brings and grants nothing: the edge shows the
+	// missing grant.
+	bare, err := iam.NewRole(ctx, "ungranted-role", &iam.RoleArgs{AssumeRolePolicy: pulumi.String(iampolicyTrustLambda)})
+	if err != nil {
+		return err
+	}
 	_, err = asyncroute.NewFunction(ctx, "ungranted", &asyncroute.FunctionArgs{
 		Function:   lambda.FunctionArgs{Runtime: pulumi.String("python3.12"), Handler: pulumi.String("app.handler"), Code: pulumi.NewFileArchive("./handler")},
 		OnFailure:  asyncroute.SQSQueue{Queue: dlq},
+		Role:       &asyncroute.ExistingRole{Role: bare},
 		SkipGrants: true,
 	})
 	return err
 }
+
+const iampolicyTrustLambda = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":["sts:AssumeRole"]}]}`
 
 func render(t *testing.T, o plan.Options) string {
 	t.Helper()

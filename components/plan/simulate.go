@@ -42,6 +42,10 @@ var scenarios = []struct{ name, about string }{
 //	   delivery the role is not allowed to make, a failed event with no
 //	   failure target, a recursive loop stopped
 //
+// After the trace it prints what each target holds and what each
+// function's metrics would read (with the stack's alarms that would fire);
+// with -json, a JSON line {"metrics": ...} per function after the trace's.
+//
 // Flags: -function REF (Pulumi name, name or ARN, optionally qualified:
 // ingest:live; default: the first function with routing that nothing else
 // invokes), -payload JSON or @file (default {}), -scenario
@@ -151,6 +155,17 @@ func SimulateMain(args []string, stdout, stderr io.Writer, program pulumi.RunFun
 	}
 	if !asJSON {
 		writeArrivals(stdout, sim)
+		fmt.Fprintln(stdout)
+		writeMetrics(stdout, sim)
+	} else {
+		enc := json.NewEncoder(stdout)
+		enc.SetEscapeHTML(false)
+		for _, m := range sim.Metrics() {
+			if err := enc.Encode(map[string]any{"metrics": m}); err != nil {
+				fmt.Fprintf(stderr, "simulate: %v\n", err)
+				return ExitUsage
+			}
+		}
 	}
 	if problems := sim.Trace().Problems(); len(problems) > 0 {
 		fmt.Fprintf(stderr, "simulate: %d thing(s) did not arrive where the stack routes them:\n", len(problems))
@@ -272,6 +287,18 @@ func writeArrivals(w io.Writer, sim *simulate.Simulator) {
 	for _, t := range order {
 		fmt.Fprintf(w, "%-*s  %s\n", width, t, countWhat(by[t].what))
 	}
+}
+
+// writeMetrics says what Lambda's metrics of each function would read
+// after the scenarios, and which alarms of the stack would fire.
+func writeMetrics(w io.Writer, sim *simulate.Simulator) {
+	fmt.Fprintln(w, "== what the metrics would read (AWS/Lambda; counts are sums, AsyncEventAge the maximum)")
+	ms := sim.Metrics()
+	if len(ms) == 0 {
+		fmt.Fprintln(w, "nothing: no asynchronous event")
+		return
+	}
+	ms.Write(w)
 }
 
 func countWhat(what []string) string {

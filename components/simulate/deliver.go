@@ -233,11 +233,36 @@ func (s *Simulator) deliver(inv *Invocation, rec *records.Record, rt *route, ste
 	}
 	head += t.String()
 	what := fmt.Sprintf("record %s (approximateInvokeCount %d)", rec.RequestContext.Condition, rec.RequestContext.ApproximateInvokeCount)
-	problem, note := s.allowed(inv.fn, rt)
-	if problem != "" {
+	failed := func(problem string) {
+		s.count(inv, lambdafacts.DestinationDeliveryFailures)
 		s.emit(inv, Event{Step: step, Outcome: OutcomeDeliveryFailed, Target: t.String(), Problem: true,
 			Text: head + ": " + what + " NOT delivered: " + problem})
+	}
+	problem, note := s.allowed(inv.fn, rt)
+	if problem != "" {
+		failed(problem)
 		return
+	}
+	if fifo := s.fifo(t); fifo != "" {
+		failed(fifo + ", and Lambda cannot deliver to a FIFO queue or topic; Lambda drops it and counts DestinationDeliveryFailures")
+		return
+	}
+	if t.kind == lambdafacts.KindSNS && len(rec.RequestPayload)+len(rec.ResponsePayload) > lambdafacts.MaxSNSMessage {
+		// lambdafacts.SNSDestinationSource: the payload is dropped, the
+		// rest delivered.
+		dropped := *rec
+		dropped.RequestPayload, dropped.ResponsePayload = nil, nil
+		note = joinNotes(fmt.Sprintf("requestPayload and responsePayload dropped: together %d bytes, over the %d bytes of an SNS destination",
+			len(rec.RequestPayload)+len(rec.ResponsePayload), lambdafacts.MaxSNSMessage), note)
+		rec = &dropped
+	}
+	oversize := func(body []byte) bool {
+		limit, _ := lambdafacts.MessageLimit(t.kind)
+		if limit == 0 || len(body) <= limit {
+			return false
+		}
+		failed(fmt.Sprintf("it is %d bytes, over the %d bytes %s takes; Lambda drops it and counts DestinationDeliveryFailures", len(body), limit, lambdafacts.WithArticle(t.label)))
+		return true
 	}
 	emit := func(extra string) {
 		text := head + ": " + what + " delivered"
@@ -252,7 +277,7 @@ func (s *Simulator) deliver(inv *Invocation, rec *records.Record, rt *route, ste
 	switch t.kind {
 	case lambdafacts.KindSQS:
 		body, err := records.WrapSQS(rec)
-		if s.wrapErr(inv, step, t, err) {
+		if s.wrapErr(inv, step, t, err) || oversize(body) {
 			return
 		}
 		msg := s.sqsMessage(t, body)
@@ -266,10 +291,10 @@ func (s *Simulator) deliver(inv *Invocation, rec *records.Record, rt *route, ste
 		}
 		s.store(t, inv, string(step), &Delivery{Body: body})
 		emit(s.subscribers(t))
-		s.fanout(inv, t, body)
+		s.fanout(inv, t, body, hop{via: string(step) + " of " + inv.fn.label(inv.Qualifier) + " → " + t.String() + " (a destination)"})
 	case lambdafacts.KindEventBridge:
 		body, err := records.WrapEventBridge(rec, records.EventBridgeEvent{ID: s.newID("event"), Resources: []string{rec.RequestContext.FunctionArn, t.arn}})
-		if s.wrapErr(inv, step, t, err) {
+		if s.wrapErr(inv, step, t, err) || oversize(body) {
 			return
 		}
 		s.store(t, inv, string(step), &Delivery{Body: body})
@@ -284,7 +309,7 @@ func (s *Simulator) deliver(inv *Invocation, rec *records.Record, rt *route, ste
 		emit("object " + key)
 	case lambdafacts.KindLambda:
 		body, err := records.WrapLambda(rec)
-		if s.wrapErr(inv, step, t, err) {
+		if s.wrapErr(inv, step, t, err) || oversize(body) {
 			return
 		}
 		ref := rt.dest
@@ -299,7 +324,7 @@ func (s *Simulator) deliver(inv *Invocation, rec *records.Record, rt *route, ste
 		}
 		s.store(t, inv, string(step), &Delivery{Body: body})
 		emit("as its event")
-		s.accept(next, q, body, string(step)+" of "+inv.fn.label(inv.Qualifier), inv, 0)
+		s.accept(next, q, body, string(step)+" of "+inv.fn.label(inv.Qualifier), inv, hop{via: string(step) + " of " + inv.fn.label(inv.Qualifier) + " (a Lambda destination)"})
 	default:
 		s.emit(inv, Event{Step: step, Outcome: OutcomeNone, Target: t.String(), Text: head + ": " + what + " sent to a target the simulator does not model"})
 	}
@@ -328,17 +353,35 @@ func (s *Simulator) deliverDeadLetter(inv *Invocation, rt *route) {
 		dl.ErrorCode, dl.ErrorMessage = 200, inv.Error.Message
 	case inv.Condition == ConditionRecursiveLoop:
 		dl.ErrorCode, dl.ErrorMessage = 400, "RecursiveInvocationException: Lambda stopped a recursive invocation loop"
+	case inv.zeroConcurrency:
+		dl.ErrorCode, dl.ErrorMessage = 429, "TooManyRequestsException: the function's reserved concurrency is 0"
 	default:
 		dl.ErrorCode, dl.ErrorMessage = 429, "Event age exceeded: the event expired in the queue before its first attempt"
 	}
 	dl.ErrorMessage = firstKB(dl.ErrorMessage)
 	head := "dead letter → " + t.String()
 	what := fmt.Sprintf("original event (RequestID %s, ErrorCode %d)", short(inv.RequestID), dl.ErrorCode)
-	problem, note := s.allowed(inv.fn, rt)
-	if problem != "" {
+	failed := func(problem string) {
+		s.count(inv, lambdafacts.DeadLetterErrors)
 		s.emit(inv, Event{Step: StepDeadLetter, Outcome: OutcomeDeliveryFailed, Target: t.String(), Problem: true,
 			Text: head + ": " + what + " NOT delivered: " + problem})
+	}
+	problem, note := s.allowed(inv.fn, rt)
+	if problem != "" {
+		failed(problem)
 		return
+	}
+	if fifo := s.fifo(t); fifo != "" {
+		failed(fifo + ", and Lambda cannot write a dead letter to a FIFO queue or topic; Lambda drops it and counts DeadLetterErrors")
+		return
+	}
+	if limit, _ := lambdafacts.MessageLimit(t.kind); limit > 0 {
+		// The message is the event and its attributes.
+		size := len(dl.Event) + len("RequestID") + len(dl.RequestID) + len("ErrorCode") + len(fmt.Sprint(dl.ErrorCode)) + len("ErrorMessage") + len(dl.ErrorMessage)
+		if size > limit {
+			failed(fmt.Sprintf("the event and its attributes are %d bytes, over the %d bytes %s takes; Lambda drops it and counts DeadLetterErrors", size, limit, lambdafacts.WithArticle(t.label)))
+			return
+		}
 	}
 	text := head + ": " + what + " delivered"
 	if note != "" {
@@ -365,8 +408,9 @@ func (s *Simulator) deliverDeadLetter(inv *Invocation, rt *route) {
 			sub = ", " + sub
 		}
 		s.emit(inv, Event{Step: StepDeadLetter, Outcome: OutcomeDelivered, Target: t.String(), Text: text + sub + note})
-		s.fanout(inv, t, body)
+		s.fanout(inv, t, body, hop{via: "dead letter of " + inv.fn.label(inv.Qualifier) + " → " + t.String()})
 	default:
+		s.count(inv, lambdafacts.DeadLetterErrors)
 		s.emit(inv, Event{Step: StepDeadLetter, Outcome: OutcomeDeliveryFailed, Target: t.String(), Problem: true,
 			Text: head + ": not a queue or topic; Lambda accepts only those as dead-letter targets"})
 	}
@@ -432,8 +476,9 @@ func (s *Simulator) subscribers(t *target) string {
 	return fmt.Sprintf("%d subscriptions", n)
 }
 
-// fanout delivers a topic's notification to its subscribers.
-func (s *Simulator) fanout(inv *Invocation, topic *target, notification []byte) {
+// fanout delivers a topic's notification to its subscribers; h is how the
+// notification reached the topic (a function's own write, or not).
+func (s *Simulator) fanout(inv *Invocation, topic *target, notification []byte, h hop) {
 	for _, sub := range s.m.subs[topic.key] {
 		via := "subscription to " + topic.String()
 		filter := ""
@@ -456,7 +501,7 @@ func (s *Simulator) fanout(inv *Invocation, topic *target, notification []byte) 
 			s.store(ft, inv, via, &Delivery{Body: event})
 			s.emit(inv, Event{Step: StepSubscription, Outcome: OutcomeDelivered, Target: ft.String(),
 				Text: fmt.Sprintf("%s → %s (subscription %s): invoked asynchronously with an SNS event%s", topic, ft, sub.res.Name, filter)})
-			s.accept(next, q, event, via, inv, 0)
+			s.accept(next, q, event, via, inv, h)
 		case "sqs":
 			qt := s.m.target(sub.endpoint, sub.endpoint)
 			if qt == nil {
@@ -524,6 +569,8 @@ func (s *Simulator) applyRules(inv *Invocation, bus *target, event []byte, depth
 // ruleTarget hands an event a rule matched to one of its targets.
 func (s *Simulator) ruleTarget(inv *Invocation, r *rule, rt *ruleTarget, event []byte, depth int) {
 	via := "rule " + r.name
+	// Recursive-loop detection does not follow EventBridge rules.
+	h := hop{via: "rule " + r.name + " (EventBridge)"}
 	input, how, err := targetInput(rt, event)
 	if err != nil {
 		s.emit(inv, Event{Step: StepRule, Outcome: OutcomeFailed, Problem: true, Text: fmt.Sprintf("%s → %s: %v", via, rt.arn, err)})
@@ -546,7 +593,7 @@ func (s *Simulator) ruleTarget(inv *Invocation, r *rule, rt *ruleTarget, event [
 			return
 		}
 		line(": invoked asynchronously")
-		s.accept(next, q, input, via, inv, 0)
+		s.accept(next, q, input, via, inv, h)
 	case lambdafacts.KindSQS:
 		msg := s.sqsMessage(t, input)
 		s.store(t, inv, via, &Delivery{Body: input, SQS: &msg})
@@ -558,7 +605,7 @@ func (s *Simulator) ruleTarget(inv *Invocation, r *rule, rt *ruleTarget, event [
 		body, _ := json.Marshal(n)
 		s.store(t, inv, via, &Delivery{Body: body})
 		line(": published")
-		s.fanout(inv, t, body)
+		s.fanout(inv, t, body, h)
 	case lambdafacts.KindEventBridge:
 		s.store(t, inv, via, &Delivery{Body: input})
 		line(": put on the bus")
@@ -568,4 +615,29 @@ func (s *Simulator) ruleTarget(inv *Invocation, r *rule, rt *ruleTarget, event [
 	default:
 		s.emit(inv, Event{Step: StepRule, Outcome: OutcomeNone, Target: t.String(), Text: fmt.Sprintf("%s → %s: a kind of target the simulator does not model", via, t)})
 	}
+}
+
+// fifo says why a target is FIFO ("" when it is not): a queue or topic of
+// the stack with its FIFO flag (lambdafacts' KindSpec.FIFOFlag), or a name
+// ending in .fifo.
+func (s *Simulator) fifo(t *target) string {
+	spec, ok := lambdafacts.KindOf(t.kind)
+	if !ok || !spec.FIFO {
+		return ""
+	}
+	if (t.res != nil && boolProp(t.res, spec.FIFOFlag)) || strings.HasSuffix(t.rawName, ".fifo") || strings.HasSuffix(t.arn, ".fifo") {
+		return t.String() + " is FIFO"
+	}
+	return ""
+}
+
+// joinNotes joins the notes of a delivery line.
+func joinNotes(a, b string) string {
+	switch {
+	case a == "":
+		return b
+	case b == "":
+		return a
+	}
+	return a + "; " + b
 }

@@ -72,11 +72,47 @@
 //   - InvokeSync runs the handler once; nothing is retried and nothing is
 //     sent to destinations or the dead-letter target (the trace names what
 //     would not receive anything).
-//   - A function run more than MaxChainInvocations (16) times in one chain
-//     of requests is stopped; the event goes to its on-failure destination
-//     or DLQ. An asynchronous event over MaxAsyncPayload (1 MB) is refused.
+//   - Throttles and system errors (Throttled, SystemErrors): the event
+//     goes back to Lambda's queue and is tried again after 1 s, 2 s,
+//     4 s, ... at most 5 minutes, without counting against
+//     MaximumRetryAttempts, until it is older than the maximum event age.
+//   - Reserved concurrency 0 (the function's reservedConcurrentExecutions
+//     input): Lambda runs none of its events; each goes to the on-failure
+//     destination and DLQ at once, without retries.
+//   - Sizes: an asynchronous event over MaxAsyncPayload (1 MB) is refused;
+//     a response over 6 MB is the runtime's Function.ResponseSizeTooLarge
+//     error; a record to an SNS destination whose request and response
+//     payloads together exceed 256 KB is delivered without them; a record
+//     over another target's limit (SQS 1 MiB, EventBridge 1 MB, an
+//     asynchronous invocation 1 MB) is not delivered
+//     (DestinationDeliveryFailures), nor a dead letter over its queue's or
+//     topic's (DeadLetterErrors).
+//   - A FIFO queue or topic as destination or DLQ (a raw stack may name
+//     one) fails every delivery (DestinationDeliveryFailures,
+//     DeadLetterErrors).
+//   - Loops: Lambda's recursive-loop detection follows an event through
+//     the writes the functions' code makes with an AWS SDK to SQS, SNS, S3
+//     and Lambda (Write plays them); a function run more than
+//     MaxChainInvocations (16) times so is stopped when its RecursiveLoop
+//     is Terminate (the default; a FunctionRecursionConfig of the stack
+//     sets it), and the event goes to its on-failure destination or DLQ. A
+//     loop through a destination, a dead-letter target or an EventBridge
+//     rule, or of a function whose RecursiveLoop is Allow, is not stopped
+//     by AWS: the simulator stops playing it at Config.LoopBound (16 by
+//     default), marks it as a problem and says that AWS would let it run.
+//   - Metrics: Metrics says what AsyncEventsReceived, AsyncEventAge,
+//     AsyncEventsDropped, DestinationDeliveryFailures, DeadLetterErrors and
+//     RecursiveInvocationsDropped of each function and qualifier would
+//     read after what was played, and which CloudWatch alarms of the stack
+//     (on those metrics, such as those of asyncroute's Alarms) would fire.
 //
 // # Sources
+//
+// Every fact the simulator plays is in the rulebook, internal/lambdafacts,
+// with its page (lambdafacts.FunctionErrorRetries, ThrottleSource,
+// ZeroConcurrencySource, AsyncPayloadSource, ResponseSource,
+// SNSDestinationSource, OneMBSource, RecursionSource,
+// RecursionConfigSource, and each metric's MetricSpec.Source); in short:
 //
 //   - Retries, delays, expiry: AWS Lambda Developer Guide, "How Lambda
 //     handles errors and retries with asynchronous invocation"
@@ -96,14 +132,30 @@
 //     event to a dead-letter queue (DLQ) but fails") and
 //     DestinationDeliveryFailures: "Types of metrics for Lambda functions"
 //     (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html).
-//   - Recursive loops: AWS What's New, July 2023, "AWS Lambda detects and
-//     stops recursive loops": "If a function is invoked by the same
-//     triggering event more than 16 times, Lambda will stop the next
-//     invocation and sends the event to a Dead-Letter Queue or on-failure
-//     destination, if configured"; the Developer Guide's
-//     "Use Lambda recursive loop detection to prevent infinite loops".
-//   - Payload size: the Invoke API reference: "For asynchronous
-//     invocations, the maximum payload size is 1 MB".
+//   - Throttles and system errors, same page: "For throttling errors (429)
+//     and system errors (500-series), Lambda returns the event to the queue
+//     and attempts to run the function again for up to 6 hours by default.
+//     The retry interval increases exponentially from 1 second after the
+//     first attempt to a maximum of 5 minutes."
+//   - Reserved concurrency 0: AWS Compute Blog, "Introducing new
+//     asynchronous invocation metrics for AWS Lambda": "Zero reserved
+//     concurrency: No retry", and the discarded event "goes to the
+//     destination or DLQ, if configured"; AsyncEventsDropped counts it.
+//   - Recursive loops: "Use Lambda recursive loop detection to prevent
+//     infinite loops"
+//     (https://docs.aws.amazon.com/lambda/latest/dg/invocation-recursion.html):
+//     "If your function is invoked more than 16 times in the same chain of
+//     requests, then Lambda automatically stops the next function
+//     invocation in that request chain and notifies you", for the services
+//     and SDKs the page lists; PutFunctionRecursionConfig: Terminate (the
+//     default) stops, Allow lets the loop run.
+//   - Sizes: the Invoke API reference: "For asynchronous invocations, the
+//     maximum payload size is 1 MB"; the OnFailure API reference: "Amazon
+//     SNS destinations have a message size limit of 256 KB. If the
+//     combined size of the function request and response payload exceeds
+//     the limit, Lambda will drop the payload"; SQS and EventBridge take
+//     1 MB (AWS Compute Blog, January 2026); the runtime's "Response payload
+//     size exceeded maximum allowed payload size (6291556 bytes).".
 //   - Synchronous invocations: destinations and dead-letter queues are
 //     features of asynchronous invocation (the pages above), and "When you
 //     invoke a function directly ... Lambda does not automatically retry
@@ -123,9 +175,26 @@
 //     response.
 //   - The dead letter's ErrorCode: 200 after a function error (the status
 //     of the invoke), 429 for an event that expired before any attempt
-//     (it waited as a throttled event does), 400 for a stopped loop.
-//   - Recursion is counted over every hop the simulator plays (Lambda
-//     destinations, rules, subscriptions), not only the services AWS lists.
+//     (it waited as a throttled event does) and for one reserved
+//     concurrency 0 never ran, 400 for a stopped loop.
+//   - An event reserved concurrency 0 never ran gets a record with
+//     condition RetriesExhausted and approximateInvokeCount 0.
+//   - Throttle retries double from 1 s (AWS says the interval grows
+//     "exponentially" to at most 5 minutes).
+//   - A record over a target's size limit other than SNS's fails the
+//     delivery: AWS counts "size limits" among the causes of
+//     DestinationDeliveryFailures without saying which. An SNS destination
+//     compares the request and response payloads together with 256 KB, as
+//     the OnFailure reference says, and drops both. A dead letter's size
+//     is its event and its attributes' names and values.
+//   - Recursive-loop detection is counted over the hops it follows (the
+//     functions' own writes, with Write); the simulator's bound over every
+//     hop it plays. An event detection stopped counts in
+//     RecursiveInvocationsDropped and in AsyncEventsDropped.
+//   - Metrics are counted over the whole simulation, not per period, and
+//     an alarm "would fire" when that value passes its threshold;
+//     AsyncEventAge is the age of an event when the function ran it, so an
+//     event that expired unrun adds no datapoint.
 //   - Every function error is reported as "Unhandled"; a handler's
 //     real-time run is not held to the function's timeout unless
 //     Config.Timeouts is set; running a handler takes no virtual time.
@@ -136,8 +205,10 @@
 // # Not simulated
 //
 // Event source mappings (a queue's messages stay in it; the trace says
-// which mapping would poll it), SNS filter policies, EventBridge input
-// transformers, resource-based policies (a topic's or queue's policy, the
-// Lambda permission of a rule or subscription), throttling other than
-// QueuedFor, reserved concurrency, duplicate deliveries.
+// which mapping would poll it), S3 bucket notifications, SNS filter
+// policies, EventBridge input transformers, resource-based policies (a
+// topic's or queue's policy, the Lambda permission of a rule or
+// subscription), throttling other than QueuedFor and Throttled (no
+// concurrency is counted), duplicate deliveries, Python handlers' own
+// writes to AWS (Write is for Go handlers).
 package simulate

@@ -26,6 +26,8 @@ const (
 	tEventTarget  = awstypes.TokenEventTarget
 	tSubscription = awstypes.TokenTopicSubscription
 	tMapping      = awstypes.TokenEventSourceMapping
+	tRecursion    = awstypes.TokenRecursionConfig
+	tAlarm        = awstypes.TokenMetricAlarm
 )
 
 // Lambda's defaults for an asynchronous invocation without an invoke
@@ -50,6 +52,13 @@ type function struct {
 	aliases    map[string]string // alias name → version
 	configs    map[string]*asyncConfig
 	dlq        *route
+	// zeroConcurrency says the function's reserved concurrency is 0:
+	// Lambda runs none of its events.
+	zeroConcurrency bool
+	// recursiveLoop is the function's recursive-loop setting (Terminate,
+	// Lambda's default, or Allow); recursionBy names the resource that
+	// sets it ("" for the default).
+	recursiveLoop, recursionBy string
 
 	handler     Handler
 	handlerFrom string // how the handler was found, for listings
@@ -159,6 +168,7 @@ type model struct {
 	rules     map[string][]*rule // bus key → rules
 	subs      map[string][]*subscription
 	mappings  map[string][]*stackgraph.Resource // queue ARN → mappings polling it
+	alarms    []*alarm
 	region    string
 	account   string
 	partition string
@@ -232,7 +242,12 @@ func buildModel(g *stackgraph.Graph) (*model, error) {
 			res: r, pulumiName: r.Name, name: str(r, "name"), arn: str(r, "arn"),
 			runtime: str(r, "runtime"), spec: str(r, "handler"), code: str(r, "code"),
 			aliases: map[string]string{}, configs: map[string]*asyncConfig{},
-			timeout: 3 * time.Second,
+			timeout: 3 * time.Second, recursiveLoop: lambdafacts.RecursiveLoopTerminate,
+		}
+		// The input, not the output: a provider may report an unset
+		// reserved concurrency as 0 (the double) or -1 (AWS).
+		if n, ok := r.Inputs["reservedConcurrentExecutions"].(float64); ok && n == 0 {
+			f.zeroConcurrency = true
 		}
 		if t, ok := num(r, "timeout"); ok && t > 0 {
 			f.timeout = time.Duration(t) * time.Second
@@ -366,6 +381,14 @@ func buildModel(g *stackgraph.Graph) (*model, error) {
 		src := str(mp, "eventSourceArn")
 		m.mappings[src] = append(m.mappings[src], mp)
 	}
+	for _, rc := range g.OfType(tRecursion) {
+		if f, _, _ := m.lookup(str(rc, awstypes.RecursionFunction), false); f != nil {
+			if v := str(rc, awstypes.RecursionLoop); v != "" {
+				f.recursiveLoop, f.recursionBy = v, rc.Name
+			}
+		}
+	}
+	m.alarms = readAlarms(g, a, m)
 	return m, nil
 }
 

@@ -24,15 +24,20 @@ import (
 var DefaultStart = time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // MaxChainInvocations is how many times a function may run in one chain of
-// requests before recursive-loop detection stops the next invocation (AWS:
-// "If a function is invoked by the same triggering event more than 16
-// times, Lambda will stop the next invocation").
-const MaxChainInvocations = 16
+// requests before recursive-loop detection stops the next invocation
+// (lambdafacts.RecursionSource: "If your function is invoked more than 16
+// times in the same chain of requests, then Lambda automatically stops the
+// next function invocation"), where AWS documents the detection: writes
+// the functions' code makes with an AWS SDK to SQS, SNS, S3 and Lambda
+// (see Write), with RecursiveLoop Terminate. It is also the default of
+// Config.LoopBound, the simulator's own bound on loops AWS would not stop.
+const MaxChainInvocations = lambdafacts.RecursionLimit
 
 // MaxAsyncPayload is the largest event an asynchronous invocation takes
-// (Lambda's Invoke API: "For asynchronous invocations, the maximum payload
-// size is 1 MB"). A larger one is refused (RequestEntityTooLargeException).
-const MaxAsyncPayload = 1 << 20
+// (lambdafacts.AsyncPayloadSource: "For asynchronous invocations, the
+// maximum payload size is 1 MB"). A larger one is refused
+// (RequestEntityTooLargeException).
+const MaxAsyncPayload = lambdafacts.MaxAsyncPayload
 
 // ConditionRecursiveLoop is the condition the simulator writes on the
 // record of an invocation that recursive-loop detection stopped. AWS
@@ -43,8 +48,8 @@ const ConditionRecursiveLoop records.Condition = "RecursiveInvocationException"
 
 // The delays Lambda waits before retrying a function error of an
 // asynchronous invocation: one minute before the first retry, two before
-// the second.
-var RetryDelays = [...]time.Duration{time.Minute, 2 * time.Minute}
+// the second (lambdafacts.FunctionErrorRetries).
+var RetryDelays = [...]time.Duration{lambdafacts.FunctionErrorRetries.Delays[0], lambdafacts.FunctionErrorRetries.Delays[1]}
 
 // Config says how to run a program's functions.
 type Config struct {
@@ -68,6 +73,12 @@ type Config struct {
 	// "Task timed out" error. Off by default, so that a slow machine does
 	// not fail a simulation.
 	Timeouts bool
+	// LoopBound is the simulator's own bound on a loop AWS would not stop
+	// (through a destination, an EventBridge rule, or a function whose
+	// RecursiveLoop is Allow): how many times a function may run in one
+	// chain of requests before the simulator stops playing it, saying
+	// that AWS would go on. Zero is MaxChainInvocations.
+	LoopBound int
 }
 
 // Simulator plays Lambda's asynchronous invocation on a stack, on a virtual
@@ -83,6 +94,8 @@ type Simulator struct {
 	deliveries  []*Delivery
 	ctx         context.Context
 	abort       error
+	metrics     map[metricKey]*FunctionMetrics
+	metricOrder []metricKey
 }
 
 type task struct {
@@ -123,12 +136,27 @@ type Invocation struct {
 	// Record is the invocation record Lambda wrote (nil for a synchronous
 	// invocation).
 	Record *records.Record
-	// NotRun says the function had no handler: the event was kept, not run.
+	// NotRun says the event was kept, not run: the function had no
+	// handler, or the simulator stopped playing a loop AWS would let run
+	// (Config.LoopBound).
 	NotRun bool
 
 	fn      *function
 	chain   map[*function]int
 	handler Handler
+	// tracked counts the runs recursive-loop detection sees in this chain
+	// (writes of the functions' code through the services it follows);
+	// untrackedVia names the last hop it does not follow ("" for none).
+	tracked      map[*function]int
+	untrackedVia string
+	// throttles and systemErrors are the attempts still to be throttled or
+	// fail with a system error (see Throttled, SystemErrors); backoffs
+	// how many such retries the event had.
+	throttles, systemErrors, backoffs int
+	// zeroConcurrency says the event was not run: reserved concurrency 0.
+	zeroConcurrency bool
+	// writes are what the handler's code wrote during the running attempt.
+	writes []pendingWrite
 }
 
 // Succeeded reports whether the last attempt succeeded.
@@ -138,8 +166,9 @@ func (i *Invocation) Succeeded() bool { return i.Attempts > 0 && i.Error == nil 
 type InvokeOption func(*invokeOptions)
 
 type invokeOptions struct {
-	queued  time.Duration
-	handler Handler
+	queued                  time.Duration
+	handler                 Handler
+	throttles, systemErrors int
 }
 
 // QueuedFor makes the event wait d in Lambda's asynchronous event queue
@@ -155,6 +184,23 @@ func QueuedFor(d time.Duration) InvokeOption {
 // demonstration, say.
 func UseHandler(h Handler) InvokeOption {
 	return func(o *invokeOptions) { o.handler = h }
+}
+
+// Throttled makes the first n attempts of this event throttled (429,
+// TooManyRequestsException: the function has no concurrency free). Lambda
+// returns a throttled event to its queue and tries again after 1 s, 2 s,
+// 4 s, ... at most 5 minutes, without counting it against
+// MaximumRetryAttempts, until the event is older than its maximum event
+// age (lambdafacts.ThrottleSource).
+func Throttled(n int) InvokeOption {
+	return func(o *invokeOptions) { o.throttles = n }
+}
+
+// SystemErrors makes the first n attempts of this event (after any
+// Throttled ones) fail with a system error (500-series, Lambda's own):
+// retried as throttles are.
+func SystemErrors(n int) InvokeOption {
+	return func(o *invokeOptions) { o.systemErrors = n }
 }
 
 // Option is an option of asyncroutetest.Run (asyncroutetest.Config,
@@ -310,7 +356,7 @@ func (s *Simulator) InvokeAsync(ctx context.Context, ref string, payload json.Ra
 	if f.handler == nil && o.handler == nil {
 		return nil, s.noHandler(f)
 	}
-	inv := s.acceptWith(f, q, payload, "InvokeAsync", nil, o)
+	inv := s.acceptWith(f, q, payload, "InvokeAsync", nil, o, hop{})
 	return inv, s.drain(ctx)
 }
 
@@ -340,6 +386,7 @@ func (s *Simulator) InvokeSync(ctx context.Context, ref string, payload json.Raw
 	if err != nil {
 		return inv, err
 	}
+	s.playWrites(inv)
 	inv.Finished = s.now
 	if ferr == nil {
 		inv.Response = resp
@@ -383,17 +430,24 @@ func settings(f *function, q string) (*asyncConfig, int, time.Duration) {
 	return nil, DefaultMaxRetries, DefaultMaxEventAge
 }
 
+// hop is how an event reached a function from the invocation before it:
+// through a write that function's code made with an AWS SDK to a service
+// recursive-loop detection follows (via ""), or through something it does
+// not follow, named by via (a destination, an EventBridge rule).
+type hop struct{ via string }
+
 // accept puts an event in the function's asynchronous queue.
-func (s *Simulator) accept(f *function, q string, payload json.RawMessage, source string, parent *Invocation, delay time.Duration) *Invocation {
-	return s.acceptWith(f, q, payload, source, parent, invokeOptions{queued: delay})
+func (s *Simulator) accept(f *function, q string, payload json.RawMessage, source string, parent *Invocation, h hop) *Invocation {
+	return s.acceptWith(f, q, payload, source, parent, invokeOptions{}, h)
 }
 
-func (s *Simulator) acceptWith(f *function, q string, payload json.RawMessage, source string, parent *Invocation, o invokeOptions) *Invocation {
+func (s *Simulator) acceptWith(f *function, q string, payload json.RawMessage, source string, parent *Invocation, o invokeOptions, h hop) *Invocation {
 	delay := o.queued
 	c, maxRetries, _ := settings(f, q)
 	inv := &Invocation{RequestID: s.newID("request"), Function: f.pulumiName, Qualifier: q, FunctionArn: f.qualifiedARN(q),
 		Async: true, Source: source, Event: payload, Accepted: s.now, MaxAttempts: 1 + maxRetries, fn: f,
-		chain: map[*function]int{}, handler: o.handler}
+		chain: map[*function]int{}, tracked: map[*function]int{}, handler: o.handler,
+		throttles: o.throttles, systemErrors: o.systemErrors}
 	if inv.handler == nil {
 		inv.handler = f.handler
 	}
@@ -402,8 +456,18 @@ func (s *Simulator) acceptWith(f *function, q string, payload json.RawMessage, s
 		for k, v := range parent.chain {
 			inv.chain[k] = v
 		}
+		if h.via == "" {
+			for k, v := range parent.tracked {
+				inv.tracked[k] = v
+			}
+			inv.untrackedVia = parent.untrackedVia
+		}
+	}
+	if h.via != "" {
+		inv.untrackedVia = h.via
 	}
 	inv.chain[f]++
+	inv.tracked[f]++
 	if len(payload) > MaxAsyncPayload {
 		inv.NotRun, inv.Finished = true, s.now
 		s.emit(inv, Event{Step: StepInvoke, Outcome: OutcomeFailed, Problem: true,
@@ -411,6 +475,7 @@ func (s *Simulator) acceptWith(f *function, q string, payload json.RawMessage, s
 		return inv
 	}
 	s.invocations = append(s.invocations, inv)
+	s.count(inv, lambdafacts.AsyncEventsReceived)
 	by := ""
 	if source != "InvokeAsync" {
 		by = " by " + source
@@ -425,11 +490,14 @@ func (s *Simulator) acceptWith(f *function, q string, payload json.RawMessage, s
 		s.emit(inv, Event{Step: StepNote, Text: fmt.Sprintf("no invoke config for qualifier %s (the stack configures %s): Lambda's defaults apply (%d retries, %s, no destinations); invoke %s:%s to use it",
 			q, strings.Join(qs, ", "), DefaultMaxRetries, human(DefaultMaxEventAge), f.pulumiName, qs[0])})
 	}
-	if inv.chain[f] > MaxChainInvocations {
-		s.emit(inv, Event{Step: StepLoop, Outcome: OutcomeFailed, Problem: true,
-			Text: fmt.Sprintf("recursive loop: %s ran %d times in this chain of requests; Lambda stops the next invocation (RecursiveInvocationException) and sends the event to the on-failure destination or DLQ", f.pulumiName, MaxChainInvocations)})
-		inv.Finished = s.now
-		s.fail(inv, ConditionRecursiveLoop)
+	if f.zeroConcurrency {
+		inv.zeroConcurrency, inv.Finished = true, s.now
+		s.emit(inv, Event{Step: StepThrottled, Outcome: OutcomeFailed,
+			Text: "reserved concurrency is 0: Lambda runs none of this function's events; it sends this one to the failure targets at once, without retries"})
+		s.fail(inv, records.RetriesExhausted)
+		return inv
+	}
+	if s.loop(inv) {
 		return inv
 	}
 	if inv.handler == nil {
@@ -442,6 +510,50 @@ func (s *Simulator) acceptWith(f *function, q string, payload json.RawMessage, s
 	}
 	s.schedule(s.now.Add(delay), func() { s.attempt(inv) })
 	return inv
+}
+
+// loop stops an invocation of a loop, and says whether it did: when
+// recursive-loop detection sees the function run more than 16 times in the
+// chain and its RecursiveLoop is Terminate, Lambda stops it and sends the
+// event to the failure targets; when the chain reaches the simulator's own
+// bound, the simulator stops playing a loop AWS would let run, and says
+// why AWS would not stop it.
+func (s *Simulator) loop(inv *Invocation) bool {
+	f := inv.fn
+	detected := inv.tracked[f] > MaxChainInvocations
+	if detected && f.recursiveLoop != lambdafacts.RecursiveLoopAllow {
+		s.emit(inv, Event{Step: StepLoop, Outcome: OutcomeFailed, Problem: true,
+			Text: fmt.Sprintf("recursive loop: %s ran %d times in this chain of requests, through writes of the functions' code that Lambda's recursive-loop detection follows; "+
+				"Lambda stops the next invocation (RecursiveInvocationException, RecursiveLoop %s) and sends the event to the on-failure destination or DLQ", f.pulumiName, MaxChainInvocations, f.recursiveLoop)})
+		inv.Finished = s.now
+		s.count(inv, lambdafacts.RecursiveInvocationsDropped)
+		s.fail(inv, ConditionRecursiveLoop)
+		return true
+	}
+	bound := s.cfg.LoopBound
+	if bound <= 0 {
+		bound = MaxChainInvocations
+	}
+	if inv.chain[f] <= bound {
+		return false
+	}
+	const follows = "writes the functions' code makes with an AWS SDK to SQS, SNS, S3 and Lambda"
+	why := "Lambda's recursive-loop detection follows only " + follows
+	switch {
+	case detected:
+		by := "its setting"
+		if f.recursionBy != "" {
+			by = "recursion config " + f.recursionBy
+		}
+		why = fmt.Sprintf("the function's RecursiveLoop is %s (%s), so Lambda lets the loop run", f.recursiveLoop, by)
+	case inv.untrackedVia != "":
+		why = "the loop passes through " + inv.untrackedVia + ", which Lambda's recursive-loop detection does not follow: it follows only " + follows
+	}
+	inv.NotRun, inv.Finished = true, s.now
+	s.emit(inv, Event{Step: StepLoop, Outcome: OutcomeNone, Problem: true,
+		Text: fmt.Sprintf("loop: %s ran %d times in this chain of requests; AWS would not stop this loop (%s): it goes on in AWS, with every cost and side effect; the simulator stops here (its bound, Config.LoopBound %d)",
+			f.pulumiName, bound, why, bound)})
+	return true
 }
 
 func (s *Simulator) schedule(at time.Time, run func()) {
@@ -493,12 +605,29 @@ func (s *Simulator) attempt(inv *Invocation) {
 		s.fail(inv, records.EventAgeExceeded)
 		return
 	}
+	if inv.throttles > 0 || inv.systemErrors > 0 {
+		what := "throttled (429, TooManyRequestsException: the function has no concurrency free)"
+		if inv.throttles > 0 {
+			inv.throttles--
+		} else {
+			inv.systemErrors--
+			what = "failed with a system error (500-series, Lambda's own)"
+		}
+		inv.backoffs++
+		d := lambdafacts.ThrottleRetry(inv.backoffs)
+		s.emit(inv, Event{Step: StepThrottled, Outcome: OutcomeFailed,
+			Text: fmt.Sprintf("%s: Lambda returns the event to its queue and tries again in %s (not counted against MaximumRetryAttempts)", what, human(d))})
+		s.schedule(s.now.Add(d), func() { s.attempt(inv) })
+		return
+	}
 	inv.Attempts++
+	s.eventAge(inv)
 	resp, ferr, err := s.run(f, inv)
 	if err != nil {
 		s.abort = err
 		return
 	}
+	s.playWrites(inv)
 	n := fmt.Sprintf("attempt %d of %d", inv.Attempts, inv.MaxAttempts)
 	if ferr == nil {
 		inv.Response, inv.Error, inv.Finished = resp, nil, s.now
@@ -529,7 +658,9 @@ func (s *Simulator) run(f *function, inv *Invocation) (json.RawMessage, *Error, 
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	hctx := context.WithValue(ctx, infoKey{}, info)
+	hctx := context.WithValue(context.WithValue(ctx, infoKey{}, info), writerKey{}, writer(func(target string, body json.RawMessage) error {
+		return s.write(inv, target, body)
+	}))
 	cancel := func() {}
 	if s.cfg.Timeouts {
 		hctx, cancel = context.WithTimeout(hctx, f.timeout)
@@ -557,6 +688,10 @@ func (s *Simulator) run(f *function, inv *Invocation) (json.RawMessage, *Error, 
 	resp = bytes.TrimSpace(resp)
 	if len(resp) == 0 {
 		resp = json.RawMessage("null")
+	}
+	if len(resp) > lambdafacts.MaxResponse {
+		// lambdafacts.ResponseSource: the runtime's own error.
+		return nil, &Error{Type: "Function.ResponseSizeTooLarge", Message: fmt.Sprintf("Response payload size exceeded maximum allowed payload size (%d bytes).", lambdafacts.MaxResponse)}, nil
 	}
 	if !json.Valid(resp) {
 		return nil, &Error{Type: "Runtime.InvalidResponse", Message: "the handler returned bytes that are not JSON: " + cut(string(resp), 80)}, nil
@@ -618,6 +753,7 @@ func (s *Simulator) succeed(inv *Invocation) {
 // receive, not in which order; the simulator sends the record first.
 func (s *Simulator) fail(inv *Invocation, cond records.Condition) {
 	inv.Condition = cond
+	s.count(inv, lambdafacts.AsyncEventsDropped)
 	rec := s.record(inv, cond)
 	inv.Record = rec
 	c, _, _ := settings(inv.fn, inv.Qualifier)

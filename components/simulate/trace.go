@@ -28,8 +28,15 @@ const (
 	StepLog Step = "log"
 	// StepExpired: the event outlived the maximum event age.
 	StepExpired Step = "expired"
-	// StepLoop: recursive-loop detection stopped the invocation.
+	// StepLoop: recursive-loop detection stopped the invocation, or the
+	// simulator stopped playing a loop AWS would let run.
 	StepLoop Step = "loop"
+	// StepThrottled: an attempt that was throttled or failed with a system
+	// error and is tried again later, or an event not run at all
+	// (reserved concurrency 0).
+	StepThrottled Step = "throttled"
+	// StepWrite: what a handler's code wrote with an AWS SDK (see Write).
+	StepWrite Step = "write"
 	// StepOnSuccess, StepOnFailure, StepDeadLetter: a record or dead letter
 	// sent to the destination or dead-letter target (Outcome
 	// OutcomeDelivered, OutcomeDeliveryFailed or OutcomeNone).
@@ -87,8 +94,9 @@ type Event struct {
 	// Text is the line's text after time and function.
 	Text string `json:"text"`
 	// Problem marks what did not arrive where the stack routes it: a
-	// delivery the role is not allowed to make, an event discarded with no
-	// failure target, a recursive loop stopped.
+	// delivery the role is not allowed to make (or that a FIFO target or a
+	// size limit fails), an event discarded with no failure target, a
+	// recursive loop stopped by Lambda or by the simulator.
 	Problem bool `json:"problem,omitempty"`
 }
 

@@ -44,3 +44,12 @@ func TestFakes(t *testing.T) {
 	assert.True(t, Queue.IsComputed("url"))
 	assert.False(t, Queue.IsComputed("name"))
 }
+
+func TestAlarmFake(t *testing.T) {
+	f := Faker{Place: PlaceIn("123456789012", "eu-west-1"), Suffix: func(string) string { return "abc1234" }}
+	id, outs := MetricAlarm.Fake(f, Resource{URN: "u", Name: "orders-alarm-dead-letter-errors"})
+	assert.Equal(t, "orders-alarm-dead-letter-errors-abc1234", id)
+	assert.Equal(t, "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:orders-alarm-dead-letter-errors-abc1234", outs["arn"])
+	id, _ = RecursionConfig.Fake(f, Resource{Name: "r", Inputs: map[string]any{"functionName": "orders"}})
+	assert.Equal(t, "orders", id)
+}

@@ -61,6 +61,8 @@ const (
 	OrRoleResource = "or-role-resource"
 	// WithEventBus says how to send to an event bus.
 	WithEventBus = "with-event-bus"
+	// RolePerFunction says how to give each function its own role.
+	RolePerFunction = "role-per-function"
 )
 
 // spelling is a term in each door's words.
@@ -73,6 +75,7 @@ var terms = map[string]spelling{
 	RoleChoices:      {"Role.Role, Role.Arn or Role.Name", "role.arn or role.name", "the role's ARN or name"},
 	OrRoleResource:   {", or Role.Role", "", ""},
 	WithEventBus:     {" with EventBus", " (kind events)", ""},
+	RolePerFunction:  {"the default: leave Role unset", "the default: leave role out", "one execution role per function"},
 }
 
 func termIn(door func(spelling) string) func(string) string {

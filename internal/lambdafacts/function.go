@@ -14,7 +14,10 @@ type FunctionRef struct {
 	// Name is the function's name; Qualifier the version or alias the
 	// reference carries ("" for none).
 	Name, Qualifier string
-	// ARN is the reference when it was an ARN.
+	// Account is the account a partial ARN (123456789012:function:name)
+	// or a full ARN names; "" for a plain name.
+	Account string
+	// ARN is the reference when it was a full ARN.
 	ARN *ARN
 }
 
@@ -23,15 +26,18 @@ func functionOfARN(a ARN) (FunctionRef, error) {
 	if a.Service != "lambda" || len(f) < 2 || len(f) > 3 || f[0] != "function" || f[1] == "" || len(f) == 3 && f[2] == "" {
 		return FunctionRef{}, fmt.Errorf("%q is not a Lambda function ARN; allowed: a function name or arn:<partition>:lambda:<region>:<account>:function:<name>", a.String())
 	}
-	ref := FunctionRef{Name: f[1], ARN: &a}
+	ref := FunctionRef{Name: f[1], Account: a.Account, ARN: &a}
 	if len(f) == 3 {
 		ref.Qualifier = f[2]
 	}
 	return ref, nil
 }
 
-// ParseFunctionRef reads a function reference as Lambda accepts it: a
-// name, name:qualifier, a function ARN or a qualified function ARN.
+// ParseFunctionRef reads a function reference in every form Lambda's API
+// accepts for FunctionName (API reference, PutFunctionEventInvokeConfig
+// and CreateEventSourceMapping): a name, name:qualifier, a partial ARN
+// 123456789012:function:name[:qualifier], or a full function ARN with or
+// without a qualifier.
 func ParseFunctionRef(s string) (FunctionRef, error) {
 	if s == "" {
 		return FunctionRef{}, nil
@@ -43,12 +49,31 @@ func ParseFunctionRef(s string) (FunctionRef, error) {
 		}
 		return functionOfARN(a)
 	}
-	name, qualifier, qualified := strings.Cut(s, ":")
-	if name == "" || qualified && qualifier == "" {
-		return FunctionRef{}, fmt.Errorf("%q is not a function reference; allowed: a function name, <name>:<qualifier> or a function ARN", s)
+	bad := func() (FunctionRef, error) {
+		return FunctionRef{}, fmt.Errorf("%q is not a function reference; allowed: a function name, <name>:<qualifier>, "+
+			"a partial ARN <account>:function:<name>[:<qualifier>] or a function ARN", s)
 	}
-	return FunctionRef{Name: name, Qualifier: qualifier}, nil
+	parts := strings.Split(s, ":")
+	switch {
+	case len(parts) >= 3 && parts[1] == "function": // a partial ARN
+		if len(parts) > 4 || !accountID.MatchString(parts[0]) || parts[2] == "" || len(parts) == 4 && parts[3] == "" {
+			return bad()
+		}
+		ref := FunctionRef{Account: parts[0], Name: parts[2]}
+		if len(parts) == 4 {
+			ref.Qualifier = parts[3]
+		}
+		return ref, nil
+	case len(parts) > 2 || parts[0] == "" || len(parts) == 2 && parts[1] == "":
+		return bad()
+	case len(parts) == 2:
+		return FunctionRef{Name: parts[0], Qualifier: parts[1]}, nil
+	}
+	return FunctionRef{Name: s}, nil
 }
+
+// accountID is an AWS account id: twelve digits.
+var accountID = regexp.MustCompile(`^[0-9]{12}$`)
 
 // FunctionName returns the function name of a Lambda function ARN.
 func FunctionName(a ARN) (string, bool) {

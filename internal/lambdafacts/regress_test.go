@@ -53,9 +53,9 @@ func TestLambdaDestinationQualifier(t *testing.T) {
 func TestFunctionRefsWithEmptyParts(t *testing.T) {
 	const fn = "arn:aws:lambda:us-east-1:123456789012:function:legacy"
 	for ref, want := range map[string]string{
-		":live":   `":live" is not a function reference; allowed: a function name, <name>:<qualifier> or a function ARN`,
-		"legacy:": `"legacy:" is not a function reference; allowed: a function name, <name>:<qualifier> or a function ARN`,
-		":":       `":" is not a function reference; allowed: a function name, <name>:<qualifier> or a function ARN`,
+		":live":   `":live" is not a function reference; allowed: a function name, <name>:<qualifier>, a partial ARN <account>:function:<name>[:<qualifier>] or a function ARN`,
+		"legacy:": `"legacy:" is not a function reference; allowed: a function name, <name>:<qualifier>, a partial ARN <account>:function:<name>[:<qualifier>] or a function ARN`,
+		":":       `":" is not a function reference; allowed: a function name, <name>:<qualifier>, a partial ARN <account>:function:<name>[:<qualifier>] or a function ARN`,
 		fn + ":":  `"arn:aws:lambda:us-east-1:123456789012:function:legacy:" is not a Lambda function ARN; allowed: a function name or arn:<partition>:lambda:<region>:<account>:function:<name>`,
 		"legacy":  "",
 		"l:live":  "",

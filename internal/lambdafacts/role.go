@@ -46,3 +46,14 @@ func SameRole(name, arn string) error {
 	}
 	return nil
 }
+
+// BasicExecutionPolicyARN is the ARN of the AWS managed policy
+// AWSLambdaBasicExecutionRole in a partition (managed policies are named
+// arn:<partition>:iam::aws:policy/...; IAM user guide, "AWS managed
+// policies").
+func BasicExecutionPolicyARN(partition string) string {
+	if partition == "" {
+		partition = "aws"
+	}
+	return "arn:" + partition + ":iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
+}

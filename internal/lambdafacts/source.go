@@ -27,7 +27,16 @@ type SourceSpec struct {
 	// apply; Bisect that splitting a failing batch does; Provisioned that
 	// all of these need the mapping's provisioned mode.
 	Failure, Bisect, Provisioned bool
-	checkResource                func(a ARN) error
+	// Decrypts says the reader decrypts the records itself when the
+	// source is encrypted with a customer-managed key, so the execution
+	// role needs kms:Decrypt on that key (an SQS queue: Lambda developer
+	// guide, "Execution role permissions" of "Using Lambda with Amazon
+	// SQS"; a Kinesis stream: Kinesis Data Streams developer guide,
+	// "Permissions to use user-generated KMS keys", consumer permissions).
+	// A DynamoDB stream's records are decrypted by DynamoDB, and a Kafka
+	// cluster's by the brokers.
+	Decrypts      bool
+	checkResource func(a ARN) error
 	// reads lists what the execution role needs to read the source; nil
 	// grants nothing.
 	reads func(a ARN) []Permission
@@ -38,7 +47,7 @@ var SourceOrder = []SourceKind{SourceKinesis, SourceDynamoDB, SourceKafka, Sourc
 
 var sources = map[SourceKind]*SourceSpec{
 	SourceKinesis: {
-		Kind: SourceKinesis, Label: "Kinesis stream", Failure: true, Bisect: true,
+		Kind: SourceKinesis, Label: "Kinesis stream", Failure: true, Bisect: true, Decrypts: true,
 		checkResource: func(a ARN) error {
 			if _, _, ok := kinesisStream(a); !ok {
 				return fmt.Errorf("%q is not a Kinesis stream ARN; expected arn:<partition>:kinesis:<region>:<account>:stream/<name>[/consumer/<consumer>:<timestamp>]", a.String())
@@ -81,7 +90,7 @@ var sources = map[SourceKind]*SourceSpec{
 		},
 	},
 	SourceSQS: {
-		Kind: SourceSQS, Label: "SQS queue",
+		Kind: SourceSQS, Label: "SQS queue", Decrypts: true,
 		checkResource: func(a ARN) error {
 			if strings.ContainsAny(a.Resource, "/:") {
 				return fmt.Errorf("%q is not an SQS queue ARN; expected arn:<partition>:sqs:<region>:<account>:<queue-name>", a.String())
@@ -172,4 +181,41 @@ func SourcePermissions(arn string) ([]Permission, error) {
 // mapping whose source has none.
 func NoMappingFailure(spec *SourceSpec) error {
 	return fmt.Errorf("an event source mapping of %s has no on-failure destination; allowed: leave it empty and give the source queue a dead-letter queue (its RedrivePolicy)", WithArticle(spec.Label))
+}
+
+// SourceKeyNeeds lists what the execution role needs on the
+// customer-managed key that encrypts a source the reader decrypts
+// (SourceSpec.Decrypts): kms:Decrypt on the key.
+func SourceKeyNeeds(keyArn string) []Permission {
+	return ActionsOn(keyArn, "kms:Decrypt")
+}
+
+// NoSourceKey is the error for a key given for a source whose reader
+// decrypts nothing.
+func NoSourceKey(spec *SourceSpec) error {
+	who := "the brokers decrypt a cluster's records"
+	if spec.Kind == SourceDynamoDB {
+		who = "DynamoDB decrypts a stream's records"
+	}
+	return doors.Errorf("is set, but the reader of %s decrypts nothing (%s); allowed: leave %s empty (only an SQS queue or Kinesis stream encrypted with a customer-managed key needs one)",
+		WithArticle(spec.Label), who, doors.Field("SourceKmsKeyArn"))
+}
+
+// SourceKeyMissing is the problem of a mapping whose source is encrypted
+// with a customer-managed key that the execution role may not decrypt
+// with.
+func SourceKeyMissing(source, key, role string) string {
+	return fmt.Sprintf("the event source %s is encrypted with the customer-managed key %s, but execution role %s does not allow kms:Decrypt on it, so the mapping cannot read a record", source, key, role)
+}
+
+// CheckSourceRegion refuses an SQS event source in another region than
+// the function it feeds (FACTS: an SQS event source must be in the
+// function's region; Lambda developer guide, "Using Lambda with Amazon
+// SQS"). Either region "" (not known) passes; so do other sources.
+func CheckSourceRegion(sourceArn, fnRegion string) error {
+	a, err := ParseARN(sourceArn)
+	if err != nil || SourceKind(a.Service) != SourceSQS || a.Region == "" || fnRegion == "" || a.Region == fnRegion {
+		return nil
+	}
+	return fmt.Errorf("the SQS queue %q is in region %s, but the function it feeds is in %s; allowed: a queue in %s (an SQS event source must be in its function's region)", sourceArn, a.Region, fnRegion, fnRegion)
 }

@@ -33,10 +33,10 @@ func suffix(urn string) string {
 }
 
 // fake returns the id and the outputs AWS would add for r, created in
-// region (package awstypes' fakes).
-func fake(r *stackgraph.Resource, region string) (string, map[string]any, *awstypes.Type) {
+// region and account (package awstypes' fakes).
+func fake(r *stackgraph.Resource, region, account string) (string, map[string]any, *awstypes.Type) {
 	t := awstypes.Of(r.Type)
-	f := awstypes.Faker{Place: awstypes.PlaceIn(Account, region), Suffix: suffix}
+	f := awstypes.Faker{Place: awstypes.PlaceIn(account, region), Suffix: suffix}
 	id, outs := t.Fake(f, awstypes.Resource{URN: r.URN, Name: r.Name, Inputs: r.Inputs})
 	return id, outs, t
 }

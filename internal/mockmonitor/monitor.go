@@ -44,6 +44,7 @@ type Monitor struct {
 	mu        sync.Mutex
 	resources []*stackgraph.Resource
 	regions   map[string]string // explicit provider URN -> region
+	accounts  map[string]string // explicit provider URN -> the account it states
 }
 
 var _ pulumi.MockResourceMonitor = (*Monitor)(nil)
@@ -56,7 +57,11 @@ func (m *Monitor) Resources() []*stackgraph.Resource {
 }
 
 // Graph returns the recorded resources as a graph.
-func (m *Monitor) Graph() *stackgraph.Graph { return stackgraph.New(m.Resources()) }
+func (m *Monitor) Graph() *stackgraph.Graph {
+	g := stackgraph.New(m.Resources())
+	g.DefaultRegion = m.DefaultProviderRegion()
+	return g
+}
 
 // DefaultProviderRegion is the region of the default AWS provider: the
 // `aws:region` stack config, or [DefaultRegion].
@@ -68,6 +73,46 @@ func ConfiguredRegion(config map[string]string) string {
 		return r
 	}
 	return DefaultRegion
+}
+
+// accountOf returns the account of the provider a resource or invoke uses:
+// the one an explicit provider states (allowedAccountIds with one account,
+// or the account of the role it assumes), else [Account].
+func (m *Monitor) accountOf(providerRef string) string {
+	urn := providerRef
+	if i := strings.LastIndex(providerRef, "::"); i >= 0 {
+		urn = providerRef[:i]
+	}
+	m.mu.Lock()
+	a, ok := m.accounts[urn]
+	m.mu.Unlock()
+	if ok && a != "" {
+		return a
+	}
+	return Account
+}
+
+// statedAccount is the account a provider's inputs state, or "".
+func statedAccount(in map[string]any) string {
+	if ids, ok := in["allowedAccountIds"].([]any); ok && len(ids) == 1 {
+		if s, ok := ids[0].(string); ok {
+			return s
+		}
+	}
+	roles := []any{in["assumeRole"]}
+	if list, ok := in["assumeRoles"].([]any); ok {
+		roles = list
+	}
+	for _, r := range roles {
+		if m, ok := r.(map[string]any); ok {
+			if arn, ok := m["roleArn"].(string); ok {
+				if parts := strings.Split(arn, ":"); len(parts) > 4 {
+					return parts[4]
+				}
+			}
+		}
+	}
+	return ""
 }
 
 // regionOf returns the region of the provider a resource or invoke uses,
@@ -136,15 +181,16 @@ func (m *Monitor) NewResource(args pulumi.MockResourceArgs) (string, resource.Pr
 		}
 		m.mu.Lock()
 		if m.regions == nil {
-			m.regions = map[string]string{}
+			m.regions, m.accounts = map[string]string{}, map[string]string{}
 		}
 		m.regions[r.URN] = region
+		m.accounts[r.URN] = statedAccount(r.Inputs)
 		m.mu.Unlock()
 	}
 
 	state := inputs.Copy()
 	if args.Custom {
-		id, computed, t := fake(r, region)
+		id, computed, t := fake(r, region, m.accountOf(r.Provider))
 		for k, v := range computed {
 			if m.Preview && t.IsComputed(k) {
 				state[resource.PropertyKey(k)] = resource.MakeComputed(resource.NewProperty(""))
@@ -177,8 +223,9 @@ func (m *Monitor) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 	var out map[string]any
 	switch args.Token {
 	case "aws:index/getCallerIdentity:getCallerIdentity":
-		p := awstypes.PlaceIn(Account, region)
-		out = map[string]any{"accountId": Account, "arn": "arn:" + p.Partition + ":iam::" + Account + ":user/test", "userId": "AIDATEST", "id": Account}
+		account := m.accountOf(args.Provider)
+		p := awstypes.PlaceIn(account, region)
+		out = map[string]any{"accountId": account, "arn": "arn:" + p.Partition + ":iam::" + account + ":user/test", "userId": "AIDATEST", "id": account}
 	case "aws:index/getRegion:getRegion":
 		if v, ok := args.Args["name"]; ok && v.IsString() && v.StringValue() != "" {
 			region = v.StringValue()

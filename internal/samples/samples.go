@@ -78,6 +78,13 @@ func Clean(ctx *pulumi.Context) error {
 	orders := b.fn("orders", role.Arn, dead.Arn)
 	b.config("orders-config", orders.Name, nil, failures.Arn, 1)
 	b.grant("orders-grants", role.Name, pulumi.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sqs:SendMessage","Resource":"%s"},{"Effect":"Allow","Action":"sns:Publish","Resource":"%s"}]}`, failures.Arn, dead.Arn))
+	if b.err == nil {
+		// ASYNC007: someone hears of a record Lambda fails to deliver.
+		_, b.err = cloudwatch.NewMetricAlarm(ctx, "orders-delivery-failures", &cloudwatch.MetricAlarmArgs{
+			Namespace: pulumi.String("AWS/Lambda"), MetricName: pulumi.String("DestinationDeliveryFailures"), Dimensions: pulumi.StringMap{"FunctionName": orders.Name},
+			Statistic: pulumi.String("Sum"), Period: pulumi.Int(60), EvaluationPeriods: pulumi.Int(1), Threshold: pulumi.Float64(0),
+			ComparisonOperator: pulumi.String("GreaterThanThreshold"), TreatMissingData: pulumi.String("notBreaching")})
+	}
 	return b.err
 }
 

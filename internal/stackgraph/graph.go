@@ -15,7 +15,11 @@ type Graph struct {
 	// Resources in registration order (in file order for a graph read
 	// from a file).
 	Resources []*Resource
-	byURN     map[string]*Resource
+	// DefaultRegion is the region of the stack's default AWS provider when
+	// no resource of the graph holds it (a program recorded under the
+	// mocks, whose default provider is not a resource): "" when not known.
+	DefaultRegion string
+	byURN         map[string]*Resource
 }
 
 // New returns a graph of rs, indexed. A resource without a Name or Type

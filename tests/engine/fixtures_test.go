@@ -78,15 +78,18 @@ func TestCapturedPreviewFixtures(t *testing.T) {
 	}
 
 	// What the checker finds in the captures: the FIFO dead-letter target
-	// only (as in the hand-written preview.json), and nothing for the
-	// stack built with the components.
+	// (as in the hand-written preview.json) and, advisory, the raw config
+	// with a destination that no alarm watches; nothing for the stack
+	// built with the components.
 	for _, name := range []string{"preview-captured.json", "preview-captured-show-sames.json"} {
 		findings, code := checkFile(t, filepath.Join(dir, name))
 		assert.Equal(t, 1, code, name)
-		require.Len(t, findings, 1, name)
+		require.Len(t, findings, 2, name)
 		assert.Equal(t, "ASYNC002", findings[0].RuleID, name)
 		assert.Equal(t, "deadLetterConfig.targetArn", findings[0].Field, name)
 		assert.Contains(t, findings[0].Message, `SQS queue "dead-letters" is FIFO`, name)
+		assert.Equal(t, "ASYNC007", findings[1].RuleID, name)
+		assert.Equal(t, "destinationConfig", findings[1].Field, name)
 	}
 	findings, code := checkFile(t, filepath.Join(dir, "preview-yaml-orders.json"))
 	assert.Empty(t, findings)

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/asyncroute/asyncroute/components/asyncroute"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sqs"
@@ -222,8 +223,18 @@ func TestProviderRejectsMissingGrant(t *testing.T) {
 		if err != nil {
 			return err
 		}
+		// A role of the user's with no grant: SkipGrants on a role the
+		// component creates is refused before anything is written.
+		role, err := iam.NewRole(ctx, "ungranted-role", &iam.RoleArgs{
+			AssumeRolePolicy:  pulumi.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":["sts:AssumeRole"]}]}`),
+			ManagedPolicyArns: pulumi.StringArray{pulumi.String(string(iam.ManagedPolicyAWSLambdaBasicExecutionRole))},
+		})
+		if err != nil {
+			return err
+		}
 		_, err = asyncroute.NewFunction(ctx, "nogrant", &asyncroute.FunctionArgs{
 			Function:   pythonFunction(),
+			Role:       &asyncroute.ExistingRole{Role: role},
 			OnFailure:  asyncroute.SQSQueue{Queue: queue},
 			SkipGrants: true,
 		})

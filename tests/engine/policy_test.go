@@ -132,8 +132,8 @@ func checkFile(t *testing.T, path string) ([]finding, int) {
 // brokenProgram is a raw stack (no asyncroute components) that deploys,
 // since Lambda does not check these at write time, but is wrong: the
 // failure queue is encrypted with a customer key the role may not use,
-// the role may publish to every topic, and a second function has no
-// failure path.
+// the role may publish to every topic, a second function has no
+// failure path, and no alarm watches either config's delivery failures.
 func brokenProgram(ctx *pulumi.Context) error {
 	key, err := kms.NewKey(ctx, "raw-key", &kms.KeyArgs{})
 	if err != nil {
@@ -217,6 +217,8 @@ func TestCheckerOnStackExport(t *testing.T) {
 			"ASYNC001 mandatory raw-fn-config destinationConfig.onFailure.destination",
 			"ASYNC003 advisory raw-nofailure-config destinationConfig.onFailure.destination",
 			"ASYNC005 mandatory raw-grants policy",
+			"ASYNC007 advisory raw-fn-config destinationConfig",
+			"ASYNC007 advisory raw-nofailure-config destinationConfig",
 		}, summarize(fs))
 		assert.Equal(t, 1, code, "exit status 1: mandatory rules are violated")
 		for _, f := range fs {

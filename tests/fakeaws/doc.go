@@ -40,6 +40,10 @@
 //     read actions) on the target. Functions and roles must exist (created
 //     by the stack or seeded); event sources and destinations themselves are
 //     not looked up, and KMS keys are not checked at write time;
+//   - refuses a CloudWatch metric alarm PutMetricAlarm would refuse (a
+//     period other than 10, 20, 30 or a multiple of 60 seconds, an
+//     evaluation range over one day for periods under an hour or over seven
+//     days, a value outside its enumerations);
 //   - stores a role policy only after a delay ([EnvRolePolicyDelay],
 //     default 2s), as IAM propagates slowly, so a missing ordering
 //     dependency shows as a failed update rather than a lucky race;

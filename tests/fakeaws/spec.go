@@ -81,6 +81,7 @@ var specs = index(
 	eventBusSpec, eventRuleSpec, eventTargetSpec,
 	bucketV2Spec, bucketEncryptionSpec,
 	keySpec, keyAliasSpec,
+	metricAlarmSpec,
 )
 
 func index(list ...*spec) map[string]*spec {

@@ -97,7 +97,7 @@ func TestEverySpecIsComplete(t *testing.T) {
 			assert.Positive(t, sp.naming.maxLen, typ)
 		}
 	}
-	assert.Len(t, specs, 17)
+	assert.Len(t, specs, 18)
 }
 
 // TestSchemaCoversTheImplementedTypes: the double's schema has every type
@@ -122,7 +122,7 @@ func TestSchemaCoversTheImplementedTypes(t *testing.T) {
 	sort.Strings(tokens)
 	assert.Equal(t, []string{
 		"aws:cloudwatch/eventBus:EventBus", "aws:cloudwatch/eventRule:EventRule", "aws:cloudwatch/eventTarget:EventTarget",
-		"aws:iam/role:Role", "aws:iam/rolePolicy:RolePolicy",
+		"aws:cloudwatch/metricAlarm:MetricAlarm", "aws:iam/role:Role", "aws:iam/rolePolicy:RolePolicy",
 		"aws:kms/alias:Alias", "aws:kms/key:Key",
 		"aws:lambda/alias:Alias", "aws:lambda/eventSourceMapping:EventSourceMapping", "aws:lambda/function:Function",
 		"aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", "aws:lambda/permission:Permission",
@@ -144,4 +144,40 @@ func TestSchemaCoversTheImplementedTypes(t *testing.T) {
 	assert.Equal(t, "array", enc.Inputs["rules"]["type"])
 	assert.Equal(t, map[string]any{"type": "string"}, s.Resources["aws:kms/alias:Alias"].Inputs["targetKeyId"])
 	assert.Equal(t, map[string]any{"type": "string"}, s.Resources["aws:kms/alias:Alias"].Outputs["targetKeyArn"])
+	alarm := s.Resources["aws:cloudwatch/metricAlarm:MetricAlarm"]
+	assert.Equal(t, map[string]any{"type": "number"}, alarm.Inputs["threshold"])
+	assert.Equal(t, "object", alarm.Inputs["dimensions"]["type"])
+	assert.Equal(t, "array", alarm.Inputs["alarmActions"]["type"])
+}
+
+// TestMetricAlarm: an alarm's id is its name and its ARN is CloudWatch's;
+// PutMetricAlarm refuses a period that is not 10, 20, 30 or a multiple of
+// 60 seconds, an evaluation range over one day for periods under an hour,
+// and values outside its enumerations.
+func TestMetricAlarm(t *testing.T) {
+	tp := newTestProvider(t, "")
+	ok := map[string]any{"name": "orders-ddf", "namespace": "AWS/Lambda", "metricName": "DestinationDeliveryFailures",
+		"dimensions": map[string]any{"FunctionName": "orders"}, "statistic": "Sum", "period": 60.0, "evaluationPeriods": 1.0,
+		"threshold": 0.0, "comparisonOperator": "GreaterThanThreshold", "treatMissingData": "notBreaching"}
+	id, outs, err := tp.tryCreate(t, typeMetricAlarm, "orders-ddf", ok)
+	require.NoError(t, err)
+	assert.Equal(t, "orders-ddf", id)
+	assert.Equal(t, "arn:aws:cloudwatch:us-east-1:"+Account+":alarm:orders-ddf", outs["arn"])
+	for msg, change := range map[string]map[string]any{
+		"Period must be 10, 20, 30 or a multiple of 60; got 90":                                                       {"period": 90.0},
+		"The evaluation period of an alarm with a period of less than one hour cannot exceed one day (86400 seconds)": {"evaluationPeriods": 1441.0},
+		"Value 'p99' at 'statistic' failed to satisfy constraint":                                                     {"statistic": "p99"},
+		"Value 'ignored' at 'treatMissingData' failed to satisfy constraint":                                          {"treatMissingData": "ignored"},
+	} {
+		in := map[string]any{}
+		for k, v := range ok {
+			in[k] = v
+		}
+		for k, v := range change {
+			in[k] = v
+		}
+		_, _, err := tp.tryCreate(t, typeMetricAlarm, "bad", in)
+		require.Error(t, err, msg)
+		assert.Contains(t, err.Error(), "api error ValidationError: "+msg)
+	}
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/asyncroute/asyncroute/internal/doors"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
@@ -192,6 +193,77 @@ func rows() []row {
 	}
 	named := func(name string, r row) row { r.name = name; return r }
 	return []row{
+		// AWS's limits (lambdafacts' quotas), through both doors.
+		{name: "FunctionNameTooLong",
+			construct: func(ctx *pulumi.Context) error {
+				a := &asyncroute.FunctionArgs{Function: fnArgs(strings.Repeat("f", 65)), OnFailure: asyncroute.DefaultEventBus{}}
+				_, err := asyncroute.NewFunction(ctx, "orders", a)
+				return err
+			},
+			raw:  func(ctx *pulumi.Context) { plainFn(ctx, strings.Repeat("f", 65), nil) },
+			want: `"` + strings.Repeat("f", 65) + `" has 65 characters; allowed: at most 64`},
+		{name: "TagWithAWSPrefix",
+			construct: func(ctx *pulumi.Context) error {
+				a := &asyncroute.FunctionArgs{Function: fnArgs("orders"), OnFailure: asyncroute.DefaultEventBus{},
+					Tags: pulumi.StringMap{"aws:team": pulumi.String("x")}}
+				_, err := asyncroute.NewFunction(ctx, "orders", a)
+				return err
+			},
+			raw: func(ctx *pulumi.Context) {
+				args := fnArgs("orders")
+				args.Role = role(ctx, "orders-role").Arn
+				args.Tags = pulumi.StringMap{"aws:team": pulumi.String("x")}
+				must(lambda.NewFunction(ctx, "orders", &args))
+			},
+			want: `tag "aws:team" has the prefix aws:, which AWS reserves; allowed: another key`},
+		{name: "FIFOSourceBatchSize",
+			construct: func(ctx *pulumi.Context) error {
+				_, err := asyncroute.NewEventSourceMapping(ctx, "clicks-mapping", &asyncroute.EventSourceMappingArgs{
+					EventSourceArn: pulumi.String(arnOf("sqs", "jobs.fifo")), FunctionName: pulumi.String("clicks"),
+					Role: &asyncroute.ExistingRole{Name: pulumi.String("clicks-role")}, Mapping: lambda.EventSourceMappingArgs{BatchSize: pulumi.Int(20)},
+				})
+				return err
+			},
+			raw: func(ctx *pulumi.Context) {
+				rawMapping(ctx, arnOf("sqs", "jobs.fifo"), nil, func(a *lambda.EventSourceMappingArgs) {
+					a.StartingPosition, a.BatchSize = nil, pulumi.Int(20)
+				})
+			},
+			want: `20 is more than a FIFO queue allows; allowed: 1 to 10`},
+		{name: "AsymmetricKey",
+			construct: func(ctx *pulumi.Context) error {
+				k := must(kms.NewKey(ctx, "signing", &kms.KeyArgs{CustomerMasterKeySpec: pulumi.String("RSA_2048")}))
+				q := must(sqs.NewQueue(ctx, "jobs", &sqs.QueueArgs{Name: pulumi.String("jobs"), KmsMasterKeyId: k.Arn}))
+				return onSlot(ctx, "failure", asyncroute.SQSQueue{Queue: q, Key: k})
+			},
+			raw: func(ctx *pulumi.Context) {
+				k := must(kms.NewKey(ctx, "signing", &kms.KeyArgs{CustomerMasterKeySpec: pulumi.String("RSA_2048")}))
+				q := must(sqs.NewQueue(ctx, "jobs", &sqs.QueueArgs{Name: pulumi.String("jobs"), KmsMasterKeyId: k.Arn}))
+				rawSlot(ctx, "failure", q.Arn)
+			},
+			want: `SQS queue "jobs" is encrypted with a KMS key of spec RSA_2048; allowed: a symmetric key (SYMMETRIC_DEFAULT): SQS, SNS and Kinesis encrypt with symmetric keys only`},
+		{name: "SharedRoleInlinePoliciesTooLarge", prefix: true,
+			construct: func(ctx *pulumi.Context) error {
+				for i := 0; i < 80; i++ {
+					name := fmt.Sprintf("f%02d", i)
+					if _, err := asyncroute.NewAsyncInvoke(ctx, name, &asyncroute.AsyncInvokeArgs{FunctionName: pulumi.String(name),
+						Role:      &asyncroute.ExistingRole{Name: pulumi.String("shared")},
+						OnFailure: asyncroute.ARN{Arn: pulumi.String(arnOf("sqs", "failures-of-function-"+name))}}); err != nil {
+						return err
+					}
+				}
+				return nil
+			},
+			raw: func(ctx *pulumi.Context) {
+				shared := role(ctx, "shared")
+				for i := 0; i < 80; i++ {
+					name := fmt.Sprintf("f%02d", i)
+					must(iam.NewRolePolicy(ctx, name+"-grants", &iam.RolePolicyArgs{Role: shared.Name,
+						Policy: pulumi.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sqs:SendMessage"],"Resource":["` +
+							arnOf("sqs", "failures-of-function-"+name) + `"]}]}`)}))
+				}
+			},
+			want: `allowed: at most 10240 per role; give each function its own role (` + doors.Term(doors.RolePerFunction) + `)`},
 		{name: "S3OnSuccess",
 			construct: func(ctx *pulumi.Context) error {
 				return onSlot(ctx, "success", asyncroute.S3Bucket{Bucket: bucket(ctx, "failures")})
@@ -229,6 +301,10 @@ func rows() []row {
 				return err
 			},
 			raw: func(ctx *pulumi.Context) {
+				// The stack's own resources say which account and region it
+				// deploys to (here the legacy function's role): "legacy" is
+				// that account's function, the one the ARN names.
+				role(ctx, "legacy-role")
 				rawConfig(ctx, pulumi.String("legacy"), pulumi.String(arnOf("lambda", "function:legacy")), nil, nil)
 			},
 			want: `Lambda function "legacy" ` + selfMsg},
@@ -418,4 +494,43 @@ func TestOneRulebookTwoDoors(t *testing.T) {
 			require.True(t, found, "the policy layer must flag it (mandatory) with\n  %s\ngot\n  %s", want, strings.Join(got, "\n  "))
 		})
 	}
+}
+
+// TestAlarmTopicTwoDoors: a topic encrypted with alias/aws/sns cannot
+// receive CloudWatch's alarm notifications. The components refuse it as
+// Alarms.Notify; the rules flag a raw alarm notifying it (ASYNC007, which
+// is advisory, so it is not a row of the table above), with the same
+// words.
+func TestAlarmTopicTwoDoors(t *testing.T) {
+	const want = `SNS topic "on-call" is encrypted with the AWS-managed key alias/aws/sns, so CloudWatch cannot publish alarm notifications to it ` +
+		`(an AWS-managed key's policy cannot be changed to let cloudwatch.amazonaws.com use it); ` +
+		`allowed: an unencrypted topic, or one encrypted with a customer-managed key whose key policy allows cloudwatch.amazonaws.com kms:GenerateDataKey* and kms:Decrypt`
+	onCall := func(ctx *pulumi.Context) *sns.Topic {
+		return must(sns.NewTopic(ctx, "on-call", &sns.TopicArgs{Name: pulumi.String("on-call"), KmsMasterKeyId: pulumi.String("alias/aws/sns")}))
+	}
+	problems := constructProblems(t, func(ctx *pulumi.Context) error {
+		_, err := asyncroute.NewFunction(ctx, "orders", &asyncroute.FunctionArgs{Function: fnArgs("orders"),
+			OnFailure: asyncroute.SQSQueue{Queue: queue(ctx, "failures", false)}, Alarms: &asyncroute.Alarms{Notify: onCall(ctx)}})
+		return err
+	})
+	require.Equal(t, []string{want}, problems)
+
+	st, err := asyncroutetest.Run(func(ctx *pulumi.Context) error {
+		f := plainFn(ctx, "orders", nil)
+		rawConfig(ctx, f.Name, nil, queue(ctx, "failures", false).Arn, nil)
+		must(cloudwatch.NewMetricAlarm(ctx, "orders-delivery", &cloudwatch.MetricAlarmArgs{Namespace: pulumi.String("AWS/Lambda"),
+			MetricName: pulumi.String("DestinationDeliveryFailures"), Dimensions: pulumi.StringMap{"FunctionName": f.Name},
+			Statistic: pulumi.String("Sum"), Period: pulumi.Int(60), EvaluationPeriods: pulumi.Int(1), Threshold: pulumi.Float64(0),
+			ComparisonOperator: pulumi.String("GreaterThanThreshold"), AlarmActions: pulumi.Array{onCall(ctx).Arn}}))
+		return nil
+	})
+	require.NoError(t, err)
+	var got []string
+	for _, f := range asyncpolicy.Check(asyncpolicy.FromStack(st), asyncpolicy.Config{}) {
+		if f.RuleID == asyncpolicy.RuleDeliveryAlarm {
+			got = append(got, f.Message)
+		}
+	}
+	require.Len(t, got, 1, "the alarm watches the config: only its topic is reported")
+	require.True(t, strings.HasSuffix(got[0], want), got[0])
 }

@@ -37,6 +37,8 @@ import (
 )
 
 // Value is an input as the program sees it while it runs.
+// V holds a string, bool, []string, map[string]string (tags) or a
+// number.
 type Value struct {
 	// Set says a non-nil value was given (known now or not).
 	Set bool
@@ -80,7 +82,7 @@ func Read(ctx *pulumi.Context, in pulumi.Input) (Value, error) {
 	switch x := v.V.(type) {
 	case nil:
 		v.Set = false
-	case string, bool, []string:
+	case string, bool, []string, map[string]string, int, float64:
 	default:
 		return Value{}, fmt.Errorf("unexpected value of type %T", x)
 	}
