@@ -13,6 +13,9 @@ import (
 // The double refuses or merges what AWS refuses or merges where a
 // replacement or a rewrite of a stack would otherwise pass silently.
 
+// TestNamesAreUnique: a role's name is taken in the account, in every
+// region and whatever its case (EntityAlreadyExists); a function's name in
+// the account and region (ResourceConflictException).
 func TestNamesAreUnique(t *testing.T) {
 	tp := newTestProvider(t, "")
 	tp.create(t, typeRole, "r", map[string]any{"name": "Shared-Role"})
@@ -21,6 +24,12 @@ func TestNamesAreUnique(t *testing.T) {
 	require.Error(t, err, "role names are case-insensitive")
 	assert.Contains(t, err.Error(), "creating IAM Role (shared-role): operation error IAM: CreateRole, https response error StatusCode: 409")
 	assert.Contains(t, err.Error(), "EntityAlreadyExists: Role with name shared-role already exists.")
+	tp.p.setRegion("eu-west-1")
+	_, _, err = tp.tryCreate(t, typeRole, "r3", map[string]any{"name": "SHARED-ROLE"})
+	require.Error(t, err, "role names are global: another region's provider cannot take one")
+	assert.Contains(t, err.Error(), "EntityAlreadyExists: Role with name SHARED-ROLE already exists.")
+	tp.p.setRegion("")
+	assert.Len(t, tp.records(t, typeRole), 1)
 
 	tp.create(t, typeFunction, "f", map[string]any{"name": "fn", "role": roleArn("/", "Shared-Role")})
 	_, _, err = tp.tryCreate(t, typeFunction, "f2", map[string]any{"name": "fn", "role": roleArn("/", "Shared-Role")})
