@@ -387,8 +387,10 @@ func (w *world) policiesOnRole() []string {
 // After `pulumi refresh` the export has what AWS has and the checker
 // reports the missing grant (exit status 1), which is the recipe of
 // docs/changing-a-stack.md for CI; `pulumi up` then writes the policy
-// again and the window closes.
+// again (the deleted one created, the edited one updated in place, never
+// replaced under its own name) and the window closes.
 func TestDriftShowsAfterRefresh(t *testing.T) {
+	policyWrite := map[string]string{"deleted": "create", "edited": "update"}
 	edits := map[string]func(s *fakeaws.State, id string) error{
 		"deleted": func(s *fakeaws.State, id string) error {
 			if !s.Remove(tRolePolicy, id) {
@@ -438,7 +440,10 @@ func TestDriftShowsAfterRefresh(t *testing.T) {
 				"the checker on the refreshed export reports the missing grant")
 			assert.Equal(t, 1, code)
 
+			n := w.logLen()
 			w.upTo(s, "up after the refresh")
+			assert.Equal(t, []string{policyWrite[name] + " " + component + "-async-grants"}, opNames(w.ops(n)),
+				"the up writes the policy back and nothing else")
 			ws = w.windows()
 			require.Len(t, ws, 1)
 			assert.False(t, ws[0].Open(), "the up closed the window: %s", ws[0])
