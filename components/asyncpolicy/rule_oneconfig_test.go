@@ -7,6 +7,7 @@ import (
 	"github.com/asyncroute/asyncroute/components/asyncroute"
 	"github.com/asyncroute/asyncroute/components/asyncroutetest"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sqs"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -16,8 +17,10 @@ import (
 // qualifier) are reported whoever declared them: a component's config
 // and a raw one naming the component's function by its name, by its ARN
 // or by a name:qualifier reference; two raw ones naming an outside
-// function by name and by ARN. The words are the components' (package
-// lambdafacts), the field the raw config's.
+// function by name and by ARN, in a stack whose resources' ARNs say its
+// account (a function is its full ARN: a name of an unknown account is
+// not known to be the ARN's function). The words are the components'
+// (package lambdafacts), the field the raw config's.
 func TestOneConfigObjectWhoeverDeclaredIt(t *testing.T) {
 	const words = `; Lambda keeps one config per function and qualifier: each write overwrites the other's and deleting either removes both; allowed: one config per function and qualifier`
 	component := func(ctx *pulumi.Context) *asyncroute.Function {
@@ -46,6 +49,7 @@ func TestOneConfigObjectWhoeverDeclaredIt(t *testing.T) {
 			raw(ctx, "x-extra", pulumi.String("orders-fn:$LATEST"))
 		}, `function "orders" already has an async invoke config for qualifier "$LATEST" from `},
 		{"outside function by name and by ARN", func(ctx *pulumi.Context) {
+			must(sqs.NewQueue(ctx, "jobs", &sqs.QueueArgs{}))
 			raw(ctx, "a-config", pulumi.String("legacy"))
 			raw(ctx, "b-config", pulumi.String(fnPrefix+"legacy"))
 		}, `function "legacy" already has an async invoke config for qualifier "$LATEST" from aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig "a-config"`},
