@@ -39,8 +39,9 @@ type fakeMonitor struct {
 	pulumirpc.UnimplementedResourceMonitorServer
 	mocks *asyncroutetest.Mocks
 
-	mu    sync.Mutex
-	hooks []string // resource hook names, in the order they were registered
+	mu         sync.Mutex
+	hooks      []string // resource hook names, in the order they were registered
+	errorHooks []string // error hook names, likewise
 }
 
 func (m *fakeMonitor) SupportsFeature(_ context.Context, req *pulumirpc.SupportsFeatureRequest) (*pulumirpc.SupportsFeatureResponse, error) {
@@ -126,6 +127,20 @@ func (m *fakeMonitor) RegisterResourceHook(_ context.Context, req *pulumirpc.Reg
 		}
 	}
 	m.hooks = append(m.hooks, req.GetName())
+	return &emptypb.Empty{}, nil
+}
+
+// RegisterErrorHook refuses a second error hook of one name, as the engine
+// does for resource hooks.
+func (m *fakeMonitor) RegisterErrorHook(_ context.Context, req *pulumirpc.RegisterErrorHookRequest) (*emptypb.Empty, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, h := range m.errorHooks {
+		if h == req.GetName() {
+			return nil, fmt.Errorf("error hook already registered for name %q", h)
+		}
+	}
+	m.errorHooks = append(m.errorHooks, req.GetName())
 	return &emptypb.Empty{}, nil
 }
 

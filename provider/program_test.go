@@ -112,7 +112,10 @@ func TestComponentsOfOneProgram(t *testing.T) {
 					"asyncroute-grants-before-role-change:asyncroute:lambda:Function:ingest",
 					"asyncroute-grants-before-role-change:asyncroute:lambda:Function:mailer",
 					"asyncroute-grants-before-role-change:asyncroute:lambda:Function:renderer",
-				}, w.fake.hookNames(), "one hook per function, named after its component")
+					"asyncroute-role-and-routes:asyncroute:lambda:Function:ingest",
+					"asyncroute-role-and-routes:asyncroute:lambda:Function:mailer",
+					"asyncroute-role-and-routes:asyncroute:lambda:Function:renderer",
+				}, w.fake.hookNames(), "one hook per function and one per component, named after the component")
 			}
 
 			// The renderer's grant lets it invoke the mailer, and its config
@@ -166,7 +169,7 @@ func TestOneConfigPerQualifierAcrossComponents(t *testing.T) {
 		_, err = w.construct(Token("AsyncInvoke"), "second", args(map[string]any{"maxRetries": 0.0}))
 		require.Error(t, err, "preview=%v", preview)
 		assert.Contains(t, err.Error(), `asyncroute: AsyncInvoke "second": qualifier: function "legacy-billing" already has an async invoke config `+
-			`for qualifier "$LATEST" from AsyncInvoke "first"; allowed: one config per function and qualifier`)
+			`for qualifier "$LATEST" from AsyncInvoke "first"; Lambda keeps one config per function and qualifier: each write overwrites the other's and deleting either removes both; allowed: one config per function and qualifier`)
 
 		next := newWorld(t, preview)
 		_, err = next.construct(Token("AsyncInvoke"), "second", args(map[string]any{"maxRetries": 0.0}))

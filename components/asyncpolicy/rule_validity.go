@@ -213,9 +213,12 @@ func checkQualifier(c *configModel, emit emitFunc) {
 }
 
 // checkDuplicateConfigs reports every invoke config after the first for
-// the same function and qualifier: the same function resource, or the
-// same function by identity (see lambdafacts.FunctionID: a name in two
-// regions, or in two accounts, names two functions).
+// the same function and qualifier, whoever declared them (a component's
+// child, a raw resource): the same function resource, or the same
+// function by identity (see lambdafacts.FunctionID: a name in two
+// regions, or in two accounts, names two functions). Lambda keeps one
+// config object per function and qualifier, so deleting either resource
+// removes the other's.
 func checkDuplicateConfigs(m *model, emit emitFunc) {
 	type seen struct {
 		c         *configModel

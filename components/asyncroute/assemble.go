@@ -42,6 +42,9 @@ type description struct {
 	source    *mappingSource           // a mapping's event source; nil for an invoke config
 	policy    string                   // the grant policy's name after the component's: "async-grants"
 	alarms    *alarmPlan               // the CloudWatch alarms asked for; nil for none
+	// policyOpts are added to the grant policy's options (Adopt.Policy's
+	// alias).
+	policyOpts []pulumi.ResourceOption
 }
 
 // blueprint is the part of a component's construction that differs by
@@ -73,6 +76,7 @@ type configWrite struct {
 	// identity is its provider's place.
 	own  bool
 	deps []pulumi.Resource // what the config waits for besides grants and routes
+	opts []pulumi.ResourceOption
 	r    routing
 	into **lambda.FunctionEventInvokeConfig
 }
@@ -94,6 +98,11 @@ func (a *assembly) finish(d description, bp blueprint) error {
 	b := newBuildEnv(a.ctx, d.component, a.name, d.tags)
 	b.component, b.provider = a.errs.component, a.place.Provider
 	b.grantTo, b.source = grantTo, d.source
+	if g, ok := bp.(interface {
+		grantOptions() []pulumi.ResourceOption
+	}); ok {
+		b.grantOpts = g.grantOptions()
+	}
 	built, err := buildRouting(b, a.errs.component, a.targets, d.me)
 	if err != nil {
 		return err
@@ -104,7 +113,7 @@ func (a *assembly) finish(d description, bp blueprint) error {
 		if d.source != nil {
 			grants = append(d.source.grants(), grants...)
 		}
-		if policy, err = grantPolicy(a.ctx, a.errs.component, a.name+"-"+d.policy, grantTo, grants, d.component); err != nil {
+		if policy, err = b.grantPolicy(a.name+"-"+d.policy, grants, d.policyOpts...); err != nil {
 			return err
 		}
 	}
@@ -120,7 +129,7 @@ func (a *assembly) finish(d description, bp blueprint) error {
 		i := b.identity()
 		at := deployPlace{provider: a.place.Provider, partition: i.partition, region: i.region, account: i.account}
 		fn := claimAtDeploy(a.ctx, a.errs.component, w.field, w.fn, w.qualifier, at, w.own, w.keys)
-		if *w.into, err = invokeConfig(a.ctx, a.name, fn, w.qualifier, w.r, built, policy, d.component, append(w.deps, after...)...); err != nil {
+		if *w.into, err = invokeConfig(a.ctx, a.name, fn, w.qualifier, w.r, built, policy, d.component, append(w.deps, after...), w.opts...); err != nil {
 			return err
 		}
 	}
@@ -224,15 +233,16 @@ func (a *assembly) routingInputs(r routing, qualifier string, skipGrants bool) p
 	return m
 }
 
-// grantPolicy creates the inline policy holding grants on role, or nothing
-// when there is nothing to grant. It is replaced, never updated, when its
-// document changes (see grantPolicyOptions).
+// grantPolicy creates an inline policy holding grants on the role the
+// component grants to, or nothing when there is nothing to grant. It is
+// named after its document (see policyName) and so replaced, not updated,
+// when the document changes (see grantPolicyOptions).
 //
 // Its document counts towards the role's inline policy size, with every
-// other grant policy of the program on that role (see checkRoleSize): a
-// document that would take the role over IAM's limit fails the policy's
-// input, so it is never written.
-func grantPolicy(ctx *pulumi.Context, component, policyName string, role pulumi.StringInput, grants []grant, parent pulumi.Resource) (*iam.RolePolicy, error) {
+// other grant policy of the program on that role (see
+// configSet.addRoleDocument): a document that would take the role over
+// IAM's limit fails the policy's input, so it is never written.
+func (b *buildEnv) grantPolicy(logical string, grants []grant, extra ...pulumi.ResourceOption) (*iam.RolePolicy, error) {
 	if len(grants) == 0 {
 		return nil, nil
 	}
@@ -248,20 +258,29 @@ func grantPolicy(ctx *pulumi.Context, component, policyName string, role pulumi.
 		}
 		return iampolicy.Grant(perms).JSON()
 	}).(pulumi.StringOutput)
-	configs := configsOf(ctx)
-	doc = pulumi.All(role, doc).ApplyT(func(v []any) (string, error) {
-		name, d := v[0].(string), v[1].(string)
-		if err := configs.addRoleDocument(name, policyName, lambdafacts.PolicySize(d)); err != nil {
+	configs := configsOf(b.ctx)
+	base := configs.policyBase(logical)
+	name := doc.ApplyT(func(d string) string { return policyName(base, d) }).(pulumi.StringOutput)
+	component := b.component
+	checked := pulumi.All(b.grantTo, doc).ApplyT(func(v []any) (string, error) {
+		role, d := v[0].(string), v[1].(string)
+		if err := configs.addRoleDocument(role, base, lambdafacts.PolicySize(d)); err != nil {
 			return "", inputErrorOf(component, "Role", err)
 		}
 		return d, nil
 	}).(pulumi.StringOutput)
-	return iam.NewRolePolicy(ctx, policyName, &iam.RolePolicyArgs{Role: role, Policy: doc}, grantPolicyOptions(parent)...)
+	p, err := iam.NewRolePolicy(b.ctx, logical, &iam.RolePolicyArgs{Role: b.grantTo, Policy: checked, Name: name}, grantPolicyOptions(b.parent, append(append([]pulumi.ResourceOption{}, b.grantOpts...), extra...)...)...)
+	if err != nil {
+		return nil, err
+	}
+	b.policies = append(b.policies, p)
+	return p, nil
 }
 
 // invokeConfig creates the invoke config after the grant policy and
-// everything the routes need (extraDeps).
-func invokeConfig(ctx *pulumi.Context, name string, fn, qualifier pulumi.StringInput, r routing, built builtRouting, policy *iam.RolePolicy, parent pulumi.Resource, extraDeps ...pulumi.Resource) (*lambda.FunctionEventInvokeConfig, error) {
+// everything the routes need (extraDeps), with extraOpts (an adopted
+// config's alias).
+func invokeConfig(ctx *pulumi.Context, name string, fn, qualifier pulumi.StringInput, r routing, built builtRouting, policy *iam.RolePolicy, parent pulumi.Resource, extraDeps []pulumi.Resource, extraOpts ...pulumi.ResourceOption) (*lambda.FunctionEventInvokeConfig, error) {
 	args := &lambda.FunctionEventInvokeConfigArgs{
 		FunctionName:      fn,
 		Qualifier:         qualifier,
@@ -281,6 +300,7 @@ func invokeConfig(ctx *pulumi.Context, name string, fn, qualifier pulumi.StringI
 	if len(deps) > 0 {
 		opts = append(opts, pulumi.DependsOn(deps))
 	}
+	opts = append(opts, extraOpts...)
 	return lambda.NewFunctionEventInvokeConfig(ctx, name+"-async-config", args, opts...)
 }
 

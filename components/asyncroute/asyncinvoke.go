@@ -50,6 +50,10 @@ type AsyncInvokeArgs struct {
 	// DeadLetterErrors is created only when asked for, and
 	// AsyncEventsDropped whenever there is no OnFailure.
 	Alarms *Alarms
+
+	// Adopt names a deployed grant policy and invoke config of the stack
+	// that the component takes over (Policy and InvokeConfig only).
+	Adopt *Adopt
 }
 
 // AsyncInvoke is asynchronous-invocation routing attached to a function
@@ -102,6 +106,9 @@ func NewAsyncInvoke(ctx *pulumi.Context, name string, args *AsyncInvokeArgs, opt
 	}
 	d := description{typ: AsyncInvokeType, component: p.c, inputs: a.routingInputs(p.r, recorded, args.SkipGrants),
 		opts: opts, me: p.fn.me, policy: "async-grants", alarms: p.alarms}
+	if args.Adopt != nil {
+		d.policyOpts = adoptOpts(args.Adopt.Policy)
+	}
 	if err := a.finish(d, p); err != nil {
 		return nil, err
 	}
@@ -136,6 +143,7 @@ func checkAsyncInvoke(a *assembly, args *AsyncInvokeArgs) (*asyncInvokePlan, err
 		return nil, err
 	}
 	a.routing(p.r, p.fn.me)
+	checkAdoptAsyncInvoke(a.errs, args.Adopt)
 	if p.alarms, err = checkAlarms(a.ctx, a.errs, args.Alarms, configAlarmNeeds(p.r, false, false), ""); err != nil {
 		return nil, err
 	}
@@ -281,8 +289,8 @@ func (p *asyncInvokePlan) deliver(a *assembly, b *buildEnv, built builtRouting, 
 		qualIn = p.args.Qualifier
 	}
 	component := a.errs.component
-	i := b.identity()
-	target := pulumi.All(p.fn.in, qualIn, i.partition, i.region).ApplyT(func(v []any) ([]string, error) {
+	id := b.identity()
+	target := pulumi.All(p.fn.in, qualIn, id.partition, id.region, id.account).ApplyT(func(v []any) ([]string, error) {
 		ref, err := lambdafacts.ParseFunctionRef(v[0].(string))
 		if err != nil {
 			return nil, inputErrorOf(component, "FunctionName", err)
@@ -291,18 +299,7 @@ func (p *asyncInvokePlan) deliver(a *assembly, b *buildEnv, built builtRouting, 
 		if qerr != nil {
 			return nil, inputErrorOf(component, qerr.field, qerr.err)
 		}
-		// The config's functionName takes no qualifier (it goes in
-		// qualifier); a partial ARN becomes the full ARN in the
-		// provider's partition and region, so that the account it names
-		// is kept.
-		fn := ref.Name
-		switch {
-		case ref.ARN != nil:
-			fn = lambdafacts.UnqualifiedFunctionARN(ref.ARN.String())
-		case ref.Account != "":
-			fn = lambdafacts.ARN{Partition: v[2].(string), Service: "lambda", Region: v[3].(string), Account: ref.Account, Resource: "function:" + ref.Name}.String()
-		}
-		return []string{fn, q}, nil
+		return []string{configFunctionName(ref, v[2].(string), v[3].(string), v[4].(string)), q}, nil
 	}).(pulumi.StringArrayOutput)
 	fn, qualifier := target.Index(pulumi.Int(0)), target.Index(pulumi.Int(1))
 	if p.fn.qualifier != "" {
@@ -310,7 +307,32 @@ func (p *asyncInvokePlan) deliver(a *assembly, b *buildEnv, built builtRouting, 
 	}
 	w := &configWrite{fn: fn, qualifier: qualifier, source: qualifiedSource(b, p.args.Function, fn, qualifier),
 		field: "Qualifier", keys: p.deployKeys, r: p.r, into: &c.InvokeConfig}
+	if p.args.Adopt != nil {
+		w.opts = adoptedConfigOpts(p.args.Adopt.InvokeConfig)
+	}
 	return w, nil
+}
+
+// configFunctionName is how the invoke config names its function: by name
+// when the function is in the provider's partition, region and account
+// (however the program named it: name, name:qualifier, partial or full
+// ARN), else by its unqualified ARN (a partial ARN of another account
+// becomes the full ARN in the provider's partition and region, so that
+// the account it names is kept); the qualifier goes in the config's
+// qualifier. So a program that names the same function another way
+// updates the config in place: the provider replaces a config whose
+// functionName changes, and a replacement of the one config a function
+// and qualifier have writes it and then deletes it.
+func configFunctionName(ref lambdafacts.FunctionRef, partition, region, account string) string {
+	switch a := ref.ARN; {
+	case a != nil && a.Partition == partition && a.Region == region && a.Account == account:
+		return ref.Name
+	case a != nil:
+		return lambdafacts.UnqualifiedFunctionARN(a.String())
+	case ref.Account != "" && ref.Account != account:
+		return lambdafacts.ARN{Partition: partition, Service: "lambda", Region: region, Account: ref.Account, Resource: "function:" + ref.Name}.String()
+	}
+	return ref.Name
 }
 
 // outputs sets the AsyncInvoke's fields.

@@ -101,12 +101,19 @@ func TestAsyncInvokeOnFunctionResource(t *testing.T) {
 	}, outs)
 }
 
+// The config names the function by name when it is in the provider's
+// account and region, however the program names it, so that naming it
+// another way updates the config in place (see TestConfigNeverReplacedOntoItself
+// in tests/engine); another account's function keeps its ARN.
 func TestAsyncInvokeByNameAndByArn(t *testing.T) {
+	other := "arn:aws:lambda:us-east-1:210987654321:function:existing"
 	for _, tc := range []struct {
-		name, function string
+		name, function, want string
 	}{
-		{"ByName", "existing"},
-		{"ByArn", fnARN("existing")},
+		{"ByName", "existing", "existing"},
+		{"ByArn", fnARN("existing"), "existing"},
+		{"ByArnOfAnotherAccount", other, other},
+		{"ByQualifiedArnOfAnotherAccount", other + ":$LATEST", other},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			st := run(t, func(ctx *pulumi.Context) error {
@@ -123,7 +130,7 @@ func TestAsyncInvokeByNameAndByArn(t *testing.T) {
 			assert.Equal(t, stmts(allow(snsPublish, arnOf("sns", "alerts"))), statements(t, st, "routing"))
 			assert.Equal(t, deps(dep(topicType, "alerts")), st.Dependencies(policy))
 			assert.Equal(t, map[string]any{
-				"functionName":      tc.function,
+				"functionName":      tc.want,
 				"qualifier":         "$LATEST",
 				"destinationConfig": destinations("", arnOf("sns", "alerts")),
 			}, cfg.Inputs)
@@ -236,7 +243,7 @@ func TestDuplicateConfigs(t *testing.T) {
 			c := must(asyncroute.NewFunction(ctx, "orders", &asyncroute.FunctionArgs{Function: lambdaArgs("orders"), OnFailure: asyncroute.SQSQueue{Queue: newQueue(ctx, "failed", nil)}}))
 			_, err := asyncroute.NewAsyncInvoke(ctx, "more", &asyncroute.AsyncInvokeArgs{Function: c.Function, SkipGrants: true, OnSuccess: asyncroute.DefaultEventBus{}})
 			return err
-		}, `asyncroute: AsyncInvoke "more": Qualifier: function "orders" already has an async invoke config for qualifier "$LATEST" from Function "orders"; allowed: one config per function and qualifier`,
+		}, `asyncroute: AsyncInvoke "more": Qualifier: function "orders" already has an async invoke config for qualifier "$LATEST" from Function "orders"; Lambda keeps one config per function and qualifier: each write overwrites the other's and deleting either removes both; allowed: one config per function and qualifier`,
 			"more", 6},
 		{"FunctionThenAsyncInvokeOnAutoNamedFunction", func(ctx *pulumi.Context) error {
 			args := lambdaArgs("x")
@@ -244,13 +251,13 @@ func TestDuplicateConfigs(t *testing.T) {
 			c := must(asyncroute.NewFunction(ctx, "orders", &asyncroute.FunctionArgs{Function: args, MaxRetries: pulumi.IntRef(1)}))
 			_, err := asyncroute.NewAsyncInvoke(ctx, "more", &asyncroute.AsyncInvokeArgs{Function: c.Function, SkipGrants: true, MaxRetries: pulumi.IntRef(0)})
 			return err
-		}, `asyncroute: AsyncInvoke "more": Qualifier: function "orders" already has an async invoke config for qualifier "$LATEST" from Function "orders"; allowed: one config per function and qualifier`,
+		}, `asyncroute: AsyncInvoke "more": Qualifier: function "orders" already has an async invoke config for qualifier "$LATEST" from Function "orders"; Lambda keeps one config per function and qualifier: each write overwrites the other's and deleting either removes both; allowed: one config per function and qualifier`,
 			"more", 4},
 		{"FunctionAliasThenAsyncInvokeOnAlias", func(ctx *pulumi.Context) error {
 			c := must(asyncroute.NewFunction(ctx, "orders", &asyncroute.FunctionArgs{Function: lambdaArgs("orders"), MaxRetries: pulumi.IntRef(1), Alias: "live"}))
 			_, err := asyncroute.NewAsyncInvoke(ctx, "more", &asyncroute.AsyncInvokeArgs{Function: c.Function, Qualifier: c.Alias.Name, SkipGrants: true, MaxRetries: pulumi.IntRef(0)})
 			return err
-		}, `asyncroute: AsyncInvoke "more": Qualifier: function "orders" already has an async invoke config for qualifier "live" from Function "orders"; allowed: one config per function and qualifier`,
+		}, `asyncroute: AsyncInvoke "more": Qualifier: function "orders" already has an async invoke config for qualifier "live" from Function "orders"; Lambda keeps one config per function and qualifier: each write overwrites the other's and deleting either removes both; allowed: one config per function and qualifier`,
 			"more", 5},
 		{"FunctionThenAsyncInvokeByNameOutput", func(ctx *pulumi.Context) error {
 			args := lambdaArgs("x")
@@ -258,31 +265,31 @@ func TestDuplicateConfigs(t *testing.T) {
 			c := must(asyncroute.NewFunction(ctx, "orders", &asyncroute.FunctionArgs{Function: args, MaxRetries: pulumi.IntRef(1)}))
 			_, err := asyncroute.NewAsyncInvoke(ctx, "more", &asyncroute.AsyncInvokeArgs{FunctionName: c.FunctionName, SkipGrants: true, MaxRetries: pulumi.IntRef(0)})
 			return err
-		}, `asyncroute: AsyncInvoke "more": Qualifier: function "orders-e33c137" already has an async invoke config for qualifier "$LATEST" from Function "orders"; allowed: one config per function and qualifier`,
+		}, `asyncroute: AsyncInvoke "more": Qualifier: function "orders-e33c137" already has an async invoke config for qualifier "$LATEST" from Function "orders"; Lambda keeps one config per function and qualifier: each write overwrites the other's and deleting either removes both; allowed: one config per function and qualifier`,
 			"more", 4},
 		{"TwoAsyncInvokesSameName", func(ctx *pulumi.Context) error {
 			must(asyncroute.NewAsyncInvoke(ctx, "first", &asyncroute.AsyncInvokeArgs{FunctionName: pulumi.String("existing"), SkipGrants: true, MaxRetries: pulumi.IntRef(1)}))
 			_, err := asyncroute.NewAsyncInvoke(ctx, "second", &asyncroute.AsyncInvokeArgs{FunctionName: pulumi.String("existing"), SkipGrants: true, MaxRetries: pulumi.IntRef(0)})
 			return err
-		}, `asyncroute: AsyncInvoke "second": Qualifier: function "existing" already has an async invoke config for qualifier "$LATEST" from AsyncInvoke "first"; allowed: one config per function and qualifier`,
+		}, `asyncroute: AsyncInvoke "second": Qualifier: function "existing" already has an async invoke config for qualifier "$LATEST" from AsyncInvoke "first"; Lambda keeps one config per function and qualifier: each write overwrites the other's and deleting either removes both; allowed: one config per function and qualifier`,
 			"second", 2},
 		{"NameAndArnOfTheSameFunction", func(ctx *pulumi.Context) error {
 			must(asyncroute.NewAsyncInvoke(ctx, "first", &asyncroute.AsyncInvokeArgs{FunctionName: pulumi.String("existing"), SkipGrants: true, MaxRetries: pulumi.IntRef(1)}))
 			_, err := asyncroute.NewAsyncInvoke(ctx, "second", &asyncroute.AsyncInvokeArgs{FunctionName: pulumi.String(fnARN("existing")), SkipGrants: true, MaxRetries: pulumi.IntRef(0)})
 			return err
-		}, `asyncroute: AsyncInvoke "second": Qualifier: function "existing" already has an async invoke config for qualifier "$LATEST" from AsyncInvoke "first"; allowed: one config per function and qualifier`,
+		}, `asyncroute: AsyncInvoke "second": Qualifier: function "existing" already has an async invoke config for qualifier "$LATEST" from AsyncInvoke "first"; Lambda keeps one config per function and qualifier: each write overwrites the other's and deleting either removes both; allowed: one config per function and qualifier`,
 			"second", 2},
 		{"ExplicitLatestEqualsDefault", func(ctx *pulumi.Context) error {
 			must(asyncroute.NewAsyncInvoke(ctx, "first", &asyncroute.AsyncInvokeArgs{FunctionName: pulumi.String("existing"), SkipGrants: true, MaxRetries: pulumi.IntRef(1)}))
 			_, err := asyncroute.NewAsyncInvoke(ctx, "second", &asyncroute.AsyncInvokeArgs{FunctionName: pulumi.String("existing"), Qualifier: pulumi.String("$LATEST"), SkipGrants: true, MaxRetries: pulumi.IntRef(0)})
 			return err
-		}, `asyncroute: AsyncInvoke "second": Qualifier: function "existing" already has an async invoke config for qualifier "$LATEST" from AsyncInvoke "first"; allowed: one config per function and qualifier`,
+		}, `asyncroute: AsyncInvoke "second": Qualifier: function "existing" already has an async invoke config for qualifier "$LATEST" from AsyncInvoke "first"; Lambda keeps one config per function and qualifier: each write overwrites the other's and deleting either removes both; allowed: one config per function and qualifier`,
 			"second", 2},
 		{"TwoFunctionsSameName", func(ctx *pulumi.Context) error {
 			must(asyncroute.NewFunction(ctx, "a", &asyncroute.FunctionArgs{Function: lambdaArgs("orders"), MaxRetries: pulumi.IntRef(1)}))
 			_, err := asyncroute.NewFunction(ctx, "b", &asyncroute.FunctionArgs{Function: lambdaArgs("orders"), MaxRetries: pulumi.IntRef(0)})
 			return err
-		}, `asyncroute: Function "b": Function.Name: function "orders" already has an async invoke config for qualifier "$LATEST" from Function "a"; allowed: one config per function and qualifier`,
+		}, `asyncroute: Function "b": Function.Name: function "orders" already has an async invoke config for qualifier "$LATEST" from Function "a"; Lambda keeps one config per function and qualifier: each write overwrites the other's and deleting either removes both; allowed: one config per function and qualifier`,
 			"b", 4},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -300,7 +307,7 @@ func TestDuplicateConfigs(t *testing.T) {
 			requireNothingFromComponent(t, st, tc.failed, tc.users)
 			up, err := asyncroutetest.Run(tc.program)
 			require.Error(t, err)
-			assert.Regexp(t, `asyncroute: (AsyncInvoke "more": Qualifier|Function "orders": Function\.Name): function "orders-e33c137" already has an async invoke config for qualifier "\$LATEST" from (Function "orders"|AsyncInvoke "more"); allowed: one config per function and qualifier`, err.Error())
+			assert.Regexp(t, `asyncroute: (AsyncInvoke "more": Qualifier|Function "orders": Function\.Name): function "orders-e33c137" already has an async invoke config for qualifier "\$LATEST" from (Function "orders"|AsyncInvoke "more"); Lambda keeps one config per function and qualifier: each write overwrites the other's and deleting either removes both; allowed: one config per function and qualifier`, err.Error())
 			assert.Len(t, up.OfType(configType), 1)
 		})
 	}

@@ -56,7 +56,8 @@ func TestNewQueueOnFailureDefaults(t *testing.T) {
 	assert.Nil(t, comp.OnFailureCreated.Rule)
 	assert.Nil(t, comp.OnSuccessCreated)
 	assert.Equal(t, strPtr(qArn), onFailure)
-	assert.Equal(t, map[string]any{"qualifier": "$LATEST", "skipGrants": false, "onFailureKind": "sqs"}, c.Inputs)
+	assert.Equal(t, map[string]any{"qualifier": "$LATEST", "skipGrants": false, "onFailureKind": "sqs", "roleIdentity": "the role the component creates",
+		"routeIdentities": map[string]any{"onFailure": "the queue the component creates for OnFailure"}}, c.Inputs)
 }
 
 func TestNewQueueOptions(t *testing.T) {

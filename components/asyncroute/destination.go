@@ -7,6 +7,7 @@ import (
 	"github.com/asyncroute/asyncroute/components/asyncroute/internal/phase"
 	"github.com/asyncroute/asyncroute/internal/lambdafacts"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -176,6 +177,10 @@ type buildEnv struct {
 	// grantTo is the name of the role the component grants to; nil when
 	// it grants nothing (SkipGrants).
 	grantTo pulumi.StringInput
+	// grantOpts are added to every grant policy's options; policies are
+	// the grant policies made so far.
+	grantOpts []pulumi.ResourceOption
+	policies  []*iam.RolePolicy
 }
 
 // identity is where the component's resources are created.
@@ -234,7 +239,7 @@ func (b *buildEnv) keyGrantBefore(u *routeUse, spec *lambdafacts.KindSpec, keyAr
 	if isNil(b.grantTo) {
 		return b.childOpts(), nil
 	}
-	p, err := grantPolicy(b.ctx, b.component, u.childName("key-grants"), b.grantTo, []grant{grantOf(keyArn, spec.KeyGrantsOn)}, b.parent)
+	p, err := b.grantPolicy(u.childName("key-grants"), []grant{grantOf(keyArn, spec.KeyGrantsOn)})
 	if err != nil {
 		return nil, err
 	}

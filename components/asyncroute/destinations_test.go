@@ -211,7 +211,8 @@ func checkKindCase(t *testing.T, st *asyncroutetest.Stack, tc kindCase, field st
 		"destinationConfig": destinations(success, failure),
 	}, cfg.Inputs)
 	assert.Equal(t, tc.grants, statements(t, st, "orders"))
-	assert.Equal(t, map[string]any{"role": role.Outputs["name"], "policy": policy.Inputs["policy"]}, policy.Inputs)
+	assert.Equal(t, map[string]any{"role": role.Outputs["name"], "policy": policy.Inputs["policy"],
+		"name": policyName("orders-async-grants", policy.Inputs["policy"])}, policy.Inputs)
 	assert.Equal(t, wantFunctionInputs("orders", map[string]any{"role": role.Outputs["arn"]}), fn.Inputs)
 
 	// The config waits for the grants; the function needs only its role.
@@ -274,7 +275,9 @@ func TestSuccessFailureAndDeadLetter(t *testing.T) {
 
 	assert.Equal(t, map[string]any{
 		"qualifier": "$LATEST", "skipGrants": false, "maxRetries": 1.0, "maxEventAgeSeconds": 3600.0,
-		"onSuccessKind": "lambda", "onFailureKind": "sns", "deadLetterKind": "sqs",
+		"onSuccessKind": "lambda", "onFailureKind": "sns", "deadLetterKind": "sqs", "roleIdentity": "the role the component creates",
+		"routeIdentities": map[string]any{"onSuccess": `aws:lambda/function:Function "next"`,
+			"onFailure": `aws:sns/topic:Topic "alerts"`, "deadLetter": `aws:sqs/queue:Queue "dlq"`},
 	}, comp.Inputs)
 }
 

@@ -81,28 +81,48 @@
 // the last write that uses it. The engine orders creates and updates by
 // dependency and runs deletes at the end; the components use that:
 //
-//   - the grant policy is replaced, never updated in place, when its
-//     document changes (resource option ReplaceOnChanges on "policy"; the
-//     policy is auto-named, so old and new exist side by side): the new
-//     policy is created before the invoke config (or the function with a
-//     dead-letter target, or the mapping) is updated to use what it grants,
-//     and the old policy is deleted with the deletes, after every
-//     dependent has stopped using what only the old one granted. Adding,
-//     removing and switching destinations (queue to topic, queue A to
-//     queue B, a destination leaving the program with its queue) never
-//     leave a route without its grant. While both exist, the role carries
-//     both documents: mind IAM's limit on the size of a role's inline
-//     policies (10,240 characters in all) when a role is shared by many
-//     functions;
+//   - the grant policy is replaced, not updated in place, when its
+//     document changes (the policy's name is its child name and a hash of
+//     its document, and the provider replaces an inline policy whose name
+//     changes, so old and new exist side by side; a write retried after a
+//     lost answer or an interrupted `pulumi up` overwrites the same policy
+//     instead of leaving another on the role; a document changed outside
+//     Pulumi is written back in place): the new policy is created before the
+//     invoke config (or the function with a dead-letter target, or the
+//     mapping) is updated to use what it grants, and the old policy is
+//     deleted with the deletes, after every dependent has stopped using
+//     what only the old one granted. Adding, removing and switching
+//     destinations (queue to topic, queue A to queue B, a destination
+//     leaving the program with its queue) never leave a route without its
+//     grant. While both exist, the role carries both documents: mind IAM's
+//     limit on the size of a role's inline policies (10,240 characters in
+//     all) when a role is shared by many functions;
 //   - a function's execution role may change (a created role for a brought
-//     one or back): the function carries a BeforeUpdate resource hook that,
-//     when the update changes its role, waits until the grant policy on
-//     the new role exists. A create does not wait (no config uses the
-//     function yet), so first deployments are not serialized. Two functions
-//     that route to each other and both change roles in the same
-//     deployment would wait for each other: the hook gives up after 15
-//     minutes with an error naming the component's Role field, and the
-//     function keeps its old role (change one role per deployment);
+//     one or back). Between the function's update and its invoke config's,
+//     Lambda delivers on the config's old routes with the new role. The
+//     component records the role and each route's target as far as the
+//     program shows them (resources by their Pulumi names, literal ARNs
+//     and names) as its inputs roleIdentity and routeIdentities, and a
+//     BeforeUpdate hook on the component compares the deployed ones with
+//     the new ones before any child is written: a role change together
+//     with a route the config stops using is refused with a message that
+//     says to split it into two deployments (no single deployment can be
+//     safe: the new role would have to grant the old route and then stop,
+//     and a resource is updated once per deployment); a role change alone
+//     makes the function's role input wait until the grant policies on the
+//     new role exist, so the function's update is sent only then, and a
+//     failure of the grants, or of what they wait for, ends the
+//     deployment at once with its own message. A create does not wait (no
+//     invoke config uses the function yet), so first deployments are not
+//     serialized. A change the component cannot see (a role given by a
+//     value known only at deploy time, a role resource replaced under the
+//     same name) is handled by the function's BeforeUpdate hook, which
+//     waits for the grants (learning of a failed policy write at once from
+//     the policy's error hook). Two functions that route to each other and
+//     both change roles in one deployment would wait for each other: the
+//     second to wait fails at once, naming the first (change one role per
+//     deployment); through an ARN the component cannot follow, the wait
+//     gives up after 15 minutes;
 //   - a queue or topic the component creates with a customer-managed key
 //     (NewQueue{KmsKey: ...}, NewTopic{KmsKey: ...}, or KmsKeyArn, the
 //     key's ARN) waits for a policy of its own that grants the key, so the
@@ -116,7 +136,18 @@
 //   - the invoke config depends on the grant policy and on everything the
 //     route creates (a response-only route's rule, target and permission),
 //     so on destroy it goes first, then the grants, the function, the role
-//     and the targets.
+//     and the targets. It names its function by name (a function of the
+//     provider's account and region given by ARN included) with the
+//     qualifier apart, so naming the function another way is an update in
+//     place: Lambda keeps one config per function and qualifier, and a
+//     replacement would write it and then delete it.
+//
+// [Adopt] moves a function routed by hand (raw resources, or resources
+// imported from the console, SAM, CloudFormation or Terraform) under a
+// component without replacing it: each child takes an alias of the
+// resource it replaces, the function keeps its role in the adopting
+// deployment, and the adopted grant policy is deleted only after the
+// component's exists (docs/adopting.md).
 //
 // These components do not manage the roles and functions you bring with
 // ExistingRole or NewAsyncInvoke: a change of role you make to such a

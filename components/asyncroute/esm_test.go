@@ -188,7 +188,8 @@ func TestEventSourceMappingSources(t *testing.T) {
 			}
 			assert.Equal(t, want, m.Inputs)
 			assert.Equal(t, tc.grants, mappingStatements(t, st, "stream"))
-			assert.Equal(t, map[string]any{"role": "consumer-role", "policy": policy.Inputs["policy"]}, policy.Inputs)
+			assert.Equal(t, map[string]any{"role": "consumer-role", "policy": policy.Inputs["policy"],
+				"name": policyName("stream-mapping-grants", policy.Inputs["policy"])}, policy.Inputs)
 
 			// The mapping waits for the grants, which wait for the role and
 			// the destination.

@@ -81,6 +81,11 @@ type FunctionArgs struct {
 	// EventBridge rules, which is why a loop of on-success routes is
 	// refused (see docs/destinations.md, "Loops").
 	RecursiveLoop RecursiveLoop
+
+	// Adopt names deployed resources of the stack that the component
+	// takes over (updated in place) instead of creating new ones: a
+	// function, role, policy, invoke config and alias written by hand.
+	Adopt *Adopt
 }
 
 // RecursiveLoop is Lambda's recursive loop detection setting for a
@@ -169,8 +174,25 @@ func NewFunction(ctx *pulumi.Context, name string, args *FunctionArgs, opts ...p
 	if err != nil {
 		return nil, err
 	}
-	d := description{typ: FunctionType, component: p.c, inputs: a.routingInputs(p.r, p.qualifier, args.SkipGrants),
+	inputs := a.routingInputs(p.r, p.qualifier, args.SkipGrants)
+	if err := p.identities(a, inputs); err != nil {
+		return nil, err
+	}
+	if a.errs.err() == nil {
+		hook, key, err := componentHook(ctx, FunctionType, name, a.errs.component, p.rc)
+		if err != nil {
+			return nil, err
+		}
+		p.key = key
+		if hook != nil {
+			opts = append(append([]pulumi.ResourceOption{}, opts...), pulumi.ResourceHooks(&pulumi.ResourceHookBinding{BeforeUpdate: []*pulumi.ResourceHook{hook}}))
+		}
+	}
+	d := description{typ: FunctionType, component: p.c, inputs: inputs,
 		opts: opts, tags: args.Tags, me: p.me, policy: "async-grants", alarms: p.alarms}
+	if args.Adopt != nil {
+		d.policyOpts = adoptOpts(args.Adopt.Policy)
+	}
 	if err := a.finish(d, p); err != nil {
 		return nil, err
 	}
@@ -190,12 +212,44 @@ type functionPlan struct {
 	role      roleRef
 	alarms    *alarmPlan
 	loopNode  int // the function's node in the program's routes (see loops.go)
+	// rc is what the component's hook learns of a role change; key names
+	// the component in the program run ("" in a preview); ready and
+	// failed watch the grant policies for the function's hook.
+	rc     *roleChange
+	key    string
+	ready  *policyReady
+	failed *pulumi.ErrorHook
+}
+
+// identities records the role and the routes as the component's inputs
+// (see identity.go).
+func (p *functionPlan) identities(a *assembly, inputs pulumi.Map) error {
+	role, err := roleIdentity(a.ctx, p.args.Role, p.args.RoleOptions)
+	if err != nil {
+		return err
+	}
+	routes, err := routeIdentities(a.ctx, p.r.dests)
+	if err != nil {
+		return err
+	}
+	inputs[inputRoleIdentity], inputs[inputRouteIdentities] = pulumi.String(role), routes
+	return nil
+}
+
+// grantOptions bind the grant policies' error hook, which tells the
+// function's hook at once when a policy cannot be written.
+func (p *functionPlan) grantOptions() []pulumi.ResourceOption {
+	if p.failed == nil {
+		return nil
+	}
+	return []pulumi.ResourceOption{pulumi.ResourceHooks(&pulumi.ResourceHookBinding{OnError: []*pulumi.ErrorHook{p.failed}})}
 }
 
 // checkFunction checks a Function's args, adding every fault to a.errs.
 func checkFunction(a *assembly, args *FunctionArgs) (*functionPlan, error) {
 	errs := a.errs
 	p := &functionPlan{args: args, c: &Function{brought: args.Role}, qualifier: latest, publish: args.Function.Publish,
+		rc: &roleChange{adopted: args.Adopt != nil && args.Adopt.Function != ""},
 		r: routing{dests: dests(map[lambdafacts.Slot]Destination{slotSuccess: args.OnSuccess, slotFailure: args.OnFailure, slotDeadLetter: args.DeadLetter}),
 			maxRetries: args.MaxRetries, maxEventAge: args.MaxEventAge,
 			fields: "OnSuccess, OnFailure, DeadLetter, MaxRetries, MaxEventAge"}}
@@ -255,6 +309,7 @@ func checkFunction(a *assembly, args *FunctionArgs) (*functionPlan, error) {
 			return nil, err
 		}
 	}
+	checkAdoptFunction(errs, args)
 	if p.alarms, err = checkAlarms(a.ctx, errs, args.Alarms, configAlarmNeeds(p.r, !isNil(args.DeadLetter), true), ""); err != nil {
 		return nil, err
 	}
@@ -306,7 +361,11 @@ func (p *functionPlan) registered(a *assembly) (pulumi.StringInput, error) {
 	if p.brought != nil {
 		p.role = p.brought.ref(a.errs.component)
 	} else {
-		created, err := newExecutionRole(a.ctx, a.name, a.place.Partition, p.args.RoleOptions, p.args.Tags, p.c)
+		var adopt []pulumi.ResourceOption
+		if p.args.Adopt != nil {
+			adopt = adoptOpts(p.args.Adopt.Role)
+		}
+		created, err := newExecutionRole(a.ctx, a.name, a.place.Partition, p.args.RoleOptions, p.args.Tags, p.c, adopt...)
 		if err != nil {
 			return nil, err
 		}
@@ -316,6 +375,12 @@ func (p *functionPlan) registered(a *assembly) (pulumi.StringInput, error) {
 	if p.args.SkipGrants {
 		return nil, nil
 	}
+	p.ready = newPolicyReady()
+	failed, err := policyFailedHook(a.ctx, FunctionType, a.name, p.ready)
+	if err != nil {
+		return nil, err
+	}
+	p.failed = failed
 	return p.role.name, nil
 }
 
@@ -325,7 +390,7 @@ func (p *functionPlan) deliver(a *assembly, b *buildEnv, built builtRouting, pol
 	c := p.c
 	c.Policy = policy
 	var err error
-	if c.Function, err = p.function(a, b, built); err != nil {
+	if c.Function, err = p.function(a, b, built, b.policies); err != nil {
 		return nil, err
 	}
 	if p.args.RecursiveLoop != "" {
@@ -342,12 +407,17 @@ func (p *functionPlan) deliver(a *assembly, b *buildEnv, built builtRouting, pol
 	configsOf(a.ctx).knownAs(p.loopNode, functionKey{res: c.Function})
 	w := &configWrite{fn: c.Function.Name, qualifier: pulumi.String(latest).ToStringOutput(), source: pulumi.Sprintf("%s:%s", c.Function.Arn, latest),
 		field: "Function.Name", keys: keys, own: true, r: p.r, into: &c.InvokeConfig}
+	var adopt Adopt
+	if p.args.Adopt != nil {
+		adopt = *p.args.Adopt
+	}
+	w.opts = adoptedConfigOpts(adopt.InvokeConfig)
 	if alias := p.args.Alias; alias != "" {
 		c.Alias, err = lambda.NewAlias(a.ctx, a.name+"-"+alias, &lambda.AliasArgs{
 			Name:            pulumi.String(alias),
 			FunctionName:    c.Function.Name,
 			FunctionVersion: c.Function.Version,
-		}, pulumi.Parent(c))
+		}, append([]pulumi.ResourceOption{pulumi.Parent(c)}, adoptOpts(adopt.Alias)...)...)
 		if err != nil {
 			return nil, err
 		}
@@ -366,11 +436,13 @@ func (p *functionPlan) outputs(built builtRouting, w *configWrite) {
 	c.GrantsSkipped = pulumi.Bool(p.args.SkipGrants).ToBoolOutput()
 }
 
-// function creates the lambda.Function: on the role, with the dead-letter
-// target, waiting for the grants on a change of role (see
-// waitForGrantsOnRoleChange) and, with a dead-letter target, for them on
-// every write.
-func (p *functionPlan) function(a *assembly, b *buildEnv, built builtRouting) (*lambda.Function, error) {
+// function creates the lambda.Function: on the role (its ARN checked
+// against the provider's place when that was not known while the program
+// ran, and waiting for the grant policies when the component's hook saw
+// the role change, see gatedRole), with the dead-letter target, with the
+// hook that guards a change of role (see functionHook) and, with a
+// dead-letter target, waiting for the grants on every write.
+func (p *functionPlan) function(a *assembly, b *buildEnv, built builtRouting, policies []*iam.RolePolicy) (*lambda.Function, error) {
 	c := p.c
 	fnArgs := p.args.Function
 	fnArgs.Role = p.role.arn
@@ -390,12 +462,17 @@ func (p *functionPlan) function(a *assembly, b *buildEnv, built builtRouting) (*
 	fnArgs.Tags = mergeTags(p.args.Tags, p.args.Function.Tags)
 	fnArgs.Publish = p.publish
 	fnOpts := []pulumi.ResourceOption{pulumi.Parent(c)}
-	if c.Policy != nil {
-		hook, err := waitForGrantsOnRoleChange(a.ctx, FunctionType, a.name, a.errs.component, c.Policy)
+	if p.args.Adopt != nil {
+		fnOpts = append(fnOpts, adoptOpts(p.args.Adopt.Function)...)
+	}
+	if len(policies) > 0 {
+		fnArgs.Role = gatedRole(a.ctx, c, p.key, a.errs.component, fnArgs.Role.ToStringOutput(), p.rc, policies)
+		hook, err := functionHook(a.ctx, FunctionType, a.name, a.errs.component, p.rc, p.ready)
 		if err != nil {
 			return nil, err
 		}
 		if hook != nil {
+			p.ready.watch(policies)
 			fnOpts = append(fnOpts, pulumi.ResourceHooks(&pulumi.ResourceHookBinding{BeforeUpdate: []*pulumi.ResourceHook{hook}}))
 		}
 	}
@@ -405,7 +482,14 @@ func (p *functionPlan) function(a *assembly, b *buildEnv, built builtRouting) (*
 			fnOpts = append(fnOpts, pulumi.DependsOn([]pulumi.Resource{c.Policy}))
 		}
 	}
-	return lambda.NewFunction(a.ctx, a.name, &fnArgs, fnOpts...)
+	fn, err := lambda.NewFunction(a.ctx, a.name, &fnArgs, fnOpts...)
+	if err != nil {
+		return nil, err
+	}
+	if p.key != "" {
+		configsOf(a.ctx).waits.add(p.key, a.errs.component, fn, lambdaTargets(p.r.dests))
+	}
+	return fn, nil
 }
 
 // dests keeps the slots that hold a destination.

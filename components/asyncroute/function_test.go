@@ -93,7 +93,8 @@ func TestFunctionCreatesRolePolicyFunctionAndConfig(t *testing.T) {
 		"managedPolicyArns": []any{basicExecution},
 	}, role.Inputs)
 
-	assert.Equal(t, map[string]any{"qualifier": "$LATEST", "skipGrants": false, "onFailureKind": "sqs"}, c.Inputs)
+	assert.Equal(t, map[string]any{"qualifier": "$LATEST", "skipGrants": false, "onFailureKind": "sqs", "roleIdentity": "the role the component creates",
+		"routeIdentities": map[string]any{"onFailure": `aws:sqs/queue:Queue "failed"`}}, c.Inputs)
 	assert.Equal(t, deps(dep(roleType, "orders-role"), dep(rolePolicyType, "orders-async-grants"),
 		dep(lambdaType, "orders"), dep(configType, "orders-async-config")), childNames(st, c))
 	for _, ch := range st.Children(c) {

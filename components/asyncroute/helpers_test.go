@@ -1,6 +1,8 @@
 package asyncroute_test
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"sort"
 	"strings"
 	"testing"
@@ -321,4 +323,12 @@ func rejectsAtUpdate(t *testing.T, build func(ctx *pulumi.Context) error, want, 
 			require.Nil(t, r.Inputs["deadLetterConfig"], "update without preview registered %s with a dead-letter target", r.Name)
 		}
 	}
+}
+
+// policyName is the name a grant policy takes for its document: its
+// Pulumi name and the first 12 hex characters of the document's SHA-256.
+func policyName(base string, doc any) string {
+	s, _ := doc.(string)
+	sum := sha256.Sum256([]byte(s))
+	return base + "-" + hex.EncodeToString(sum[:])[:12]
 }

@@ -1,7 +1,6 @@
 package asyncroute_test
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/asyncroute/asyncroute/components/asyncroute"
@@ -107,17 +106,13 @@ func TestS3BucketWithCustomerKey(t *testing.T) {
 func TestQualifierFromFunctionReference(t *testing.T) {
 	legacy := fnARN("legacy")
 	role := &asyncroute.ExistingRole{Name: pulumi.String("legacy-role")}
-	for _, ref := range []string{legacy + ":live", "legacy:live"} {
+	for _, ref := range []string{legacy + ":live", "legacy:live", "123456789012:function:legacy:live"} {
 		st := run(t, func(ctx *pulumi.Context) error {
 			_, err := asyncroute.NewAsyncInvoke(ctx, "routing", &asyncroute.AsyncInvokeArgs{FunctionName: pulumi.String(ref), Role: role, MaxRetries: pulumi.IntRef(0)})
 			return err
 		})
 		cfg := config(t, st, "routing")
-		want := "legacy"
-		if strings.HasPrefix(ref, "arn:") {
-			want = legacy
-		}
-		assert.Equal(t, want, cfg.Inputs["functionName"], "the config names the function without its qualifier")
+		assert.Equal(t, "legacy", cfg.Inputs["functionName"], "the config names the function by name, without its qualifier")
 		assert.Equal(t, "live", cfg.Inputs["qualifier"])
 		assert.Equal(t, "live", find(t, st, asyncInvokeType, "routing").Inputs["qualifier"])
 	}
@@ -151,7 +146,7 @@ func TestQualifierFromFunctionReference(t *testing.T) {
 		return err
 	}, asyncroutetest.Preview())
 	require.Error(t, err)
-	assert.Equal(t, `asyncroute: AsyncInvoke "second": Qualifier: function "legacy" already has an async invoke config for qualifier "live" from AsyncInvoke "first"; allowed: one config per function and qualifier`, err.Error())
+	assert.Equal(t, `asyncroute: AsyncInvoke "second": Qualifier: function "legacy" already has an async invoke config for qualifier "live" from AsyncInvoke "first"; Lambda keeps one config per function and qualifier: each write overwrites the other's and deleting either removes both; allowed: one config per function and qualifier`, err.Error())
 	assert.Len(t, st.OfType(configType), 1)
 }
 

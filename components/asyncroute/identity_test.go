@@ -81,7 +81,7 @@ func TestSameFunctionByNameAndARN(t *testing.T) {
 		}
 		return invoke(ctx, "second", "arn:aws:lambda:us-east-1:123456789012:function:orders")
 	}, `asyncroute: AsyncInvoke "second": Qualifier: function "orders" already has an async invoke config for qualifier "$LATEST" from AsyncInvoke "first"; `+
-		`allowed: one config per function and qualifier`, "second", 2)
+		`Lambda keeps one config per function and qualifier: each write overwrites the other's and deleting either removes both; allowed: one config per function and qualifier`, "second", 2)
 }
 
 // TestTwoProvidersOneAccountAndRegion: two explicit providers that both
@@ -105,7 +105,7 @@ func TestTwoProvidersOneAccountAndRegion(t *testing.T) {
 	}
 	_, err := runCapture(t, program, asyncroutetest.Preview())
 	require.EqualError(t, err, `asyncroute: AsyncInvoke "second": Qualifier: function "orders" already has an async invoke config for qualifier "$LATEST" from AsyncInvoke "first"; `+
-		`allowed: one config per function and qualifier`)
+		`Lambda keeps one config per function and qualifier: each write overwrites the other's and deleting either removes both; allowed: one config per function and qualifier`)
 }
 
 // TestResponseOnlyNextElsewhereAtPreview: a next function by ARN in another

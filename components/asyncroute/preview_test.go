@@ -34,7 +34,7 @@ func TestPreviewWithUnknownARNs(t *testing.T) {
 	cfg := config(t, st, "orders")
 
 	// The policy document is unknown, not a wrong or partial grant.
-	assert.Equal(t, map[string]any{"role": role.Outputs["name"], "policy": asyncroutetest.Unknown{}}, policy.Inputs)
+	assert.Equal(t, map[string]any{"role": role.Outputs["name"], "policy": asyncroutetest.Unknown{}, "name": asyncroutetest.Unknown{}}, policy.Inputs)
 	_, err := asyncroutetest.DecodePolicy(policy.Inputs["policy"])
 	require.ErrorContains(t, err, "unknown until deploy")
 
@@ -121,7 +121,7 @@ func TestPreviewAsyncInvokeOnUnknownFunctionArn(t *testing.T) {
 	// it is unknown too.
 	assert.Equal(t, map[string]any{"functionName": asyncroutetest.Unknown{}, "qualifier": asyncroutetest.Unknown{}, "destinationConfig": map[string]any{"onFailure": unknownDestination}}, cfg.Inputs)
 	assert.Equal(t, deps(dep(rolePolicyType, "routing-async-grants"), dep(lambdaType, "existing"), dep(queueType, "failed")), st.Dependencies(cfg))
-	assert.Equal(t, map[string]any{"role": "existing-role", "policy": asyncroutetest.Unknown{}}, find(t, st, rolePolicyType, "routing-async-grants").Inputs)
+	assert.Equal(t, map[string]any{"role": "existing-role", "policy": asyncroutetest.Unknown{}, "name": asyncroutetest.Unknown{}}, find(t, st, rolePolicyType, "routing-async-grants").Inputs)
 }
 
 // Bad input whose problem is visible at preview is reported at preview.

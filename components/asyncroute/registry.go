@@ -32,10 +32,12 @@ var (
 )
 
 type configSet struct {
-	mu     sync.Mutex
-	claims []configClaim                                // who configures which function and qualifier
-	hooks  map[string]bool                              // resource hook names registered so far
-	asked  map[string]func() (lambdafacts.Place, error) // providers asked for their place (preview)
+	mu       sync.Mutex
+	claims   []configClaim                                // who configures which function and qualifier
+	hooks    map[string]bool                              // resource hook names registered so far
+	asked    map[string]func() (lambdafacts.Place, error) // providers asked for their place (preview)
+	policies map[string]bool                              // grant policies' names (before the hash) so far
+	waits    *waitGraph                                   // functions waiting for their grants on a role change
 	// roleDocs are the sizes of the grant policies the program's
 	// components write, by role name and policy.
 	roleDocs map[string]map[string]int
@@ -60,7 +62,7 @@ type configClaim struct {
 }
 
 func newConfigSet() *configSet {
-	return &configSet{hooks: map[string]bool{}}
+	return &configSet{hooks: map[string]bool{}, policies: map[string]bool{}, waits: newWaitGraph()}
 }
 
 // same says whether two keys name one function.
@@ -144,6 +146,22 @@ func (s *configSet) hookName(base string) string {
 		name = base + "#" + strconv.Itoa(n)
 	}
 	s.hooks[name] = true
+	return name
+}
+
+// policyBase reserves the first part of a grant policy's name (see
+// policyName) for the program run: the policy's Pulumi name, or name-2,
+// name-3, ... when components of the same name (under different parents)
+// asked for it first, so two policies of one program never share a name
+// on one role.
+func (s *configSet) policyBase(base string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	name := base
+	for n := 2; s.policies[name]; n++ {
+		name = base + "-" + strconv.Itoa(n)
+	}
+	s.policies[name] = true
 	return name
 }
 

@@ -102,7 +102,8 @@ func TestResponseOnlyOnSuccessOfLatest(t *testing.T) {
 		dep(ruleType, "orders-on-success-response"), dep(eventTargetType, "orders-on-success-response-target"),
 		dep(permissionType, "orders-on-success-response-permission"), dep(configType, "orders-async-config"),
 	), childNames(st, c))
-	assert.Equal(t, map[string]any{"qualifier": "$LATEST", "skipGrants": false, "onSuccessKind": "events"}, c.Inputs)
+	assert.Equal(t, map[string]any{"qualifier": "$LATEST", "skipGrants": false, "onSuccessKind": "events", "roleIdentity": "the role the component creates",
+		"routeIdentities": map[string]any{"onSuccess": "the default event bus"}}, c.Inputs)
 
 	require.NotNil(t, comp.OnSuccessCreated)
 	assert.NotNil(t, comp.OnSuccessCreated.Rule)
@@ -295,7 +296,8 @@ func TestResponseOnlyByFunctionArn(t *testing.T) {
 				dep(ruleType, "orders-on-success-response"), dep(eventTargetType, "orders-on-success-response-target"),
 				dep(permissionType, "orders-on-success-response-permission"), dep(configType, "orders-async-config"),
 			), childNames(st, c))
-			assert.Equal(t, map[string]any{"qualifier": "$LATEST", "skipGrants": false, "onSuccessKind": "events"}, c.Inputs)
+			assert.Equal(t, map[string]any{"qualifier": "$LATEST", "skipGrants": false, "onSuccessKind": "events", "roleIdentity": "the role the component creates",
+				"routeIdentities": map[string]any{"onSuccess": "the default event bus"}}, c.Inputs)
 			require.NotNil(t, comp.OnSuccessCreated)
 			assert.NotNil(t, comp.OnSuccessCreated.Rule)
 			assert.NotNil(t, comp.OnSuccessCreated.RuleTarget)

@@ -181,7 +181,7 @@ func (b *broughtRole) ref(component string) roleRef {
 // runs: the provider is asked). Lambda's service principal is
 // lambda.amazonaws.com in every partition; the managed policy's ARN
 // carries the partition.
-func newExecutionRole(ctx *pulumi.Context, name, partition string, opts *RoleOptions, tags pulumi.StringMapInput, parent pulumi.Resource) (*iam.Role, error) {
+func newExecutionRole(ctx *pulumi.Context, name, partition string, opts *RoleOptions, tags pulumi.StringMapInput, parent pulumi.Resource, extra ...pulumi.ResourceOption) (*iam.Role, error) {
 	basic := pulumi.String(lambdafacts.BasicExecutionPolicyARN(partition)).ToStringOutput()
 	if partition == "" {
 		basic = aws.GetPartitionOutput(ctx, aws.GetPartitionOutputArgs{}, pulumi.Parent(parent)).Partition().ApplyT(lambdafacts.BasicExecutionPolicyARN).(pulumi.StringOutput)
@@ -199,7 +199,7 @@ func newExecutionRole(ctx *pulumi.Context, name, partition string, opts *RoleOpt
 			args.ManagedPolicyArns = opts.ManagedPolicyArns
 		}
 	}
-	return iam.NewRole(ctx, name+"-role", args, pulumi.Parent(parent))
+	return iam.NewRole(ctx, name+"-role", args, append([]pulumi.ResourceOption{pulumi.Parent(parent)}, extra...)...)
 }
 
 func pulumiStringPtr(in pulumi.StringInput) pulumi.StringPtrInput {

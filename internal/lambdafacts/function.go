@@ -152,8 +152,10 @@ func CheckQualifierValue(q string) error {
 }
 
 // DuplicateConfig is the error for a second invoke config of a function and
-// qualifier (Lambda keeps one: the second would overwrite the first);
-// previous names the owner of the first.
+// qualifier, whoever declared the two: Lambda keeps one config object per
+// function and qualifier, so each write overwrites the other's settings
+// and deleting either resource removes the config both manage; previous
+// names the owner of the first.
 func DuplicateConfig(function, qualifier, previous string) error {
-	return fmt.Errorf("function %q already has an async invoke config for qualifier %q from %s; allowed: one config per function and qualifier", function, qualifier, previous)
+	return fmt.Errorf("function %q already has an async invoke config for qualifier %q from %s; Lambda keeps one config per function and qualifier: each write overwrites the other's and deleting either removes both; allowed: one config per function and qualifier", function, qualifier, previous)
 }

@@ -178,53 +178,7 @@ type changeCase struct {
 }
 
 func TestChangesLoseNoRecord(t *testing.T) {
-	base := shape{queues: []string{"a", "b"}, retries: 1}
-	with := func(f func(*shape)) shape {
-		s := base
-		s.queues = append([]string{}, base.queues...)
-		f(&s)
-		return s
-	}
-	cases := []changeCase{
-		{"remove a destination",
-			[]shape{
-				with(func(s *shape) { s.onSuccess, s.onFailure = "queue:a", "queue:b" }),
-				with(func(s *shape) { s.onFailure = "queue:b" }),
-			}, []string{"OnSuccess dropped, OnFailure kept"}},
-		{"switch a destination",
-			[]shape{
-				with(func(s *shape) { s.onFailure = "queue:a" }),
-				with(func(s *shape) { s.onFailure = "queue:b" }),
-			}, []string{"OnFailure queue a -> queue b"}},
-		{"remove a destination with its queue",
-			[]shape{
-				with(func(s *shape) { s.onSuccess, s.onFailure = "queue:a", "queue:b" }),
-				with(func(s *shape) { s.queues, s.onFailure = []string{"b"}, "queue:b" }),
-			}, []string{"OnSuccess and its queue removed"}},
-		{"switch roles created to existing and back",
-			[]shape{
-				with(func(s *shape) { s.roles, s.onFailure = []string{"brought"}, "queue:a" }),
-				with(func(s *shape) { s.roles, s.onFailure, s.role = []string{"brought"}, "queue:a", "brought" }),
-				with(func(s *shape) { s.roles, s.onFailure = []string{"brought"}, "queue:a" }),
-			}, []string{"created role -> ExistingRole", "ExistingRole -> created role"}},
-		{"switch OnFailure queue to topic",
-			[]shape{
-				with(func(s *shape) { s.onFailure = "queue:a" }),
-				with(func(s *shape) { s.queues, s.topics, s.onFailure = nil, []string{"t"}, "topic:t" }),
-			}, []string{"OnFailure queue -> topic (the queue leaves the program)"}},
-		{"add and remove a dead-letter queue",
-			[]shape{
-				with(func(s *shape) { s.onFailure = "queue:a" }),
-				with(func(s *shape) { s.onFailure, s.deadLetter = "queue:a", "queue:b" }),
-				with(func(s *shape) { s.onFailure = "queue:a" }),
-			}, []string{"DeadLetter added", "DeadLetter removed"}},
-		{"add and remove a customer KMS key on a destination queue",
-			[]shape{
-				with(func(s *shape) { s.keys, s.onFailure = []string{"key"}, "newqueue" }),
-				with(func(s *shape) { s.keys, s.onFailure = []string{"key"}, "newqueue:key" }),
-				with(func(s *shape) { s.keys, s.onFailure = []string{"key"}, "newqueue" }),
-			}, []string{"KmsKey added to the NewQueue", "KmsKey removed"}},
-	}
+	cases := changeCases()
 	for _, c := range cases {
 		for _, timing := range changeTimings {
 			t.Run(c.name+"/"+timing.name, func(t *testing.T) {

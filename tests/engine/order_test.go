@@ -176,27 +176,34 @@ func renameProgram(name, oldName string) pulumi.RunFunc {
 }
 
 // TestRenameWithAlias renames a component, keeping its old name as an
-// alias: the engine must replace, create and delete nothing.
+// alias: the engine replaces, creates and deletes nothing but the grant
+// policy, whose IAM name is the component's child name and a hash of its
+// document (see policyName): the policy named after the new name is
+// created, then the old one deleted, with no window in between.
 func TestRenameWithAlias(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t, "asyncroute-rename", renameProgram("billing", ""))
 	_, err := w.up()
 	require.NoError(t, err)
+	seen := w.assertNoWindows("first deployment", 0)
 	n := w.logLen()
 
 	w.setProgram(renameProgram("invoicing", "billing"))
 	pre, err := w.preview()
 	require.NoError(t, err)
-	for op := range pre.ChangeSummary {
-		assert.Contains(t, []apitype.OpType{apitype.OpSame}, op, "preview of the rename: %s", summaryOf(pre.ChangeSummary))
-	}
+	assert.Equal(t, map[apitype.OpType]int{apitype.OpSame: 8, apitype.OpReplace: 1}, pre.ChangeSummary,
+		"preview of the rename: the grant policy replaced, the rest the same")
 	res, err := w.up()
 	require.NoError(t, err)
 	require.NotNil(t, res.Summary.ResourceChanges)
-	for op, count := range *res.Summary.ResourceChanges {
-		assert.Equal(t, "same", op, "up of the rename: %d %s", count, op)
-	}
-	assert.Empty(t, w.ops(n), "the provider saw no create, update or delete")
+	assert.Equal(t, map[string]int{"same": 8, "replace": 1}, *res.Summary.ResourceChanges, "up of the rename")
+	ops := w.ops(n)
+	require.Len(t, ops, 2, "the provider saw the grant policy's create and the old one's delete only: %v", opNames(ops))
+	assert.Equal(t, []string{"create " + tRolePolicy, "delete " + tRolePolicy}, []string{ops[0].Op + " " + ops[0].Type, ops[1].Op + " " + ops[1].Type})
+	assert.Regexp(t, `:invoicing-async-grants-[0-9a-f]{12}$`, ops[0].ID, "the new policy is named after the new name")
+	assert.Regexp(t, `:billing-async-grants-[0-9a-f]{12}$`, ops[1].ID, "the old policy goes")
+	before(t, ops[0], ops[1], "rename: the new grant policy before the old one's delete")
+	w.assertNoWindows("rename", seen)
 
 	_, d := w.export()
 	var renamed int

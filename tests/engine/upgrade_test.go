@@ -56,11 +56,19 @@ import (
 //     program gave it as literals;
 //   - lambdafacts, iampolicy, stackgraph, mockmonitor and the policy
 //     samples moved under internal/ (import paths only; no type token,
-//     child name or parent changed).
+//     child name or parent changed);
+//   - (issues 20 and 21) a grant policy is named after its document
+//     instead of auto-named, so the upgrade replaces each grant policy
+//     once, with the same document on the same role, the new one created
+//     before the old one is deleted (checkGrantPoliciesRenamed); each
+//     Function component records roleIdentity and routeIdentities as
+//     inputs (an update of the component, no provider write) and carries
+//     a BeforeUpdate hook, and its grant policies an error hook.
 //
 // No child's name, type or parent changed, so no alias is needed yet; when
 // one changes, this test is what shows its alias works. Against 4449b34
-// every stack's upgrade is "same" steps only (no provider write); the
+// (before the grant policies' names changed) every stack's upgrade was
+// "same" steps only (no provider write); the
 // engine rebinds each function's BeforeUpdate hook to the new name in the
 // state (checkHooksKept logs "...-1 -> ...:asyncroute:lambda:Function:<name>").
 // A child renamed without an alias fails here (tried with the invoke
@@ -148,8 +156,11 @@ func upgradeStack(t *testing.T, c stackCase, old, driver string) {
 	require.NoError(t, err, "upgrade")
 	require.NotNil(t, up.Summary.ResourceChanges)
 	t.Logf("upgrade: %s", summaryOf(*up.Summary.ResourceChanges))
-	assert.Zero(t, (*up.Summary.ResourceChanges)["replace"], "the upgrade replaces nothing: %s", summaryOf(*up.Summary.ResourceChanges))
-	for _, op := range w.ops(n) {
+	upgradeOps := w.ops(n)
+	grantsRenamed := checkGrantPoliciesRenamed(t, upgradeOps)
+	assert.Equal(t, grantsRenamed, (*up.Summary.ResourceChanges)["replace"],
+		"the upgrade replaces nothing but the grant policies it renames: %s", summaryOf(*up.Summary.ResourceChanges))
+	for _, op := range upgradeOps {
 		assert.Empty(t, op.Error, "upgrade: %s %s", op.Op, op.URN)
 		if !keptTypes[op.Type] {
 			t.Logf("upgrade: %s %s", op.Op, op.URN)
@@ -184,6 +195,37 @@ func upgradeStack(t *testing.T, c stackCase, old, driver string) {
 		}
 	}
 	w.checkCleanThenDestroy(t, want)
+}
+
+// checkGrantPoliciesRenamed checks the one replacement the upgrade makes:
+// a grant policy auto-named by upgradeBase's code is replaced by one named
+// after its document (a retried write overwrites it instead of leaving
+// another), the new one created before the old one is deleted, on the
+// same role. It returns how many were replaced.
+func checkGrantPoliciesRenamed(t *testing.T, ops []fakeaws.Op) int {
+	t.Helper()
+	created := map[string]fakeaws.Op{}
+	for _, op := range ops {
+		if op.Type == tRolePolicy && op.Op == "create" && op.Error == "" {
+			created[op.URN] = op
+		}
+	}
+	n := 0
+	for _, op := range ops {
+		if op.Type != tRolePolicy || op.Op != "delete" {
+			continue
+		}
+		n++
+		c, ok := created[op.URN]
+		if !assert.True(t, ok, "upgrade: %s deleted without its replacement", op.URN) {
+			continue
+		}
+		before(t, c, op, "the renamed grant policy before the old one's delete")
+		assert.Equal(t, c.Inputs["role"], op.Inputs["role"], "on the same role")
+		assert.Equal(t, c.Inputs["policy"], op.Inputs["policy"], "with the same document")
+	}
+	assert.Equal(t, len(created), n, "every new grant policy replaces an old one")
+	return n
 }
 
 // keptRecords are the live functions, roles and invoke configs in the

@@ -337,6 +337,11 @@ func TestYAMLBadInput(t *testing.T) {
 // resource's physical name.
 var autoSuffix = regexp.MustCompile(`-[0-9a-f]{7}\b`)
 
+// documentHash is the hash a grant policy's name ends with (a hash of its
+// document, which holds the targets' auto-named ARNs: it differs between
+// two deployments as their suffixes do).
+var documentHash = regexp.MustCompile(`-grants-[0-9a-f]{12}\b`)
+
 // normalize makes a value comparable between two deployments: auto-name
 // suffixes become -*******, an archive's path (relative in YAML, absolute
 // in Go) is dropped (its hash is kept) or cut to its last element, and the
@@ -358,7 +363,7 @@ func normalize(v any, targets map[string]string) any {
 				return string(b)
 			}
 		}
-		return autoSuffix.ReplaceAllString(x, "-*******")
+		return documentHash.ReplaceAllString(autoSuffix.ReplaceAllString(x, "-*******"), "-grants-************")
 	case map[string]any:
 		out := map[string]any{}
 		_, hashed := x["hash"]

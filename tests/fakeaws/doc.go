@@ -17,6 +17,20 @@
 //   - appends every Create, Update and Delete, with its URN, inputs, start
 //     and end time and error, to a JSON-lines log ([EnvLog]) the tests read
 //     with [ReadLog];
+//   - refuses or merges what AWS does where names and objects are shared:
+//     CreateFunction with a name the account and region have fails with
+//     ResourceConflictException; CreateRole with a name the account has, in
+//     any case, fails with EntityAlreadyExists; CreateQueue with a taken
+//     name returns that queue when the attributes match and fails with
+//     QueueAlreadyExists when they differ; CreateTopic with a taken name
+//     returns that topic; an invoke config is one object per function and
+//     qualifier (however a resource names the function: name, ARN,
+//     name:qualifier), so a create puts it over what another resource
+//     wrote and a delete removes it whichever resource asks, and a
+//     function's delete removes its configs; an inline role policy is
+//     <role>:<name>, so a write of the same name overwrites; DeleteRole
+//     fails with DeleteConflict while the role has inline policies (unless
+//     forceDetachPolicies), so an orphaned grant shows as a failure;
 //   - enforces Lambda's write-time check: writing an invoke config with a
 //     destination, a function with a dead-letter target, or an event source
 //     mapping (reading a Kinesis stream, SQS queue or DynamoDB stream, with
@@ -38,6 +52,10 @@
 //   - makes each operation take as long as [EnvLatency] says (default: no
 //     latency), to measure deploy times;
 //   - records Lambda's delivery-time view as windows (see below);
+//   - fails chosen writes once, before or after storing them ([EnvFaults],
+//     [InjectFaults]; see "Faults");
+//   - answers Read (refresh, import) with what it has stored, so a change
+//     made outside the stack ([EditOutOfBand]) shows on refresh;
 //   - answers GetSchema with a schema of the types it implements, read from
 //     the pulumi-aws Go SDK's types (schema.go), so that Pulumi YAML
 //     programs may declare them.
@@ -92,6 +110,41 @@
 // records, before anything is checked or stored. A role policy's
 // propagation delay ([EnvRolePolicyDelay]) comes on top of it.
 //
+// # Faults
+//
+// A fault fails one write: the first create, update or delete of a
+// resource whose logical name (the last component of its URN) or type
+// token is the fault's target. Before: the write is refused with an HTTP
+// 500 InternalFailure and nothing is stored. After: the write is stored
+// (and the windows updated) and the engine still gets an error, as when
+// the answer is lost (a connection reset): AWS has the change, Pulumi's
+// state does not. Each fault fires once per state file, whichever plugin
+// process makes the write; the message names the fault, and [Faults]
+// lists them with when they fired and on which URN.
+//
+// Faults come from [InjectFaults] (tests, between engine runs) or from
+// [EnvFaults], read when the plugin starts and recorded in the state file
+// once (a rule already recorded, fired or not, is not added again):
+//
+//	value  = "" | rule { "," rule }
+//	rule   = op ":" target "=" when
+//	op     = "create" | "update" | "delete"
+//	target = a logical name, or a type token the double implements
+//	when   = "before" | "after"
+//
+// Examples: `create:router-async-grants=before` (the grant policy's
+// create, refused), `update:router-async-config=after` (the invoke
+// config's update, stored but answered with an error),
+// `delete:aws:iam/rolePolicy:RolePolicy=before` (the first role policy
+// delete). A rule is split at its first "=" and its selector at its first
+// ":", so type tokens keep their own ":" and "/". An unknown op or timing,
+// a missing target, a type the double does not implement, an empty rule
+// or the same rule twice is an error: the plugin does not start.
+//
+// [EditOutOfBand] changes the stored state as a console user or another
+// tool would (a grant deleted, a policy edited): the windows follow, and
+// the next refresh reads the change.
+//
 // # Delivery-time windows
 //
 // Lambda checks grants when a config is written, but delivers later, with
@@ -142,6 +195,9 @@ const (
 	// EnvLatency sets how long each operation takes, per operation and
 	// resource type (grammar in the package documentation); default none.
 	EnvLatency = "FAKEAWS_LATENCY"
+	// EnvFaults fails named writes once each (grammar in the package
+	// documentation, "Faults"); default none.
+	EnvFaults = "FAKEAWS_FAULTS"
 )
 
 // Fixed identity the provider reports, the same as package asyncroutetest's

@@ -86,3 +86,19 @@ func policyJSON(pairs ...[2]string) string {
 	b, _ := json.Marshal(map[string]any{"Version": "2012-10-17", "Statement": st})
 	return string(b)
 }
+
+// records returns the stored records of a type.
+func (tp *testProvider) records(t *testing.T, typ string) []*Record {
+	t.Helper()
+	s, err := LoadState(tp.state)
+	require.NoError(t, err)
+	return s.OfType(typ)
+}
+
+// ops reads the provider's log.
+func (tp *testProvider) ops(t *testing.T) []Op {
+	t.Helper()
+	ops, err := ReadLog(tp.log)
+	require.NoError(t, err)
+	return ops
+}

@@ -23,12 +23,17 @@ func apiNames(op, resource, createCall, updateCall string) (what, call string) {
 	return "creating " + resource, createCall
 }
 
-// checkFunctionWrite: the role must exist; a dead-letter target must be
-// granted.
-func checkFunctionWrite(s *State, _ env, op, id string, in map[string]any) error {
+// checkFunctionWrite: a new function's name is free in the account and
+// region; the role must exist; a dead-letter target must be granted.
+func checkFunctionWrite(s *State, e env, op, id string, in map[string]any) error {
 	what, call := "creating Lambda Function", "CreateFunction"
 	if op == "update" {
 		what, call = "updating Lambda Function configuration", "UpdateFunctionConfiguration"
+	}
+	if op == "create" {
+		if other := s.Find(typeFunction, id); other != nil && regionOfARN(str(other.Outputs, "arn")) == e.region {
+			return fmt.Errorf("%s (%s): operation error Lambda: %s, https response error StatusCode: 409, RequestID: %s, ResourceConflictException: Function already exist: %s", what, id, call, uuid(), id)
+		}
 	}
 	role := s.roleByArn(str(in, "role"))
 	if role == nil {
@@ -85,6 +90,15 @@ func functionRole(s *State, e env, ref string, fail func(string) error) (string,
 		return "", fail(fmt.Sprintf("ResourceNotFoundException: Function not found: %s", e.arn("lambda", "function:"+functionNameOf(ref))))
 	}
 	return roleNameOf(s, str(fn.Outputs, "role")), nil
+}
+
+// regionOfARN is the region field of an ARN, "" when there is none.
+func regionOfARN(arn string) string {
+	parts := strings.SplitN(arn, ":", 5)
+	if len(parts) < 5 {
+		return ""
+	}
+	return parts[3]
 }
 
 // roleNameOf returns the name of the role with this ARN: the stored role's

@@ -1,6 +1,8 @@
 package fakeaws
 
 import (
+	"bytes"
+	"encoding/json"
 	"strings"
 
 	"github.com/asyncroute/asyncroute/internal/stackgraph"
@@ -66,4 +68,11 @@ func withOutputs(inputs resource.PropertyMap, outs map[string]any) resource.Prop
 		state[resource.PropertyKey(k)] = resource.NewPropertyValue(v)
 	}
 	return state
+}
+
+// jsonEqual compares two plain values as JSON.
+func jsonEqual(a, b any) bool {
+	x, errA := json.Marshal(a)
+	y, errB := json.Marshal(b)
+	return errA == nil && errB == nil && bytes.Equal(x, y)
 }

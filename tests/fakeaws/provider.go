@@ -27,7 +27,7 @@ type Provider struct {
 }
 
 // NewProvider reads its settings from the environment (see [EnvState],
-// [EnvLog], [EnvRolePolicyDelay], [EnvLatency]).
+// [EnvLog], [EnvRolePolicyDelay], [EnvLatency], [EnvFaults]).
 func NewProvider() (*Provider, error) {
 	p := &Provider{statePath: os.Getenv(EnvState), logPath: os.Getenv(EnvLog), policyDelay: 2 * time.Second}
 	if p.statePath == "" {
@@ -45,6 +45,13 @@ func NewProvider() (*Provider, error) {
 		return nil, err
 	}
 	p.latency = l
+	faults, err := ParseFaults(os.Getenv(EnvFaults))
+	if err != nil {
+		return nil, err
+	}
+	if err := addEnvFaults(p.statePath, faults); err != nil {
+		return nil, err
+	}
 	return p, nil
 }
 
@@ -101,15 +108,32 @@ func (p *Provider) update(typ, urn, id string, in, old map[string]any) (map[stri
 	return outs, err
 }
 
-// write performs a create or update: the configured latency, the outputs,
-// the type's immediate validation and propagation delay, then, under the
-// state lock, the type's write-time checks and the store.
+// write performs a create or update: the configured latency, an injected
+// fault (before), the outputs, the type's immediate validation and
+// propagation delay, then, under the state lock, the type's write-time
+// checks and the store, and an injected fault (after).
 func (p *Provider) write(op, typ, urn, id string, in, old map[string]any) (string, map[string]any, error) {
 	sp, err := specFor(typ)
 	if err != nil {
 		return "", nil, err
 	}
 	time.Sleep(p.latency.For(op, typ))
+	fault, err := p.takeFault(op, typ, urn)
+	if err != nil {
+		return "", nil, err
+	}
+	if fault != nil && fault.When == Before {
+		return "", nil, faultError(fault, op, typ, urn, id)
+	}
+	newID, outs, err := p.store(sp, op, typ, urn, id, in, old)
+	if err == nil && fault != nil {
+		return "", nil, faultError(fault, op, typ, urn, newID)
+	}
+	return newID, outs, err
+}
+
+// store is a write once its latency and faults are done.
+func (p *Provider) store(sp *spec, op, typ, urn, id string, in, old map[string]any) (string, map[string]any, error) {
 	e := p.env()
 	newID, outs, err := sp.computed(e, in, old)
 	if err != nil {
@@ -144,7 +168,13 @@ func (p *Provider) write(op, typ, urn, id string, in, old map[string]any) (strin
 		if op == "update" && newID != id {
 			s.remove(typ, id)
 		}
-		s.put(&Record{Type: typ, URN: urn, ID: id, Inputs: in, Outputs: outputs})
+		rec := &Record{Type: typ, URN: urn, ID: id, Inputs: in, Outputs: outputs}
+		if sp.sameObject != nil {
+			// One object in AWS whatever resource writes it: a put
+			// overwrites what another resource wrote.
+			s.removeWhere(func(r *Record) bool { return r.Type == typ && r.ID != id && sp.sameObject(r, rec) })
+		}
+		s.put(rec)
 		return true, nil
 	})
 	if err != nil {
@@ -153,20 +183,69 @@ func (p *Provider) write(op, typ, urn, id string, in, old map[string]any) (strin
 	return id, outs, nil
 }
 
-// delete removes a resource after the configured latency.
-func (p *Provider) delete(typ, urn, id string) error {
+// delete removes a resource after the configured latency and an injected
+// fault (before): the type's delete checks (IAM's DeleteConflict), then
+// the record and what AWS deletes with it; an injected fault (after).
+func (p *Provider) delete(typ, urn, id string, in map[string]any) error {
+	sp, err := specFor(typ)
+	if err != nil {
+		return err
+	}
 	time.Sleep(p.latency.For("delete", typ))
-	return mutate(p.statePath, mutationCause("delete", typ, urn, id), func(s *State) (bool, error) {
-		return s.remove(typ, id), nil
+	fault, err := p.takeFault("delete", typ, urn)
+	if err != nil {
+		return err
+	}
+	if fault != nil && fault.When == Before {
+		return faultError(fault, "delete", typ, urn, id)
+	}
+	err = mutate(p.statePath, mutationCause("delete", typ, urn, id), func(s *State) (bool, error) {
+		_, rec := s.find(typ, id)
+		if rec == nil && sp.sameObject != nil {
+			// The object may be stored as another resource wrote it.
+			probe := &Record{Type: typ, ID: id, Inputs: in, Outputs: in}
+			if str(in, "functionName") == "" {
+				probe.Inputs = map[string]any{"functionName": id} // the id names the object too
+			}
+			for _, r := range s.Resources {
+				if r.Type == typ && sp.sameObject(r, probe) {
+					rec = r
+					break
+				}
+			}
+		}
+		if rec == nil {
+			return false, nil // already gone: AWS answers NotFound, which the provider ignores
+		}
+		if sp.deleteCheck != nil {
+			if err := sp.deleteCheck(s, rec); err != nil {
+				return false, err
+			}
+		}
+		s.remove(typ, rec.ID)
+		if sp.sameObject != nil {
+			s.removeWhere(func(r *Record) bool { return r.Type == typ && sp.sameObject(r, rec) })
+		}
+		if sp.cascade != nil {
+			sp.cascade(s, rec)
+		}
+		return true, nil
 	})
+	if err == nil && fault != nil {
+		return faultError(fault, "delete", typ, urn, id)
+	}
+	return err
 }
 
-// exists reports whether a resource is stored.
-func (p *Provider) exists(typ, id string) (bool, error) {
-	found := false
+// stored returns a copy of the stored record of a resource, nil when it is
+// not stored.
+func (p *Provider) stored(typ, id string) (*Record, error) {
+	var found *Record
 	err := inspect(p.statePath, func(s *State) error {
-		_, r := s.find(typ, id)
-		found = r != nil
+		if _, r := s.find(typ, id); r != nil {
+			c := *r
+			found = &c
+		}
 		return nil
 	})
 	return found, err

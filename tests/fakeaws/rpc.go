@@ -173,6 +173,14 @@ func diff(sp *spec, olds, news resource.PropertyMap, ignoreChanges []string) (di
 			continue
 		}
 		o, n := olds[k], news[k]
+		if d, ok := sp.defaults[string(k)]; ok {
+			if o.IsNull() {
+				o = resource.NewPropertyValue(d)
+			}
+			if n.IsNull() {
+				n = resource.NewPropertyValue(d)
+			}
+		}
 		if o.IsNull() && n.IsNull() {
 			continue
 		}
@@ -251,7 +259,7 @@ func (p *Provider) Delete(_ context.Context, req *pulumirpc.DeleteRequest) (*emp
 	if err != nil {
 		return nil, err
 	}
-	err = p.delete(typ, req.GetUrn(), req.GetId())
+	err = p.delete(typ, req.GetUrn(), req.GetId(), Plain(inputs))
 	p.logOp(Op{Op: "delete", Type: typ, URN: req.GetUrn(), ID: req.GetId(), Inputs: Plain(inputs), Start: start}, err)
 	if err != nil {
 		return nil, err
@@ -259,16 +267,64 @@ func (p *Provider) Delete(_ context.Context, req *pulumirpc.DeleteRequest) (*emp
 	return &emptypb.Empty{}, nil
 }
 
-// Read returns the resource as stored, or an empty id when it is gone.
+// Read returns the resource as stored (refresh, import, get), or an empty
+// id when it is gone. On a refresh the engine's state is kept where the
+// stored record agrees with it (so assets and archives stay what the
+// engine wrote) and replaced where it does not (an out-of-band change); on
+// an import the stored record is the answer.
 func (p *Provider) Read(_ context.Context, req *pulumirpc.ReadRequest) (*pulumirpc.ReadResponse, error) {
-	found, err := p.exists(typeOf(req.GetUrn(), req.GetType()), req.GetId())
+	rec, err := p.stored(typeOf(req.GetUrn(), req.GetType()), req.GetId())
 	if err != nil {
 		return nil, err
 	}
-	if !found {
+	if rec == nil {
 		return &pulumirpc.ReadResponse{}, nil
 	}
-	return &pulumirpc.ReadResponse{Id: req.GetId(), Properties: req.GetProperties(), Inputs: req.GetInputs()}, nil
+	props, err := unmarshal(req.GetProperties())
+	if err != nil {
+		return nil, err
+	}
+	inputs, err := unmarshal(req.GetInputs())
+	if err != nil {
+		return nil, err
+	}
+	// A seeded record may lack outputs the real provider always returns
+	// (see zeroOutputs): add them, as a read of the real provider does.
+	full := map[string]any{}
+	for k, v := range rec.Outputs {
+		full[k] = v
+	}
+	if sp, err := specFor(rec.Type); err == nil {
+		full = sp.withAllOutputs(map[string]any{}, full)
+	}
+	props, inputs = overlay(props, full), overlay(inputs, rec.Inputs)
+	propsOut, err := marshal(props)
+	if err != nil {
+		return nil, err
+	}
+	inputsOut, err := marshal(inputs)
+	if err != nil {
+		return nil, err
+	}
+	return &pulumirpc.ReadResponse{Id: rec.ID, Properties: propsOut, Inputs: inputsOut}, nil
+}
+
+// overlay makes the engine's values m say what the stored plain values
+// say: a key whose plain value differs (or is missing) takes the stored
+// one, a key the store lacks goes. An empty m (an import) becomes the
+// stored values.
+func overlay(m resource.PropertyMap, stored map[string]any) resource.PropertyMap {
+	out := resource.PropertyMap{}
+	plain := Plain(m)
+	for k, v := range stored {
+		key := resource.PropertyKey(k)
+		if cur, ok := plain[k]; ok && jsonEqual(cur, v) {
+			out[key] = m[key]
+			continue
+		}
+		out[key] = resource.NewPropertyValue(v)
+	}
+	return out
 }
 
 // Cancel has nothing to stop.

@@ -32,6 +32,10 @@ type spec struct {
 	// replaceOnChange lists the inputs that force replacement (ForceNew in
 	// the upstream Terraform provider).
 	replaceOnChange []string
+	// defaults are the values inputs left out have in AWS (the real
+	// provider's schema defaults): Diff compares an input left out as
+	// this value, so a resource imported with it is not changed.
+	defaults map[string]any
 	// computed returns the id and the outputs AWS adds for inputs in; old
 	// holds the previous outputs on update, nil on create.
 	computed func(e env, in, old map[string]any) (id string, outs map[string]any, err error)
@@ -44,6 +48,17 @@ type spec struct {
 	// propagates marks types stored only after the provider's propagation
 	// delay (IAM role policies, see EnvRolePolicyDelay).
 	propagates bool
+	// sameObject says whether two records of the type are one object in
+	// AWS (an invoke config is its function and qualifier, however a
+	// resource names them): a write replaces the other records of the
+	// object, a delete removes them all. Nil: the id is the object.
+	sameObject func(a, b *Record) bool
+	// deleteCheck runs against the state before a delete (IAM's
+	// DeleteConflict); nil for none.
+	deleteCheck func(s *State, r *Record) error
+	// cascade removes what AWS deletes with a record (a function's invoke
+	// configs); nil for nothing.
+	cascade func(s *State, r *Record)
 }
 
 // naming describes the real provider's auto-naming of a type.

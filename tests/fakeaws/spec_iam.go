@@ -18,6 +18,7 @@ var roleSpec = &spec{
 	args:            iam.RoleArgs{},
 	naming:          roleNaming,
 	replaceOnChange: []string{"name", "namePrefix", "path"},
+	defaults:        map[string]any{"path": "/"},
 	computed: func(e env, in, old map[string]any) (string, map[string]any, error) {
 		name := roleNaming.nameOrPrefixed(in, old)
 		path := str(in, "path")
@@ -31,6 +32,47 @@ var roleSpec = &spec{
 			"createDate": keep(old, "createDate", e.timestamp()),
 		}, nil
 	},
+	check:       checkRoleWrite,
+	deleteCheck: checkRoleDelete,
+	cascade: func(s *State, r *Record) {
+		// force_detach_policies deletes the inline policies first.
+		name := str(r.Outputs, "name")
+		s.removeWhere(func(p *Record) bool {
+			return p.Type == typeRolePolicy && strings.EqualFold(str(p.Inputs, "role"), name)
+		})
+	},
+}
+
+// checkRoleWrite: a new role's name is free in the account, in every
+// region and whatever its case (IAM role names are global and
+// case-insensitive).
+func checkRoleWrite(s *State, _ env, op, id string, _ map[string]any) error {
+	if op != "create" {
+		return nil
+	}
+	for _, r := range s.OfType(typeRole) {
+		if strings.EqualFold(str(r.Outputs, "name"), id) {
+			//lint:ignore ST1005 the provider's own message, word for word
+			return fmt.Errorf("creating IAM Role (%s): operation error IAM: CreateRole, https response error StatusCode: 409, RequestID: %s, EntityAlreadyExists: Role with name %s already exists.", id, uuid(), id)
+		}
+	}
+	return nil
+}
+
+// checkRoleDelete: IAM refuses to delete a role that still has inline
+// policies, unless the resource detaches them (forceDetachPolicies).
+func checkRoleDelete(s *State, r *Record) error {
+	if b, _ := r.Inputs["forceDetachPolicies"].(bool); b {
+		return nil
+	}
+	name := str(r.Outputs, "name")
+	for _, p := range s.OfType(typeRolePolicy) {
+		if strings.EqualFold(str(p.Inputs, "role"), name) {
+			//lint:ignore ST1005 the provider's own message, word for word
+			return fmt.Errorf("deleting IAM Role (%s): operation error IAM: DeleteRole, https response error StatusCode: 409, RequestID: %s, DeleteConflict: Cannot delete entity, must delete policies first.", name, uuid())
+		}
+	}
+	return nil
 }
 
 // rolePolicySpec is an inline policy: id <role>:<name>; without a name it

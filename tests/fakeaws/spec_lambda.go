@@ -43,6 +43,14 @@ var functionSpec = &spec{
 		}, nil
 	},
 	check: checkFunctionWrite,
+	// Lambda deletes a function's invoke configs with it.
+	cascade: func(s *State, r *Record) {
+		name := str(r.Outputs, "name")
+		s.removeWhere(func(c *Record) bool {
+			n, _ := functionRefOf(configObject(c))
+			return c.Type == typeInvokeConfig && n == name
+		})
+	},
 }
 
 var aliasSpec = &spec{
@@ -56,7 +64,10 @@ var aliasSpec = &spec{
 	},
 }
 
-// invokeConfigSpec: id <function>[:<qualifier>], one per qualifier.
+// invokeConfigSpec: id <function>[:<qualifier>] as the resource names
+// them. Lambda keeps one config per function and qualifier: a create or
+// update puts it (overwriting what another resource wrote), a delete
+// removes it whichever resource asks (sameObject).
 var invokeConfigSpec = &spec{
 	token:           typeInvokeConfig,
 	schema:          lambda.FunctionEventInvokeConfig{},
@@ -69,7 +80,42 @@ var invokeConfigSpec = &spec{
 		}
 		return id, map[string]any{}, nil
 	},
-	check: checkInvokeConfigWrite,
+	check:      checkInvokeConfigWrite,
+	sameObject: func(a, b *Record) bool { return configObject(a) == configObject(b) },
+}
+
+// configObject is the config a record writes: the function's name and the
+// qualifier ($LATEST when none), from functionName (a name, name:qualifier
+// or a maybe qualified ARN) and qualifier.
+func configObject(r *Record) string {
+	in := r.Inputs
+	if in == nil {
+		in = r.Outputs
+	}
+	name, q := functionRefOf(str(in, "functionName"))
+	if v := str(in, "qualifier"); v != "" {
+		q = v
+	}
+	if q == "" {
+		q = "$LATEST"
+	}
+	return name + ":" + q
+}
+
+// functionRefOf splits a function reference into its name and qualifier.
+func functionRefOf(ref string) (name, qualifier string) {
+	if strings.HasPrefix(ref, "arn:") {
+		parts := strings.Split(ref, ":")
+		if len(parts) >= 7 && parts[5] == "function" {
+			if len(parts) >= 8 {
+				return parts[6], parts[7]
+			}
+			return parts[6], ""
+		}
+		return ref, ""
+	}
+	name, qualifier, _ = strings.Cut(ref, ":")
+	return name, qualifier
 }
 
 var mappingSpec = &spec{
@@ -109,13 +155,9 @@ func (e env) invokeArn(fnArn string) string {
 	return fmt.Sprintf("arn:%s:apigateway:%s:lambda:path/2015-03-31/functions/%s/invocations", e.partition, e.region, fnArn)
 }
 
-// functionNameOf accepts a function name or (qualified) function ARN.
+// functionNameOf accepts a function name, name:qualifier or (qualified)
+// function ARN.
 func functionNameOf(ref string) string {
-	if strings.HasPrefix(ref, "arn:") {
-		parts := strings.Split(ref, ":")
-		if len(parts) >= 7 && parts[5] == "function" {
-			return parts[6]
-		}
-	}
-	return ref
+	name, _ := functionRefOf(ref)
+	return name
 }

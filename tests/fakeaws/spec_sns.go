@@ -8,7 +8,9 @@ const (
 )
 
 // topicSpec: id is the topic ARN. kmsMasterKeyId (a customer-managed key)
-// matters to Lambda's delivery-time view.
+// matters to Lambda's delivery-time view. CreateTopic with a name the
+// region already has returns that topic (same ARN, so the second resource
+// shares it and deleting either deletes it).
 var topicSpec = &spec{
 	token:           typeTopic,
 	schema:          sns.Topic{},

@@ -32,6 +32,8 @@ type State struct {
 	// Windows are the delivery-time permission windows recorded so far
 	// (see [Windows]), in the order they opened.
 	Windows []*Window `json:"windows,omitempty"`
+	// Faults are the injected faults, waiting or fired (see [Fault]).
+	Faults []*Fault `json:"faults,omitempty"`
 }
 
 // Live returns the records that are not External: what the stacks under
@@ -91,6 +93,40 @@ func (s *State) put(r *Record) {
 		return
 	}
 	s.Resources = append(s.Resources, r)
+}
+
+// removeWhere removes every record for which drop says so.
+func (s *State) removeWhere(drop func(*Record) bool) {
+	kept := s.Resources[:0]
+	for _, r := range s.Resources {
+		if !drop(r) {
+			kept = append(kept, r)
+		}
+	}
+	s.Resources = kept
+}
+
+// Find returns the stored record of a type and id, nil when none.
+func (s *State) Find(typ, id string) *Record {
+	_, r := s.find(typ, id)
+	return r
+}
+
+// Remove removes the record of a type and id; false when none was stored.
+func (s *State) Remove(typ, id string) bool { return s.remove(typ, id) }
+
+// Put stores a record, replacing the one of its type and id.
+func (s *State) Put(r *Record) { s.put(r) }
+
+// OfType returns the stored records of a type (External ones included).
+func (s *State) OfType(typ string) []*Record {
+	var out []*Record
+	for _, r := range s.Resources {
+		if r.Type == typ {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 func (s *State) remove(typ, id string) bool {
@@ -188,6 +224,74 @@ func Seed(path string, records ...Record) error {
 			s.put(&r)
 		}
 		return true, nil
+	})
+}
+
+// SeedUnmanaged adds resources that exist in AWS without any stack
+// managing them yet (made in the console, by SAM or CloudFormation and
+// retained, or by Terraform and removed from its state), to be imported:
+// unlike [Seed]'s they are not External, so once imported they are the
+// stack's like any other.
+func SeedUnmanaged(path string, records ...Record) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	return mutate(path, "seed", func(s *State) (bool, error) {
+		for _, r := range records {
+			r := r
+			r.External = false
+			s.put(&r)
+		}
+		return true, nil
+	})
+}
+
+// Routing returns the records of a function routed by hand, as another
+// tool leaves it: role <function>-role, inline policy <role>:<function>-grants
+// allowing sqs:SendMessage on queue <function>-failures, the queue, the
+// function and its invoke config on $LATEST with that queue on failure
+// and retries as given. Every record has inputs, so that an import reads
+// them.
+func Routing(region, function string, retries int) []Record {
+	role, queue := function+"-role", function+"-failures"
+	rArn := roleArn("/", role)
+	qArn := fmt.Sprintf("arn:%s:sqs:%s:%s:%s", Partition, region, Account, queue)
+	qURL := fmt.Sprintf("https://sqs.%s.amazonaws.com/%s/%s", region, Account, queue)
+	fnArn := fmt.Sprintf("arn:%s:lambda:%s:%s:function:%s", Partition, region, Account, function)
+	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
+	grant := fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sqs:SendMessage","Resource":"%s"}]}`, qArn)
+	with := func(in map[string]any, outs map[string]any) map[string]any {
+		all := map[string]any{}
+		for k, v := range in {
+			all[k] = v
+		}
+		for k, v := range outs {
+			all[k] = v
+		}
+		return all
+	}
+	roleIn := map[string]any{"name": role, "path": "/", "assumeRolePolicy": trust}
+	policyIn := map[string]any{"role": role, "name": function + "-grants", "policy": grant}
+	queueIn := map[string]any{"name": queue}
+	fnIn := map[string]any{"name": function, "role": rArn, "runtime": "python3.12", "handler": "handler.handler"}
+	configIn := map[string]any{"functionName": function, "maximumRetryAttempts": float64(retries),
+		"destinationConfig": map[string]any{"onFailure": map[string]any{"destination": qArn}}}
+	return []Record{
+		{Type: typeRole, ID: role, Inputs: roleIn, Outputs: with(roleIn, map[string]any{"arn": rArn})},
+		{Type: typeRolePolicy, ID: role + ":" + function + "-grants", Inputs: policyIn, Outputs: with(policyIn, nil)},
+		{Type: typeQueue, ID: qURL, Inputs: queueIn, Outputs: with(queueIn, map[string]any{"arn": qArn, "url": qURL})},
+		{Type: typeFunction, ID: function, Inputs: fnIn, Outputs: with(fnIn, map[string]any{"arn": fnArn, "version": "$LATEST"})},
+		{Type: typeInvokeConfig, ID: function, Inputs: configIn, Outputs: with(configIn, nil)},
+	}
+}
+
+// EditOutOfBand changes what the double has stored as a console user or
+// another tool would, outside any stack: fn changes, adds or removes
+// records (with [State.Find], [State.Put], [State.Remove]); the windows
+// are brought up to date with the cause "out-of-band <what>".
+func EditOutOfBand(path, what string, fn func(*State) error) error {
+	return mutate(path, "out-of-band "+what, func(s *State) (bool, error) {
+		return true, fn(s)
 	})
 }
 
