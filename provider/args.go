@@ -132,6 +132,17 @@ type FunctionArgs struct {
 	Tags               pulumi.StringMapInput `pulumi:"tags,optional"`
 	Alarms             *Alarms               `pulumi:"alarms,optional"`
 	RecursiveLoop      *string               `pulumi:"recursiveLoop,optional"`
+	Adopt              *Adopt                `pulumi:"adopt,optional"`
+}
+
+// Adopt names deployed resources of the stack that the component takes
+// over (asyncroute.Adopt): each by its logical name or URN.
+type Adopt struct {
+	Function     *string `pulumi:"function,optional"`
+	Role         *string `pulumi:"role,optional"`
+	Policy       *string `pulumi:"policy,optional"`
+	InvokeConfig *string `pulumi:"invokeConfig,optional"`
+	Alias        *string `pulumi:"alias,optional"`
 }
 
 // AsyncInvokeArgs are the inputs of asyncroute:lambda:AsyncInvoke.
@@ -145,6 +156,7 @@ type AsyncInvokeArgs struct {
 	MaxRetries         *Whole             `pulumi:"maxRetries,optional"`
 	MaxEventAgeSeconds *Whole             `pulumi:"maxEventAgeSeconds,optional"`
 	Alarms             *Alarms            `pulumi:"alarms,optional"`
+	Adopt              *Adopt             `pulumi:"adopt,optional"`
 }
 
 // EventSourceMappingArgs are the inputs of

@@ -283,6 +283,7 @@ func toFunctionArgs(name string, in *FunctionArgs) (*asyncroute.FunctionArgs, er
 	if in.RecursiveLoop != nil {
 		out.RecursiveLoop = asyncroute.RecursiveLoop(*in.RecursiveLoop)
 	}
+	out.Adopt = adopt(in.Adopt)
 	return out, c.err()
 }
 
@@ -299,8 +300,24 @@ func toAsyncInvokeArgs(name string, in *AsyncInvokeArgs) (*asyncroute.AsyncInvok
 		MaxRetries:   c.whole("MaxRetries", in.MaxRetries),
 		MaxEventAge:  seconds(in.MaxEventAgeSeconds),
 		Alarms:       c.alarms(in.Alarms),
+		Adopt:        adopt(in.Adopt),
 	}
 	return out, c.err()
+}
+
+// adopt converts the resources a component takes over.
+func adopt(in *Adopt) *asyncroute.Adopt {
+	if in == nil {
+		return nil
+	}
+	str := func(s *string) string {
+		if s == nil {
+			return ""
+		}
+		return *s
+	}
+	return &asyncroute.Adopt{Function: str(in.Function), Role: str(in.Role), Policy: str(in.Policy),
+		InvokeConfig: str(in.InvokeConfig), Alias: str(in.Alias)}
 }
 
 // toEventSourceMappingArgs converts the arguments of

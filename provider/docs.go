@@ -55,6 +55,8 @@ var typeDocs = map[string]string{
 	"ExistingRole": "An execution role you bring instead of the one the component would create. Give its " +
 		"`arn` (the grant policy is attached to the role it names; `asyncroute:lambda:Function` needs it), its " +
 		"`name`, or both, which must then name one role.",
+	"Adopt": "Deployed resources of the stack that the component takes over, updated in place instead of " +
+		"replaced: each by its logical name (a resource of the program's root) or its URN. See docs/adopting.md.",
 	"RoleOptions": "Shape the execution role the component creates, for organisations that require " +
 		"boundaries, paths or naming rules.",
 	"FunctionSettings": "The Lambda function's own settings (a subset of aws.lambda.Function's arguments). " +
@@ -105,6 +107,13 @@ var propertyDocs = map[string]map[string]string{
 	"ExistingRole": {
 		"name": "The role's name; the grant policy is attached to it. Read from `arn` when left out.",
 		"arn":  "The role's ARN; required by `asyncroute:lambda:Function`, which runs the function with it.",
+	},
+	"Adopt": {
+		"function":     "The deployed aws.lambda.Function (Function only). Give `function.name` its name too, or Lambda would be asked to rename it (a replacement).",
+		"role":         "The deployed execution role, taken over by the role the component creates (Function without `role` only).",
+		"policy":       "The deployed inline policy with the grants: replaced by the component's grant policy, created before and deleted after the config is updated.",
+		"invokeConfig": "The deployed aws.lambda.FunctionEventInvokeConfig of the same function and qualifier.",
+		"alias":        "The deployed aws.lambda.Alias the config is on (Function with `alias` of the same name only).",
 	},
 	"RoleOptions": {
 		"permissionsBoundary": "The ARN of the policy that bounds the role.",
@@ -162,6 +171,7 @@ var propertyDocs = map[string]map[string]string{
 		"alarms":      "CloudWatch alarms on the metrics that mean the function's records are being lost (see the type).",
 		"recursiveLoop": "Lambda's recursive loop detection for the function: `Terminate` (Lambda's default: stop the function once one chain of requests invoked it more than 16 times) or `Allow`. " +
 			"Left out: the function's setting is left as it is. Lambda follows only the function's own SDK writes to SQS, SNS, S3 and Lambda, not destinations or EventBridge rules.",
+		"adopt": "Deployed resources of the stack (raw resources the program is rewritten from) that the component's children take over without replacing them: the function, its role, its grant policy, its invoke config, its alias.",
 	},
 	"AsyncInvokeArgs": {
 		"functionName":       "The name or ARN of the function to configure.",
@@ -172,6 +182,7 @@ var propertyDocs = map[string]map[string]string{
 		"onFailure":          "Receives an invocation record when retries are exhausted or the event is too old.",
 		"maxRetries":         "How often Lambda retries a failed asynchronous invocation: " + retriesLimits + ". Left out: Lambda's default (" + strconv.Itoa(lambdafacts.DefaultMaxRetries) + ").",
 		"maxEventAgeSeconds": "How long Lambda keeps an event it has not processed: " + ageLimits + " whole seconds. Left out: Lambda's default.",
+		"adopt":              "The deployed grant policy and invoke config of the stack that the component takes over (`policy`, `invokeConfig`; an AsyncInvoke creates no function, role or alias).",
 		"alarms": "CloudWatch alarms on the metrics that mean records of the configured qualifier are being lost (see the type). The component does not know " +
 			"the function's dead-letter target: deadLetterErrors is created only when asked for, and asyncEventsDropped whenever there is no onFailure.",
 	},

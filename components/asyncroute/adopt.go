@@ -1,6 +1,7 @@
 package asyncroute
 
 import (
+	"github.com/asyncroute/asyncroute/internal/doors"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -87,15 +88,15 @@ func checkAdoptFunction(errs *errorList, args *FunctionArgs) {
 	}
 	switch {
 	case ad.Role != "" && args.Role != nil:
-		errs.add("Adopt.Role", "is set with Role: the component creates no role to adopt it with; allowed: one of them")
+		errs.add("Adopt.Role", "is set with %s: the component creates no role to adopt it with; allowed: one of them", doors.Field("Role"))
 	case ad.Function != "" && ad.Role == "" && args.Role == nil:
-		errs.add("Adopt.Role", "is empty while Adopt.Function is set and the component creates the role: the adopted function would change role in the deployment that adopts it; allowed: the function's deployed role (its logical name or URN), or Role naming it")
+		errs.add("Adopt.Role", "is empty while %s is set and the component creates the role: the adopted function would change role in the deployment that adopts it; allowed: the function's deployed role (its logical name or URN), or %s naming it", doors.Field("Adopt.Function"), doors.Field("Role"))
 	}
 	if ad.Alias != "" && args.Alias == "" {
-		errs.add("Adopt.Alias", "is set without Alias: the component creates no alias to adopt it with; allowed: Alias, the adopted alias's name")
+		errs.add("Adopt.Alias", "is set without %s: the component creates no alias to adopt it with; allowed: %s, the adopted alias's name", doors.Field("Alias"), doors.Field("Alias"))
 	}
 	if ad.Function == "" && (ad.Role != "" || ad.Alias != "") {
-		errs.add("Adopt.Function", "is empty while Adopt.Role or Adopt.Alias is set: they belong to the adopted function; allowed: the deployed function's logical name or URN")
+		errs.add("Adopt.Function", "is empty while %s or %s is set: they belong to the adopted function; allowed: the deployed function's logical name or URN", doors.Field("Adopt.Role"), doors.Field("Adopt.Alias"))
 	}
 }
 
@@ -109,7 +110,7 @@ func checkAdoptAsyncInvoke(errs *errorList, ad *Adopt) {
 	checkAdoptName(errs, "Adopt.InvokeConfig", ad.InvokeConfig)
 	for _, f := range []struct{ field, name string }{{"Adopt.Function", ad.Function}, {"Adopt.Role", ad.Role}, {"Adopt.Alias", ad.Alias}} {
 		if f.name != "" {
-			errs.add(f.field, "is set: an AsyncInvoke creates no function, role or alias to adopt it with; allowed: Adopt.Policy and Adopt.InvokeConfig")
+			errs.add(f.field, "is set: an AsyncInvoke creates no function, role or alias to adopt it with; allowed: %s and %s", doors.Field("Adopt.Policy"), doors.Field("Adopt.InvokeConfig"))
 		}
 	}
 }
