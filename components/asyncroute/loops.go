@@ -1,7 +1,9 @@
 package asyncroute
 
 import (
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/asyncroute/asyncroute/components/asyncroute/internal/phase"
 	"github.com/asyncroute/asyncroute/internal/lambdafacts"
@@ -156,19 +158,18 @@ func sharedNames(s *configSet, loop []lambdafacts.LoopHop) bool {
 	return false
 }
 
+// sortHops orders the component's own hops: on-success first, then by
+// target, so that a loop is told from the same route every run.
 func sortHops(hops []lambdafacts.LoopHop) {
-	for i := 1; i < len(hops); i++ {
-		for j := i; j > 0 && hopLess(hops[j], hops[j-1]); j-- {
-			hops[j], hops[j-1] = hops[j-1], hops[j]
+	slices.SortStableFunc(hops, func(a, b lambdafacts.LoopHop) int {
+		if (a.How == lambdafacts.LoopOnSuccess) != (b.How == lambdafacts.LoopOnSuccess) {
+			if a.How == lambdafacts.LoopOnSuccess {
+				return -1
+			}
+			return 1
 		}
-	}
-}
-
-func hopLess(a, b lambdafacts.LoopHop) bool {
-	if a.How != b.How {
-		return a.How == lambdafacts.LoopOnSuccess
-	}
-	return a.To < b.To
+		return strings.Compare(a.To, b.To)
+	})
 }
 
 // checkLoops records the routes from the component's function (own,
