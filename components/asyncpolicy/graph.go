@@ -3,6 +3,7 @@ package asyncpolicy
 import (
 	"encoding/json"
 
+	"github.com/asyncroute/asyncroute/internal/lambdafacts"
 	"github.com/asyncroute/asyncroute/internal/stackgraph"
 )
 
@@ -155,9 +156,7 @@ func propDeps(r *Resource, key string) []string {
 }
 
 // labelOf names the resource in messages: `<type> "<name>"`.
-func labelOf(r *Resource) string {
-	return r.Type + ` "` + r.Name + `"`
-}
+func labelOf(r *Resource) string { return lambdafacts.ResourceLabel(r.Type, r.Name) }
 
 // nameFromURN returns the last "::"-separated part of a URN.
 func nameFromURN(urn string) string { return stackgraph.NameFromURN(urn) }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/asyncroute/asyncroute/internal/iampolicy"
+	"github.com/asyncroute/asyncroute/internal/lambdafacts"
 )
 
 // Types of the resource-based policies of destinations.
@@ -40,7 +41,7 @@ func (m *model) resourcePolicies(t *Resource) []policySource {
 	own := func() {
 		v := valueOf(t, "policy")
 		if s, ok := v.str(); (ok && s != "") || v.unknown() {
-			out = append(out, docSource(t, "policy", "the policy of "+labelOf(t), v))
+			out = append(out, docSource(t, "policy", lambdafacts.OwnPolicyLabel(t.Type, t.Name), v))
 		}
 	}
 	arn := knownARN(t)
@@ -63,12 +64,7 @@ func (m *model) resourcePolicies(t *Resource) []policySource {
 }
 
 // statementName names statement i of a document: its Sid, or its number.
-func statementName(d *iampolicy.Document, i int) string {
-	if d != nil && i >= 0 && i < len(d.Statements) && d.Statements[i].Sid != "" {
-		return fmt.Sprintf("statement %q", d.Statements[i].Sid)
-	}
-	return fmt.Sprintf("statement %d", i+1)
-}
+func statementName(d *iampolicy.Document, i int) string { return lambdafacts.StatementName(d, i) }
 
 // accountOfARN is the account of an ARN ("" when it has none).
 func accountOfARN(s string) string {
@@ -125,21 +121,13 @@ func (m *model) checkResourcePolicies(f *fnModel, role *Resource, srcs []policyS
 			continue
 		}
 		r, req, rps := m.authorizeOn(role, srcs, d.res, d.arn, n.action, n.resource)
-		caller := req.Caller
-		switch {
-		case r.Decision == iampolicy.Denied && r.Deny != nil && r.Deny.Part == iampolicy.PartResource:
-			src := rps[r.Deny.Policy]
-			st := statementName(src.doc, r.Deny.Statement)
-			problems = append(problems, fmt.Sprintf("%s denies %s on %s to the role (%s, an explicit Deny, which wins over any Allow)", src.label, n.action, n.resource, st))
-			fixes = append(fixes, fmt.Sprintf("narrow %s of %s so that it does not deny %s to %s", st, src.label, n.action, labelOf(role)))
-		case r.Decision == iampolicy.NotAllowed && containsPart(r.Missing, iampolicy.PartResource) && !containsPart(r.Missing, iampolicy.PartIdentity):
-			labels := make([]string, len(rps))
-			for i, s := range rps {
-				labels[i] = s.label
-			}
-			problems = append(problems, fmt.Sprintf("%s is in account %s and the role in account %s, and across accounts the target's policy must allow the role too, but %s does not allow %s to it",
-				d.describe(), req.ResourceAccount, caller.Account, strings.Join(labels, " and "), n.action))
-			fixes = append(fixes, fmt.Sprintf("allow %s on %s to %s (or its account %s) in %s", n.action, n.resource, labelOf(role), caller.Account, strings.Join(labels, " and ")))
+		pols := make([]lambdafacts.TargetPolicy, len(rps))
+		for i, s := range rps {
+			pols[i] = lambdafacts.TargetPolicy{Label: s.label, Doc: s.doc}
+		}
+		if problem, fix := lambdafacts.TargetPolicyProblem(r, req, pols, d.describe(), labelOf(role)); problem != "" {
+			problems = append(problems, problem)
+			fixes = append(fixes, fix)
 		}
 	}
 	if len(problems) == 0 {

@@ -143,6 +143,9 @@ func checkAsyncInvoke(a *assembly, args *AsyncInvokeArgs) (*asyncInvokePlan, err
 		return nil, err
 	}
 	a.routing(p.r, p.fn.me)
+	if err := a.checkTargetPolicies(broughtDeliveryRole(p.role, !args.SkipGrants)); err != nil {
+		return nil, err
+	}
 	checkAdoptAsyncInvoke(a.errs, args.Adopt)
 	if p.alarms, err = checkAlarms(a.ctx, a.errs, args.Alarms, configAlarmNeeds(p.r, false, false), ""); err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package asyncroute
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/asyncroute/asyncroute/internal/lambdafacts"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
@@ -15,6 +16,13 @@ import (
 type EventBus struct {
 	// Bus is the destination event bus.
 	Bus *cloudwatch.EventBus
+	// Policy is the bus's resource-based policy, when the program sets it
+	// with a cloudwatch.EventBusPolicy (optional). The component checks it
+	// against the execution role: a policy that denies the role
+	// events:PutEvents, or that does not allow it to a role of another
+	// account, is refused (see "Resource policies" in the package
+	// documentation).
+	Policy *cloudwatch.EventBusPolicy
 }
 
 func (d EventBus) resolve(env *resolveEnv) (*target, error) {
@@ -25,6 +33,22 @@ func (d EventBus) resolve(env *resolveEnv) (*target, error) {
 	t := resourceTarget(spec, d.Bus, d.Bus.Arn)
 	if err := knownARN(env, d.Bus.Arn, t); err != nil {
 		return nil, err
+	}
+	if d.Policy != nil {
+		// A policy without a bus name is the default bus's; a bus ARN
+		// names the bus after "event-bus/".
+		of := d.Policy.EventBusName.ApplyT(func(s *string) string {
+			if s == nil || *s == "" {
+				return "default"
+			}
+			if i := strings.LastIndex(*s, ":event-bus/"); strings.HasPrefix(*s, "arn:") && i >= 0 {
+				return (*s)[i+len(":event-bus/"):]
+			}
+			return *s
+		}).(pulumi.StringOutput)
+		if err := attachedPolicy(env, t, "EventBus.Policy", d.Policy, d.Policy.Policy, of, d.Bus.Name, "the event bus"); err != nil {
+			return nil, err
+		}
 	}
 	return t, nil
 }

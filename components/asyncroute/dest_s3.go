@@ -28,6 +28,13 @@ type S3Bucket struct {
 	LegacyBucket *s3.Bucket
 	// Key is the customer-managed key of the bucket's default encryption.
 	Key *kms.Key
+	// Policy is the bucket's policy, when the program sets it with an
+	// s3.BucketPolicy (optional). The component checks it against the
+	// execution role: a policy that denies the role s3:PutObject or
+	// s3:ListBucket, or that does not allow them to a role of another
+	// account, is refused (see "Resource policies" in the package
+	// documentation).
+	Policy *s3.BucketPolicy
 }
 
 // s3Route is a bucket's ARN and, when its encryption is not known while the
@@ -77,14 +84,14 @@ func sseKey(algorithm string, key *string) *string {
 }
 
 func (d S3Bucket) resolve(env *resolveEnv) (*target, error) {
-	var arn pulumi.StringOutput
+	var arn, name pulumi.StringOutput
 	var res pulumi.Resource
 	var keyID pulumi.StringPtrOutput
 	switch {
 	case d.Bucket != nil && d.LegacyBucket != nil:
 		return nil, fmt.Errorf("S3Bucket has both Bucket and LegacyBucket; allowed: exactly one")
 	case d.Bucket != nil:
-		arn, res = d.Bucket.Arn, d.Bucket
+		arn, name, res = d.Bucket.Arn, d.Bucket.Bucket, d.Bucket
 		//lint:ignore SA1019 a bucket's own (deprecated) encryption arguments are still read
 		keyID = d.Bucket.ServerSideEncryptionConfigurations.ApplyT(func(cs []s3.BucketV2ServerSideEncryptionConfiguration) *string {
 			for _, c := range cs {
@@ -99,7 +106,7 @@ func (d S3Bucket) resolve(env *resolveEnv) (*target, error) {
 			return nil
 		}).(pulumi.StringPtrOutput)
 	case d.LegacyBucket != nil:
-		arn, res = d.LegacyBucket.Arn, d.LegacyBucket
+		arn, name, res = d.LegacyBucket.Arn, d.LegacyBucket.Bucket, d.LegacyBucket
 		keyID = d.LegacyBucket.ServerSideEncryptionConfiguration.ApplyT(func(c s3.BucketServerSideEncryptionConfiguration) *string {
 			e := c.Rule.ApplyServerSideEncryptionByDefault
 			return sseKey(e.SseAlgorithm, e.KmsMasterKeyId)
@@ -124,6 +131,11 @@ func (d S3Bucket) resolve(env *resolveEnv) (*target, error) {
 	t.route = route
 	if err := knownARN(env, arn, t); err != nil {
 		return nil, err
+	}
+	if d.Policy != nil {
+		if err := attachedPolicy(env, t, "S3Bucket.Policy", d.Policy, d.Policy.Policy, d.Policy.Bucket, name, "the bucket"); err != nil {
+			return nil, err
+		}
 	}
 	return t, nil
 }

@@ -18,14 +18,27 @@ type SNSTopic struct {
 	// Key is the customer-managed key that encrypts the topic, when the topic
 	// refers to it by a custom alias. Optional otherwise.
 	Key *kms.Key
+	// Policy is the topic's policy, when the program sets it with an
+	// sns.TopicPolicy (optional). The component checks it, and the topic's
+	// own Policy input, against the execution role: a policy that denies
+	// the role sns:Publish, or that does not allow it to a role of another
+	// account, is refused (see "Resource policies" in the package
+	// documentation).
+	Policy *sns.TopicPolicy
 }
 
 func (d SNSTopic) resolve(env *resolveEnv) (*target, error) {
 	if d.Topic == nil {
 		return nil, fmt.Errorf("SNSTopic.Topic is nil; allowed: an *sns.Topic")
 	}
-	return resolveMessaging(env, messaging{
+	m := messaging{
 		kind: KindSNS, res: d.Topic, name: d.Topic.Name, fifo: d.Topic.FifoTopic, arn: d.Topic.Arn,
-		keyID: d.Topic.KmsMasterKeyId, key: d.Key, awsManaged: lambdafacts.AWSManagedSNSKey,
-	})
+		keyID: d.Topic.KmsMasterKeyId, key: d.Key, awsManaged: lambdafacts.AWSManagedSNSKey, own: d.Topic.Policy,
+	}
+	if d.Policy != nil {
+		m.attach = func(env *resolveEnv, t *target) error {
+			return attachedPolicy(env, t, "SNSTopic.Policy", d.Policy, d.Policy.Policy, d.Policy.Arn, d.Topic.Arn, "the topic")
+		}
+	}
+	return resolveMessaging(env, m)
 }

@@ -24,16 +24,29 @@ type SQSQueue struct {
 	// Key is the customer-managed key that encrypts the queue, when the queue
 	// refers to it by a custom alias. Optional otherwise.
 	Key *kms.Key
+	// Policy is the queue's policy, when the program sets it with an
+	// sqs.QueuePolicy (optional). The component checks it, and the queue's
+	// own Policy input, against the execution role: a policy that denies
+	// the role sqs:SendMessage, or that does not allow it to a role of
+	// another account, is refused (see "Resource policies" in the package
+	// documentation).
+	Policy *sqs.QueuePolicy
 }
 
 func (d SQSQueue) resolve(env *resolveEnv) (*target, error) {
 	if d.Queue == nil {
 		return nil, fmt.Errorf("SQSQueue.Queue is nil; allowed: an *sqs.Queue")
 	}
-	return resolveMessaging(env, messaging{
+	m := messaging{
 		kind: KindSQS, res: d.Queue, name: d.Queue.Name, fifo: d.Queue.FifoQueue, arn: d.Queue.Arn,
-		keyID: d.Queue.KmsMasterKeyId, key: d.Key, awsManaged: lambdafacts.AWSManagedSQSKey,
-	})
+		keyID: d.Queue.KmsMasterKeyId, key: d.Key, awsManaged: lambdafacts.AWSManagedSQSKey, own: d.Queue.Policy,
+	}
+	if d.Policy != nil {
+		m.attach = func(env *resolveEnv, t *target) error {
+			return attachedPolicy(env, t, "SQSQueue.Policy", d.Policy, d.Policy.Policy, d.Policy.QueueUrl, d.Queue.Url, "the queue with URL")
+		}
+	}
+	return resolveMessaging(env, m)
 }
 
 // messaging is what a queue or topic destination shares: a name, a FIFO
@@ -46,6 +59,10 @@ type messaging struct {
 	keyID      pulumi.StringPtrOutput
 	key        *kms.Key
 	awsManaged string
+	// own is the queue's or topic's policy input; attach, when set, adds
+	// the policy resource of the destination's Policy field.
+	own    pulumi.StringOutput
+	attach func(*resolveEnv, *target) error
 }
 
 // resolveMessaging rejects a FIFO queue or topic (by flag or name) and
@@ -74,13 +91,20 @@ func resolveMessaging(env *resolveEnv, m messaging) (*target, error) {
 	if t.extra, err = customerKeyGrant(env, t, m.key, m.keyID, m.arn, m.awsManaged); err != nil {
 		return nil, err
 	}
+	// A policy resource sets the queue's or topic's one policy, in place
+	// of its own policy input.
+	if m.attach == nil {
+		t.policies = append(t.policies, ownPolicy(m.res, m.own))
+	} else if err := m.attach(env, t); err != nil {
+		return nil, err
+	}
 	return t, nil
 }
 
 // resourceTarget is the target of a destination given as a resource,
 // named in messages by its Pulumi name.
 func resourceTarget(spec *lambdafacts.KindSpec, res pulumi.Resource, arn pulumi.StringOutput) *target {
-	return &target{spec: spec, route: existing{arn}, describe: lambdafacts.Describe(spec.Label, res.PulumiResourceName()), res: res, fromResource: true}
+	return &target{spec: spec, route: existing{arn}, describe: lambdafacts.Describe(spec.Label, res.PulumiResourceName()), res: res, fromResource: true, arn: arn}
 }
 
 // knownARN records a resource's ARN in t when it is known while the

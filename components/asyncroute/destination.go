@@ -96,6 +96,10 @@ type target struct {
 	later phase.Checks
 	// extra holds grants beyond the kind's own (customer KMS keys).
 	extra []grant
+	// arn is the ARN of a destination given as a resource; policies are
+	// its resource-based policies given with it (see checkTargetPolicies).
+	arn      pulumi.StringInput
+	policies []targetPolicy
 	// slot and src are where the target is used.
 	slot lambdafacts.Slot
 	src  *mappingSource

@@ -208,6 +208,9 @@ func checkMapping(a *assembly, args *EventSourceMappingArgs) (*mappingPlan, erro
 			errs.addErr("OnFailure", lambdafacts.NoMappingFailure(p.src.spec))
 		} else {
 			a.route(slotMapping, args.OnFailure, self{}, p.src)
+			if err := a.checkTargetPolicies(broughtDeliveryRole(p.role, !args.SkipGrants)); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return p, nil

@@ -304,10 +304,16 @@ func checkFunction(a *assembly, args *FunctionArgs) (*functionPlan, error) {
 		p.me.name = args.Function.Name
 	}
 	a.routing(p.r, p.me)
+	role := createdRole(a)
 	if args.Role == nil {
 		if err := checkBoundary(a, args.RoleOptions); err != nil {
 			return nil, err
 		}
+	} else {
+		role = broughtDeliveryRole(p.brought, !args.SkipGrants)
+	}
+	if err := a.checkTargetPolicies(role); err != nil {
+		return nil, err
 	}
 	checkAdoptFunction(errs, args)
 	if p.alarms, err = checkAlarms(a.ctx, errs, args.Alarms, configAlarmNeeds(p.r, !isNil(args.DeadLetter), true), ""); err != nil {

@@ -1,0 +1,97 @@
+package lambdafacts
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/asyncroute/asyncroute/internal/iampolicy"
+)
+
+// TargetPolicy is a resource-based policy of a destination (a queue's,
+// topic's, bus's or bucket's), as both doors name it in messages: Label is
+// `aws:sqs/queuePolicy:QueuePolicy "jobs-policy"` for a policy resource,
+// `the policy of aws:sqs/queue:Queue "jobs"` for a queue's or topic's own
+// policy input. Doc is nil when the document cannot be read.
+type TargetPolicy struct {
+	Label string
+	Doc   *iampolicy.Document
+}
+
+// OwnPolicyLabel labels the policy input of a queue or topic of type typ
+// and Pulumi name name.
+func OwnPolicyLabel(typ, name string) string {
+	return "the policy of " + ResourceLabel(typ, name)
+}
+
+// ResourceLabel names a resource of the stack by type token and Pulumi
+// name, as the rules name resources: `aws:iam/role:Role "orders-role"`.
+func ResourceLabel(typ, name string) string { return typ + ` "` + name + `"` }
+
+// StatementName names statement i of a document: its Sid, or its number.
+func StatementName(d *iampolicy.Document, i int) string {
+	if d != nil && i >= 0 && i < len(d.Statements) && d.Statements[i].Sid != "" {
+		return fmt.Sprintf("statement %q", d.Statements[i].Sid)
+	}
+	return fmt.Sprintf("statement %d", i+1)
+}
+
+// AuthorizeDelivery decides, with iampolicy's Authorize, the request of an
+// execution role (caller) for need n on a destination owned by
+// resourceAccount ("" when not known), whose resource-based policies are
+// pols: identity are the role's identity-based policies, boundary its
+// permissions boundary (bounded says it has one; a nil document cannot be
+// read).
+func AuthorizeDelivery(caller iampolicy.Caller, resourceAccount string, identity []*iampolicy.Document, bounded bool, boundary *iampolicy.Document, pols []TargetPolicy, n Permission) (iampolicy.Result, iampolicy.Request) {
+	p := iampolicy.Policies{Identity: identity, Bounded: bounded, Boundary: boundary}
+	for _, s := range pols {
+		p.Resource = append(p.Resource, s.Doc)
+	}
+	req := iampolicy.Request{Caller: caller, Action: n.Action, Resource: n.Resource, ResourceAccount: resourceAccount}
+	return iampolicy.Authorize(req, p), req
+}
+
+// TargetPolicyProblem is what the resource-based policies of a destination
+// (what names it) do to an execution role's request (role names the role
+// in the fix), given Authorize's decision r of req: "" when they do not
+// block it. Two cases block it: an explicit Deny of one of them, which
+// wins over any Allow; and, for a destination in another account than the
+// role's, no Allow for the role (across accounts both sides must allow).
+// A decision that depends on what the library cannot know blocks nothing.
+func TargetPolicyProblem(r iampolicy.Result, req iampolicy.Request, pols []TargetPolicy, what, role string) (problem, fix string) {
+	action, resource := req.Action, req.Resource
+	switch {
+	case r.Decision == iampolicy.Denied && r.Deny != nil && r.Deny.Part == iampolicy.PartResource && r.Deny.Policy < len(pols):
+		src := pols[r.Deny.Policy]
+		st := StatementName(src.Doc, r.Deny.Statement)
+		return fmt.Sprintf("%s denies %s on %s to the role (%s, an explicit Deny, which wins over any Allow)", src.Label, action, resource, st),
+			fmt.Sprintf("narrow %s of %s so that it does not deny %s to %s", st, src.Label, action, role)
+	case r.Decision == iampolicy.NotAllowed && hasPart(r.Missing, iampolicy.PartResource) && !hasPart(r.Missing, iampolicy.PartIdentity):
+		labels := make([]string, len(pols))
+		for i, s := range pols {
+			labels[i] = s.Label
+		}
+		on := strings.Join(labels, " and ")
+		return fmt.Sprintf("%s is in account %s and the role in account %s, and across accounts the target's policy must allow the role too, but %s does not allow %s to it",
+				what, req.ResourceAccount, req.Caller.Account, on, action),
+			fmt.Sprintf("allow %s on %s to %s (or its account %s) in %s", action, resource, role, req.Caller.Account, on)
+	}
+	return "", ""
+}
+
+// TargetPolicyRefusal is the construct's error for a destination whose
+// resource-based policies block its execution role (problems and fixes
+// from [TargetPolicyProblem]): the component creates identity grants
+// only, so no grant of its own can make up for them.
+func TargetPolicyRefusal(problems, fixes []string) error {
+	return fmt.Errorf("%s, so every delivery is refused (Lambda drops the record and counts DestinationDeliveryFailures) and no grant of the execution role can change that; allowed: a target whose policy lets the role deliver (%s)",
+		strings.Join(problems, "; "), strings.Join(fixes, "; "))
+}
+
+func hasPart(ps []iampolicy.Part, p iampolicy.Part) bool {
+	for _, x := range ps {
+		if x == p {
+			return true
+		}
+	}
+	return false
+}
