@@ -149,6 +149,22 @@
 // deployment, and the adopted grant policy is deleted only after the
 // component's exists (docs/adopting.md).
 //
+// # Resource policies
+//
+// The components create identity grants only: a target's own policy can
+// still refuse every delivery. A queue's or topic's Policy input, and the
+// policy resource given with a destination ([SQSQueue].Policy,
+// [SNSTopic].Policy, [EventBus].Policy, [S3Bucket].Policy), are evaluated
+// with the execution role as AWS evaluates them (the same decision as
+// package asyncpolicy's ASYNC001): an explicit Deny that applies to the
+// role, or, for a target in another account than the role's, no Allow
+// for it, is refused naming the statement. The check runs at preview when
+// a Deny for every resource decides it, else before the config is written
+// (a new target's ARN is not known at preview); a statement that depends
+// on request context (a VPC endpoint, TLS, tags) or on the ARN of the role
+// the component creates decides nothing. The config is written after the
+// policy resource given with it.
+//
 // These components do not manage the roles and functions you bring with
 // ExistingRole or NewAsyncInvoke: a change of role you make to such a
 // function outside the component is not ordered by it.

@@ -233,3 +233,36 @@ func ExampleNewFunction_badInput() {
 	// asyncroute: Function "orders": OnFailure: "https://sqs.us-east-1.amazonaws.com/123456789012/failed" is a URL, not an ARN; pass the ARN (for a queue, queue.Arn, not queue.Url): arn:<partition>:sqs:<region>:<account>:<queue-name>
 	// registered: 0
 }
+
+// A queue policy given with the destination is evaluated with the
+// execution role: a Deny for the role (here the organisation's perimeter
+// statement, which allows one other account only) is refused, since no
+// grant of the role can make up for it.
+func ExampleSQSQueue_policy() {
+	var componentErr error
+	_, err := asyncroutetest.Run(func(ctx *pulumi.Context) error {
+		failed, err := sqs.NewQueue(ctx, "failed", &sqs.QueueArgs{Name: pulumi.String("orders-failed")})
+		if err != nil {
+			return err
+		}
+		policy, err := sqs.NewQueuePolicy(ctx, "failed-policy", &sqs.QueuePolicyArgs{QueueUrl: failed.Url,
+			Policy: pulumi.String(`{"Version":"2012-10-17","Statement":[{"Sid":"Perimeter","Effect":"Deny","Principal":"*","Action":"sqs:*","Resource":"*",` +
+				`"Condition":{"StringNotEquals":{"aws:PrincipalAccount":"999988887777"}}}]}`)})
+		if err != nil {
+			return err
+		}
+		_, componentErr = asyncroute.NewFunction(ctx, "orders", &asyncroute.FunctionArgs{
+			Function: lambda.FunctionArgs{Name: pulumi.String("orders"), Runtime: pulumi.String("python3.12"),
+				Handler: pulumi.String("index.handler"), Code: pulumi.NewFileArchive("./app")},
+			OnFailure: asyncroute.SQSQueue{Queue: failed, Policy: policy},
+		})
+		return nil // a real program returns componentErr, failing the preview
+	}, asyncroutetest.Preview())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(componentErr)
+	// Output:
+	// asyncroute: Function "orders": OnFailure: aws:sqs/queuePolicy:QueuePolicy "failed-policy" denies sqs:SendMessage on <ARN of SQS queue "failed"> to the role (statement "Perimeter", an explicit Deny, which wins over any Allow), so every delivery is refused (Lambda drops the record and counts DestinationDeliveryFailures) and no grant of the execution role can change that; allowed: a target whose policy lets the role deliver (narrow statement "Perimeter" of aws:sqs/queuePolicy:QueuePolicy "failed-policy" so that it does not deny sqs:SendMessage to aws:iam/role:Role "orders-role")
+}

@@ -182,3 +182,26 @@ func TestBucketPolicyDeniesPutObject(t *testing.T) {
 		assert.NotNil(t, st.Find(configType, "orders-async-config"), name)
 	}
 }
+
+// NewAsyncInvoke checks its targets' policies for the role it grants to,
+// named by its resource.
+func TestAsyncInvokeTopicPolicyDeniesTheRole(t *testing.T) {
+	want := func(on string) string {
+		return `asyncroute: AsyncInvoke "billing": OnSuccess: the policy of aws:sns/topic:Topic "done" denies sns:Publish on ` + on +
+			` to the role (statement "Perimeter", an explicit Deny, which wins over any Allow)` + deliveryRefused +
+			`narrow statement "Perimeter" of the policy of aws:sns/topic:Topic "done" so that it does not deny sns:Publish to aws:iam/role:Role "billing-role")`
+	}
+	build := func(ctx *pulumi.Context) error {
+		r := newRole(ctx, "billing-role")
+		topic := newTopic(ctx, "done", &sns.TopicArgs{Policy: pulumi.String(outsideOnly)})
+		_, err := asyncroute.NewAsyncInvoke(ctx, "billing", &asyncroute.AsyncInvokeArgs{FunctionName: pulumi.String("billing"),
+			Role: &asyncroute.ExistingRole{Role: r}, OnSuccess: asyncroute.SNSTopic{Topic: topic}})
+		return err
+	}
+	st, err := runCapture(t, build, asyncroutetest.Preview())
+	require.EqualError(t, err, want(`<ARN of SNS topic "done">`))
+	assert.Nil(t, st.Find(configType, "billing-async-config"))
+	up, err := asyncroutetest.Run(build)
+	require.ErrorContains(t, err, want(arnOf("sns", "done")))
+	assert.Nil(t, up.Find(configType, "billing-async-config"))
+}

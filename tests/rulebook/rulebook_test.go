@@ -29,6 +29,10 @@ import (
 
 const acct = "123456789012"
 
+// perimeter denies every principal outside account 999988887777.
+const perimeter = `{"Version":"2012-10-17","Statement":[{"Sid":"Perimeter","Effect":"Deny","Principal":"*","Action":"*","Resource":"*",` +
+	`"Condition":{"StringNotEquals":{"aws:PrincipalAccount":"999988887777"}}}]}`
+
 const basicExecution = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
 
 func arnOf(service, resource string) string {
@@ -217,6 +221,29 @@ func rows() []row {
 				rawConfig(ctx, f.Name, nil, q.Arn, nil)
 			},
 			want:   "has permissions boundary AWS managed policy AWSLambdaBasicExecutionRole, which does not allow sqs:SendMessage on ",
+			prefix: true},
+		// A queue policy of the stack that denies the role (the
+		// data-perimeter statement, by the role's account): no grant of
+		// the role can make up for an explicit Deny. (At preview the
+		// component does not know the new queue's ARN yet and names it
+		// "<ARN of SQS queue "failures">"; the rest is the same words.)
+		{name: "QueuePolicyDeniesTheRole",
+			construct: func(ctx *pulumi.Context) error {
+				q := must(sqs.NewQueue(ctx, "failures", &sqs.QueueArgs{Name: pulumi.String("failures"), Policy: pulumi.String(perimeter)}))
+				_, err := asyncroute.NewFunction(ctx, "orders", &asyncroute.FunctionArgs{Function: fnArgs("orders"), OnFailure: asyncroute.SQSQueue{Queue: q}})
+				return err
+			},
+			raw: func(ctx *pulumi.Context) {
+				q := must(sqs.NewQueue(ctx, "failures", &sqs.QueueArgs{Name: pulumi.String("failures"), Policy: pulumi.String(perimeter)}))
+				r := role(ctx, "orders-role")
+				must(iam.NewRolePolicy(ctx, "orders-grants", &iam.RolePolicyArgs{Role: r.Name,
+					Policy: pulumi.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sqs:SendMessage","Resource":"%s"}]}`, q.Arn)}))
+				args := fnArgs("orders")
+				args.Role = r.Arn
+				f := must(lambda.NewFunction(ctx, "orders", &args))
+				rawConfig(ctx, f.Name, nil, q.Arn, nil)
+			},
+			want:   `the policy of aws:sqs/queue:Queue "failures" denies sqs:SendMessage on `,
 			prefix: true},
 		// AWS's limits (lambdafacts' quotas), through both doors.
 		{name: "FunctionNameTooLong",
