@@ -65,3 +65,39 @@ func TestBadDestinationIsRefused(t *testing.T) {
 		})
 	}
 }
+
+// TestQueuePolicyDenyIsRefused: a queue whose own policy denies the
+// component's role (a perimeter statement on the role's account, which the
+// default provider tells in both phases) is refused by a preview, which creates nothing, and by
+// an update without a preview before any invoke config exists (then with
+// the queue's ARN, known once the queue is).
+func TestQueuePolicyDenyIsRefused(t *testing.T) {
+	t.Parallel()
+	const perimeter = `{"Version":"2012-10-17","Statement":[{"Sid":"Perimeter","Effect":"Deny","Principal":"*","Action":"*","Resource":"*",` +
+		`"Condition":{"StringNotEquals":{"aws:PrincipalAccount":"999988887777"}}}]}`
+	w := newWorld(t, "asyncroute-bad-policy", func(ctx *pulumi.Context) error {
+		q, err := sqs.NewQueue(ctx, "jobs", &sqs.QueueArgs{Name: pulumi.String("jobs"), Policy: pulumi.String(perimeter)})
+		if err != nil {
+			return err
+		}
+		_, err = asyncroute.NewFunction(ctx, "orders", &asyncroute.FunctionArgs{Function: pythonFunction(), OnFailure: asyncroute.SQSQueue{Queue: q}})
+		return err
+	})
+	want := func(on string) string {
+		return `asyncroute: Function "orders": OnFailure: the policy of aws:sqs/queue:Queue "jobs" denies sqs:SendMessage on ` + on +
+			` to the role (statement "Perimeter", an explicit Deny, which wins over any Allow), so every delivery is refused`
+	}
+	_, err := w.preview()
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), want(`<ARN of SQS queue "jobs">`))
+	assert.Empty(t, w.ops(0), "a preview creates nothing")
+
+	err = w.upErr()
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), want("arn:aws:sqs:"+region+":123456789012:jobs"))
+	for _, op := range w.ops(0) {
+		assert.NotEqual(t, tInvokeConfig, op.Type, "%s %s", op.Op, op.URN)
+	}
+	w.destroy()
+	assert.Empty(t, w.providerState().Live())
+}
