@@ -98,8 +98,9 @@ type target struct {
 	extra []grant
 	// arn is the ARN of a destination given as a resource; policies are
 	// its resource-based policies given with it (see checkTargetPolicies).
-	arn      pulumi.StringInput
-	policies []targetPolicy
+	arn         pulumi.StringInput
+	policies    []targetPolicy
+	policyLater *policyLater
 	// slot and src are where the target is used.
 	slot lambdafacts.Slot
 	src  *mappingSource

@@ -216,6 +216,12 @@ func deployCheck(component string, t *target, arn pulumi.StringOutput, me self, 
 	if lateSrc {
 		inputs = append(inputs, t.src.arn)
 	}
+	policies := len(inputs)
+	if l := t.policyLater; l != nil {
+		for _, in := range l.inputs {
+			inputs = append(inputs, in)
+		}
+	}
 	return pulumi.All(inputs...).ApplyT(func(v []any) (string, error) {
 		s := v[0].(string)
 		var srcARN string
@@ -225,6 +231,11 @@ func deployCheck(component string, t *target, arn pulumi.StringOutput, me self, 
 		place := lambdafacts.Place{Provider: at.provider, Partition: v[2].(string), Region: v[3].(string), Account: v[4].(string)}
 		if err := checkKindAtDeploy(t, s, selfRef(v[1]), place, lateSrc, srcARN); err != nil {
 			return "", fail(err)
+		}
+		if l := t.policyLater; l != nil {
+			if err := l.run(v[policies:], place); err != nil {
+				return "", fail(err)
+			}
 		}
 		return s, nil
 	}).(pulumi.StringOutput)

@@ -1,6 +1,7 @@
 package asyncroute
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 
@@ -103,10 +104,42 @@ func (a *assembly) checkTargetPolicies(role deliveryRole) error {
 			inputs = append(inputs, p.doc)
 			labels[i] = p.label
 		}
-		check := targetPolicyCheck(t.spec, t.describe, role, labels, a.place.Account)
-		if err := a.errs.fault(fieldOf(slot), t.later.Now(a.ctx, check, inputs...)); err != nil {
+		spec, what := t.spec, t.describe
+		check := func(account string) phase.Check { return targetPolicyCheck(spec, what, role, labels, account) }
+		var now phase.Checks
+		if err := a.errs.fault(fieldOf(slot), now.Now(a.ctx, check(a.place.Account), inputs...)); err != nil {
 			return err
 		}
+		if !now.Empty() {
+			// Decided at deploy, in the account the provider deploys to
+			// (known then whatever the provider; see deployCheck).
+			t.policyLater = &policyLater{inputs: inputs, check: check, account: a.place.Account}
+		}
+	}
+	return nil
+}
+
+// policyLater is a target's policy check left to deploy time: its inputs,
+// and the check for the role's account (account when known while the
+// program ran, else the one the component's provider deploys to).
+type policyLater struct {
+	inputs  []pulumi.Input
+	check   func(account string) phase.Check
+	account string
+}
+
+// run runs the check with the values of its inputs (vals) in place at.
+func (l *policyLater) run(vals []any, at lambdafacts.Place) error {
+	account := l.account
+	if account == "" {
+		account = at.Account
+	}
+	plain := make([]any, len(vals))
+	for i, v := range vals {
+		plain[i] = phase.Plain(v)
+	}
+	if err := l.check(account)(plain); err != nil && !errors.Is(err, phase.ErrLater) {
+		return err
 	}
 	return nil
 }

@@ -205,3 +205,17 @@ func TestAsyncInvokeTopicPolicyDeniesTheRole(t *testing.T) {
 	require.ErrorContains(t, err, want(arnOf("sns", "done")))
 	assert.Nil(t, up.Find(configType, "billing-async-config"))
 }
+
+// Under an explicit provider, whose account the component reads at
+// preview only, an update decides a statement on the role's account with
+// the account the provider deploys to.
+func TestPolicyOnAccountUnderExplicitProvider(t *testing.T) {
+	build := func(ctx *pulumi.Context) error {
+		p := must(aws.NewProvider(ctx, "home", &aws.ProviderArgs{Region: pulumi.String("us-east-1"), AllowedAccountIds: pulumi.StringArray{pulumi.String("123456789012")}}))
+		q := newQueue(ctx, "failures", &sqs.QueueArgs{Policy: pulumi.String(outsideOnly)})
+		_, err := asyncroute.NewFunction(ctx, "orders", &asyncroute.FunctionArgs{Function: lambdaArgs("orders"), OnFailure: asyncroute.SQSQueue{Queue: q}}, pulumi.Provider(p))
+		return err
+	}
+	rejectsAtUpdate(t, build, fPrefix+`OnFailure: the policy of aws:sqs/queue:Queue "failures" denies sqs:SendMessage on `+arnOf("sqs", "failures")+
+		` to the role (statement "Perimeter", an explicit Deny, which wins over any Allow)`, "orders")
+}
