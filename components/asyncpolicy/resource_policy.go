@@ -178,36 +178,33 @@ func (m *model) keyPolicies(needs []need) bool {
 // keyDecision decides a kms: need on a key of the stack with its key
 // policy, which must allow the request even within one account: for the
 // role, or for its account (delegating to the account's IAM policies).
-func (m *model) keyDecision(role *Resource, srcs []policySource, key *Resource, n need) (iampolicy.Result, policySource, string) {
-	kp := docSource(key, "policy", "the key policy of "+labelOf(key), valueOf(key, "policy"))
+func (m *model) keyDecision(role *Resource, srcs []policySource, key *Resource, n need) (iampolicy.Result, iampolicy.Request, lambdafacts.TargetPolicy) {
+	kp := docSource(key, "policy", lambdafacts.KeyPolicyLabel(key.Name), valueOf(key, "policy"))
 	var identity []*iampolicy.Document
 	for _, s := range srcs {
 		identity = append(identity, s.doc)
 	}
-	pol := iampolicy.Policies{Identity: identity, Resource: []*iampolicy.Document{kp.doc}, KeyPolicy: true}
-	if set, b := m.boundaryOf(role); set {
-		pol.Bounded, pol.Boundary = true, b.doc
-	}
+	set, b := m.boundaryOf(role)
 	roleARN := knownARN(role)
 	caller := iampolicy.Caller{RoleARN: roleARN, Account: accountOfARN(roleARN)}
 	if caller.Account == "" {
 		caller.Account = m.ix.placeOf(role).Account
 	}
-	r := iampolicy.Authorize(iampolicy.Request{Caller: caller, Action: n.action, Resource: n.resource, ResourceAccount: accountOfARN(n.resource)}, pol)
-	return r, kp, caller.Account
+	tp := lambdafacts.TargetPolicy{Label: kp.label, Doc: kp.doc}
+	var boundary *iampolicy.Document
+	if set {
+		boundary = b.doc
+	}
+	r, req := lambdafacts.AuthorizeKeyUse(caller, identity, set, boundary, tp, lambdafacts.Permission{Action: n.action, Resource: n.resource})
+	return r, req, tp
 }
 
 // checkKeyPolicy flags a kms: need the key policy of a key of the stack
 // denies the role, or neither allows it nor delegates to IAM.
 func (m *model) checkKeyPolicy(role *Resource, srcs []policySource, key *Resource, n need, problems, fixes *[]string) {
-	r, kp, account := m.keyDecision(role, srcs, key, n)
-	switch {
-	case r.Decision == iampolicy.Denied && r.Deny != nil && r.Deny.Part == iampolicy.PartResource:
-		st := statementName(kp.doc, r.Deny.Statement)
-		*problems = append(*problems, fmt.Sprintf("%s denies %s on %s to the role (%s, an explicit Deny, which wins over any Allow)", kp.label, n.action, n.resource, st))
-		*fixes = append(*fixes, fmt.Sprintf("narrow %s of %s so that it does not deny %s to %s", st, kp.label, n.action, labelOf(role)))
-	case r.Decision == iampolicy.NotAllowed && containsPart(r.Missing, iampolicy.PartResource) && !containsPart(r.Missing, iampolicy.PartIdentity):
-		*problems = append(*problems, fmt.Sprintf("%s neither allows %s to the role nor delegates to IAM (the account's root principal), and a key is usable only as its key policy allows, so the role's kms: grant is useless", kp.label, n.action))
-		*fixes = append(*fixes, fmt.Sprintf("allow %s on the key to %s in %s, or keep its statement allowing arn:<partition>:iam::%s:root (the default key policy's)", n.action, labelOf(role), kp.label, account))
+	r, req, kp := m.keyDecision(role, srcs, key, n)
+	if problem, fix := lambdafacts.KeyPolicyProblem(r, req, kp, labelOf(role)); problem != "" {
+		*problems = append(*problems, problem)
+		*fixes = append(*fixes, fix)
 	}
 }

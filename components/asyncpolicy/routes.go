@@ -320,12 +320,12 @@ func (p *Permissions) Explain(fnURN, action, resource string) (d iampolicy.Decis
 			// The target's resource-based policies, when the stack
 			// holds them (ASYNC001's decision).
 			if key := p.m.keyOfNeed(need{action, resource}); key != nil {
-				r, kp, _ := p.m.keyDecision(f.role.res, srcs, key, need{action, resource})
+				r, _, kp := p.m.keyDecision(f.role.res, srcs, key, need{action, resource})
 				switch {
 				case r.Decision == iampolicy.Denied && r.Deny != nil && r.Deny.Part == iampolicy.PartResource:
-					return iampolicy.Denied, kp.label + " (" + statementName(kp.doc, r.Deny.Statement) + ")", false
+					return iampolicy.Denied, kp.Label + " (" + statementName(kp.Doc, r.Deny.Statement) + ")", false
 				case r.Decision == iampolicy.NotAllowed && containsPart(r.Missing, iampolicy.PartResource) && !containsPart(r.Missing, iampolicy.PartIdentity):
-					return iampolicy.NotAllowed, kp.label, false
+					return iampolicy.NotAllowed, kp.Label, false
 				}
 				return d, policy, boundary
 			}

@@ -95,3 +95,44 @@ func hasPart(ps []iampolicy.Part, p iampolicy.Part) bool {
 	}
 	return false
 }
+
+// KeyPolicyLabel labels the key policy of a kms.Key of Pulumi name name.
+func KeyPolicyLabel(name string) string {
+	return "the key policy of " + ResourceLabel("aws:kms/key:Key", name)
+}
+
+// AuthorizeKeyUse decides, with iampolicy's Authorize, an execution role's
+// request for need n on a customer-managed key whose key policy is kp: the
+// key policy must allow it even within one account, for the role or for
+// its account (delegating to IAM).
+func AuthorizeKeyUse(caller iampolicy.Caller, identity []*iampolicy.Document, bounded bool, boundary *iampolicy.Document, kp TargetPolicy, n Permission) (iampolicy.Result, iampolicy.Request) {
+	req := iampolicy.Request{Caller: caller, Action: n.Action, Resource: n.Resource, ResourceAccount: accountOf(n.Resource)}
+	p := iampolicy.Policies{Identity: identity, Bounded: bounded, Boundary: boundary, Resource: []*iampolicy.Document{kp.Doc}, KeyPolicy: true}
+	return iampolicy.Authorize(req, p), req
+}
+
+// KeyPolicyProblem is what a key policy (kp) does to an execution role's
+// kms: request, given Authorize's decision r of req (role names the role
+// in the fix): "" when it does not block it. It blocks it with an explicit
+// Deny, and when it neither allows the role nor delegates to IAM (the
+// account's root principal).
+func KeyPolicyProblem(r iampolicy.Result, req iampolicy.Request, kp TargetPolicy, role string) (problem, fix string) {
+	switch {
+	case r.Decision == iampolicy.Denied && r.Deny != nil && r.Deny.Part == iampolicy.PartResource:
+		st := StatementName(kp.Doc, r.Deny.Statement)
+		return fmt.Sprintf("%s denies %s on %s to the role (%s, an explicit Deny, which wins over any Allow)", kp.Label, req.Action, req.Resource, st),
+			fmt.Sprintf("narrow %s of %s so that it does not deny %s to %s", st, kp.Label, req.Action, role)
+	case r.Decision == iampolicy.NotAllowed && hasPart(r.Missing, iampolicy.PartResource) && !hasPart(r.Missing, iampolicy.PartIdentity):
+		return fmt.Sprintf("%s neither allows %s to the role nor delegates to IAM (the account's root principal), and a key is usable only as its key policy allows, so the role's kms: grant is useless", kp.Label, req.Action),
+			fmt.Sprintf("allow %s on the key to %s in %s, or keep its statement allowing arn:<partition>:iam::%s:root (the default key policy's)", req.Action, role, kp.Label, req.Caller.Account)
+	}
+	return "", ""
+}
+
+// accountOf is the account of an ARN ("" when it has none or is not one).
+func accountOf(s string) string {
+	if a, err := ParseARN(s); err == nil {
+		return a.Account
+	}
+	return ""
+}
