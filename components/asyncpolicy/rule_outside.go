@@ -55,8 +55,8 @@ func checkOutsideStack(m *model, emit emitFunc) {
 		done := map[string]bool{}
 		for _, d := range f.destinations() {
 			needs := m.required(d)
-			if len(needs) == 0 {
-				continue
+			if len(needs) == 0 || d.spec.CheckARN(d.arn) != nil {
+				continue // nothing to deliver, or a target Lambda refuses (ASYNC002)
 			}
 			target := d.arn
 			if d.res != nil {
@@ -65,7 +65,10 @@ func checkOutsideStack(m *model, emit emitFunc) {
 			if done[target] {
 				continue
 			}
-			var parts, policies []string
+			// policies name the policies outside the stack; checkable
+			// those ASYNC001 would read in the stack (all but a function's
+			// permissions).
+			var parts, policies, checkable []string
 			all := append([]need(nil), needs...)
 			var keyPart, keyPolicy string
 			if ref, ok := outsideKeyRef(m, d); ok && !noKMSStatement(srcs) {
@@ -93,14 +96,19 @@ func checkOutsideStack(m *model, emit emitFunc) {
 			if boundary != "" {
 				parts = append(parts, fmt.Sprintf("the role's permissions boundary %s is not in the stack: it must allow %s", boundary, groupNeeds(all)))
 				policies = append(policies, "the permissions boundary "+boundary)
+				checkable = append(checkable, "the permissions boundary "+boundary)
 			}
 			if p, pol := m.outsideResourcePolicy(d, needs, roleAccount, principal); p != "" {
 				parts = append(parts, p)
 				policies = append(policies, pol)
+				if d.spec.Kind != lambdafacts.KindLambda {
+					checkable = append(checkable, pol)
+				}
 			}
 			if keyPart != "" {
 				parts = append(parts, keyPart)
 				policies = append(policies, keyPolicy)
+				checkable = append(checkable, keyPolicy)
 			}
 			if len(parts) == 0 {
 				continue
@@ -108,9 +116,20 @@ func checkOutsideStack(m *model, emit emitFunc) {
 			done[target] = true
 			problem := fmt.Sprintf("the %s of function %q is %s, and whether execution role %s may deliver to it depends on policies outside the stack, which the rules cannot read: %s",
 				slotLabel(d.slot), f.name, d.describeLong(), labelOf(role), strings.Join(parts, "; "))
-			fix := fmt.Sprintf("make sure that %s allows it, or bring it into the stack so that ASYNC001 checks it", strings.Join(policies, " and "))
+			verb := "allows"
 			if len(policies) > 1 {
-				fix = fmt.Sprintf("make sure that %s allow it, or bring them into the stack so that ASYNC001 checks them", strings.Join(policies, " and "))
+				verb = "allow"
+			}
+			fix := fmt.Sprintf("make sure that %s %s it", strings.Join(policies, " and "), verb)
+			switch {
+			case len(checkable) == 1 && len(policies) == 1:
+				fix += ", or bring it into the stack so that ASYNC001 checks it"
+			case len(checkable) == len(policies):
+				fix += ", or bring them into the stack so that ASYNC001 checks them"
+			case len(checkable) > 0:
+				// A function outside the stack, with a boundary outside it
+				// (a key policy is only read for targets of the stack).
+				fix += fmt.Sprintf(", or bring %s into the stack so that ASYNC001 checks it", strings.Join(checkable, " and "))
 			}
 			emit(d.owner, d.field, message(d.owner, d.field, problem, fix))
 		}
@@ -155,7 +174,7 @@ func (m *model) outsideResourcePolicy(d dest, needs []need, roleAccount, princip
 		if account == "" {
 			account = m.ix.placeOf(d.res).Account
 		}
-		where = "in the stack, which holds no resource-based policy of it"
+		where = "in the stack, which holds none of its resource-based policies"
 	}
 	if account == "" || account == roleAccount {
 		return "", ""
@@ -167,8 +186,8 @@ func (m *model) outsideResourcePolicy(d dest, needs []need, roleAccount, princip
 		}
 	}
 	name := resourcePolicyName(d.spec)
-	part := fmt.Sprintf("the %s is %s and in account %s, the role in account %s, and across accounts its %s must allow the role too: it must allow %s to %s (or its account %s)",
-		d.spec.Label, where, account, roleAccount, name, groupNeeds(resourceNeeds), principal, roleAccount)
+	part := fmt.Sprintf("the %s is in account %s (%s) and the role in account %s, and across accounts its %s must allow the role too: it must allow %s to %s (or its account %s)",
+		d.spec.Label, account, where, roleAccount, name, groupNeeds(resourceNeeds), principal, roleAccount)
 	return part, "the " + name + " of " + d.describe()
 }
 
