@@ -166,7 +166,7 @@ func (m *model) outsideResourcePolicy(d dest, needs []need, roleAccount, princip
 		switch d.res.Type {
 		case tQueue, tTopic, tBus, tBucket, tBucketV2:
 		default:
-			return "", "" // a function of the stack: its permissions are ASYNC006's
+			return "", "" // a function of the stack: the stack may hold its Lambda permissions, which no rule reads for destinations
 		}
 		if len(m.resourcePolicies(d.res)) > 0 {
 			return "", "" // ASYNC001 decides with them
