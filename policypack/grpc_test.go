@@ -78,7 +78,7 @@ func TestAnalyzerProtocol(t *testing.T) {
 	info, err := client.GetAnalyzerInfo(ctx, &emptypb.Empty{})
 	require.NoError(t, err)
 	assert.Equal(t, "asyncroute", info.GetName())
-	require.Len(t, info.GetPolicies(), 9)
+	require.Len(t, info.GetPolicies(), 10)
 	assert.Equal(t, "async001-destination-permission", info.GetPolicies()[0].GetName())
 	assert.Equal(t, pulumirpc.EnforcementLevel_MANDATORY, info.GetPolicies()[0].GetEnforcementLevel())
 

@@ -58,12 +58,13 @@ func TestPackMetadata(t *testing.T) {
 	for _, p := range pack.Policies() {
 		names = append(names, p.Name())
 		levels[p.Name()] = p.EnforcementLevel()
-		assert.Contains(t, p.Description(), "ASYNC00")
+		assert.Regexp(t, `^ASYNC0\d\d: `, p.Description())
 	}
 	assert.Equal(t, []string{
 		"async001-destination-permission", "async002-destination-validity", "async003-failure-path-required",
 		"async004-destinations-never-fire", "async005-broad-destination-grant", "async006-invoked-qualifier-has-config",
 		"async007-delivery-failures-alarm", "async008-success-loop", "async009-redrive-loop",
+		"async010-authorization-outside-stack",
 	}, names)
 	assert.Equal(t, policyx.EnforcementLevelMandatory, levels["async001-destination-permission"])
 	assert.Equal(t, policyx.EnforcementLevelMandatory, levels["async002-destination-validity"])
@@ -74,6 +75,7 @@ func TestPackMetadata(t *testing.T) {
 	assert.Equal(t, policyx.EnforcementLevelAdvisory, levels["async007-delivery-failures-alarm"])
 	assert.Equal(t, policyx.EnforcementLevelMandatory, levels["async008-success-loop"])
 	assert.Equal(t, policyx.EnforcementLevelAdvisory, levels["async009-redrive-loop"])
+	assert.Equal(t, policyx.EnforcementLevelAdvisory, levels["async010-authorization-outside-stack"])
 }
 
 func str(s string) property.Value { return property.New(s) }

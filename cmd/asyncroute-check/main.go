@@ -16,7 +16,7 @@
 // export", "preview" and "plan".
 //
 // It runs the same rules as the asyncpolicy library and the policy pack
-// (ASYNC001-ASYNC007) and prints the findings as text or JSON.
+// (ASYNC001-ASYNC010) and prints the findings as text or JSON.
 //
 // Exit status: 0 when there is no finding or only advisory ones, 1 when a
 // mandatory rule is violated, 2 when the input cannot be read or is none

@@ -45,6 +45,7 @@ const (
 	RuleDeliveryAlarm         = "ASYNC007"
 	RuleSuccessLoop           = "ASYNC008"
 	RuleLoop                  = "ASYNC009"
+	RuleOutsideStack          = "ASYNC010"
 )
 
 var rules = []Rule{
@@ -59,6 +60,7 @@ var rules = []Rule{
 	{RuleDeliveryAlarm, "delivery-failures-alarm", "An invoke config with destinations that no asyncroute component made has a CloudWatch alarm on its function's DestinationDeliveryFailures (FunctionName, and Resource for an alias or version), and no alarm on a Lambda metric notifies a topic encrypted with alias/aws/sns.", Advisory},
 	{RuleSuccessLoop, "success-loop", "On-success routes (destinations, and EventBridge rules that pass a function's success records to the next function) must not lead back to a function they start from: Lambda's recursive loop detection does not follow them.", Mandatory},
 	{RuleLoop, "redrive-loop", "A loop through an on-failure destination, a dead-letter target or a queue, topic or bucket that triggers a function of the loop again is reported, so that each pass is sure to end.", Advisory},
+	{RuleOutsideStack, "authorization-outside-stack", "A delivery that AWS authorizes with a policy outside the stack (the role's permissions boundary, the resource-based policy of a target in another account, the key policy of a customer-managed key) is reported once per function and target, with what that policy must allow and to which role or account.", Advisory},
 }
 
 // Rules returns the rules in id order.
@@ -132,6 +134,7 @@ func (a *Analysis) Check(cfg Config) []Finding {
 		RuleDeliveryAlarm: func(emit emitFunc) { checkDeliveryAlarms(m, emit) },
 		RuleSuccessLoop:   func(emit emitFunc) { checkLoops(m, true, emit) },
 		RuleLoop:          func(emit emitFunc) { checkLoops(m, false, emit) },
+		RuleOutsideStack:  func(emit emitFunc) { checkOutsideStack(m, emit) },
 	}
 	for _, r := range rules {
 		if cfg.Level(r.ID) == Disabled {

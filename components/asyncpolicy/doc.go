@@ -2,7 +2,8 @@
 // invocation routing mistakes: missing grants for destinations, targets
 // Lambda rejects, failure paths that do not exist, destinations that never
 // fire, over-broad grants, triggers that invoke a qualifier without the
-// function's invoke config, and delivery failures no alarm would report.
+// function's invoke config, delivery failures no alarm would report, loops,
+// and deliveries authorized by policies outside the stack.
 //
 // The rules look at one graph model ([Graph], package stackgraph's:
 // resources with type, URN, name, parent, inputs, outputs and
@@ -41,6 +42,9 @@
 //	                                                  success records on) lead back to a function they start from
 //	ASYNC009 redrive-loop                  advisory   any other loop: through an on-failure destination, a dead-letter target, or a
 //	                                                  queue, topic or bucket that triggers a function of the loop again
+//	ASYNC010 authorization-outside-stack   advisory   a delivery authorized by a policy outside the stack (a permissions boundary, the
+//	                                                  resource-based policy of a target in another account, the key policy of a
+//	                                                  customer key), once per function and target, with what it must allow and to whom
 //
 // Levels can be changed per rule with [Config].
 //
@@ -77,5 +81,8 @@
 // NotResource, and an explicit Deny over any Allow. Statements with a
 // Condition are taken to apply (an Allow is granted, a Deny is ignored),
 // so that a condition never causes a false violation. Permissions
-// boundaries, SCPs and resource-based policies are not evaluated.
+// boundaries, resource-based policies and key policies of the stack are
+// evaluated with iampolicy.Authorize (ASYNC001); those outside the stack
+// cannot be read, and ASYNC010 says what they must allow. SCPs are not
+// evaluated.
 package asyncpolicy

@@ -95,7 +95,7 @@ func TestRulesAndLevels(t *testing.T) {
 		assert.NotEmpty(t, r.Description)
 		assert.NotEmpty(t, r.Name)
 	}
-	assert.Equal(t, []string{"ASYNC001", "ASYNC002", "ASYNC003", "ASYNC004", "ASYNC005", "ASYNC006", "ASYNC007", "ASYNC008", "ASYNC009"}, ids)
+	assert.Equal(t, []string{"ASYNC001", "ASYNC002", "ASYNC003", "ASYNC004", "ASYNC005", "ASYNC006", "ASYNC007", "ASYNC008", "ASYNC009", "ASYNC010"}, ids)
 	l, err := asyncpolicy.ParseLevel(" Advisory ")
 	require.NoError(t, err)
 	assert.Equal(t, asyncpolicy.Advisory, l)
@@ -104,4 +104,5 @@ func TestRulesAndLevels(t *testing.T) {
 	assert.Equal(t, asyncpolicy.Mandatory, asyncpolicy.Config{}.Level("ASYNC001"))
 	assert.Equal(t, asyncpolicy.Advisory, asyncpolicy.Config{}.Level("ASYNC004"))
 	assert.Equal(t, asyncpolicy.Advisory, asyncpolicy.Config{}.Level("ASYNC007"))
+	assert.Equal(t, asyncpolicy.Advisory, asyncpolicy.Config{}.Level(asyncpolicy.RuleOutsideStack))
 }

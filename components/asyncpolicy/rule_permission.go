@@ -311,29 +311,9 @@ func (m *model) mappingQueue(mm *mappingModel) *Resource {
 // without one, which the stack cannot show; a role with any KMS statement
 // is given the benefit of the doubt.)
 func checkOutsideKey(m *model, f *fnModel, role *Resource, srcs []policySource, d dest, emit emitFunc) {
-	if d.arn == "" || d.spec == nil || !d.spec.Keyed || d.res == nil {
-		return
-	}
-	if d.slot != slotEither && !d.spec.Accepts(d.slot) {
-		return
-	}
-	_, _, v := m.keyReference(d.res)
-	ref, ok := v.str()
-	if !ok || ref == "" || lambdafacts.IsAWSManagedAlias(ref) {
-		return
-	}
-	if k, _ := m.customerKey(d.res); k != "" {
-		return // a key of the stack: required() covers it
-	}
-	for _, s := range srcs {
-		if s.doc == nil {
-			return // a document not known may hold one
-		}
-		for _, st := range s.doc.Statements {
-			if st.Allows() && mayAllowKMS(st) {
-				return
-			}
-		}
+	ref, ok := outsideKeyRef(m, d)
+	if !ok || !noKMSStatement(srcs) {
+		return // no key outside the stack, or ASYNC010 says what its policy must allow
 	}
 	key, err := lambdafacts.KeyARN(ref, d.arn, "", "")
 	if err != nil || lambdafacts.IsCustomAlias(ref) {

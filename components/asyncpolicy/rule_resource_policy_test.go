@@ -6,7 +6,9 @@ import (
 	"github.com/asyncroute/asyncroute/components/asyncpolicy"
 	"github.com/asyncroute/asyncroute/components/asyncroutetest"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sqs"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -127,5 +129,101 @@ func TestKeyPolicyWithoutTheRoleOrRoot(t *testing.T) {
 	for name, policy := range map[string]string{"delegates to IAM": root, "default key policy": ""} {
 		fs := of(findings(t, program(policy)), asyncpolicy.RuleDestinationPermission)
 		assert.Empty(t, fs, "%s: %s", name, dump(fs))
+	}
+}
+
+// An EventBridge bus of the stack in another account (its provider's):
+// across accounts the bus's policy must allow the role too. An
+// EventBusPolicy of the stack (naming the bus by name or by ARN) that
+// allows only a third account is ASYNC001 (mandatory); one that allows the
+// role's account is clean. Without any EventBusPolicy in the stack, the
+// bus's policy lives outside it: ASYNC001 cannot decide, and ASYNC010
+// (advisory) says what that policy must allow.
+func TestEventBusPolicyAcrossAccounts(t *testing.T) {
+	const other = "210987654321"
+	// allowed is the account the EventBusPolicy allows ("": no policy in
+	// the stack); byARN names the bus by its ARN in the policy.
+	stackWith := func(allowed string, byARN bool) func(s stack) {
+		return func(s stack) {
+			r := s.role("orders-role")
+			p := must(aws.NewProvider(s.ctx, "owner", &aws.ProviderArgs{Region: pulumi.String("us-east-1"), AllowedAccountIds: pulumi.StringArray{pulumi.String(other)}}))
+			bus := must(cloudwatch.NewEventBus(s.ctx, "shared", &cloudwatch.EventBusArgs{Name: pulumi.String("shared")}, pulumi.Provider(p)))
+			if allowed != "" {
+				name := bus.Name
+				if byARN {
+					name = bus.Arn
+				}
+				must(cloudwatch.NewEventBusPolicy(s.ctx, "shared-policy", &cloudwatch.EventBusPolicyArgs{EventBusName: name,
+					Policy: pulumi.String(`{"Version":"2012-10-17","Statement":[{"Sid":"Partners","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + allowed + `:root"},"Action":"events:PutEvents","Resource":"*"}]}`)},
+					pulumi.Provider(p)))
+			}
+			f := s.fn("orders", r, nil)
+			s.config("orders-config", f, nil, bus.Arn)
+			s.grant("grants", r, doc(stmt("Allow", "events:PutEvents", bus.Arn)))
+		}
+	}
+	busARN := "arn:aws:events:us-east-1:" + other + ":event-bus/shared"
+	for _, byARN := range []bool{false, true} {
+		fs := findings(t, stackWith("333333333333", byARN))
+		require.Len(t, fs, 1, dump(fs))
+		assert.Equal(t, asyncpolicy.RuleDestinationPermission, fs[0].RuleID)
+		assert.Equal(t, asyncpolicy.Mandatory, fs[0].Level)
+		assert.Equal(t, `aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig "orders-config", field destinationConfig.onFailure.destination: `+
+			`the on-failure destination is EventBridge event bus "shared" (`+busARN+`), but for execution role aws:iam/role:Role "orders-role" of function "orders" `+
+			`EventBridge event bus "shared" is in account `+other+` and the role in account `+acct+`, and across accounts the target's policy must allow the role too, `+
+			`but aws:cloudwatch/eventBusPolicy:EventBusPolicy "shared-policy" does not allow events:PutEvents to it, so every delivery is refused (Lambda drops the record and counts DestinationDeliveryFailures). `+
+			`Fix: allow events:PutEvents on `+busARN+` to aws:iam/role:Role "orders-role" (or its account `+acct+`) in aws:cloudwatch/eventBusPolicy:EventBusPolicy "shared-policy".`,
+			fs[0].Message, "by ARN %v", byARN)
+
+		fs = findings(t, stackWith(acct, byARN))
+		assert.Empty(t, fs, "allows the role's account (by ARN %v): %s", byARN, dump(fs))
+	}
+
+	fs := findings(t, stackWith("", false))
+	require.Len(t, fs, 1, dump(fs))
+	assert.Equal(t, asyncpolicy.RuleOutsideStack, fs[0].RuleID, "no policy of the bus in the stack: not ASYNC001's")
+	assert.Equal(t, asyncpolicy.Advisory, fs[0].Level)
+	assert.Equal(t, `aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig "orders-config", field destinationConfig.onFailure.destination: `+
+		`the on-failure destination of function "orders" is EventBridge event bus "shared" (`+busARN+`), and whether execution role aws:iam/role:Role "orders-role" `+
+		`may deliver to it depends on policies outside the stack, which the rules cannot read: `+
+		`the EventBridge event bus is in account `+other+` (in the stack, which holds none of its resource-based policies) and the role in account `+acct+`, `+
+		`and across accounts its event bus policy must allow the role too: it must allow events:PutEvents on `+busARN+` to `+roleARN+`orders-role (or its account `+acct+`). `+
+		`Fix: make sure that the event bus policy of EventBridge event bus "shared" allows it, or bring it into the stack so that ASYNC001 checks it.`, fs[0].Message)
+}
+
+// A bucket policy of the stack that denies the role s3:PutObject on an S3
+// on-failure destination wins over the role's grant: ASYNC001 names the
+// statement. An allow-all bucket policy is clean.
+func TestBucketPolicyDeniesTheRole(t *testing.T) {
+	stackWith := func(policy string) func(s stack) {
+		return func(s stack) {
+			r := s.role("orders-role")
+			b := must(s3.NewBucketV2(s.ctx, "archive", &s3.BucketV2Args{Bucket: pulumi.String("archive")}))
+			must(s3.NewBucketPolicy(s.ctx, "archive-policy", &s3.BucketPolicyArgs{Bucket: b.Bucket, Policy: pulumi.String(policy)}))
+			f := s.fn("orders", r, nil)
+			s.config("orders-config", f, nil, b.Arn)
+			s.grant("grants", r, doc(stmt("Allow", "s3:PutObject", pulumi.Sprintf("%s/*", b.Arn)), stmt("Allow", "s3:ListBucket", b.Arn)))
+		}
+	}
+	deny := `{"Version":"2012-10-17","Statement":[{"Sid":"Everyone","Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*"},` +
+		`{"Sid":"NoRecords","Effect":"Deny","Principal":{"AWS":"` + roleARN + `orders-role"},"Action":"s3:PutObject","Resource":"arn:aws:s3:::archive/*"}]}`
+	fs := findings(t, stackWith(deny))
+	require.Len(t, fs, 1, dump(fs))
+	assert.Equal(t, asyncpolicy.RuleDestinationPermission, fs[0].RuleID)
+	assert.Equal(t, asyncpolicy.Mandatory, fs[0].Level)
+	assert.Equal(t, `aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig "orders-config", field destinationConfig.onFailure.destination: `+
+		`the on-failure destination is S3 bucket "archive" (arn:aws:s3:::archive), but for execution role aws:iam/role:Role "orders-role" of function "orders" `+
+		`aws:s3/bucketPolicy:BucketPolicy "archive-policy" denies s3:PutObject on arn:aws:s3:::archive/* to the role (statement "NoRecords", an explicit Deny, which wins over any Allow), `+
+		`so every delivery is refused (Lambda drops the record and counts DestinationDeliveryFailures). `+
+		`Fix: narrow statement "NoRecords" of aws:s3/bucketPolicy:BucketPolicy "archive-policy" so that it does not deny s3:PutObject to aws:iam/role:Role "orders-role".`, fs[0].Message)
+
+	allowAll := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*"}]}`
+	for _, preview := range []bool{false, true} {
+		var opts []asyncroutetest.Option
+		if preview {
+			opts = append(opts, asyncroutetest.Preview())
+		}
+		fs := findings(t, stackWith(allowAll), opts...)
+		assert.Empty(t, fs, "allow-all (preview %v): %s", preview, dump(fs))
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/asyncroute/asyncroute/components/asyncpolicy"
 	"github.com/asyncroute/asyncroute/components/asyncroute"
 	"github.com/asyncroute/asyncroute/components/plan"
 	"github.com/asyncroute/asyncroute/stacks/orders"
@@ -252,7 +253,9 @@ func TestFindingsExitCode(t *testing.T) {
 	}{
 		{"mandatory finding fails by default", routed, nil, plan.ExitFindings, failing, mandatory},
 		{"mandatory finding, -fail-on mandatory", routed, []string{"-fail-on", "mandatory"}, plan.ExitFindings, failing, mandatory},
-		{"mandatory finding, -fail-on advisory", routed, []string{"-fail-on=advisory"}, plan.ExitFindings, "plan: 1 finding fails the plan (-fail-on advisory)\n", mandatory},
+		// The worker's topic of another account adds an advisory
+		// (ASYNC010: its topic policy is outside the stack).
+		{"mandatory finding, -fail-on advisory", routed, []string{"-fail-on=advisory"}, plan.ExitFindings, "plan: 2 findings fail the plan (-fail-on advisory)\n", mandatory},
 		{"mandatory finding, -fail-on none", routed, []string{"-fail-on", "none"}, plan.ExitOK, "", mandatory},
 		{"mandatory finding, JSON", routed, []string{"-json"}, plan.ExitFindings, failing, ""},
 		// A first preview cannot decide the grant: its policy embeds ARNs
@@ -270,8 +273,9 @@ func TestFindingsExitCode(t *testing.T) {
 			if c.findings == "" { // JSON
 				var p plan.JSONPlan
 				require.NoError(t, json.Unmarshal(out.Bytes(), &p))
-				require.Len(t, p.Findings, 1)
+				require.Len(t, p.Findings, 2)
 				assert.Equal(t, "ASYNC001", p.Findings[0].RuleID)
+				assert.Equal(t, "ASYNC010", p.Findings[1].RuleID)
 			} else {
 				assert.Contains(t, out.String(), c.findings, "the findings are printed whatever -fail-on says")
 			}
@@ -367,9 +371,19 @@ func TestStackOutputs(t *testing.T) {
 func TestFindingsInPlan(t *testing.T) {
 	var p plan.JSONPlan
 	require.NoError(t, json.Unmarshal([]byte(render(t, plan.Options{JSON: true})), &p))
-	require.Len(t, p.Findings, 1, "only the function whose grants were skipped is flagged")
+	require.Len(t, p.Findings, 2, "the function whose grants were skipped is flagged, and the worker's target of another account is reported")
 	assert.Equal(t, "ASYNC001", p.Findings[0].RuleID)
 	assert.Equal(t, "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", p.Findings[0].Type)
+	assert.Equal(t, asyncpolicy.Finding{RuleID: "ASYNC010", Level: asyncpolicy.Advisory,
+		URN:  "urn:pulumi:dev::plantest::asyncroute:lambda:Function$aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig::worker-async-config",
+		Type: "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", Name: "worker-async-config", Field: "destinationConfig.onFailure.destination",
+		Message: `aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig "worker-async-config", field destinationConfig.onFailure.destination: ` +
+			`the on-failure destination of function "worker-13d6956" is SNS topic arn:aws:sns:us-east-1:210987654321:central-failures, ` +
+			`and whether execution role aws:iam/role:Role "worker-role" may deliver to it depends on policies outside the stack, which the rules cannot read: ` +
+			`the SNS topic is in account 210987654321 (outside the stack) and the role in account 123456789012, and across accounts its topic policy must allow the role too: ` +
+			`it must allow sns:Publish on arn:aws:sns:us-east-1:210987654321:central-failures to arn:aws:iam::123456789012:role/worker-role-def9d19 (or its account 123456789012). ` +
+			`Fix: make sure that the topic policy of SNS topic arn:aws:sns:us-east-1:210987654321:central-failures allows it, or bring it into the stack so that ASYNC001 checks it.`,
+	}, p.Findings[1])
 	assert.Contains(t, render(t, plan.Options{}), "Policy findings (asyncpolicy rules):\n  ASYNC001 [mandatory]")
 }
 

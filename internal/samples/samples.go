@@ -80,6 +80,13 @@ func Mixed(ctx *pulumi.Context) error {
 			_, b.err = cloudwatch.NewEventTarget(ctx, "nightly", &cloudwatch.EventTargetArgs{Rule: rule.Name, Arn: nightly.Arn})
 		}
 	}
+	// A topic of another account, outside the stack: its topic policy
+	// must allow the role too (ASYNC010).
+	const central = "arn:aws:sns:us-east-1:210987654321:central-failures"
+	auditRole := b.role("audit-role")
+	audit := b.fn("audit", auditRole.Arn, nil)
+	b.config("audit-config", audit.Name, nil, pulumi.String(central), 2)
+	b.grant("audit-grants", auditRole.Name, pulumi.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sns:Publish","Resource":"`+central+`"}]}`))
 	return b.err
 }
 

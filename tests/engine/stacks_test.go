@@ -89,7 +89,7 @@ func TestStacks(t *testing.T) {
 			}
 
 			// The first preview runs under the compiled policy pack: every
-			// stack built with the components passes all five rules.
+			// stack built with the components passes every rule.
 			pre, err := w.preview(optpreview.PolicyPacks(policyPack.build(t)))
 			require.NoError(t, err)
 			assert.NotContains(t, pre.StdOut, "async0", "no policy violation reported")
