@@ -117,6 +117,7 @@ func (d S3Bucket) resolve(env *resolveEnv) (*target, error) {
 	spec, _ := lambdafacts.KindOf(KindS3)
 	t := resourceTarget(spec, res, arn)
 	route := s3Route{arn: arn, key: d.Key}
+	t.key = d.Key
 	if d.Key == nil {
 		route.keyID, route.read = keyID, true
 		what := t.describe

@@ -100,7 +100,10 @@ type target struct {
 	// its resource-based policies given with it (see checkTargetPolicies).
 	arn         pulumi.StringInput
 	policies    []targetPolicy
-	policyLater *policyLater
+	policyLater []policyCheck
+	// key is the customer-managed key given with the destination (its
+	// Key), whose key policy is checked with the target's policies.
+	key *kms.Key
 	// slot and src are where the target is used.
 	slot lambdafacts.Slot
 	src  *mappingSource

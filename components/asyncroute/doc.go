@@ -165,6 +165,11 @@
 // the component creates decides nothing. The config is written after the
 // policy resource given with it.
 //
+// The key policy of a customer-managed key given with a destination (its
+// Key) is read the same way: one that denies the role, or neither allows
+// it nor delegates to IAM (the account's root principal, as the default
+// key policy does), makes the role's kms: grant useless and is refused.
+//
 // These components do not manage the roles and functions you bring with
 // ExistingRole or NewAsyncInvoke: a change of role you make to such a
 // function outside the component is not ordered by it.

@@ -31,6 +31,7 @@ func customerKeyGrant(env *resolveEnv, t *target, explicit *kms.Key, keyID pulum
 		if err != nil {
 			return nil, err
 		}
+		t.key = explicit
 		return []grant{grantOf(explicit.Arn, t.spec.KeyGrantsOn)}, nil
 	}
 	id, err := phase.Read(env.ctx, keyID)

@@ -216,9 +216,9 @@ func deployCheck(component string, t *target, arn pulumi.StringOutput, me self, 
 	if lateSrc {
 		inputs = append(inputs, t.src.arn)
 	}
-	policies := len(inputs)
-	if l := t.policyLater; l != nil {
-		for _, in := range l.inputs {
+	first := len(inputs)
+	for _, c := range t.policyLater {
+		for _, in := range c.inputs {
 			inputs = append(inputs, in)
 		}
 	}
@@ -232,10 +232,12 @@ func deployCheck(component string, t *target, arn pulumi.StringOutput, me self, 
 		if err := checkKindAtDeploy(t, s, selfRef(v[1]), place, lateSrc, srcARN); err != nil {
 			return "", fail(err)
 		}
-		if l := t.policyLater; l != nil {
-			if err := l.run(v[policies:], place); err != nil {
+		at := first
+		for _, c := range t.policyLater {
+			if err := c.run(v[at:at+len(c.inputs)], place); err != nil {
 				return "", fail(err)
 			}
+			at += len(c.inputs)
 		}
 		return s, nil
 	}).(pulumi.StringOutput)

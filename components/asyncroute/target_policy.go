@@ -80,57 +80,73 @@ func broughtDeliveryRole(b *broughtRole, granted bool) deliveryRole {
 // policies of the program, that they let the role deliver, with the rules'
 // decision (lambdafacts.AuthorizeDelivery and TargetPolicyProblem): an
 // explicit Deny for the role, or, for a target in another account, no
-// Allow for it, is refused in the rules' words. The check runs now when
-// the policies, the target's ARN and the role's ARN are known, else at
-// deploy before the write that routes to the target. What depends on what
-// the library cannot know (request context, a created role's ARN) is not
-// refused.
+// Allow for it, is refused in the rules' words; and the key policy of a
+// customer-managed key given with the destination (its Key), which must
+// allow the role or delegate to IAM (lambdafacts.KeyPolicyProblem). Each
+// check runs now when the values it needs are known, else at deploy
+// before the write that routes to the target (deployCheck). What depends
+// on what the library cannot know (request context, a created role's
+// ARN) is not refused.
 func (a *assembly) checkTargetPolicies(role deliveryRole) error {
+	// The role's ARN is read now only: a brought role's ARN known now is
+	// checked now, and the write never waits for the role (a policy
+	// naming a role whose ARN is not known decides nothing).
+	roleARN, err := phase.Read(a.ctx, role.arn)
+	if err != nil {
+		return err
+	}
 	for _, slot := range lambdafacts.Slots {
 		t := a.targets[slot]
-		if t == nil || t.spec == nil || len(t.policies) == 0 {
+		if t == nil || t.spec == nil {
 			continue
 		}
-		// The role's ARN is read now only: a brought role's ARN known now
-		// is checked now, and the write never waits for the role (a
-		// policy naming a role whose ARN is not known decides nothing).
-		roleARN, err := phase.Read(a.ctx, role.arn)
-		if err != nil {
-			return err
+		var checks []policyCheck
+		if len(t.policies) > 0 {
+			inputs := []pulumi.Input{t.arn, pulumi.String(roleARN.Str())}
+			labels := make([]string, len(t.policies))
+			for i, p := range t.policies {
+				inputs = append(inputs, p.doc)
+				labels[i] = p.label
+			}
+			spec, what := t.spec, t.describe
+			checks = append(checks, policyCheck{inputs: inputs, check: func(account string) phase.Check {
+				return targetPolicyCheck(spec, what, role, labels, account)
+			}})
 		}
-		inputs := []pulumi.Input{t.arn, pulumi.String(roleARN.Str())}
-		labels := make([]string, len(t.policies))
-		for i, p := range t.policies {
-			inputs = append(inputs, p.doc)
-			labels[i] = p.label
+		if k := t.key; k != nil {
+			spec, label, what := t.spec, lambdafacts.KeyPolicyLabel(k.PulumiResourceName()), lambdafacts.Describe("KMS key", k.PulumiResourceName())
+			checks = append(checks, policyCheck{inputs: []pulumi.Input{k.Arn, pulumi.String(roleARN.Str()), k.Policy}, check: func(account string) phase.Check {
+				return keyPolicyCheck(spec, what, label, role, account)
+			}})
 		}
-		spec, what := t.spec, t.describe
-		check := func(account string) phase.Check { return targetPolicyCheck(spec, what, role, labels, account) }
-		var now phase.Checks
-		if err := a.errs.fault(fieldOf(slot), now.Now(a.ctx, check(a.place.Account), inputs...)); err != nil {
-			return err
-		}
-		if !now.Empty() {
-			// Decided at deploy, in the account the provider deploys to
-			// (known then whatever the provider; see deployCheck).
-			t.policyLater = &policyLater{inputs: inputs, check: check, account: a.place.Account}
+		for _, c := range checks {
+			var now phase.Checks
+			if err := a.errs.fault(fieldOf(slot), now.Now(a.ctx, c.check(a.place.Account), c.inputs...)); err != nil {
+				return err
+			}
+			if !now.Empty() {
+				// Decided at deploy, in the account the provider deploys
+				// to (known then whatever the provider; see deployCheck).
+				c.account = a.place.Account
+				t.policyLater = append(t.policyLater, c)
+			}
 		}
 	}
 	return nil
 }
 
-// policyLater is a target's policy check left to deploy time: its inputs,
-// and the check for the role's account (account when known while the
-// program ran, else the one the component's provider deploys to).
-type policyLater struct {
+// policyCheck is a check of a target's policies: its inputs, and the
+// check for the role's account (account when known while the program
+// ran, else the one the component's provider deploys to).
+type policyCheck struct {
 	inputs  []pulumi.Input
 	check   func(account string) phase.Check
 	account string
 }
 
 // run runs the check with the values of its inputs (vals) in place at.
-func (l *policyLater) run(vals []any, at lambdafacts.Place) error {
-	account := l.account
+func (c policyCheck) run(vals []any, at lambdafacts.Place) error {
+	account := c.account
 	if account == "" {
 		account = at.Account
 	}
@@ -138,67 +154,90 @@ func (l *policyLater) run(vals []any, at lambdafacts.Place) error {
 	for i, v := range vals {
 		plain[i] = phase.Plain(v)
 	}
-	if err := l.check(account)(plain); err != nil && !errors.Is(err, phase.ErrLater) {
+	if err := c.check(account)(plain); err != nil && !errors.Is(err, phase.ErrLater) {
 		return err
 	}
 	return nil
 }
 
-// targetPolicyCheck is the check of a target's policies: its values are
-// the target's ARN, the role's ARN ("" for a created role) and the
-// policies' documents. With every value known it decides; with the
-// documents known and the target's ARN not (a target created by this
-// deployment, at preview) it refuses only what a Deny for every resource
-// ("*") decides, and leaves the rest to deploy time.
+// policyValues reads the values a policy check receives: the resource's
+// ARN, the role's ARN and the documents (labelled by labels). An unknown
+// ARN (a resource created by this deployment, at preview) stands as
+// "<ARN of what>" and keeps only the statements for every resource
+// ("*"), which apply whatever the ARN; partial says a statement was left
+// out, so that only a Deny decides. ErrLater when a role ARN or document
+// is not known.
+func policyValues(v []any, what string, labels []string) (arn, roleARN string, pols []lambdafacts.TargetPolicy, partial bool, err error) {
+	for _, x := range v[1:] {
+		if phase.IsUnknown(x) {
+			return "", "", nil, false, phase.ErrLater
+		}
+	}
+	arn, _ = v[0].(string)
+	later := phase.IsUnknown(v[0])
+	if later {
+		arn = "<ARN of " + what + ">"
+	}
+	roleARN, _ = v[1].(string)
+	for i, d := range v[2:] {
+		s, _ := d.(string)
+		if s == "" {
+			continue
+		}
+		doc, err := iampolicy.Parse(s)
+		if err != nil {
+			continue // AWS refuses a document it cannot read when it is written
+		}
+		if later {
+			kept := everyResource(doc)
+			partial = partial || len(kept.Statements) < len(doc.Statements)
+			doc = kept
+		}
+		pols = append(pols, lambdafacts.TargetPolicy{Label: labels[i], Doc: &doc})
+	}
+	return arn, roleARN, pols, partial, nil
+}
+
+// callerOf is the role as a caller: its ARN when known, and its account
+// (the ARN's, else account).
+func callerOf(roleARN, account string) iampolicy.Caller {
+	caller := iampolicy.Caller{RoleARN: roleARN, Account: account}
+	if a, err := lambdafacts.ParseARN(roleARN); err == nil && a.Account != "" {
+		caller.Account = a.Account
+	}
+	return caller
+}
+
+// identityOf is the role's identity-based side for needs: the grant the
+// component makes, or a policy that cannot be read (SkipGrants).
+func identityOf(role deliveryRole, grants []Permission) []*iampolicy.Document {
+	if !role.granted {
+		return []*iampolicy.Document{nil}
+	}
+	g := iampolicy.Grant(grants)
+	return []*iampolicy.Document{&g}
+}
+
+// targetPolicyCheck is the check of a target's resource-based policies:
+// its values are the target's ARN, the role's ARN ("" for a created role)
+// and the policies' documents (see policyValues).
 func targetPolicyCheck(spec *lambdafacts.KindSpec, what string, role deliveryRole, labels []string, account string) phase.Check {
 	return func(v []any) error {
-		for _, x := range v[1:] {
-			if phase.IsUnknown(x) {
-				return phase.ErrLater
-			}
+		arn, roleARN, pols, partial, err := policyValues(v, what, labels)
+		if err != nil || len(pols) == 0 {
+			return err
 		}
-		arn, _ := v[0].(string)
-		later := phase.IsUnknown(v[0])
-		if later {
-			arn = "<ARN of " + what + ">"
-		}
-		roleARN, _ := v[1].(string)
-		var pols []lambdafacts.TargetPolicy
-		for i, d := range v[2:] {
-			s, _ := d.(string)
-			if s == "" {
-				continue
-			}
-			doc, err := iampolicy.Parse(s)
-			if err != nil {
-				continue // AWS refuses a document it cannot read when it is written
-			}
-			if later {
-				doc = everyResource(doc)
-			}
-			pols = append(pols, lambdafacts.TargetPolicy{Label: labels[i], Doc: &doc})
-		}
-		if len(pols) == 0 || arn == "" {
-			return nil
-		}
-		caller := iampolicy.Caller{RoleARN: roleARN, Account: account}
-		if a, err := lambdafacts.ParseARN(roleARN); err == nil && a.Account != "" {
-			caller.Account = a.Account
-		}
+		caller := callerOf(roleARN, account)
 		resourceAccount := ""
 		if a, err := lambdafacts.ParseARN(arn); err == nil {
 			resourceAccount = a.Account
 		}
 		needs := spec.Needs(arn)
-		identity := []*iampolicy.Document{nil}
-		if role.granted {
-			g := iampolicy.Grant(needs)
-			identity = []*iampolicy.Document{&g}
-		}
+		identity := identityOf(role, needs)
 		var problems, fixes []string
 		for _, n := range needs {
 			r, req := lambdafacts.AuthorizeDelivery(caller, resourceAccount, identity, false, nil, pols, n)
-			if later && r.Decision != iampolicy.Denied {
+			if partial && r.Decision != iampolicy.Denied {
 				continue
 			}
 			if problem, fix := lambdafacts.TargetPolicyProblem(r, req, pols, what, role.label); problem != "" {
@@ -209,7 +248,40 @@ func targetPolicyCheck(spec *lambdafacts.KindSpec, what string, role deliveryRol
 		switch {
 		case len(problems) > 0:
 			return lambdafacts.TargetPolicyRefusal(problems, fixes)
-		case later:
+		case partial:
+			return phase.ErrLater
+		}
+		return nil
+	}
+}
+
+// keyPolicyCheck is the check of the key policy of a customer-managed key
+// given with a destination: its values are the key's ARN, the role's ARN
+// and the key policy (none: the default key policy, which delegates to
+// IAM).
+func keyPolicyCheck(spec *lambdafacts.KindSpec, what, label string, role deliveryRole, account string) phase.Check {
+	return func(v []any) error {
+		arn, roleARN, pols, partial, err := policyValues(v, what, []string{label})
+		if err != nil || len(pols) == 0 {
+			return err
+		}
+		caller := callerOf(roleARN, account)
+		identity := identityOf(role, spec.KeyGrantsOn(arn))
+		var problems, fixes []string
+		for _, n := range spec.KeyNeeds(arn) {
+			r, req := lambdafacts.AuthorizeKeyUse(caller, identity, false, nil, pols[0], n)
+			if partial && r.Decision != iampolicy.Denied {
+				continue
+			}
+			if problem, fix := lambdafacts.KeyPolicyProblem(r, req, pols[0], role.label); problem != "" {
+				problems = append(problems, problem)
+				fixes = append(fixes, fix)
+			}
+		}
+		switch {
+		case len(problems) > 0:
+			return lambdafacts.KeyPolicyRefusal(problems, fixes)
+		case partial:
 			return phase.ErrLater
 		}
 		return nil

@@ -7,6 +7,7 @@ import (
 	"github.com/asyncroute/asyncroute/components/asyncroutetest"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sqs"
@@ -218,4 +219,55 @@ func TestPolicyOnAccountUnderExplicitProvider(t *testing.T) {
 	}
 	rejectsAtUpdate(t, build, fPrefix+`OnFailure: the policy of aws:sqs/queue:Queue "failures" denies sqs:SendMessage on `+arnOf("sqs", "failures")+
 		` to the role (statement "Perimeter", an explicit Deny, which wins over any Allow)`, "orders")
+}
+
+// A customer-managed key given with the destination whose key policy
+// neither allows the role nor delegates to IAM (the account's root
+// principal): the role's kms: grant is useless. Refused at preview (the
+// key policy's statements are for every resource, so the key's ARN is not
+// needed to decide) and before the config is written; a key policy that
+// delegates to IAM, and a key without one (the default key policy), are
+// accepted.
+func TestKeyPolicyWithoutRoleOrRoot(t *testing.T) {
+	program := func(policy string) func(ctx *pulumi.Context) error {
+		return func(ctx *pulumi.Context) error {
+			args := &kms.KeyArgs{}
+			if policy != "" {
+				args.Policy = pulumi.String(policy)
+			}
+			key := must(kms.NewKey(ctx, "records-key", args))
+			q := newQueue(ctx, "failures", &sqs.QueueArgs{KmsMasterKeyId: key.Arn})
+			_, err := asyncroute.NewFunction(ctx, "orders", &asyncroute.FunctionArgs{Function: lambdaArgs("orders"), OnFailure: asyncroute.SQSQueue{Queue: q, Key: key}})
+			return err
+		}
+	}
+	// A key policy for another account's administrators only (copied from
+	// it, say). (One naming a role of the account could name the role the
+	// component creates, whose ARN is not known: that decides nothing.)
+	admins := `{"Version":"2012-10-17","Statement":[{"Sid":"Admins","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999988887777:role/key-admin"},"Action":"kms:*","Resource":"*"}]}`
+	problem := func(action string) string {
+		return `the key policy of aws:kms/key:Key "records-key" neither allows ` + action + ` to the role nor delegates to IAM (the account's root principal), ` +
+			`and a key is usable only as its key policy allows, so the role's kms: grant is useless`
+	}
+	fix := func(action string) string {
+		return `allow ` + action + ` on the key to aws:iam/role:Role "orders-role" in the key policy of aws:kms/key:Key "records-key", ` +
+			`or keep its statement allowing arn:<partition>:iam::123456789012:root (the default key policy's)`
+	}
+	want := fPrefix + `OnFailure: ` + problem("kms:GenerateDataKey") + `; ` + problem("kms:Decrypt") +
+		`, so every delivery is refused (Lambda drops the record and counts DestinationDeliveryFailures) and no grant of the execution role can change that; ` +
+		`allowed: a key whose key policy lets the role use it (` + fix("kms:GenerateDataKey") + `; ` + fix("kms:Decrypt") + `)`
+	rejects(t, program(admins), want, "orders", 2)
+
+	root := `{"Version":"2012-10-17","Statement":[{"Sid":"Enable IAM User Permissions","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"kms:*","Resource":"*"}]}`
+	for name, policy := range map[string]string{"delegates to IAM": root, "default key policy": ""} {
+		for _, preview := range []bool{true, false} {
+			var opts []asyncroutetest.Option
+			if preview {
+				opts = append(opts, asyncroutetest.Preview())
+			}
+			st, err := runCapture(t, program(policy), opts...)
+			require.NoError(t, err, "%s (preview %v)", name, preview)
+			assert.NotNil(t, st.Find(configType, "orders-async-config"), "%s (preview %v)", name, preview)
+		}
+	}
 }

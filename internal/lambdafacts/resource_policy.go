@@ -87,6 +87,14 @@ func TargetPolicyRefusal(problems, fixes []string) error {
 		strings.Join(problems, "; "), strings.Join(fixes, "; "))
 }
 
+// KeyPolicyRefusal is the construct's error for a customer-managed key
+// whose key policy blocks the execution role (problems and fixes from
+// [KeyPolicyProblem]).
+func KeyPolicyRefusal(problems, fixes []string) error {
+	return fmt.Errorf("%s, so every delivery is refused (Lambda drops the record and counts DestinationDeliveryFailures) and no grant of the execution role can change that; allowed: a key whose key policy lets the role use it (%s)",
+		strings.Join(problems, "; "), strings.Join(fixes, "; "))
+}
+
 func hasPart(ps []iampolicy.Part, p iampolicy.Part) bool {
 	for _, x := range ps {
 		if x == p {

@@ -33,6 +33,9 @@ const acct = "123456789012"
 const perimeter = `{"Version":"2012-10-17","Statement":[{"Sid":"Perimeter","Effect":"Deny","Principal":"*","Action":"*","Resource":"*",` +
 	`"Condition":{"StringNotEquals":{"aws:PrincipalAccount":"999988887777"}}}]}`
 
+// foreignAdmins is a key policy for another account's administrators only.
+const foreignAdmins = `{"Version":"2012-10-17","Statement":[{"Sid":"Admins","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999988887777:role/key-admin"},"Action":"kms:*","Resource":"*"}]}`
+
 const basicExecution = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
 
 func arnOf(service, resource string) string {
@@ -244,6 +247,31 @@ func rows() []row {
 				rawConfig(ctx, f.Name, nil, q.Arn, nil)
 			},
 			want:   `the policy of aws:sqs/queue:Queue "failures" denies sqs:SendMessage on `,
+			prefix: true},
+		// A customer-managed key whose key policy neither allows the role
+		// nor delegates to IAM (another account's administrators only):
+		// the role's kms: grant is useless.
+		{name: "KeyPolicyWithoutRoleOrRoot",
+			construct: func(ctx *pulumi.Context) error {
+				key := must(kms.NewKey(ctx, "records-key", &kms.KeyArgs{Policy: pulumi.String(foreignAdmins)}))
+				q := must(sqs.NewQueue(ctx, "failures", &sqs.QueueArgs{Name: pulumi.String("failures"), KmsMasterKeyId: key.Arn}))
+				_, err := asyncroute.NewFunction(ctx, "orders", &asyncroute.FunctionArgs{Function: fnArgs("orders"), OnFailure: asyncroute.SQSQueue{Queue: q, Key: key}})
+				return err
+			},
+			raw: func(ctx *pulumi.Context) {
+				key := must(kms.NewKey(ctx, "records-key", &kms.KeyArgs{Policy: pulumi.String(foreignAdmins)}))
+				q := must(sqs.NewQueue(ctx, "failures", &sqs.QueueArgs{Name: pulumi.String("failures"), KmsMasterKeyId: key.Arn}))
+				r := role(ctx, "orders-role")
+				must(iam.NewRolePolicy(ctx, "orders-grants", &iam.RolePolicyArgs{Role: r.Name,
+					Policy: pulumi.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sqs:SendMessage","Resource":"%s"},`+
+						`{"Effect":"Allow","Action":["kms:GenerateDataKey*","kms:Decrypt"],"Resource":"%s"}]}`, q.Arn, key.Arn)}))
+				args := fnArgs("orders")
+				args.Role = r.Arn
+				f := must(lambda.NewFunction(ctx, "orders", &args))
+				rawConfig(ctx, f.Name, nil, q.Arn, nil)
+			},
+			want: `the key policy of aws:kms/key:Key "records-key" neither allows kms:GenerateDataKey to the role nor delegates to IAM (the account's root principal), ` +
+				`and a key is usable only as its key policy allows, so the role's kms: grant is useless`,
 			prefix: true},
 		// AWS's limits (lambdafacts' quotas), through both doors.
 		{name: "FunctionNameTooLong",
