@@ -208,3 +208,12 @@ func (m *model) checkKeyPolicy(role *Resource, srcs []policySource, key *Resourc
 		*fixes = append(*fixes, fix)
 	}
 }
+
+// roleAccount is the account of a role of the stack: its ARN's, else its
+// provider's ("" when neither is known).
+func (m *model) roleAccount(role *Resource) string {
+	if a := accountOfARN(knownARN(role)); a != "" {
+		return a
+	}
+	return m.ix.placeOf(role).Account
+}

@@ -330,7 +330,13 @@ func (p *Permissions) Explain(fnURN, action, resource string) (d iampolicy.Decis
 				return d, policy, boundary
 			}
 			arn := strings.TrimSuffix(resource, "/*")
-			if t := p.m.ix.target(f.res, arn); t != nil && len(p.m.resourcePolicies(t)) > 0 {
+			t := p.m.ix.target(f.res, arn)
+			if p.m.accountOutside(t, arn, p.m.roleAccount(f.role.res)) != "" {
+				// Across accounts the target's own policy must allow the
+				// role too, and the stack does not hold it (ASYNC010).
+				return iampolicy.Undecided, "", false
+			}
+			if t != nil && len(p.m.resourcePolicies(t)) > 0 {
 				r, _, rps := p.m.authorizeOn(f.role.res, srcs, t, arn, action, resource)
 				switch {
 				case r.Decision == iampolicy.Denied && r.Deny != nil && r.Deny.Part == iampolicy.PartResource:

@@ -160,24 +160,13 @@ func (m *model) outsideResourcePolicy(d dest, needs []need, roleAccount, princip
 	if roleAccount == "" || d.spec == nil {
 		return "", ""
 	}
-	account := accountOfARN(d.arn)
+	account := m.accountOutside(d.res, d.arn, roleAccount)
+	if account == "" {
+		return "", ""
+	}
 	where := "outside the stack"
 	if d.res != nil {
-		switch d.res.Type {
-		case tQueue, tTopic, tBus, tBucket, tBucketV2:
-		default:
-			return "", "" // a function of the stack: the stack may hold its Lambda permissions, which no rule reads for destinations
-		}
-		if len(m.resourcePolicies(d.res)) > 0 {
-			return "", "" // ASYNC001 decides with them
-		}
-		if account == "" {
-			account = m.ix.placeOf(d.res).Account
-		}
 		where = "in the stack, which holds none of its resource-based policies"
-	}
-	if account == "" || account == roleAccount {
-		return "", ""
 	}
 	var resourceNeeds []need
 	for _, n := range needs {
@@ -189,6 +178,35 @@ func (m *model) outsideResourcePolicy(d dest, needs []need, roleAccount, princip
 	part := fmt.Sprintf("the %s is in account %s (%s) and the role in account %s, and across accounts its %s must allow the role too: it must allow %s to %s (or its account %s)",
 		d.spec.Label, account, where, roleAccount, name, groupNeeds(resourceNeeds), principal, roleAccount)
 	return part, "the " + name + " of " + d.describe()
+}
+
+// accountOutside is the account of a target (t, nil when it is outside the
+// stack, with ARN arn) whose resource-based policy decides a request of a
+// role of roleAccount but is not in the stack: a target in another
+// account, outside the stack or of the stack without a policy of it in the
+// stack; "" otherwise (one account, not known, or a function of the
+// stack, whose Lambda permissions no rule reads for destinations). The
+// rules say it (ASYNC010) and the simulator leaves such a delivery
+// undecided (Permissions.Explain).
+func (m *model) accountOutside(t *Resource, arn, roleAccount string) string {
+	account := accountOfARN(arn)
+	if t != nil {
+		switch t.Type {
+		case tQueue, tTopic, tBus, tBucket, tBucketV2:
+		default:
+			return ""
+		}
+		if len(m.resourcePolicies(t)) > 0 {
+			return "" // ASYNC001 decides with them
+		}
+		if account == "" {
+			account = m.ix.placeOf(t).Account
+		}
+	}
+	if account == "" || roleAccount == "" || account == roleAccount {
+		return ""
+	}
+	return account
 }
 
 // resourcePolicyName names the resource-based policy of a kind of target.

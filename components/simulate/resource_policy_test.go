@@ -3,6 +3,7 @@ package simulate_test
 import (
 	"context"
 	"encoding/json"
+	"regexp"
 	"testing"
 
 	"github.com/asyncroute/asyncroute/components/simulate"
@@ -79,9 +80,10 @@ func TestBucketPolicyDenyFailsTheDelivery(t *testing.T) {
 // the stack in another account (its provider's). An EventBusPolicy of the
 // stack that allows only a third account refuses the role: the record is
 // lost and the trace names the policy. One that allows the role's account
-// lets it through. Without any policy of the bus in the stack, the
-// simulator decides with what the stack holds, the role's grant, and
-// delivers; the bus's policy outside the stack is ASYNC010's to report.
+// lets it through. Without any policy of the bus in the stack the
+// delivery is not decided by the stack (ASYNC010 names the bus's policy
+// and what it must allow): the simulator delivers it as if granted and
+// says so.
 func TestEventBusPolicyAcrossAccounts(t *testing.T) {
 	const other = "210987654321"
 	program := func(allowed string) pulumi.RunFunc {
@@ -106,9 +108,16 @@ func TestEventBusPolicyAcrossAccounts(t *testing.T) {
 		`the execution role is not allowed events:PutEvents on arn:aws:events:us-east-1:`+other+`:event-bus/shared by aws:cloudwatch/eventBusPolicy:EventBusPolicy "shared-policy" `+
 		`\(the resource's own policy must allow it too\); Lambda drops it and counts DestinationDeliveryFailures$`)
 
-	for name, allowed := range map[string]string{"allows the role's account": "123456789012", "no policy in the stack": ""} {
-		sim := failOnce(t, program(allowed))
+	for name, c := range map[string]struct{ allowed, why string }{
+		"allows the role's account": {"123456789012", `the role allows events:PutEvents`},
+		// ASYNC010's case: across accounts the bus's own policy decides,
+		// and the stack does not hold it.
+		"no policy in the stack": {"", `events:PutEvents not decided by the stack's policies: delivered as if granted`},
+	} {
+		sim := failOnce(t, program(c.allowed))
 		assert.Len(t, sim.DeliveriesTo("shared"), 1, name)
 		assert.Empty(t, sim.Trace().Problems(), name)
+		assertLine(t, sim.Trace().Lines(), `^00:00:00\.000  job  on failure → EventBridge event bus shared: record RetriesExhausted \(approximateInvokeCount 1\) delivered, `+
+			`as detail of an event \(detail-type "Lambda Function Invocation Result - Failure"\) \(`+regexp.QuoteMeta(c.why)+`\)$`)
 	}
 }
