@@ -168,16 +168,14 @@ func (m *model) outsideResourcePolicy(d dest, needs []need, roleAccount, princip
 	if d.res != nil {
 		where = "in the stack, which holds none of its resource-based policies"
 	}
-	var resourceNeeds []need
+	var resourceNeeds []lambdafacts.Permission
 	for _, n := range needs {
 		if !strings.HasPrefix(n.action, "kms:") {
-			resourceNeeds = append(resourceNeeds, n)
+			resourceNeeds = append(resourceNeeds, lambdafacts.Permission{Action: n.action, Resource: n.resource})
 		}
 	}
-	name := resourcePolicyName(d.spec)
-	part := fmt.Sprintf("the %s is in account %s (%s) and the role in account %s, and across accounts its %s must allow the role too: it must allow %s to %s (or its account %s)",
-		d.spec.Label, account, where, roleAccount, name, groupNeeds(resourceNeeds), principal, roleAccount)
-	return part, "the " + name + " of " + d.describe()
+	part := lambdafacts.OutsideResourcePolicy(d.spec, account, where, roleAccount, resourceNeeds, principal)
+	return part, "the " + lambdafacts.ResourcePolicyName(d.spec) + " of " + d.describe()
 }
 
 // accountOutside is the account of a target (t, nil when it is outside the
@@ -209,22 +207,6 @@ func (m *model) accountOutside(t *Resource, arn, roleAccount string) string {
 	return account
 }
 
-// resourcePolicyName names the resource-based policy of a kind of target.
-func resourcePolicyName(k *lambdafacts.KindSpec) string {
-	switch k.Kind {
-	case lambdafacts.KindSQS:
-		return "queue policy"
-	case lambdafacts.KindSNS:
-		return "topic policy"
-	case lambdafacts.KindLambda:
-		return "resource-based policy (its Lambda permissions)"
-	case lambdafacts.KindEventBridge:
-		return "event bus policy"
-	case lambdafacts.KindS3:
-		return "bucket policy"
-	}
-	return "resource-based policy"
-}
 
 // outsideKeyRef is the reference to the customer-managed KMS key outside
 // the stack that encrypts d's target, a resource of the stack whose kind

@@ -331,19 +331,11 @@ func checkOutsideKey(m *model, f *fnModel, role *Resource, srcs []policySource, 
 
 // groupNeeds renders needs as "a, b on X and c on Y", keeping their order.
 func groupNeeds(ns []need) string {
-	var order []string
-	byRes := map[string][]string{}
-	for _, n := range ns {
-		if _, ok := byRes[n.resource]; !ok {
-			order = append(order, n.resource)
-		}
-		byRes[n.resource] = append(byRes[n.resource], n.action)
+	ps := make([]lambdafacts.Permission, len(ns))
+	for i, n := range ns {
+		ps[i] = lambdafacts.Permission{Action: n.action, Resource: n.resource}
 	}
-	parts := make([]string, len(order))
-	for i, r := range order {
-		parts[i] = strings.Join(byRes[r], ", ") + " on " + r
-	}
-	return strings.Join(parts, " and ")
+	return lambdafacts.GroupNeeds(ps)
 }
 
 // namesBucket reports whether r's bucket input is bucket t: its name or

@@ -100,6 +100,9 @@ func (a *assembly) checkTargetPolicies(role deliveryRole) error {
 		if t == nil || t.spec == nil {
 			continue
 		}
+		if err := a.warnOutside(t, role, roleARN.Str()); err != nil {
+			return err
+		}
 		var checks []policyCheck
 		if len(t.policies) > 0 {
 			inputs := []pulumi.Input{t.arn, pulumi.String(roleARN.Str())}
@@ -133,6 +136,31 @@ func (a *assembly) checkTargetPolicies(role deliveryRole) error {
 		}
 	}
 	return nil
+}
+
+// warnOutside warns, as rule ASYNC010 advises, when a target given by ARN
+// is in another account than the role's: across accounts its own policy
+// must allow the role too, and the component cannot read it. (A target in
+// the role's account, or whose account is not known now, is not warned
+// of.)
+func (a *assembly) warnOutside(t *target, role deliveryRole, roleARN string) error {
+	if t.fromResource || t.known == "" || t.spec.URI {
+		return nil
+	}
+	account := a.place.Account
+	if r, err := lambdafacts.ParseARN(roleARN); err == nil && r.Account != "" {
+		account = r.Account
+	}
+	target, err := lambdafacts.ParseARN(t.known)
+	if err != nil || target.Account == "" || account == "" || target.Account == account {
+		return nil
+	}
+	principal := role.label
+	if roleARN != "" {
+		principal = roleARN
+	}
+	part := lambdafacts.OutsideResourcePolicy(t.spec, target.Account, "given by ARN", account, t.spec.Needs(t.known), principal)
+	return a.ctx.Log.Warn(newInputError(a.errs.component, fieldOf(t.slot), part).Error(), nil)
 }
 
 // policyCheck is a check of a target's policies: its inputs, and the

@@ -144,3 +144,47 @@ func accountOf(s string) string {
 	}
 	return ""
 }
+
+// GroupNeeds lists permissions grouped by resource, in order:
+// "sqs:SendMessage on arn:... and s3:PutObject on arn:.../*".
+func GroupNeeds(ps []Permission) string {
+	var order []string
+	byRes := map[string][]string{}
+	for _, p := range ps {
+		if _, ok := byRes[p.Resource]; !ok {
+			order = append(order, p.Resource)
+		}
+		byRes[p.Resource] = append(byRes[p.Resource], p.Action)
+	}
+	parts := make([]string, len(order))
+	for i, r := range order {
+		parts[i] = strings.Join(byRes[r], ", ") + " on " + r
+	}
+	return strings.Join(parts, " and ")
+}
+
+// ResourcePolicyName names the resource-based policy of a kind of target.
+func ResourcePolicyName(k *KindSpec) string {
+	switch k.Kind {
+	case KindSQS:
+		return "queue policy"
+	case KindSNS:
+		return "topic policy"
+	case KindLambda:
+		return "resource-based policy (its Lambda permissions)"
+	case KindEventBridge:
+		return "event bus policy"
+	case KindS3:
+		return "bucket policy"
+	}
+	return "resource-based policy"
+}
+
+// OutsideResourcePolicy says what the resource-based policy of a target
+// in another account must allow when it cannot be read (where says why:
+// "outside the stack", ...): across accounts it must allow the role
+// (principal) too. needs are the target's, without kms: ones.
+func OutsideResourcePolicy(k *KindSpec, account, where, roleAccount string, needs []Permission, principal string) string {
+	return fmt.Sprintf("the %s is in account %s (%s) and the role in account %s, and across accounts its %s must allow the role too: it must allow %s to %s (or its account %s)",
+		k.Label, account, where, roleAccount, ResourcePolicyName(k), GroupNeeds(needs), principal, roleAccount)
+}

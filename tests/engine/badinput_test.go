@@ -3,6 +3,7 @@
 package engine
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/asyncroute/asyncroute/components/asyncroute"
@@ -100,4 +101,23 @@ func TestQueuePolicyDenyIsRefused(t *testing.T) {
 	}
 	w.destroy()
 	assert.Empty(t, w.providerState().Live())
+}
+
+// TestOutsidePolicyWarning: a destination given by ARN in another account
+// than the role's is delivered to only if its own policy allows the role,
+// which the component cannot read: the preview warns (what ASYNC010
+// advises) and goes on.
+func TestOutsidePolicyWarning(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, "asyncroute-outside", func(ctx *pulumi.Context) error {
+		_, err := asyncroute.NewFunction(ctx, "orders", &asyncroute.FunctionArgs{Function: pythonFunction(),
+			OnFailure: asyncroute.ARN{Arn: pulumi.String("arn:aws:sqs:" + region + ":210987654321:central-failures")}})
+		return err
+	})
+	res, err := w.preview()
+	require.NoError(t, err)
+	assert.Contains(t, strings.Join(strings.Fields(res.StdOut), " "),
+		`warning: asyncroute: Function "orders": OnFailure: the SQS queue is in account 210987654321 (given by ARN) and the role in account 123456789012, `+
+			`and across accounts its queue policy must allow the role too: it must allow sqs:SendMessage on arn:aws:sqs:`+region+`:210987654321:central-failures `+
+			`to aws:iam/role:Role "orders-role" (or its account 123456789012)`)
 }
