@@ -207,7 +207,6 @@ func (m *model) accountOutside(t *Resource, arn, roleAccount string) string {
 	return account
 }
 
-
 // outsideKeyRef is the reference to the customer-managed KMS key outside
 // the stack that encrypts d's target, a resource of the stack whose kind
 // can be encrypted (ok is false when there is none, it is AWS managed, a
