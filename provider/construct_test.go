@@ -698,3 +698,17 @@ func TestUnknownType(t *testing.T) {
 	msg := constructErr(t, w, "asyncroute:lambda:Queue", map[string]any{})
 	assert.Contains(t, msg, `asyncroute: unknown resource type "asyncroute:lambda:Queue"`)
 }
+
+// TestWarningsInSchemaWords: a component's warnings (what the rules
+// advise) reach a YAML or TypeScript program in the schema's words, as its
+// errors do: a destination by ARN in another account than the role's.
+func TestWarningsInSchemaWords(t *testing.T) {
+	w := newWorld(t, true)
+	_, err := w.construct(Token("Function"), "orders", map[string]any{
+		"function":  orderSettings(t),
+		"onFailure": map[string]any{"arn": "arn:aws:sqs:us-east-1:210987654321:central"},
+	})
+	require.NoError(t, err)
+	assert.Contains(t, w.engine.logged(), `WARNING: asyncroute: Function "orders": onFailure: the SQS queue is in account 210987654321 (given by ARN) and the role in account 123456789012, `+
+		`and across accounts its queue policy must allow the role too: it must allow sqs:SendMessage on arn:aws:sqs:us-east-1:210987654321:central to aws:iam/role:Role "orders-role" (or its account 123456789012)`)
+}

@@ -162,12 +162,22 @@ func (m *fakeMonitor) SignalAndWaitForShutdown(context.Context, *emptypb.Empty) 
 
 type fakeEngine struct {
 	pulumirpc.UnimplementedEngineServer
+	mu   sync.Mutex
 	logs []string
 }
 
 func (e *fakeEngine) Log(_ context.Context, req *pulumirpc.LogRequest) (*emptypb.Empty, error) {
-	e.logs = append(e.logs, req.GetMessage())
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.logs = append(e.logs, req.GetSeverity().String()+": "+req.GetMessage())
 	return &emptypb.Empty{}, nil
+}
+
+// logged is what the program logged so far, each "SEVERITY: message".
+func (e *fakeEngine) logged() []string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return append([]string(nil), e.logs...)
 }
 
 func (e *fakeEngine) GetRootResource(context.Context, *pulumirpc.GetRootResourceRequest) (*pulumirpc.GetRootResourceResponse, error) {

@@ -102,7 +102,8 @@ func (s *Server) Construct(ctx context.Context, req *pulumirpc.ConstructRequest)
 	resp, err := pulumiprovider.Construct(ctx, req, s.engine, func(pctx *pulumi.Context, typ, name string,
 		inputs pulumiprovider.ConstructInputs, options pulumi.ResourceOption,
 	) (*pulumiprovider.ConstructResult, error) {
-		return construct(programscope.With(pctx, program), typ, name, inputs, options)
+		pctx = programscope.WithRender(programscope.With(pctx, program), func(err error) string { return schemaMessage(err).Error() })
+		return construct(pctx, typ, name, inputs, options)
 	})
 	if err != nil {
 		// A value checked at deploy time fails inside an output, which

@@ -7,6 +7,7 @@ import (
 
 	"github.com/asyncroute/asyncroute/components/asyncroute/internal/phase"
 	"github.com/asyncroute/asyncroute/internal/doors"
+	"github.com/asyncroute/asyncroute/internal/programscope"
 	"github.com/hashicorp/go-multierror"
 )
 
@@ -60,6 +61,13 @@ func init() {
 // Error implements error.
 func (e *InputError) Error() string {
 	return fmt.Sprintf("asyncroute: %s: %s: %s", e.Component, e.Field, e.Problem)
+}
+
+// warn logs a warning about field (what the rules advise, not a fault),
+// in the words of the program's door: the Go package's, or a component
+// provider's (programscope.WithRender).
+func (a *assembly) warn(field string, problem error) error {
+	return a.ctx.Log.Warn(programscope.Render(a.ctx, newInputError(a.errs.component, field, doors.TemplateOf(problem))), nil)
 }
 
 // errorList collects every input error of one component so that the user

@@ -202,7 +202,7 @@ func (a *assembly) checkLoops(own []functionKey, ownName string) (int, error) {
 			a.errs.addErr(l.field, lambdafacts.SuccessLoop(l.loop))
 			continue
 		}
-		if err := a.ctx.Log.Warn(newInputError(a.errs.component, l.field, lambdafacts.RedriveLoop(l.loop).Error()).Error(), nil); err != nil {
+		if err := a.warn(l.field, lambdafacts.RedriveLoop(l.loop)); err != nil {
 			return -1, err
 		}
 	}

@@ -64,7 +64,7 @@ func createdRole(a *assembly) deliveryRole {
 	return deliveryRole{label: lambdafacts.ResourceLabel("aws:iam/role:Role", a.name+"-role"), granted: true}
 }
 
-// broughtRoleRef is a brought role (nil: none, with SkipGrants).
+// broughtDeliveryRole is a brought role (nil: none, with SkipGrants).
 func broughtDeliveryRole(b *broughtRole, granted bool) deliveryRole {
 	if b == nil || b.r == nil {
 		return deliveryRole{label: "the execution role", granted: granted}
@@ -160,7 +160,7 @@ func (a *assembly) warnOutside(t *target, role deliveryRole, roleARN string) err
 		principal = roleARN
 	}
 	part := lambdafacts.OutsideResourcePolicy(t.spec, target.Account, "given by ARN", account, t.spec.Needs(t.known), principal)
-	return a.ctx.Log.Warn(newInputError(a.errs.component, fieldOf(t.slot), part).Error(), nil)
+	return a.warn(fieldOf(t.slot), errors.New(part))
 }
 
 // policyCheck is a check of a target's policies: its inputs, and the

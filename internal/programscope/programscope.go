@@ -28,3 +28,21 @@ func Key(ctx *pulumi.Context) (string, bool) {
 	id, ok := ctx.Value(key{}).(string)
 	return id, ok && id != ""
 }
+
+type renderKey struct{}
+
+// WithRender returns ctx whose components' warnings are rendered by
+// render: a component provider's door (its schema's names for fields),
+// where a Go program has the Go package's.
+func WithRender(ctx *pulumi.Context, render func(error) string) *pulumi.Context {
+	return ctx.WithValue(renderKey{}, render)
+}
+
+// Render is err in the words of ctx's door: the renderer WithRender set,
+// else err's own text.
+func Render(ctx *pulumi.Context, err error) string {
+	if r, ok := ctx.Value(renderKey{}).(func(error) string); ok && r != nil {
+		return r(err)
+	}
+	return err.Error()
+}
