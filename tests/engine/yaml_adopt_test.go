@@ -3,6 +3,8 @@
 package engine
 
 import (
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -58,8 +60,11 @@ func TestYAMLAdoptRawStack(t *testing.T) {
 
 	// The rewrite's preview: the component is created, its function, role
 	// and config are the raw ones (updated in place or unchanged), its
-	// grant policy replaces the raw one; the queue is the same.
+	// grant policy replaces the raw one; the queue is the same. The
+	// program is docs/adopting.md's YAML form.
 	y.useProgram("yaml-adopt-component")
+	assert.Contains(t, readFile(t, "tests", "engine", "testdata", "yaml-adopt-component", "Pulumi.yaml"), docsYAMLAdopt(t),
+		"docs/adopting.md's YAML is the program deployed here")
 	n := y.logLen()
 	inPlace := func(s step) string {
 		if keptAcrossAdoption[s.typ] && (s.op == "update" || s.op == "same") {
@@ -157,4 +162,24 @@ func liveOutput(t *testing.T, w *world, typ, key string) any {
 	}
 	require.Len(t, out, 1, "one %s", typ)
 	return out[0]
+}
+
+// docsYAMLAdopt is the YAML block of docs/adopting.md's section on the
+// option (after "From YAML, TypeScript or Python").
+func docsYAMLAdopt(t *testing.T) string {
+	t.Helper()
+	_, section, ok := strings.Cut(readFile(t, "docs", "adopting.md"), "From YAML, TypeScript or Python")
+	require.True(t, ok, "docs/adopting.md has the YAML form")
+	_, block, ok := strings.Cut(section, "```yaml\n")
+	require.True(t, ok, "docs/adopting.md has a YAML block")
+	block, _, ok = strings.Cut(block, "```")
+	require.True(t, ok)
+	return block
+}
+
+func readFile(t *testing.T, path ...string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(append([]string{repoRoot}, path...)...))
+	require.NoError(t, err)
+	return string(b)
 }
