@@ -332,7 +332,10 @@ func TestStateMoveThenAdopt(t *testing.T) {
 // step is one step of a preview.
 type step struct{ op, urn, typ string }
 
-// previewSteps previews the world's program and returns its steps.
+// previewSteps previews the world's program and returns its steps. A
+// preview that fails ends the test at once: the Automation API closes the
+// event stream only if the CLI opened it, which a CLI that cannot load
+// the project (a Pulumi.yaml it cannot parse) never does.
 func (w *world) previewSteps() []step {
 	w.t.Helper()
 	ch := make(chan events.EngineEvent)
@@ -348,8 +351,8 @@ func (w *world) previewSteps() []step {
 		close(done)
 	}()
 	_, err := w.preview(optpreview.EventStreams(ch))
-	<-done
 	require.NoError(w.t, err)
+	<-done
 	return steps
 }
 
