@@ -322,6 +322,16 @@ func overlay(m resource.PropertyMap, stored map[string]any) resource.PropertyMap
 			out[key] = m[key]
 			continue
 		}
+		// The store keeps an asset or archive as its "asset:"/"archive:"
+		// text, which cannot stand for it: the engine's value stays (a
+		// plain string in its place read as a change of the code on the
+		// next update).
+		if cur, ok := m[key]; ok && (cur.IsAsset() || cur.IsArchive()) {
+			if s, isText := v.(string); isText && (strings.HasPrefix(s, "asset:") || strings.HasPrefix(s, "archive:")) {
+				out[key] = cur
+				continue
+			}
+		}
 		out[key] = resource.NewPropertyValue(v)
 	}
 	return out
