@@ -67,40 +67,42 @@ func (m *model) resourcePolicies(t *Resource) []policySource {
 func statementName(d *iampolicy.Document, i int) string { return lambdafacts.StatementName(d, i) }
 
 // accountOfARN is the account of an ARN ("" when it has none).
-func accountOfARN(s string) string {
-	if a, ok := parseARN(s); ok {
-		return a.Account
-	}
-	return ""
+func accountOfARN(s string) string { return lambdafacts.AccountOf(s) }
+
+// callerOf is a role of the stack as the caller of a request.
+func (m *model) callerOf(role *Resource) iampolicy.Caller {
+	return iampolicy.Caller{RoleARN: knownARN(role), Account: m.roleAccount(role)}
 }
 
-// authorizeOn decides, with iampolicy's Authorize, the role's request of
-// action on resource of target t (whose ARN is arn): the role's policies,
-// its boundary and t's resource-based policies (rps), within one account
-// or across two.
-func (m *model) authorizeOn(role *Resource, srcs []policySource, t *Resource, arn, action, resource string) (iampolicy.Result, iampolicy.Request, []policySource) {
-	rps := m.resourcePolicies(t)
-	var identity []*iampolicy.Document
+// identityOf is what decides a role's side of a request: its identity-based
+// policies (srcs) and its permissions boundary.
+func (m *model) identityOf(role *Resource, srcs []policySource) (identity []*iampolicy.Document, bounded bool, boundary *iampolicy.Document) {
 	for _, s := range srcs {
 		identity = append(identity, s.doc)
 	}
-	pol := iampolicy.Policies{Identity: identity}
-	if set, b := m.boundaryOf(role); set {
-		pol.Bounded, pol.Boundary = true, b.doc
+	set, b := m.boundaryOf(role)
+	if set {
+		boundary = b.doc
 	}
-	for _, s := range rps {
-		pol.Resource = append(pol.Resource, s.doc)
+	return identity, set, boundary
+}
+
+// authorizeOn decides, with lambdafacts.AuthorizeDelivery (both doors'
+// decision), the role's request of action on resource of target t (whose
+// ARN is arn): the role's policies, its boundary and t's resource-based
+// policies, within one account or across two.
+func (m *model) authorizeOn(role *Resource, srcs []policySource, t *Resource, arn, action, resource string) (iampolicy.Result, iampolicy.Request, []lambdafacts.TargetPolicy) {
+	var pols []lambdafacts.TargetPolicy
+	for _, s := range m.resourcePolicies(t) {
+		pols = append(pols, lambdafacts.TargetPolicy{Label: s.label, Doc: s.doc})
 	}
-	roleARN := knownARN(role)
-	caller := iampolicy.Caller{RoleARN: roleARN, Account: accountOfARN(roleARN)}
-	if caller.Account == "" {
-		caller.Account = m.ix.placeOf(role).Account
+	account := accountOfARN(arn)
+	if account == "" {
+		account = m.ix.placeOf(t).Account
 	}
-	req := iampolicy.Request{Caller: caller, Action: action, Resource: resource, ResourceAccount: accountOfARN(arn)}
-	if req.ResourceAccount == "" {
-		req.ResourceAccount = m.ix.placeOf(t).Account
-	}
-	return iampolicy.Authorize(req, pol), req, rps
+	identity, bounded, boundary := m.identityOf(role, srcs)
+	r, req := lambdafacts.AuthorizeDelivery(m.callerOf(role), account, identity, bounded, boundary, pols, lambdafacts.Permission{Action: action, Resource: resource})
+	return r, req, pols
 }
 
 // checkResourcePolicies flags a destination of the stack whose
@@ -120,11 +122,7 @@ func (m *model) checkResourcePolicies(f *fnModel, role *Resource, srcs []policyS
 			m.checkKeyPolicy(role, srcs, key, n, &problems, &fixes)
 			continue
 		}
-		r, req, rps := m.authorizeOn(role, srcs, d.res, d.arn, n.action, n.resource)
-		pols := make([]lambdafacts.TargetPolicy, len(rps))
-		for i, s := range rps {
-			pols[i] = lambdafacts.TargetPolicy{Label: s.label, Doc: s.doc}
-		}
+		r, req, pols := m.authorizeOn(role, srcs, d.res, d.arn, n.action, n.resource)
 		if problem, fix := lambdafacts.TargetPolicyProblem(r, req, pols, d.describe(), labelOf(role)); problem != "" {
 			problems = append(problems, problem)
 			fixes = append(fixes, fix)
@@ -136,15 +134,6 @@ func (m *model) checkResourcePolicies(f *fnModel, role *Resource, srcs []policyS
 	problem := fmt.Sprintf("the %s is %s, but for execution role %s of function %q %s, so every delivery is refused (Lambda drops the record and counts DestinationDeliveryFailures)",
 		slotLabel(d.slot), d.describeLong(), labelOf(role), f.name, strings.Join(problems, "; "))
 	emit(d.owner, d.field, message(d.owner, d.field, problem, strings.Join(fixes, "; ")))
-}
-
-func containsPart(ps []iampolicy.Part, p iampolicy.Part) bool {
-	for _, x := range ps {
-		if x == p {
-			return true
-		}
-	}
-	return false
 }
 
 // keyOfNeed is the KMS key of the stack a need is on, when the stack
@@ -180,22 +169,9 @@ func (m *model) keyPolicies(needs []need) bool {
 // role, or for its account (delegating to the account's IAM policies).
 func (m *model) keyDecision(role *Resource, srcs []policySource, key *Resource, n need) (iampolicy.Result, iampolicy.Request, lambdafacts.TargetPolicy) {
 	kp := docSource(key, "policy", lambdafacts.KeyPolicyLabel(key.Name), valueOf(key, "policy"))
-	var identity []*iampolicy.Document
-	for _, s := range srcs {
-		identity = append(identity, s.doc)
-	}
-	set, b := m.boundaryOf(role)
-	roleARN := knownARN(role)
-	caller := iampolicy.Caller{RoleARN: roleARN, Account: accountOfARN(roleARN)}
-	if caller.Account == "" {
-		caller.Account = m.ix.placeOf(role).Account
-	}
 	tp := lambdafacts.TargetPolicy{Label: kp.label, Doc: kp.doc}
-	var boundary *iampolicy.Document
-	if set {
-		boundary = b.doc
-	}
-	r, req := lambdafacts.AuthorizeKeyUse(caller, identity, set, boundary, tp, lambdafacts.Permission{Action: n.action, Resource: n.resource})
+	identity, bounded, boundary := m.identityOf(role, srcs)
+	r, req := lambdafacts.AuthorizeKeyUse(m.callerOf(role), identity, bounded, boundary, tp, lambdafacts.Permission{Action: n.action, Resource: n.resource})
 	return r, req, tp
 }
 

@@ -324,7 +324,7 @@ func (p *Permissions) Explain(fnURN, action, resource string) (d iampolicy.Decis
 				switch {
 				case r.Decision == iampolicy.Denied && r.Deny != nil && r.Deny.Part == iampolicy.PartResource:
 					return iampolicy.Denied, kp.Label + " (" + statementName(kp.Doc, r.Deny.Statement) + ")", false
-				case r.Decision == iampolicy.NotAllowed && containsPart(r.Missing, iampolicy.PartResource) && !containsPart(r.Missing, iampolicy.PartIdentity):
+				case lambdafacts.MissingResourceAllow(r):
 					return iampolicy.NotAllowed, kp.Label, false
 				}
 				return d, policy, boundary
@@ -337,12 +337,12 @@ func (p *Permissions) Explain(fnURN, action, resource string) (d iampolicy.Decis
 				return iampolicy.Undecided, "", false
 			}
 			if t != nil && len(p.m.resourcePolicies(t)) > 0 {
-				r, _, rps := p.m.authorizeOn(f.role.res, srcs, t, arn, action, resource)
+				r, _, pols := p.m.authorizeOn(f.role.res, srcs, t, arn, action, resource)
 				switch {
 				case r.Decision == iampolicy.Denied && r.Deny != nil && r.Deny.Part == iampolicy.PartResource:
-					return iampolicy.Denied, rps[r.Deny.Policy].label + " (" + statementName(rps[r.Deny.Policy].doc, r.Deny.Statement) + ")", false
-				case r.Decision == iampolicy.NotAllowed && containsPart(r.Missing, iampolicy.PartResource) && !containsPart(r.Missing, iampolicy.PartIdentity):
-					return iampolicy.NotAllowed, rps[0].label, false
+					return iampolicy.Denied, pols[r.Deny.Policy].Label + " (" + statementName(pols[r.Deny.Policy].Doc, r.Deny.Statement) + ")", false
+				case lambdafacts.MissingResourceAllow(r):
+					return iampolicy.NotAllowed, pols[0].Label, false
 				}
 			}
 		}

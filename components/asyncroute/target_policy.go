@@ -147,19 +147,16 @@ func (a *assembly) warnOutside(t *target, role deliveryRole, roleARN string) err
 	if t.fromResource || t.known == "" || t.spec.URI {
 		return nil
 	}
-	account := a.place.Account
-	if r, err := lambdafacts.ParseARN(roleARN); err == nil && r.Account != "" {
-		account = r.Account
-	}
-	target, err := lambdafacts.ParseARN(t.known)
-	if err != nil || target.Account == "" || account == "" || target.Account == account {
+	account := callerOf(roleARN, a.place.Account).Account
+	targetAccount := lambdafacts.AccountOf(t.known)
+	if targetAccount == "" || account == "" || targetAccount == account {
 		return nil
 	}
 	principal := role.label
 	if roleARN != "" {
 		principal = roleARN
 	}
-	part := lambdafacts.OutsideResourcePolicy(t.spec, target.Account, "given by ARN", account, t.spec.Needs(t.known), principal)
+	part := lambdafacts.OutsideResourcePolicy(t.spec, targetAccount, "given by ARN", account, t.spec.Needs(t.known), principal)
 	return a.warn(fieldOf(t.slot), errors.New(part))
 }
 
@@ -229,11 +226,10 @@ func policyValues(v []any, what string, labels []string) (arn, roleARN string, p
 // callerOf is the role as a caller: its ARN when known, and its account
 // (the ARN's, else account).
 func callerOf(roleARN, account string) iampolicy.Caller {
-	caller := iampolicy.Caller{RoleARN: roleARN, Account: account}
-	if a, err := lambdafacts.ParseARN(roleARN); err == nil && a.Account != "" {
-		caller.Account = a.Account
+	if a := lambdafacts.AccountOf(roleARN); a != "" {
+		account = a
 	}
-	return caller
+	return iampolicy.Caller{RoleARN: roleARN, Account: account}
 }
 
 // identityOf is the role's identity-based side for needs: the grant the
@@ -255,31 +251,12 @@ func targetPolicyCheck(spec *lambdafacts.KindSpec, what string, role deliveryRol
 		if err != nil || len(pols) == 0 {
 			return err
 		}
-		caller := callerOf(roleARN, account)
-		resourceAccount := ""
-		if a, err := lambdafacts.ParseARN(arn); err == nil {
-			resourceAccount = a.Account
-		}
-		needs := spec.Needs(arn)
+		caller, needs := callerOf(roleARN, account), spec.Needs(arn)
 		identity := identityOf(role, needs)
-		var problems, fixes []string
-		for _, n := range needs {
-			r, req := lambdafacts.AuthorizeDelivery(caller, resourceAccount, identity, false, nil, pols, n)
-			if partial && r.Decision != iampolicy.Denied {
-				continue
-			}
-			if problem, fix := lambdafacts.TargetPolicyProblem(r, req, pols, what, role.label); problem != "" {
-				problems = append(problems, problem)
-				fixes = append(fixes, fix)
-			}
-		}
-		switch {
-		case len(problems) > 0:
-			return lambdafacts.TargetPolicyRefusal(problems, fixes)
-		case partial:
-			return phase.ErrLater
-		}
-		return nil
+		return refuse(needs, partial, func(n Permission) (string, string) {
+			r, req := lambdafacts.AuthorizeDelivery(caller, lambdafacts.AccountOf(arn), identity, false, nil, pols, n)
+			return decided(r, partial, func() (string, string) { return lambdafacts.TargetPolicyProblem(r, req, pols, what, role.label) })
+		}, lambdafacts.TargetPolicyRefusal)
 	}
 }
 
@@ -293,27 +270,41 @@ func keyPolicyCheck(spec *lambdafacts.KindSpec, what, label string, role deliver
 		if err != nil || len(pols) == 0 {
 			return err
 		}
-		caller := callerOf(roleARN, account)
-		identity := identityOf(role, spec.KeyGrantsOn(arn))
-		var problems, fixes []string
-		for _, n := range spec.KeyNeeds(arn) {
+		caller, identity := callerOf(roleARN, account), identityOf(role, spec.KeyGrantsOn(arn))
+		return refuse(spec.KeyNeeds(arn), partial, func(n Permission) (string, string) {
 			r, req := lambdafacts.AuthorizeKeyUse(caller, identity, false, nil, pols[0], n)
-			if partial && r.Decision != iampolicy.Denied {
-				continue
-			}
-			if problem, fix := lambdafacts.KeyPolicyProblem(r, req, pols[0], role.label); problem != "" {
-				problems = append(problems, problem)
-				fixes = append(fixes, fix)
-			}
-		}
-		switch {
-		case len(problems) > 0:
-			return lambdafacts.KeyPolicyRefusal(problems, fixes)
-		case partial:
-			return phase.ErrLater
-		}
-		return nil
+			return decided(r, partial, func() (string, string) { return lambdafacts.KeyPolicyProblem(r, req, pols[0], role.label) })
+		}, lambdafacts.KeyPolicyRefusal)
 	}
+}
+
+// decided is problem's answer, unless the policies were read in part
+// (partial: the ARN is not known yet), where only a Deny decides.
+func decided(r iampolicy.Result, partial bool, problem func() (string, string)) (string, string) {
+	if partial && r.Decision != iampolicy.Denied {
+		return "", ""
+	}
+	return problem()
+}
+
+// refuse is the refusal (made by refusal) of what problem finds for each
+// need, nil when it finds nothing; ErrLater when nothing was found in
+// policies read in part, so that the check runs again at deploy.
+func refuse(needs []Permission, partial bool, problem func(Permission) (string, string), refusal func(problems, fixes []string) error) error {
+	var problems, fixes []string
+	for _, n := range needs {
+		if p, fix := problem(n); p != "" {
+			problems = append(problems, p)
+			fixes = append(fixes, fix)
+		}
+	}
+	switch {
+	case len(problems) > 0:
+		return refusal(problems, fixes)
+	case partial:
+		return phase.ErrLater
+	}
+	return nil
 }
 
 // everyResource keeps the statements of d that cover every resource (a

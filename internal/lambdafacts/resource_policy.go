@@ -2,6 +2,7 @@ package lambdafacts
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/asyncroute/asyncroute/internal/iampolicy"
@@ -58,22 +59,18 @@ func AuthorizeDelivery(caller iampolicy.Caller, resourceAccount string, identity
 // role's, no Allow for the role (across accounts both sides must allow).
 // A decision that depends on what the library cannot know blocks nothing.
 func TargetPolicyProblem(r iampolicy.Result, req iampolicy.Request, pols []TargetPolicy, what, role string) (problem, fix string) {
-	action, resource := req.Action, req.Resource
 	switch {
 	case r.Decision == iampolicy.Denied && r.Deny != nil && r.Deny.Part == iampolicy.PartResource && r.Deny.Policy < len(pols):
-		src := pols[r.Deny.Policy]
-		st := StatementName(src.Doc, r.Deny.Statement)
-		return fmt.Sprintf("%s denies %s on %s to the role (%s, an explicit Deny, which wins over any Allow)", src.Label, action, resource, st),
-			fmt.Sprintf("narrow %s of %s so that it does not deny %s to %s", st, src.Label, action, role)
-	case r.Decision == iampolicy.NotAllowed && hasPart(r.Missing, iampolicy.PartResource) && !hasPart(r.Missing, iampolicy.PartIdentity):
+		return denyProblem(pols[r.Deny.Policy], r.Deny.Statement, req, role)
+	case missingResourceAllow(r):
 		labels := make([]string, len(pols))
 		for i, s := range pols {
 			labels[i] = s.Label
 		}
 		on := strings.Join(labels, " and ")
 		return fmt.Sprintf("%s is in account %s and the role in account %s, and across accounts the target's policy must allow the role too, but %s does not allow %s to it",
-				what, req.ResourceAccount, req.Caller.Account, on, action),
-			fmt.Sprintf("allow %s on %s to %s (or its account %s) in %s", action, resource, role, req.Caller.Account, on)
+				what, req.ResourceAccount, req.Caller.Account, on, req.Action),
+			fmt.Sprintf("allow %s on %s to %s (or its account %s) in %s", req.Action, req.Resource, role, req.Caller.Account, on)
 	}
 	return "", ""
 }
@@ -95,13 +92,20 @@ func KeyPolicyRefusal(problems, fixes []string) error {
 		strings.Join(problems, "; "), strings.Join(fixes, "; "))
 }
 
-func hasPart(ps []iampolicy.Part, p iampolicy.Part) bool {
-	for _, x := range ps {
-		if x == p {
-			return true
-		}
-	}
-	return false
+// denyProblem is statement i of policy p denying req to the role.
+func denyProblem(p TargetPolicy, i int, req iampolicy.Request, role string) (problem, fix string) {
+	st := StatementName(p.Doc, i)
+	return fmt.Sprintf("%s denies %s on %s to the role (%s, an explicit Deny, which wins over any Allow)", p.Label, req.Action, req.Resource, st),
+		fmt.Sprintf("narrow %s of %s so that it does not deny %s to %s", st, p.Label, req.Action, role)
+}
+
+// MissingResourceAllow says r is NotAllowed for want of the resource's own
+// Allow alone (the identity side allows it): across accounts, or a key
+// policy.
+func MissingResourceAllow(r iampolicy.Result) bool { return missingResourceAllow(r) }
+
+func missingResourceAllow(r iampolicy.Result) bool {
+	return r.Decision == iampolicy.NotAllowed && slices.Contains(r.Missing, iampolicy.PartResource) && !slices.Contains(r.Missing, iampolicy.PartIdentity)
 }
 
 // KeyPolicyLabel labels the key policy of a kms.Key of Pulumi name name.
@@ -114,7 +118,7 @@ func KeyPolicyLabel(name string) string {
 // key policy must allow it even within one account, for the role or for
 // its account (delegating to IAM).
 func AuthorizeKeyUse(caller iampolicy.Caller, identity []*iampolicy.Document, bounded bool, boundary *iampolicy.Document, kp TargetPolicy, n Permission) (iampolicy.Result, iampolicy.Request) {
-	req := iampolicy.Request{Caller: caller, Action: n.Action, Resource: n.Resource, ResourceAccount: accountOf(n.Resource)}
+	req := iampolicy.Request{Caller: caller, Action: n.Action, Resource: n.Resource, ResourceAccount: AccountOf(n.Resource)}
 	p := iampolicy.Policies{Identity: identity, Bounded: bounded, Boundary: boundary, Resource: []*iampolicy.Document{kp.Doc}, KeyPolicy: true}
 	return iampolicy.Authorize(req, p), req
 }
@@ -127,18 +131,16 @@ func AuthorizeKeyUse(caller iampolicy.Caller, identity []*iampolicy.Document, bo
 func KeyPolicyProblem(r iampolicy.Result, req iampolicy.Request, kp TargetPolicy, role string) (problem, fix string) {
 	switch {
 	case r.Decision == iampolicy.Denied && r.Deny != nil && r.Deny.Part == iampolicy.PartResource:
-		st := StatementName(kp.Doc, r.Deny.Statement)
-		return fmt.Sprintf("%s denies %s on %s to the role (%s, an explicit Deny, which wins over any Allow)", kp.Label, req.Action, req.Resource, st),
-			fmt.Sprintf("narrow %s of %s so that it does not deny %s to %s", st, kp.Label, req.Action, role)
-	case r.Decision == iampolicy.NotAllowed && hasPart(r.Missing, iampolicy.PartResource) && !hasPart(r.Missing, iampolicy.PartIdentity):
+		return denyProblem(kp, r.Deny.Statement, req, role)
+	case missingResourceAllow(r):
 		return fmt.Sprintf("%s neither allows %s to the role nor delegates to IAM (the account's root principal), and a key is usable only as its key policy allows, so the role's kms: grant is useless", kp.Label, req.Action),
 			fmt.Sprintf("allow %s on the key to %s in %s, or keep its statement allowing arn:<partition>:iam::%s:root (the default key policy's)", req.Action, role, kp.Label, req.Caller.Account)
 	}
 	return "", ""
 }
 
-// accountOf is the account of an ARN ("" when it has none or is not one).
-func accountOf(s string) string {
+// AccountOf is the account of an ARN ("" when it has none or is not one).
+func AccountOf(s string) string {
 	if a, err := ParseARN(s); err == nil {
 		return a.Account
 	}
