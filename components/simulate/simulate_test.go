@@ -109,29 +109,12 @@ func TestMissingGrantFailsTheDeliveryVisibly(t *testing.T) {
 // sending to the failure queue loses the record, and the trace names the
 // Deny.
 func TestExplicitDenyFailsTheDelivery(t *testing.T) {
-	program := func(ctx *pulumi.Context) error {
+	sim := failOnce(t, func(ctx *pulumi.Context) error {
 		fails := must(sqs.NewQueue(ctx, "fails", &sqs.QueueArgs{}))
-		role := must(iam.NewRole(ctx, "role", &iam.RoleArgs{AssumeRolePolicy: pulumi.String(trust)}))
-		must(iam.NewRolePolicy(ctx, "grants", &iam.RolePolicyArgs{
-			Role: role.Name,
-			Policy: pulumi.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sqs:*","Resource":"*"},`+
-				`{"Effect":"Deny","Action":"sqs:SendMessage","Resource":"%s"}]}`, fails.Arn),
-		}))
-		fn := must(lambda.NewFunction(ctx, "job", &lambda.FunctionArgs{
-			Role: role.Arn, Runtime: pulumi.String("nodejs20.x"), Handler: pulumi.String("index.handler"), Code: inline(),
-		}))
-		must(lambda.NewFunctionEventInvokeConfig(ctx, "job-config", &lambda.FunctionEventInvokeConfigArgs{
-			FunctionName: fn.Name, MaximumRetryAttempts: pulumi.Int(0),
-			DestinationConfig: &lambda.FunctionEventInvokeConfigDestinationConfigArgs{
-				OnFailure: &lambda.FunctionEventInvokeConfigDestinationConfigOnFailureArgs{Destination: fails.Arn},
-			},
-		}))
+		failedJob(ctx, fails.Arn, pulumi.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sqs:*","Resource":"*"},`+
+			`{"Effect":"Deny","Action":"sqs:SendMessage","Resource":"%s"}]}`, fails.Arn))
 		return nil
-	}
-	sim, err := simulate.Run(program, simulate.Config{Handlers: map[string]simulate.Handler{"job": failing}})
-	require.NoError(t, err)
-	_, err = sim.InvokeAsync(context.Background(), "job", json.RawMessage(`{}`))
-	require.NoError(t, err)
+	})
 	assert.Empty(t, sim.DeliveriesTo("fails"))
 	assertLine(t, sim.Trace().Lines(), `^00:00:00\.000  job  on failure → SQS queue fails: record RetriesExhausted \(approximateInvokeCount 1\) NOT delivered: `+
 		`the execution role is denied sqs:SendMessage on arn:aws:sqs:us-east-1:123456789012:fails-[0-9a-f]+ by aws:iam/rolePolicy:RolePolicy "grants" \(an explicit Deny\); Lambda drops it and counts DestinationDeliveryFailures$`)
@@ -144,37 +127,19 @@ func TestQueuePolicyDenyFailsTheDelivery(t *testing.T) {
 	program := func(effect string) pulumi.RunFunc {
 		return func(ctx *pulumi.Context) error {
 			fails := must(sqs.NewQueue(ctx, "fails", &sqs.QueueArgs{}))
-			role := must(iam.NewRole(ctx, "role", &iam.RoleArgs{AssumeRolePolicy: pulumi.String(trust)}))
-			must(iam.NewRolePolicy(ctx, "grants", &iam.RolePolicyArgs{
-				Role:   role.Name,
-				Policy: pulumi.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sqs:SendMessage","Resource":"%s"}]}`, fails.Arn),
-			}))
 			must(sqs.NewQueuePolicy(ctx, "fails-policy", &sqs.QueuePolicyArgs{QueueUrl: fails.Url,
-				Policy: pulumi.Sprintf(`{"Version":"2012-10-17","Statement":[{"Sid":"NoJobs","Effect":%q,"Principal":{"AWS":%q},"Action":"sqs:SendMessage","Resource":"*"}]}`, effect, role.Arn)}))
-			fn := must(lambda.NewFunction(ctx, "job", &lambda.FunctionArgs{
-				Role: role.Arn, Runtime: pulumi.String("nodejs20.x"), Handler: pulumi.String("index.handler"), Code: inline(),
-			}))
-			must(lambda.NewFunctionEventInvokeConfig(ctx, "job-config", &lambda.FunctionEventInvokeConfigArgs{
-				FunctionName: fn.Name, MaximumRetryAttempts: pulumi.Int(0),
-				DestinationConfig: &lambda.FunctionEventInvokeConfigDestinationConfigArgs{
-					OnFailure: &lambda.FunctionEventInvokeConfigDestinationConfigOnFailureArgs{Destination: fails.Arn},
-				},
-			}))
+				Policy: pulumi.Sprintf(`{"Version":"2012-10-17","Statement":[{"Sid":"NoJobs","Effect":%q,"Principal":{"AWS":%q},"Action":"sqs:SendMessage","Resource":"*"}]}`,
+					effect, "arn:aws:iam::123456789012:role/job-role")}))
+			failedJob(ctx, fails.Arn, pulumi.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sqs:SendMessage","Resource":"%s"}]}`, fails.Arn))
 			return nil
 		}
 	}
-	sim, err := simulate.Run(program("Deny"), simulate.Config{Handlers: map[string]simulate.Handler{"job": failing}})
-	require.NoError(t, err)
-	_, err = sim.InvokeAsync(context.Background(), "job", json.RawMessage(`{}`))
-	require.NoError(t, err)
+	sim := failOnce(t, program("Deny"))
 	assert.Empty(t, sim.DeliveriesTo("fails"))
 	assertLine(t, sim.Trace().Lines(), `^00:00:00\.000  job  on failure → SQS queue fails: record RetriesExhausted \(approximateInvokeCount 1\) NOT delivered: `+
 		`the execution role is denied sqs:SendMessage on arn:aws:sqs:us-east-1:123456789012:fails-[0-9a-f]+ by aws:sqs/queuePolicy:QueuePolicy "fails-policy" \(statement "NoJobs"\) \(an explicit Deny\); Lambda drops it and counts DestinationDeliveryFailures$`)
 
-	sim, err = simulate.Run(program("Allow"), simulate.Config{Handlers: map[string]simulate.Handler{"job": failing}})
-	require.NoError(t, err)
-	_, err = sim.InvokeAsync(context.Background(), "job", json.RawMessage(`{}`))
-	require.NoError(t, err)
+	sim = failOnce(t, program("Allow"))
 	assert.Len(t, sim.DeliveriesTo("fails"), 1)
 	assert.Empty(t, sim.Trace().Problems())
 }
@@ -488,38 +453,19 @@ func TestKeyPolicyFailsTheDelivery(t *testing.T) {
 				Policy: pulumi.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"` + principal + `"},"Action":"kms:*","Resource":"*"}]}`),
 			}))
 			fails := must(sqs.NewQueue(ctx, "fails", &sqs.QueueArgs{KmsMasterKeyId: key.Arn}))
-			role := must(iam.NewRole(ctx, "role", &iam.RoleArgs{AssumeRolePolicy: pulumi.String(trust)}))
-			must(iam.NewRolePolicy(ctx, "grants", &iam.RolePolicyArgs{
-				Role: role.Name,
-				Policy: pulumi.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sqs:SendMessage","Resource":"%s"},`+
-					`{"Effect":"Allow","Action":["kms:GenerateDataKey*","kms:Decrypt"],"Resource":"%s"}]}`, fails.Arn, key.Arn),
-			}))
-			fn := must(lambda.NewFunction(ctx, "job", &lambda.FunctionArgs{
-				Role: role.Arn, Runtime: pulumi.String("nodejs20.x"), Handler: pulumi.String("index.handler"), Code: inline(),
-			}))
-			must(lambda.NewFunctionEventInvokeConfig(ctx, "job-config", &lambda.FunctionEventInvokeConfigArgs{
-				FunctionName: fn.Name, MaximumRetryAttempts: pulumi.Int(0),
-				DestinationConfig: &lambda.FunctionEventInvokeConfigDestinationConfigArgs{
-					OnFailure: &lambda.FunctionEventInvokeConfigDestinationConfigOnFailureArgs{Destination: fails.Arn},
-				},
-			}))
+			failedJob(ctx, fails.Arn, pulumi.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sqs:SendMessage","Resource":"%s"},`+
+				`{"Effect":"Allow","Action":["kms:GenerateDataKey*","kms:Decrypt"],"Resource":"%s"}]}`, fails.Arn, key.Arn))
 			return nil
 		}
 	}
-	sim, err := simulate.Run(program("arn:aws:iam::123456789012:role/key-admin"), simulate.Config{Handlers: map[string]simulate.Handler{"job": failing}})
-	require.NoError(t, err)
-	_, err = sim.InvokeAsync(context.Background(), "job", json.RawMessage(`{}`))
-	require.NoError(t, err)
+	sim := failOnce(t, program("arn:aws:iam::123456789012:role/key-admin"))
 	assert.Empty(t, sim.DeliveriesTo("fails"))
 	assertLine(t, sim.Trace().Lines(), `^00:00:00\.000  job  on failure → SQS queue fails: record RetriesExhausted \(approximateInvokeCount 1\) NOT delivered: `+
 		`the execution role is not allowed kms:GenerateDataKey on arn:aws:kms:us-east-1:123456789012:key/[0-9a-f-]+ by the key policy of aws:kms/key:Key "jobs-key", `+
 		`kms:Decrypt on arn:aws:kms:us-east-1:123456789012:key/[0-9a-f-]+ by the key policy of aws:kms/key:Key "jobs-key" `+
 		`\(the resource's own policy must allow it too\); Lambda drops it and counts DestinationDeliveryFailures$`)
 
-	sim, err = simulate.Run(program("arn:aws:iam::123456789012:root"), simulate.Config{Handlers: map[string]simulate.Handler{"job": failing}})
-	require.NoError(t, err)
-	_, err = sim.InvokeAsync(context.Background(), "job", json.RawMessage(`{}`))
-	require.NoError(t, err)
+	sim = failOnce(t, program("arn:aws:iam::123456789012:root"))
 	assert.Len(t, sim.DeliveriesTo("fails"), 1)
 	assert.Empty(t, sim.Trace().Problems())
 }
